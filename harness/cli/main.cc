@@ -1,0 +1,2 @@
+// gpuqual command-line entry point (skeleton; the commands land in their own files).
+int main() { return 0; }

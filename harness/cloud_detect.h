@@ -1,0 +1,16 @@
+#pragma once
+// Cloud provider and instance type from SMBIOS/DMI (no network): reads sys_vendor,
+// product_name, product_version, chassis_asset_tag, board_vendor, bios_vendor under `dmi_dir`
+// (default /sys/class/dmi/id; tests pass a fake tree). Recognises AWS, Azure, GCP, OCI (and
+// reports "unknown" with empty instance type otherwise). Environment overrides
+// GQ_CLOUD_PROVIDER / GQ_INSTANCE_TYPE / GQ_REGION win when set (source "env"), for hosts whose
+// DMI does not name the instance type.
+#include <string>
+
+#include "harness/results.h"
+
+namespace gq {
+
+CloudInfo DetectCloud(const std::string& dmi_dir = "/sys/class/dmi/id");
+
+}  // namespace gq

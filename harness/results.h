@@ -1,0 +1,118 @@
+#pragma once
+// In-memory form of a results file, schema gpuqual.results/1 (DESIGN.md §6). Plain data only:
+// results_json.* converts it to and from JSON; reporters format it.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/axis.h"
+#include "harness/work.h"
+
+namespace gq {
+
+struct HostInfo {
+  std::string hostname, os, kernel, cpu;
+  int cores = 0;
+  uint64_t memory_bytes = 0;
+};
+
+struct CloudInfo {
+  std::string provider;       // "aws", "azure", "gcp", "oci", ... or "unknown"
+  std::string instance_type;  // e.g. "p5.48xlarge"; empty when unknown
+  std::string region;         // empty when unknown
+  std::string source;         // where the facts came from, e.g. "/sys/class/dmi/id"
+};
+
+struct PcieLink {
+  int gen = -1, width = -1, gen_max = -1, width_max = -1;  // -1 = unknown
+};
+
+struct GpuInfo {
+  int index = 0;
+  std::string name, sku, uuid, pci_bus_id, compute_capability;
+  int sm_count = 0;
+  uint64_t memory_bytes = 0;
+  std::string driver, cuda_runtime;
+  std::map<std::string, double> clocks_max;  // "sm_mhz", "memory_mhz"
+  PcieLink pcie;
+};
+
+struct WorldInfo {
+  int ranks = 1;
+  int nodes = 1;
+  std::string backend = "single";  // "single", "mpi"
+};
+
+struct SystemInfo {
+  HostInfo host;
+  CloudInfo cloud;
+  std::vector<GpuInfo> devices;
+  WorldInfo world;
+};
+
+struct RunInfo {
+  std::string id;  // unique per run: "<utc timestamp>-<hostname>-<random hex>"
+  std::string started_at, finished_at;  // ISO 8601 UTC; finished_at empty while running
+  std::string tool_version, tool_git;
+  std::string command;  // argv joined by spaces
+  std::string suite;    // suite name or file; empty for ad-hoc runs
+  std::map<std::string, std::string> labels;
+  bool interrupted = false;
+};
+
+enum class CaseStatus { kOk, kFailed, kSkipped, kInvalid, kNoisy };
+const char* CaseStatusName(CaseStatus status);
+// Throws std::invalid_argument for an unknown name.
+CaseStatus ParseCaseStatus(const std::string& name);
+
+struct MetricResult {
+  std::string unit;
+  bool higher_is_better = true;
+  double median = 0, mean = 0, stddev = 0, cv = 0, p10 = 0, p90 = 0, min = 0, max = 0;
+  double ci95_low = 0, ci95_high = 0;
+  int64_t n = 0;
+};
+
+struct Roofline {
+  std::string bound;        // "compute" or "memory"
+  double peak = 0;          // attainable rate of the primary metric at this arithmetic intensity
+  double efficiency = 0;    // median primary metric / peak
+  std::string peak_source;  // e.g. "datasheet H100 SXM bf16 dense"
+};
+
+struct VerificationResult {
+  bool passed = false;
+  double max_rel_err = 0;
+  double tolerance = 0;
+  std::string detail;
+};
+
+struct CaseResult {
+  std::string id, workload;
+  Params params;
+  std::string device;  // "cpu", "cuda:0"
+  CaseStatus status = CaseStatus::kFailed;
+  std::string reason;  // why a case is not ok (or noisy/invalid), empty otherwise
+  std::string primary_metric;
+  std::vector<std::pair<std::string, MetricResult>> metrics;  // primary first
+  std::vector<double> samples_s;  // seconds per sample (each sample = iterations_per_sample runs)
+  int64_t iterations_per_sample = 0;
+  Work work;
+  std::optional<Roofline> roofline;
+  std::optional<VerificationResult> verification;  // absent with --no-verify or when never run
+  std::map<std::string, std::string> details;
+  double wall_time_s = 0;  // prepare + warm-up + sampling + verify
+
+  const MetricResult* FindMetric(const std::string& name) const;
+};
+
+struct ResultsDoc {
+  RunInfo run;
+  SystemInfo system;
+  std::vector<CaseResult> cases;
+};
+
+}  // namespace gq

@@ -1,0 +1,38 @@
+#include "workloads/registry.h"
+
+#include <utility>
+
+#include "harness/errors.h"
+
+namespace gq {
+
+void WorkloadRegistry::Add(std::unique_ptr<Workload> workload) {
+  workloads_.push_back(std::move(workload));
+}
+
+Workload* WorkloadRegistry::Find(const std::string& name) const {
+  for (const auto& w : workloads_) {
+    if (w->Name() == name) return w.get();
+  }
+  return nullptr;
+}
+
+Workload& WorkloadRegistry::Get(const std::string& name) const {
+  if (Workload* w = Find(name)) return *w;
+  std::string known;
+  for (const auto& w : workloads_) known += (known.empty() ? "" : ", ") + w->Name();
+  throw UsageError("unknown workload '" + name + "' (known: " + known + ")");
+}
+
+std::vector<Workload*> WorkloadRegistry::All() const {
+  std::vector<Workload*> out;
+  for (const auto& w : workloads_) out.push_back(w.get());
+  return out;
+}
+
+WorkloadRegistry BuildRegistry() {
+  WorkloadRegistry registry;
+  return registry;
+}
+
+}  // namespace gq

@@ -1,0 +1,27 @@
+#pragma once
+// The explicit list of workloads (no static registration). registry.cc names every one.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "workloads/workload.h"
+
+namespace gq {
+
+class WorkloadRegistry {
+ public:
+  void Add(std::unique_ptr<Workload> workload);
+  // Returns nullptr when no workload has that name.
+  Workload* Find(const std::string& name) const;
+  // Throws UsageError listing the known workloads when `name` is unknown.
+  Workload& Get(const std::string& name) const;
+  std::vector<Workload*> All() const;
+
+ private:
+  std::vector<std::unique_ptr<Workload>> workloads_;
+};
+
+// Every workload this build has (CUDA paths included only when built with CUDA).
+WorkloadRegistry BuildRegistry();
+
+}  // namespace gq

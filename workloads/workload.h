@@ -1,0 +1,49 @@
+#pragma once
+// The workload interface (DESIGN.md §3).
+//
+// A Workload declares axes and metrics and, for one case on one device, prepares inputs. The
+// PreparedCase it returns is what the runner times and checks:
+// - Run(stream): the timed region only; no allocation, no synchronisation, no printing, no files.
+// - GetWork(): counts that rates are made of, each formula cited where it is computed.
+// - Verify(): checks the output of the last Run against a higher-precision reference.
+// - Details(): facts about how the case ran (e.g. the cuBLASLt algorithm picked), kept in results.
+// Prepare throws CaseSkipped(reason) for a case that cannot run here, and any other exception for
+// a failure; inputs are seeded random data, never zeros.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/axis.h"
+#include "harness/device.h"
+#include "harness/work.h"
+
+namespace gq {
+
+struct VerifyResult {
+  bool passed = false;
+  double max_rel_err = 0;
+  double tolerance = 0;
+  std::string detail;  // what was compared, e.g. "256 sampled elements vs float64 dot products"
+};
+
+class PreparedCase {
+ public:
+  virtual ~PreparedCase() = default;
+  virtual void Run(void* stream) = 0;
+  virtual Work GetWork() const = 0;
+  virtual VerifyResult Verify() = 0;
+  virtual std::map<std::string, std::string> Details() const { return {}; }
+};
+
+class Workload {
+ public:
+  virtual ~Workload() = default;
+  virtual std::string Name() const = 0;
+  virtual std::string Summary() const = 0;  // one line for `gpuqual list`
+  virtual std::vector<AxisSpec> Axes() const = 0;
+  virtual std::vector<MetricSpec> Metrics() const = 0;  // primary metric first
+  virtual std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) = 0;
+};
+
+}  // namespace gq
