@@ -20,6 +20,10 @@ struct DeviceRef {
   bool operator==(const DeviceRef&) const = default;
 };
 
+// Which device kinds a planned case is meant for (suites run different shapes on cpu and GPUs).
+enum class DeviceFilter { kAny, kCpu, kCuda };
+bool Accepts(DeviceFilter filter, const DeviceRef& device);
+
 // Resolves a --device spec against the number of visible CUDA devices. Throws UsageError for an
 // unknown spec, "cuda" with no GPU visible, or an ordinal out of range.
 std::vector<DeviceRef> ResolveDevices(const std::string& spec, int cuda_device_count);

@@ -1,0 +1,158 @@
+// `gpuqual run [WORKLOAD...] [--suite NAME|FILE] [-a AXIS=V1,V2]... [--device D] [-o FILE] ...`
+// Plans the cases, runs them on the chosen devices, writes the results file after every case and
+// prints the table. Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid, 2 bad input,
+// 128+signal when interrupted (finished cases are kept in the file).
+#include <algorithm>
+#include <iostream>
+#include <memory>
+
+#include "harness/cli/commands.h"
+#include "harness/console_reporter.h"
+#include "harness/errors.h"
+#include "harness/interrupt.h"
+#include "harness/results_recorder.h"
+#include "harness/system_info.h"
+#include "harness/version.h"
+#include "workloads/plan.h"
+
+namespace gq::cli {
+namespace {
+
+struct RunArgs {
+  RunOptions options;
+  std::vector<std::string> axis_assignments, label_assignments;
+  MeasureOptions cli;  // values of the measure flags; applied over the suite's where given
+  double max_noise_pct = 1.0;
+  CLI::Option *min_samples = nullptr, *min_time = nullptr, *max_time = nullptr, *max_noise = nullptr,
+              *warmup = nullptr;
+  std::string command_line;
+};
+
+class TeeSink : public CaseSink {
+ public:
+  TeeSink(CaseSink& a, CaseSink& b) : a_(a), b_(b) {}
+  void OnCaseDone(const CaseResult& r) override {
+    a_.OnCaseDone(r);
+    b_.OnCaseDone(r);
+  }
+
+ private:
+  CaseSink& a_;
+  CaseSink& b_;
+};
+
+void ParseAssignments(RunArgs& args) {
+  for (const std::string& text : args.axis_assignments) {
+    auto [axis, values] = ParseAxisAssignment(text);
+    args.options.axes[axis] = values;
+  }
+  for (const std::string& text : args.label_assignments) {
+    auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError("--label '" + text + "' is not KEY=VALUE");
+    args.options.labels[text.substr(0, eq)] = text.substr(eq + 1);
+  }
+}
+
+void CheckMeasure(const MeasureOptions& m) {
+  if (m.min_samples < 1) throw UsageError("--min-samples must be >= 1");
+  if (m.min_time_s < 0 || m.max_time_s <= 0 || m.warmup_time_s < 0) throw UsageError("times must be positive");
+  if (m.max_time_s < m.min_time_s) throw UsageError("--max-time must be >= --min-time");
+  if (m.max_noise <= 0) throw UsageError("--max-noise must be > 0 (percent)");
+}
+
+int Run(RunArgs& args) {
+  ParseAssignments(args);
+  RunOptions& opt = args.options;
+  std::unique_ptr<Suite> suite;
+  if (!opt.suite.empty()) {
+    suite = std::make_unique<Suite>(LoadSuite(opt.suite, SuiteSearchDirs()));
+    suite->measure.ApplyTo(opt.measure);
+  }
+  // Precedence: defaults < suite "measure" < explicit flags.
+  if (args.min_samples->count() > 0) opt.measure.min_samples = args.cli.min_samples;
+  if (args.min_time->count() > 0) opt.measure.min_time_s = args.cli.min_time_s;
+  if (args.max_time->count() > 0) opt.measure.max_time_s = args.cli.max_time_s;
+  if (args.warmup->count() > 0) opt.measure.warmup_time_s = args.cli.warmup_time_s;
+  if (args.max_noise->count() > 0) opt.measure.max_noise = args.max_noise_pct / 100.0;
+  CheckMeasure(opt.measure);
+
+  const WorkloadRegistry registry = BuildRegistry();
+  const std::vector<PlannedCase> plan = BuildPlan(registry, opt, suite.get());
+  const std::vector<DeviceRef> devices = ResolveDevices(opt.device, CudaDeviceCount());
+  std::size_t runnable = 0, id_width = 0;
+  for (const PlannedCase& c : plan) {
+    for (const DeviceRef& d : devices) {
+      if (!Accepts(c.device, d)) continue;
+      ++runnable;
+      id_width = std::max(id_width, c.spec.Id().size());
+    }
+  }
+  if (runnable == 0) {
+    throw UsageError("no cases to run on " + opt.device + (suite ? " in suite '" + suite->name + "'" : ""));
+  }
+
+  ResultsDoc doc;
+  doc.system = DiscoverSystem();
+  doc.run.id = NewRunId(doc.system.host.hostname);
+  doc.run.started_at = UtcTimestamp();
+  doc.run.tool_version = ToolVersion();
+  doc.run.tool_git = ToolGitRevision();
+  doc.run.command = args.command_line;
+  doc.run.suite = suite ? suite->name : "";
+  doc.run.labels = opt.labels;
+  const std::string path = opt.output.empty() ? DefaultResultsPath(doc.system.host.hostname) : opt.output;
+
+  std::unique_ptr<ResultsRecorder> recorder;
+  try {
+    recorder = std::make_unique<ResultsRecorder>(path, doc);
+  } catch (const std::exception& e) {
+    throw UsageError("cannot write results file " + path + ": " + e.what());
+  }
+  ConsoleReporter console(std::cout, id_width);
+  TeeSink sink(*recorder, console);
+
+  RunnerEnv env;
+  env.measure = opt.measure;
+  env.specs = SpecsByDevice(doc.system);
+  env.stop = &InstallStopHandlers();
+  std::cout << "gpuqual " << ToolVersion() << ": " << runnable << " case(s) on";
+  for (const DeviceRef& d : devices) std::cout << " " << d.Name();
+  std::cout << "\n";
+  const bool completed = RunAll(plan, devices, env, sink);
+  recorder->Finish(!completed);
+  console.PrintSummary(recorder->doc(), path);
+  if (!completed) return 128 + (StopSignal() != 0 ? StopSignal() : 2);
+  const auto& cases = recorder->doc().cases;
+  bool bad = std::any_of(cases.begin(), cases.end(), [](const CaseResult& c) {
+    return c.status == CaseStatus::kFailed || c.status == CaseStatus::kInvalid;
+  });
+  return bad ? 1 : 0;
+}
+
+}  // namespace
+
+Action AddRunCommand(CLI::App& root) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = root.add_subcommand("run", "Run workloads or a suite and write a results file");
+  RunOptions& o = args->options;
+  cmd->add_option("workloads", o.workloads, "Workloads to run (see `gpuqual list`)");
+  cmd->add_option("--suite", o.suite, "Suite name (ci, quick, full) or suite file");
+  cmd->add_option("-a,--axis", args->axis_assignments, "Axis values AXIS=V1,V2 (repeatable)");
+  cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_option("-o,--output", o.output, "Results file (default results/<utc>-<host>.json)");
+  args->max_noise = cmd->add_option("--max-noise", args->max_noise_pct,
+                                    "Stop when the median's 95% CI is within this percent")->capture_default_str();
+  args->min_samples = cmd->add_option("--min-samples", args->cli.min_samples, "Fewest samples per case")->capture_default_str();
+  args->min_time = cmd->add_option("--min-time", args->cli.min_time_s, "Least sampled seconds per case")->capture_default_str();
+  args->max_time = cmd->add_option("--max-time", args->cli.max_time_s, "Most sampled seconds per case (then noisy)")->capture_default_str();
+  args->warmup = cmd->add_option("--warmup", args->cli.warmup_time_s, "Warm-up seconds per case")->capture_default_str();
+  cmd->add_flag_function(
+      "--no-verify", [args](std::int64_t) { args->options.measure.verify = false; }, "Skip output verification");
+  cmd->add_option("--label", args->label_assignments, "Run label KEY=VALUE (repeatable)");
+  return [args](const std::string& command_line) {
+    args->command_line = command_line;
+    return Run(*args);
+  };
+}
+
+}  // namespace gq::cli

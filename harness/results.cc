@@ -1,0 +1,33 @@
+#include "harness/results.h"
+
+#include <stdexcept>
+
+namespace gq {
+
+const char* CaseStatusName(CaseStatus status) {
+  switch (status) {
+    case CaseStatus::kOk: return "ok";
+    case CaseStatus::kFailed: return "failed";
+    case CaseStatus::kSkipped: return "skipped";
+    case CaseStatus::kInvalid: return "invalid";
+    case CaseStatus::kNoisy: return "noisy";
+  }
+  return "failed";
+}
+
+CaseStatus ParseCaseStatus(const std::string& name) {
+  for (CaseStatus s : {CaseStatus::kOk, CaseStatus::kFailed, CaseStatus::kSkipped,
+                       CaseStatus::kInvalid, CaseStatus::kNoisy}) {
+    if (name == CaseStatusName(s)) return s;
+  }
+  throw std::invalid_argument("unknown case status '" + name + "'");
+}
+
+const MetricResult* CaseResult::FindMetric(const std::string& name) const {
+  for (const auto& [n, m] : metrics) {
+    if (n == name) return &m;
+  }
+  return nullptr;
+}
+
+}  // namespace gq

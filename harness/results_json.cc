@@ -1,0 +1,320 @@
+#include "harness/results_json.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "harness/errors.h"
+#include "harness/json_fields.h"
+#include "harness/version.h"
+
+namespace gq {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+// Integer- and boolean-looking parameter values are written as JSON numbers and booleans so
+// readers (reports) can plot them; reading turns them back into the same canonical text.
+ordered_json ParamValue(const std::string& v) {
+  if (v == "true") return true;
+  if (v == "false") return false;
+  if (!v.empty() && v.size() < 19 && v.find_first_not_of("-0123456789") == std::string::npos &&
+      v.find('-', 1) == std::string::npos && v != "-") {
+    return std::stoll(v);
+  }
+  return v;
+}
+
+ordered_json MetricToJson(const MetricResult& m) {
+  return {{"unit", m.unit},     {"higher_is_better", m.higher_is_better},
+          {"median", m.median}, {"mean", m.mean},
+          {"stddev", m.stddev}, {"cv", m.cv},
+          {"p10", m.p10},       {"p90", m.p90},
+          {"min", m.min},       {"max", m.max},
+          {"ci95_low", m.ci95_low}, {"ci95_high", m.ci95_high},
+          {"n", m.n}};
+}
+
+ordered_json CaseToJson(const CaseResult& c) {
+  ordered_json params = ordered_json::object();
+  for (const auto& [k, v] : c.params) params[k] = ParamValue(v);
+  ordered_json metrics = ordered_json::object();
+  for (const auto& [name, m] : c.metrics) metrics[name] = MetricToJson(m);
+  ordered_json j = {{"id", c.id},
+                    {"workload", c.workload},
+                    {"params", params},
+                    {"device", c.device},
+                    {"status", CaseStatusName(c.status)},
+                    {"reason", c.reason},
+                    {"primary_metric", c.primary_metric},
+                    {"metrics", metrics},
+                    {"samples_s", c.samples_s},
+                    {"iterations_per_sample", c.iterations_per_sample},
+                    {"work",
+                     {{"flops", c.work.flops},
+                      {"bytes", c.work.bytes},
+                      {"tokens", c.work.tokens},
+                      {"busbw_factor", c.work.busbw_factor},
+                      {"compute_dtype", c.work.compute_dtype}}}};
+  j["roofline"] = c.roofline ? ordered_json{{"bound", c.roofline->bound},
+                                            {"peak", c.roofline->peak},
+                                            {"efficiency", c.roofline->efficiency},
+                                            {"peak_source", c.roofline->peak_source}}
+                             : ordered_json(nullptr);
+  j["verification"] = c.verification ? ordered_json{{"passed", c.verification->passed},
+                                                    {"max_rel_err", c.verification->max_rel_err},
+                                                    {"tolerance", c.verification->tolerance},
+                                                    {"detail", c.verification->detail}}
+                                     : ordered_json(nullptr);
+  j["details"] = c.details;
+  j["wall_time_s"] = c.wall_time_s;
+  return j;
+}
+
+ordered_json SystemToJson(const SystemInfo& s) {
+  ordered_json devices = ordered_json::array();
+  for (const GpuInfo& g : s.devices) {
+    devices.push_back({{"index", g.index},
+                       {"name", g.name},
+                       {"sku", g.sku},
+                       {"uuid", g.uuid},
+                       {"pci_bus_id", g.pci_bus_id},
+                       {"compute_capability", g.compute_capability},
+                       {"sm_count", g.sm_count},
+                       {"memory_bytes", g.memory_bytes},
+                       {"driver", g.driver},
+                       {"cuda_runtime", g.cuda_runtime},
+                       {"clocks_max", g.clocks_max},
+                       {"pcie",
+                        {{"gen", g.pcie.gen},
+                         {"width", g.pcie.width},
+                         {"gen_max", g.pcie.gen_max},
+                         {"width_max", g.pcie.width_max}}}});
+  }
+  return {{"host",
+           {{"hostname", s.host.hostname},
+            {"os", s.host.os},
+            {"kernel", s.host.kernel},
+            {"cpu", s.host.cpu},
+            {"cores", s.host.cores},
+            {"memory_bytes", s.host.memory_bytes}}},
+          {"cloud",
+           {{"provider", s.cloud.provider},
+            {"instance_type", s.cloud.instance_type},
+            {"region", s.cloud.region},
+            {"source", s.cloud.source}}},
+          {"devices", devices},
+          {"world", {{"ranks", s.world.ranks}, {"nodes", s.world.nodes}, {"backend", s.world.backend}}}};
+}
+
+MetricResult MetricFromJson(const JsonFields& f) {
+  MetricResult m;
+  m.unit = f.Str("unit");
+  m.higher_is_better = f.Bool("higher_is_better");
+  m.median = f.Num("median");
+  m.mean = f.Num("mean");
+  m.stddev = f.Num("stddev");
+  m.cv = f.Num("cv");
+  m.p10 = f.Num("p10");
+  m.p90 = f.Num("p90");
+  m.min = f.Num("min");
+  m.max = f.Num("max");
+  m.ci95_low = f.Num("ci95_low");
+  m.ci95_high = f.Num("ci95_high");
+  m.n = f.Int("n");
+  return m;
+}
+
+CaseResult CaseFromJson(const JsonFields& f) {
+  CaseResult c;
+  c.id = f.Str("id");
+  c.workload = f.Str("workload");
+  JsonFields params = f.Obj("params");
+  for (const auto& [k, v] : params.value().items()) {
+    if (v.is_boolean()) {
+      c.params.emplace_back(k, v.get<bool>() ? "true" : "false");
+    } else if (v.is_number_integer()) {
+      c.params.emplace_back(k, std::to_string(v.get<int64_t>()));
+    } else if (v.is_string()) {
+      c.params.emplace_back(k, v.get<std::string>());
+    } else {
+      params.Fail(k, "must be a string, integer or boolean");
+    }
+  }
+  c.device = f.Str("device");
+  const std::string status = f.Str("status");
+  try {
+    c.status = ParseCaseStatus(status);
+  } catch (const std::invalid_argument&) {
+    f.Fail("status", "unknown status '" + status + "'");
+  }
+  c.reason = f.Str("reason");
+  c.primary_metric = f.Str("primary_metric");
+  JsonFields metrics = f.Obj("metrics");
+  for (const auto& [name, _] : metrics.value().items()) {
+    c.metrics.emplace_back(name, MetricFromJson(metrics.Obj(name)));
+  }
+  if (!c.metrics.empty() && c.FindMetric(c.primary_metric) == nullptr) {
+    f.Fail("primary_metric", "names '" + c.primary_metric + "', which is not in metrics");
+  }
+  for (const json& s : f.Arr("samples_s").value()) {
+    if (!s.is_number()) f.Fail("samples_s", "must hold numbers");
+    c.samples_s.push_back(s.get<double>());
+  }
+  c.iterations_per_sample = f.Int("iterations_per_sample");
+  JsonFields work = f.Obj("work");
+  c.work.flops = work.Num("flops");
+  c.work.bytes = work.Num("bytes");
+  c.work.tokens = work.Num("tokens");
+  c.work.busbw_factor = work.NumOr("busbw_factor", 0);
+  c.work.compute_dtype = work.StrOr("compute_dtype", "");
+  if (f.Has("roofline")) {
+    JsonFields r = f.Obj("roofline");
+    c.roofline = Roofline{r.Str("bound"), r.Num("peak"), r.Num("efficiency"), r.StrOr("peak_source", "")};
+  }
+  if (f.Has("verification")) {
+    JsonFields v = f.Obj("verification");
+    c.verification = VerificationResult{v.Bool("passed"), v.Num("max_rel_err"), v.Num("tolerance"),
+                                        v.StrOr("detail", "")};
+  }
+  if (f.Has("details")) {
+    JsonFields d = f.Obj("details");
+    for (const auto& [k, _] : d.value().items()) c.details[k] = d.Str(k);
+  }
+  c.wall_time_s = f.NumOr("wall_time_s", 0);
+  return c;
+}
+
+SystemInfo SystemFromJson(const JsonFields& f) {
+  SystemInfo s;
+  JsonFields host = f.Obj("host");
+  s.host = HostInfo{host.Str("hostname"), host.Str("os"), host.Str("kernel"), host.Str("cpu"),
+                    static_cast<int>(host.Int("cores")),
+                    static_cast<uint64_t>(host.Int("memory_bytes"))};
+  JsonFields cloud = f.Obj("cloud");
+  s.cloud = CloudInfo{cloud.Str("provider"), cloud.Str("instance_type"), cloud.Str("region"),
+                      cloud.Str("source")};
+  JsonFields devices = f.Arr("devices");
+  for (std::size_t i = 0; i < devices.value().size(); ++i) {
+    JsonFields d = devices.At(i);
+    GpuInfo g;
+    g.index = static_cast<int>(d.Int("index"));
+    g.name = d.Str("name");
+    g.sku = d.Str("sku");
+    g.uuid = d.Str("uuid");
+    g.pci_bus_id = d.Str("pci_bus_id");
+    g.compute_capability = d.Str("compute_capability");
+    g.sm_count = static_cast<int>(d.Int("sm_count"));
+    g.memory_bytes = static_cast<uint64_t>(d.Int("memory_bytes"));
+    g.driver = d.Str("driver");
+    g.cuda_runtime = d.Str("cuda_runtime");
+    JsonFields clocks = d.Obj("clocks_max");
+    for (const auto& [k, _] : clocks.value().items()) g.clocks_max[k] = clocks.Num(k);
+    JsonFields pcie = d.Obj("pcie");
+    g.pcie = PcieLink{static_cast<int>(pcie.Int("gen")), static_cast<int>(pcie.Int("width")),
+                      static_cast<int>(pcie.Int("gen_max")), static_cast<int>(pcie.Int("width_max"))};
+    s.devices.push_back(g);
+  }
+  JsonFields world = f.Obj("world");
+  s.world = WorldInfo{static_cast<int>(world.Int("ranks")), static_cast<int>(world.Int("nodes")),
+                      world.Str("backend")};
+  return s;
+}
+
+}  // namespace
+
+ordered_json ResultsToJson(const ResultsDoc& doc) {
+  ordered_json cases = ordered_json::array();
+  for (const CaseResult& c : doc.cases) cases.push_back(CaseToJson(c));
+  const RunInfo& r = doc.run;
+  return {{"schema", kResultsSchema},
+          {"run",
+           {{"id", r.id},
+            {"started_at", r.started_at},
+            {"finished_at", r.finished_at},
+            {"tool", {{"version", r.tool_version}, {"git", r.tool_git}}},
+            {"command", r.command},
+            {"suite", r.suite},
+            {"labels", r.labels},
+            {"interrupted", r.interrupted}}},
+          {"system", SystemToJson(doc.system)},
+          {"cases", cases}};
+}
+
+ResultsDoc ResultsFromJson(const json& j, const std::string& origin) {
+  JsonFields root(j, origin, "");
+  if (!j.is_object()) root.Fail("", "is not a JSON object");
+  const std::string schema = root.Str("schema");
+  if (schema.rfind(kResultsSchemaPrefix, 0) != 0) {
+    root.Fail("schema", "'" + schema + "' is not a gpuqual results schema (expected " +
+                            kResultsSchema + ")");
+  }
+  if (schema != kResultsSchema) {
+    root.Fail("schema", "version '" + schema + "' is not supported by this gpuqual (reads " +
+                            kResultsSchema + ")");
+  }
+  ResultsDoc doc;
+  JsonFields run = root.Obj("run");
+  doc.run.id = run.Str("id");
+  doc.run.started_at = run.Str("started_at");
+  doc.run.finished_at = run.Str("finished_at");
+  JsonFields tool = run.Obj("tool");
+  doc.run.tool_version = tool.Str("version");
+  doc.run.tool_git = tool.Str("git");
+  doc.run.command = run.Str("command");
+  doc.run.suite = run.Str("suite");
+  JsonFields labels = run.Obj("labels");
+  for (const auto& [k, _] : labels.value().items()) doc.run.labels[k] = labels.Str(k);
+  doc.run.interrupted = run.BoolOr("interrupted", false);
+  doc.system = SystemFromJson(root.Obj("system"));
+  JsonFields cases = root.Arr("cases");
+  for (std::size_t i = 0; i < cases.value().size(); ++i) doc.cases.push_back(CaseFromJson(cases.At(i)));
+  return doc;
+}
+
+void WriteFileAtomic(const std::string& path, const std::string& text) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  if (target.has_parent_path()) fs::create_directories(target.parent_path());
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp);
+    throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  }
+}
+
+void WriteResultsFile(const std::string& path, const ResultsDoc& doc) {
+  WriteFileAtomic(path, ResultsToJson(doc).dump(1) + "\n");
+}
+
+json ReadJsonFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(path + ": cannot open file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  try {
+    return json::parse(buf.str());
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    auto pos = what.find("parse error");
+    throw UsageError(path + ": malformed JSON (" + (pos == std::string::npos ? what : what.substr(pos)) + ")");
+  }
+}
+
+ResultsDoc ReadResultsFile(const std::string& path) { return ResultsFromJson(ReadJsonFile(path), path); }
+
+}  // namespace gq

@@ -1,0 +1,34 @@
+#pragma once
+// CaseSink that owns the run's ResultsDoc and rewrites the results file atomically after every
+// case (DESIGN.md §6), so an interrupted run keeps every finished case.
+#include <string>
+
+#include "harness/results.h"
+#include "harness/runner.h"
+
+namespace gq {
+
+class ResultsRecorder : public CaseSink {
+ public:
+  // Writes the document (with no cases yet) at once, so a bad path fails before any work.
+  ResultsRecorder(std::string path, ResultsDoc doc);
+  void OnCaseDone(const CaseResult& result) override;
+  // Stamps finished_at (and interrupted) and writes the final document.
+  void Finish(bool interrupted);
+
+  const ResultsDoc& doc() const { return doc_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  ResultsDoc doc_;
+};
+
+// "2026-11-22T17:03:04Z" for now (UTC).
+std::string UtcTimestamp();
+// Unique run id "<yyyymmddThhmmssZ>-<hostname>-<6 hex>".
+std::string NewRunId(const std::string& hostname);
+// Default results path "results/<yyyymmddThhmmssZ>-<hostname>.json".
+std::string DefaultResultsPath(const std::string& hostname);
+
+}  // namespace gq

@@ -1,0 +1,62 @@
+#pragma once
+// The runner: for each device and case, Prepare -> warm-up -> timed samples -> Verify -> summary.
+// It measures and decides the case status; it never formats or writes files (a CaseSink does).
+//
+// Per case:
+//  1. Prepare. CaseSkipped -> status skipped; any other exception -> failed (the run goes on).
+//  2. Warm-up: one iteration, then batches of doubling size until warmup_time_s has passed; the
+//     last batch gives the time per iteration t.
+//  3. iterations_per_sample = ceil(min_sample_time_s / t) (>= 1), so a sample spans >= ~1 ms.
+//  4. Samples until the stopping rule in MeasureOptions holds; reaching max_time_s (or
+//     max_samples) without the noise target -> status noisy.
+//  5. Verify (unless disabled): failure -> status failed with the error and tolerance.
+//  6. Metrics from per-iteration times; roofline and the above-peak sanity guard -> invalid.
+// A stop request (SIGINT) abandons the case in progress: it is not reported.
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/device.h"
+#include "harness/device_specs.h"
+#include "harness/options.h"
+#include "harness/results.h"
+#include "workloads/workload.h"
+
+namespace gq {
+
+struct PlannedCase {
+  Workload* workload = nullptr;
+  CaseSpec spec;
+  DeviceFilter device = DeviceFilter::kAny;  // cases run only on the devices this accepts
+};
+
+class CaseSink {
+ public:
+  virtual ~CaseSink() = default;
+  virtual void OnCaseStart(const CaseSpec& /*spec*/, const DeviceRef& /*device*/) {}
+  virtual void OnCaseDone(const CaseResult& result) = 0;
+};
+
+using ContextFactory = std::function<std::unique_ptr<DeviceContext>(const DeviceRef&)>;
+
+struct RunnerEnv {
+  MeasureOptions measure;
+  ContextFactory make_context = MakeContext;
+  std::map<std::string, const DeviceSpec*> specs;  // device name ("cuda:0") -> SKU; absent = unknown
+  const std::atomic<bool>* stop = nullptr;         // set asynchronously to stop the run
+};
+
+// Runs one case on one device. Returns nullopt only when a stop was requested mid-case.
+std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, DeviceContext& ctx,
+                                  const RunnerEnv& env);
+
+// Runs every case on every device it accepts, in order (device-major), handing each result to the sink.
+// Returns false when the run was stopped before the end.
+bool RunAll(const std::vector<PlannedCase>& cases, const std::vector<DeviceRef>& devices,
+            const RunnerEnv& env, CaseSink& sink);
+
+}  // namespace gq

@@ -1,0 +1,29 @@
+#include "harness/system_info.h"
+
+#include "harness/cloud_detect.h"
+#include "harness/cuda_devices.h"
+#include "harness/host_info.h"
+
+namespace gq {
+
+SystemInfo DiscoverSystem() {
+  SystemInfo s;
+  s.host = DiscoverHost();
+  s.cloud = DetectCloud();
+  s.devices = DiscoverCudaDevices();
+  for (GpuInfo& g : s.devices) {
+    const DeviceSpec* spec = MatchSku(g.name, g.memory_bytes);
+    g.sku = spec != nullptr ? spec->sku : "unknown";
+  }
+  return s;
+}
+
+std::map<std::string, const DeviceSpec*> SpecsByDevice(const SystemInfo& system) {
+  std::map<std::string, const DeviceSpec*> out;
+  for (const GpuInfo& g : system.devices) {
+    if (const DeviceSpec* spec = FindSku(g.sku)) out["cuda:" + std::to_string(g.index)] = spec;
+  }
+  return out;
+}
+
+}  // namespace gq

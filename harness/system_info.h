@@ -1,0 +1,17 @@
+#pragma once
+// Assembles results.system: host facts, cloud identity, CUDA devices (with their SKU matched
+// against device_specs), and the process world (single process until MPI lands).
+#include <map>
+#include <string>
+
+#include "harness/device_specs.h"
+#include "harness/results.h"
+
+namespace gq {
+
+SystemInfo DiscoverSystem();
+
+// Device name ("cuda:0") -> datasheet spec, for the GPUs whose SKU is known.
+std::map<std::string, const DeviceSpec*> SpecsByDevice(const SystemInfo& system);
+
+}  // namespace gq

@@ -1,0 +1,142 @@
+#include "harness/results_json.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "harness/errors.h"
+
+namespace gq {
+namespace {
+
+namespace fs = std::filesystem;
+
+ResultsDoc SampleDoc() {
+  ResultsDoc d;
+  d.run = {"20261122T170000Z-h-abc123", "2026-11-22T17:00:00Z", "2026-11-22T17:01:00Z", "0.1.0", "abc",
+           "gpuqual run gemm", "ci", {{"ci_job", "42"}}, false};
+  d.system.host = {"h", "Debian GNU/Linux 12", "6.1.0", "AMD EPYC", 2, 24ull << 30};
+  d.system.cloud = {"aws", "p5.48xlarge", "", "/sys/class/dmi/id"};
+  GpuInfo g;
+  g.index = 0;
+  g.name = "NVIDIA H100 80GB HBM3";
+  g.sku = "h100-sxm-80gb";
+  g.memory_bytes = 85031714816ull;
+  g.clocks_max = {{"sm_mhz", 1980}};
+  g.pcie = {5, 16, 5, 16};
+  d.system.devices.push_back(g);
+  CaseResult c;
+  c.id = "gemm/dtype=bf16/m=8192/causal=true";
+  c.workload = "gemm";
+  c.params = {{"dtype", "bf16"}, {"m", "8192"}, {"causal", "true"}};
+  c.device = "cuda:0";
+  c.status = CaseStatus::kNoisy;
+  c.reason = "noisy";
+  c.primary_metric = "tflops";
+  c.metrics.emplace_back("tflops", MetricResult{"TFLOP/s", true, 780, 779, 2, 0.003, 776, 782, 770, 785, 778, 781, 12});
+  c.metrics.emplace_back("time_ms", MetricResult{"ms", false, 1.4, 1.4, 0.01, 0.007, 1.39, 1.41, 1.38, 1.43, 1.39, 1.41, 12});
+  c.samples_s = {0.0014, 0.00141};
+  c.iterations_per_sample = 3;
+  c.work = {1.1e12, 4e8, 0, 0, "bf16"};
+  c.roofline = Roofline{"compute", 989.4, 0.79, "datasheet"};
+  c.verification = VerificationResult{true, 3e-3, 1e-2, "256 samples"};
+  c.details = {{"algo", "autotune best of 8"}};
+  d.cases.push_back(c);
+  CaseResult skipped;
+  skipped.id = "gemm/dtype=fp8_e4m3";
+  skipped.workload = "gemm";
+  skipped.params = {{"dtype", "fp8_e4m3"}};
+  skipped.device = "cuda:0";
+  skipped.status = CaseStatus::kSkipped;
+  skipped.reason = "fp8 needs compute capability 8.9";
+  d.cases.push_back(skipped);
+  return d;
+}
+
+TEST(ResultsJsonTest, RoundTripKeepsEveryField) {
+  ResultsDoc d = SampleDoc();
+  auto j = ResultsToJson(d);
+  EXPECT_EQ(j["schema"], "gpuqual.results/1");
+  EXPECT_EQ(j["cases"][0]["params"]["m"], 8192);  // ints are JSON numbers
+  EXPECT_EQ(j["cases"][0]["params"]["causal"], true);
+  EXPECT_TRUE(j["cases"][1]["roofline"].is_null());
+  ResultsDoc back = ResultsFromJson(nlohmann::json::parse(j.dump()), "mem");
+  EXPECT_EQ(ResultsToJson(back).dump(), j.dump());
+  EXPECT_EQ(back.cases[0].params, d.cases[0].params);
+  EXPECT_EQ(back.cases[0].status, CaseStatus::kNoisy);
+  EXPECT_EQ(back.system.devices[0].memory_bytes, 85031714816ull);
+  EXPECT_EQ(back.run.labels.at("ci_job"), "42");
+}
+
+TEST(ResultsJsonTest, FileWriteIsAtomicAndReadable) {
+  fs::path dir = fs::temp_directory_path() / ("gq_results_" + std::to_string(::getpid()));
+  std::string path = (dir / "sub" / "r.json").string();
+  WriteResultsFile(path, SampleDoc());
+  for (const auto& e : fs::directory_iterator(dir / "sub")) {
+    EXPECT_EQ(e.path().filename(), "r.json");  // no temp file left behind
+  }
+  EXPECT_EQ(ReadResultsFile(path).cases.size(), 2u);
+  fs::remove_all(dir);
+}
+
+std::string ErrorOf(const nlohmann::json& j) {
+  try {
+    ResultsFromJson(j, "r.json");
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ResultsJsonTest, ReaderErrorsNameTheFileAndThePath) {
+  nlohmann::json good = nlohmann::json::parse(ResultsToJson(SampleDoc()).dump());
+
+  auto j = good;
+  j["schema"] = "gpuqual.results/2";
+  EXPECT_EQ(ErrorOf(j), "r.json: schema: version 'gpuqual.results/2' is not supported by this gpuqual (reads gpuqual.results/1)");
+  j["schema"] = "something.else/1";
+  EXPECT_NE(ErrorOf(j).find("is not a gpuqual results schema"), std::string::npos);
+
+  j = good;
+  j.erase("schema");
+  EXPECT_EQ(ErrorOf(j), "r.json: schema: missing");
+
+  j = good;
+  j["cases"][0]["metrics"]["tflops"].erase("median");
+  EXPECT_EQ(ErrorOf(j), "r.json: cases[0].metrics.tflops.median: missing");
+
+  j = good;
+  j["cases"][1]["status"] = "great";
+  EXPECT_EQ(ErrorOf(j), "r.json: cases[1].status: unknown status 'great'");
+
+  j = good;
+  j["cases"][0]["samples_s"] = "fast";
+  EXPECT_EQ(ErrorOf(j), "r.json: cases[0].samples_s: must be an array");
+
+  j = good;
+  j["cases"][0]["primary_metric"] = "busbw";
+  EXPECT_NE(ErrorOf(j).find("primary_metric: names 'busbw'"), std::string::npos);
+
+  j = good;
+  j["system"]["devices"][0].erase("uuid");
+  EXPECT_EQ(ErrorOf(j), "r.json: system.devices[0].uuid: missing");
+
+  EXPECT_EQ(ErrorOf(nlohmann::json::array()), "r.json: document: is not a JSON object");
+}
+
+TEST(ResultsJsonTest, MalformedAndMissingFilesAreUsageErrors) {
+  fs::path p = fs::temp_directory_path() / ("gq_bad_" + std::to_string(::getpid()) + ".json");
+  std::ofstream(p) << "{\"schema\": \"gpuqual.results/1\", ";
+  try {
+    ReadResultsFile(p.string());
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(p.string() + ": malformed JSON", 0), 0u) << e.what();
+  }
+  fs::remove(p);
+  EXPECT_THROW(ReadResultsFile("/nonexistent/r.json"), UsageError);
+}
+
+}  // namespace
+}  // namespace gq

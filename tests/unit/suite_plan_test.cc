@@ -1,0 +1,108 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "harness/errors.h"
+#include "harness/suite.h"
+#include "tests/unit/fake_workload.h"
+#include "workloads/plan.h"
+
+namespace gq {
+namespace {
+
+WorkloadRegistry FakeRegistry() {
+  WorkloadRegistry r;
+  r.Add(std::make_unique<testing::FakeWorkload>("alpha"));
+  r.Add(std::make_unique<testing::FakeWorkload>("beta"));
+  return r;
+}
+
+const char* kSuite = R"({"schema": "gpuqual.suite/1", "name": "s", "description": "d",
+  "measure": {"min_time_s": 0.2, "max_time_s": 3},
+  "entries": [{"workload": "alpha", "device": "cuda", "axes": {"size": [256, 512], "causal": true}},
+              {"workload": "beta", "axes": {"dtype": "fp32"}}]})";
+
+TEST(SuiteTest, ParsesEntriesAxesAndMeasure) {
+  Suite s = ParseSuite(kSuite, "s.json");
+  ASSERT_EQ(s.entries.size(), 2u);
+  EXPECT_EQ(s.entries[0].device, DeviceFilter::kCuda);
+  EXPECT_EQ(s.entries[0].axes.at("size"), (std::vector<std::string>{"256", "512"}));
+  EXPECT_EQ(s.entries[0].axes.at("causal"), (std::vector<std::string>{"true"}));
+  EXPECT_EQ(s.entries[1].device, DeviceFilter::kAny);
+  MeasureOptions m;
+  s.measure.ApplyTo(m);
+  EXPECT_DOUBLE_EQ(m.min_time_s, 0.2);
+  EXPECT_DOUBLE_EQ(m.max_time_s, 3);
+  EXPECT_EQ(m.min_samples, 10);  // untouched
+}
+
+TEST(SuiteTest, BadSuitesAreUsageErrorsNamingTheProblem) {
+  auto error = [](const std::string& text) {
+    try {
+      ParseSuite(text, "s.json");
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(error(R"({"schema": "gpuqual.suite/9", "name": "s", "entries": []})"),
+            "s.json: schema: 'gpuqual.suite/9' is not gpuqual.suite/1");
+  EXPECT_EQ(error(R"({"schema": "gpuqual.suite/1", "name": "s", "entries": []})"), "s.json: entries: has no entries");
+  EXPECT_EQ(error(R"({"schema": "gpuqual.suite/1", "name": "s", "entries": [{"workload": "a", "device": "tpu"}]})"),
+            "s.json: entries[0].device: 'tpu' is not one of any, cpu, cuda");
+  EXPECT_EQ(error(R"({"schema": "gpuqual.suite/1", "name": "s", "measure": {"speed": 1}, "entries": [{"workload": "a"}]})"),
+            "s.json: measure.speed: unknown measure option");
+  EXPECT_NE(error("{oops").find("s.json: malformed JSON"), std::string::npos);
+}
+
+TEST(SuiteTest, ShippedSuitesParseAndNameRegisteredWorkloads) {
+  const std::vector<std::string> dirs = {std::string(GQ_TEST_DATA_DIR) + "/../../suites"};
+  const auto names = ListSuites(dirs);
+  for (const char* expected : {"ci", "quick", "full"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
+  }
+  const WorkloadRegistry registry = BuildRegistry();
+  for (const auto& name : names) {
+    Suite s = LoadSuite(name, dirs);
+    EXPECT_EQ(s.name, name);
+    RunOptions options;
+    EXPECT_FALSE(BuildPlan(registry, options, &s).empty()) << name;
+  }
+  EXPECT_THROW(LoadSuite("nosuch", dirs), UsageError);
+}
+
+TEST(PlanTest, SuitePlanAppliesOverridesOnlyWhereTheAxisExists) {
+  WorkloadRegistry reg = FakeRegistry();
+  Suite s = ParseSuite(kSuite, "s.json");
+  RunOptions o;
+  o.axes["dtype"] = {"fp32"};
+  auto plan = BuildPlan(reg, o, &s);
+  ASSERT_EQ(plan.size(), 4u);  // alpha: 2 sizes; beta: default sizes 64,128
+  EXPECT_EQ(plan[0].spec.Id(), "alpha/dtype=fp32/size=256/causal=true");
+  EXPECT_EQ(plan[0].device, DeviceFilter::kCuda);
+  EXPECT_EQ(plan[3].spec.Id(), "beta/dtype=fp32/size=128/causal=false");
+  o.workloads = {"beta"};
+  EXPECT_EQ(BuildPlan(reg, o, &s).size(), 2u);
+}
+
+TEST(PlanTest, AdHocErrors) {
+  WorkloadRegistry reg = FakeRegistry();
+  RunOptions o;
+  EXPECT_THROW(BuildPlan(reg, o, nullptr), UsageError);  // nothing to run
+  o.workloads = {"gamma"};
+  EXPECT_THROW(BuildPlan(reg, o, nullptr), UsageError);
+  o.workloads = {"alpha"};
+  o.axes["nope"] = {"1"};
+  try {
+    BuildPlan(reg, o, nullptr);
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("'alpha' has no axis 'nope'"), std::string::npos) << e.what();
+  }
+  o.axes = {{"size", {"1", "1"}}};
+  EXPECT_EQ(BuildPlan(reg, o, nullptr).size(), 1u);  // duplicates kept once
+}
+
+}  // namespace
+}  // namespace gq

@@ -1,0 +1,23 @@
+#pragma once
+// Turns what `gpuqual run` was asked (workload names and/or a suite, plus -a axis overrides)
+// into the ordered list of cases to run.
+//
+// - Suite: each entry's axes, then the -a overrides for the axes its workload has. Naming
+//   workloads together with a suite keeps only those workloads' entries.
+// - Ad hoc: each named workload's default axes with the -a overrides.
+// - An override axis that no planned workload has is an error, as is an unknown workload, an
+//   invalid value, or a plan with nothing to run. Errors are UsageError.
+// Duplicate cases (same id and device filter) are kept once, in first-seen order.
+#include <vector>
+
+#include "harness/options.h"
+#include "harness/runner.h"
+#include "harness/suite.h"
+#include "workloads/registry.h"
+
+namespace gq {
+
+std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOptions& options,
+                                   const Suite* suite);
+
+}  // namespace gq
