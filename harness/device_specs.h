@@ -13,7 +13,9 @@ struct DeviceSpec {
   std::string sku;      // stable key, e.g. "h100-sxm-80gb"; baselines are named after it
   std::string display;  // "NVIDIA H100 SXM5 80GB"
   // Dense (no sparsity) tensor/vector peaks in TFLOP/s, keyed by dtype:
-  // "fp64", "fp32", "tf32", "bf16", "fp16", "fp8" (absent = not supported).
+  // "fp64", "fp32", "tf32", "bf16", "fp16", "fp8" (absent = not supported). "fp64" is the
+  // FP64 Tensor Core peak where the GPU has one (what DGEMM can reach), and "fp64_vector" then
+  // holds the non-tensor FP64 peak; "fp32" is non-tensor FP32 (conventions in device_specs.cc).
   std::map<std::string, double> peak_tflops;
   double memory_bandwidth_gbs = 0;  // HBM/GDDR datasheet GB/s
   double interconnect_gbs = 0;      // NVLink per GPU per direction GB/s; 0 = none
