@@ -6,7 +6,7 @@
 
 namespace gq {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 JsonFields::JsonFields(const json& j, std::string origin, std::string path)
     : j_(j), origin_(std::move(origin)), path_(std::move(path)) {}

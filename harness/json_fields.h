@@ -13,9 +13,9 @@ namespace gq {
 class JsonFields {
  public:
   // `j` must outlive this object; `path` is the JSON path of `j` ("" for the root).
-  JsonFields(const nlohmann::json& j, std::string origin, std::string path);
+  JsonFields(const nlohmann::ordered_json& j, std::string origin, std::string path);
 
-  const nlohmann::json& value() const { return j_; }
+  const nlohmann::ordered_json& value() const { return j_; }
   bool Has(const char* key) const;  // present and not null
 
   std::string Str(const char* key) const;
@@ -35,10 +35,10 @@ class JsonFields {
   [[noreturn]] void Fail(const std::string& key, const std::string& problem) const;
 
  private:
-  const nlohmann::json& Field(const char* key) const;
+  const nlohmann::ordered_json& Field(const char* key) const;
   std::string PathOf(const std::string& key) const;
 
-  const nlohmann::json& j_;
+  const nlohmann::ordered_json& j_;
   std::string origin_;
   std::string path_;
 };

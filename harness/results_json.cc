@@ -13,14 +13,13 @@
 #include "harness/version.h"
 
 namespace gq {
-namespace {
+using json = nlohmann::ordered_json;
 
-using nlohmann::json;
-using nlohmann::ordered_json;
+namespace {
 
 // Integer- and boolean-looking parameter values are written as JSON numbers and booleans so
 // readers (reports) can plot them; reading turns them back into the same canonical text.
-ordered_json ParamValue(const std::string& v) {
+json ParamValue(const std::string& v) {
   if (v == "true") return true;
   if (v == "false") return false;
   if (!v.empty() && v.size() < 19 && v.find_first_not_of("-0123456789") == std::string::npos &&
@@ -30,7 +29,7 @@ ordered_json ParamValue(const std::string& v) {
   return v;
 }
 
-ordered_json MetricToJson(const MetricResult& m) {
+json MetricToJson(const MetricResult& m) {
   return {{"unit", m.unit},     {"higher_is_better", m.higher_is_better},
           {"median", m.median}, {"mean", m.mean},
           {"stddev", m.stddev}, {"cv", m.cv},
@@ -40,12 +39,12 @@ ordered_json MetricToJson(const MetricResult& m) {
           {"n", m.n}};
 }
 
-ordered_json CaseToJson(const CaseResult& c) {
-  ordered_json params = ordered_json::object();
+json CaseToJson(const CaseResult& c) {
+  json params = json::object();
   for (const auto& [k, v] : c.params) params[k] = ParamValue(v);
-  ordered_json metrics = ordered_json::object();
+  json metrics = json::object();
   for (const auto& [name, m] : c.metrics) metrics[name] = MetricToJson(m);
-  ordered_json j = {{"id", c.id},
+  json j = {{"id", c.id},
                     {"workload", c.workload},
                     {"params", params},
                     {"device", c.device},
@@ -61,23 +60,23 @@ ordered_json CaseToJson(const CaseResult& c) {
                       {"tokens", c.work.tokens},
                       {"busbw_factor", c.work.busbw_factor},
                       {"compute_dtype", c.work.compute_dtype}}}};
-  j["roofline"] = c.roofline ? ordered_json{{"bound", c.roofline->bound},
+  j["roofline"] = c.roofline ? json{{"bound", c.roofline->bound},
                                             {"peak", c.roofline->peak},
                                             {"efficiency", c.roofline->efficiency},
                                             {"peak_source", c.roofline->peak_source}}
-                             : ordered_json(nullptr);
-  j["verification"] = c.verification ? ordered_json{{"passed", c.verification->passed},
+                             : json(nullptr);
+  j["verification"] = c.verification ? json{{"passed", c.verification->passed},
                                                     {"max_rel_err", c.verification->max_rel_err},
                                                     {"tolerance", c.verification->tolerance},
                                                     {"detail", c.verification->detail}}
-                                     : ordered_json(nullptr);
+                                     : json(nullptr);
   j["details"] = c.details;
   j["wall_time_s"] = c.wall_time_s;
   return j;
 }
 
-ordered_json SystemToJson(const SystemInfo& s) {
-  ordered_json devices = ordered_json::array();
+json SystemToJson(const SystemInfo& s) {
+  json devices = json::array();
   for (const GpuInfo& g : s.devices) {
     devices.push_back({{"index", g.index},
                        {"name", g.name},
@@ -228,8 +227,8 @@ SystemInfo SystemFromJson(const JsonFields& f) {
 
 }  // namespace
 
-ordered_json ResultsToJson(const ResultsDoc& doc) {
-  ordered_json cases = ordered_json::array();
+json ResultsToJson(const ResultsDoc& doc) {
+  json cases = json::array();
   for (const CaseResult& c : doc.cases) cases.push_back(CaseToJson(c));
   const RunInfo& r = doc.run;
   return {{"schema", kResultsSchema},

@@ -15,7 +15,7 @@ namespace gq {
 
 nlohmann::ordered_json ResultsToJson(const ResultsDoc& doc);
 // `origin` names the input in error messages (a file path).
-ResultsDoc ResultsFromJson(const nlohmann::json& j, const std::string& origin);
+ResultsDoc ResultsFromJson(const nlohmann::ordered_json& j, const std::string& origin);
 
 void WriteResultsFile(const std::string& path, const ResultsDoc& doc);
 ResultsDoc ReadResultsFile(const std::string& path);
@@ -24,6 +24,6 @@ ResultsDoc ReadResultsFile(const std::string& path);
 void WriteFileAtomic(const std::string& path, const std::string& text);
 
 // Parses a JSON file, throwing UsageError naming the file when it cannot be read or parsed.
-nlohmann::json ReadJsonFile(const std::string& path);
+nlohmann::ordered_json ReadJsonFile(const std::string& path);
 
 }  // namespace gq

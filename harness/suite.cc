@@ -13,7 +13,7 @@
 
 namespace gq {
 namespace fs = std::filesystem;
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 

@@ -61,7 +61,7 @@ TEST(ResultsJsonTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(j["cases"][0]["params"]["m"], 8192);  // ints are JSON numbers
   EXPECT_EQ(j["cases"][0]["params"]["causal"], true);
   EXPECT_TRUE(j["cases"][1]["roofline"].is_null());
-  ResultsDoc back = ResultsFromJson(nlohmann::json::parse(j.dump()), "mem");
+  ResultsDoc back = ResultsFromJson(nlohmann::ordered_json::parse(j.dump()), "mem");
   EXPECT_EQ(ResultsToJson(back).dump(), j.dump());
   EXPECT_EQ(back.cases[0].params, d.cases[0].params);
   EXPECT_EQ(back.cases[0].status, CaseStatus::kNoisy);
@@ -80,7 +80,7 @@ TEST(ResultsJsonTest, FileWriteIsAtomicAndReadable) {
   fs::remove_all(dir);
 }
 
-std::string ErrorOf(const nlohmann::json& j) {
+std::string ErrorOf(const nlohmann::ordered_json& j) {
   try {
     ResultsFromJson(j, "r.json");
   } catch (const UsageError& e) {
@@ -90,7 +90,7 @@ std::string ErrorOf(const nlohmann::json& j) {
 }
 
 TEST(ResultsJsonTest, ReaderErrorsNameTheFileAndThePath) {
-  nlohmann::json good = nlohmann::json::parse(ResultsToJson(SampleDoc()).dump());
+  nlohmann::ordered_json good = nlohmann::ordered_json::parse(ResultsToJson(SampleDoc()).dump());
 
   auto j = good;
   j["schema"] = "gpuqual.results/2";
@@ -122,7 +122,7 @@ TEST(ResultsJsonTest, ReaderErrorsNameTheFileAndThePath) {
   j["system"]["devices"][0].erase("uuid");
   EXPECT_EQ(ErrorOf(j), "r.json: system.devices[0].uuid: missing");
 
-  EXPECT_EQ(ErrorOf(nlohmann::json::array()), "r.json: document: is not a JSON object");
+  EXPECT_EQ(ErrorOf(nlohmann::ordered_json::array()), "r.json: document: is not a JSON object");
 }
 
 TEST(ResultsJsonTest, MalformedAndMissingFilesAreUsageErrors) {

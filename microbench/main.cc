@@ -1,0 +1,109 @@
+// gpuqual_microbench: Google Benchmark over the same workload code as `gpuqual run`.
+//
+// Registers one benchmark per case of a suite (default "quick"; --gq_suite=NAME|FILE) on one
+// device (--gq_device=auto|cpu|cuda:N; auto = cuda:0 if visible, else cpu), named by the case id
+// plus "/<device>", so --benchmark_filter=gemm/dtype=bf16 and --benchmark_format=json work as
+// usual. Time is manual: CUDA events on the case's stream (steady_clock on the cpu), one
+// iteration per timed region. Each case is prepared once, verified once after timing (a failed
+// check reports an error), and released before the next case is prepared.
+#include <benchmark/benchmark.h>
+
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "harness/device.h"
+#include "harness/errors.h"
+#include "harness/suite.h"
+#include "workloads/plan.h"
+
+namespace gq {
+namespace {
+
+// The case currently prepared; held across the calls Google Benchmark makes for one benchmark.
+struct Held {
+  std::string id;
+  std::unique_ptr<DeviceContext> ctx;
+  std::unique_ptr<PreparedCase> prepared;
+  bool verified = false;
+};
+
+void RunBenchmark(benchmark::State& state, Workload* workload, CaseSpec spec, DeviceRef device, Held* held) {
+  try {
+    if (held->id != spec.Id() + device.Name()) {
+      held->prepared.reset();
+      held->ctx = MakeContext(device);
+      held->prepared = workload->Prepare(spec, *held->ctx);
+      held->id = spec.Id() + device.Name();
+      held->verified = false;
+      for (int i = 0; i < 3; ++i) held->prepared->Run(held->ctx->stream());  // warm-up
+      held->ctx->Synchronize();
+    }
+    auto timer = held->ctx->MakeTimer();
+    double total = 0;
+    for (auto _ : state) {
+      timer->Start();
+      held->prepared->Run(held->ctx->stream());
+      const double t = timer->StopSeconds();
+      state.SetIterationTime(t);
+      total += t;
+    }
+    const Work work = held->prepared->GetWork();
+    const double iters = static_cast<double>(state.iterations());
+    if (work.flops > 0) state.counters["TFLOP/s"] = work.flops * iters / total * 1e-12;
+    if (work.bytes > 0) state.counters["GB/s"] = work.bytes * iters / total * 1e-9;
+    if (!held->verified) {
+      VerifyResult v = held->prepared->Verify();
+      held->verified = true;
+      if (!v.passed) state.SkipWithError(("verification failed: max_rel_err " + std::to_string(v.max_rel_err)).c_str());
+    }
+  } catch (const CaseSkipped& e) {
+    state.SkipWithError((std::string("skipped: ") + e.what()).c_str());
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+  }
+}
+
+std::string TakeFlag(int& argc, char** argv, const char* name, std::string fallback) {
+  const std::string prefix = std::string("--") + name + "=";
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], prefix.c_str(), prefix.size()) == 0) {
+      std::string value = argv[i] + prefix.size();
+      for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
+      --argc;
+      return value;
+    }
+  }
+  return fallback;
+}
+
+}  // namespace
+}  // namespace gq
+
+int main(int argc, char** argv) {
+  using namespace gq;
+  const std::string suite_name = TakeFlag(argc, argv, "gq_suite", "quick");
+  const std::string device_spec = TakeFlag(argc, argv, "gq_device", "auto");
+  static WorkloadRegistry registry = BuildRegistry();
+  static Held held;
+  try {
+    const DeviceRef device = ResolveDevices(device_spec, CudaDeviceCount()).front();
+    const Suite suite = LoadSuite(suite_name, SuiteSearchDirs());
+    for (const PlannedCase& c : BuildPlan(registry, RunOptions{}, &suite)) {
+      if (!Accepts(c.device, device)) continue;
+      benchmark::RegisterBenchmark((c.spec.Id() + "/" + device.Name()).c_str(), RunBenchmark, c.workload,
+                                   c.spec, device, &held)
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond);
+    }
+  } catch (const UsageError& e) {
+    std::cerr << "gpuqual_microbench: error: " << e.what() << "\n";
+    return 2;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

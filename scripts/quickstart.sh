@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# One command from a fresh machine to a first result: installs dependencies if missing, builds
+# Release, runs the quick suite on every detected device (all GPUs, else the cpu) and prints the
+# table and the results path. Arguments go to `gpuqual run` (e.g. --device cpu, -o FILE).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+scripts/build.sh
+build_dir="${GQ_BUILD_DIR:-build}"
+"$build_dir/harness/cli/gpuqual" info
+exec "$build_dir/harness/cli/gpuqual" run --suite quick "$@"

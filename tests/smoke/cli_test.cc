@@ -1,0 +1,163 @@
+// End-to-end tests of the gpuqual binary on the cpu backend: exit codes, one-line errors, the
+// results file a run writes, and an interrupted run keeping its finished cases.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "harness/results_json.h"
+
+namespace gq {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Outcome Gpuqual(const std::string& args) {
+  Outcome o;
+  const std::string cmd = std::string(GQ_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return o;
+  std::array<char, 4096> buf;
+  while (fgets(buf.data(), buf.size(), pipe) != nullptr) o.output += buf.data();
+  int status = pclose(pipe);
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+fs::path TempDir() {
+  fs::path dir = fs::temp_directory_path() /
+                 ("gq_cli_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::create_directories(dir);
+  return dir;
+}
+
+void ExpectUsageError(const std::string& args, const std::string& message) {
+  Outcome o = Gpuqual(args);
+  EXPECT_EQ(o.code, 2) << args << "\n" << o.output;
+  EXPECT_NE(o.output.find(message), std::string::npos) << args << "\n" << o.output;
+  EXPECT_EQ(o.output.find("terminate called"), std::string::npos) << o.output;
+}
+
+TEST(CliTest, BadInputExitsTwoWithOneLine) {
+  ExpectUsageError("run nosuch", "gpuqual: error: unknown workload 'nosuch' (known: gemm");
+  ExpectUsageError("run gemm -a bogus=1", "'gemm' has no axis 'bogus'");
+  ExpectUsageError("run gemm -a dtype=int4 --device cpu", "axis 'gemm.dtype': 'int4' is not one of");
+  ExpectUsageError("run gemm -a m=abc --device cpu", "'abc' is not an integer");
+  ExpectUsageError("run gemm -a m --device cpu", "is not AXIS=V1[,V2...]");
+  ExpectUsageError("run --suite nosuch --device cpu", "unknown suite 'nosuch' (known:");
+  ExpectUsageError("run gemm --device cuda:7", "--device 'cuda:7'");
+  ExpectUsageError("run gemm --device tpu", "is not one of auto, cpu, cuda, cuda:N");
+  ExpectUsageError("run gemm --device cpu --max-time 0.1 --min-time 1", "--max-time must be >= --min-time");
+  ExpectUsageError("run gemm --device cpu --label nolabel", "--label 'nolabel' is not KEY=VALUE");
+  ExpectUsageError("run", "nothing to run");
+  ExpectUsageError("run gemm --frobnicate", "gpuqual: error:");
+  ExpectUsageError("", "gpuqual: error:");
+  ExpectUsageError("run gemm --device cpu -o /proc/gpuqual-nope/r.json", "cannot write results file");
+}
+
+TEST(CliTest, SuiteWithNoCasesForTheDeviceIsUsageError) {
+  fs::path dir = TempDir();
+  std::ofstream(dir / "gpu_only.json")
+      << R"({"schema": "gpuqual.suite/1", "name": "gpu_only", "entries": [{"workload": "gemm", "device": "cuda"}]})";
+  ExpectUsageError("run --device cpu --suite " + (dir / "gpu_only.json").string(),
+                   "no cases to run on cpu in suite 'gpu_only'");
+  std::ofstream(dir / "bad.json") << "{";
+  ExpectUsageError("run --device cpu --suite " + (dir / "bad.json").string(), "bad.json: malformed JSON");
+  fs::remove_all(dir);
+}
+
+TEST(CliTest, ListAndInfo) {
+  Outcome list = Gpuqual("list");
+  EXPECT_EQ(list.code, 0) << list.output;
+  EXPECT_NE(list.output.find("gemm:"), std::string::npos);
+  EXPECT_NE(list.output.find("-a dtype=bf16"), std::string::npos);
+  EXPECT_NE(list.output.find("  ci:"), std::string::npos) << list.output;
+  Outcome info = Gpuqual("info --json");
+  EXPECT_EQ(info.code, 0) << info.output;
+  auto j = nlohmann::json::parse(info.output);
+  EXPECT_FALSE(j["host"]["hostname"].get<std::string>().empty());
+  EXPECT_GT(j["host"]["cores"].get<int>(), 0);
+  EXPECT_EQ(Gpuqual("--version").code, 0);
+}
+
+TEST(CliTest, CiSuiteOnCpuWritesAValidResultsFile) {
+  fs::path dir = TempDir();
+  const std::string path = (dir / "ci.json").string();
+  Outcome o = Gpuqual("run --suite ci --device cpu --label job=smoke -o " + path);
+  ASSERT_EQ(o.code, 0) << o.output;
+  EXPECT_NE(o.output.find("results: " + path), std::string::npos) << o.output;
+  ResultsDoc doc = ReadResultsFile(path);
+  EXPECT_EQ(doc.run.suite, "ci");
+  EXPECT_EQ(doc.run.labels.at("job"), "smoke");
+  EXPECT_FALSE(doc.run.finished_at.empty());
+  EXPECT_FALSE(doc.run.interrupted);
+  EXPECT_NE(doc.run.command.find("--suite ci"), std::string::npos);
+  EXPECT_GT(doc.system.host.cores, 0);
+  ASSERT_EQ(doc.cases.size(), 2u);  // the ci suite's cpu entry: fp32 and fp64
+  for (const CaseResult& c : doc.cases) {
+    EXPECT_EQ(c.device, "cpu");
+    EXPECT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy) << c.id << ": " << c.reason;
+    ASSERT_TRUE(c.verification.has_value()) << c.id;
+    EXPECT_TRUE(c.verification->passed) << c.id;
+    const MetricResult* tflops = c.FindMetric("tflops");
+    ASSERT_NE(tflops, nullptr);
+    EXPECT_GT(tflops->median, 0);
+    EXPECT_GE(tflops->n, 10);
+    EXPECT_EQ(static_cast<int64_t>(c.samples_s.size()), tflops->n);
+    EXPECT_DOUBLE_EQ(c.work.flops, 2.0 * 256 * 256 * 256);
+  }
+  fs::remove_all(dir);
+}
+
+TEST(CliTest, InterruptKeepsFinishedCasesAndExits130) {
+  fs::path dir = TempDir();
+  const std::string path = (dir / "int.json").string();
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    execl(GQ_BINARY, GQ_BINARY, "run", "gemm", "--device", "cpu", "-a", "dtype=fp32", "-a",
+          "m=64,65,66,67,68,69,70,71,72,73,74,75", "-a", "n=64", "-a", "k=64", "--min-time", "0.3",
+          "--warmup", "0", "-o", path.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until at least one case is in the file, then interrupt.
+  bool one_done = false;
+  for (int i = 0; i < 600 && !one_done; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    try {
+      one_done = fs::exists(path) && !ReadResultsFile(path).cases.empty();
+    } catch (const std::exception&) {
+    }
+  }
+  ASSERT_TRUE(one_done);
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  ResultsDoc doc = ReadResultsFile(path);
+  EXPECT_TRUE(doc.run.interrupted);
+  EXPECT_GE(doc.cases.size(), 1u);
+  EXPECT_LT(doc.cases.size(), 12u);
+  for (const CaseResult& c : doc.cases) EXPECT_EQ(c.status, CaseStatus::kOk) << c.id << c.reason;
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gq
