@@ -90,6 +90,26 @@ struct VerificationResult {
   std::string detail;
 };
 
+// One telemetry reading of one GPU (NVML), t_s seconds after the case's sampling started.
+struct TelemetrySample {
+  double t_s = 0, sm_mhz = 0, memory_mhz = 0, power_w = 0, temperature_c = 0;
+};
+
+// Telemetry of the case's device over its timed samples (DESIGN.md §5). `available` is false
+// (with the reason) where NVML is absent, e.g. on the cpu backend; that is never a failure.
+struct TelemetrySummary {
+  bool available = false;
+  std::string reason;  // why unavailable
+  int samples = 0;
+  double period_s = 0;
+  double sm_mhz_min = 0, sm_mhz_median = 0, memory_mhz_median = 0;
+  double temperature_c_max = 0, power_w_mean = 0, power_w_max = 0;
+  double energy_j = 0;  // from the total-energy counter where supported, else mean power x time
+  std::vector<std::string> throttle_reasons;  // union over the case: "sw_power_cap", "hw_slowdown",
+                                              // "hw_thermal", "sw_thermal", "hw_power_brake", ...
+  std::vector<TelemetrySample> series;        // at most ~64 readings, evenly thinned
+};
+
 struct CaseResult {
   std::string id, workload;
   Params params;
@@ -104,15 +124,45 @@ struct CaseResult {
   std::optional<Roofline> roofline;
   std::optional<VerificationResult> verification;  // absent with --no-verify or when never run
   std::map<std::string, std::string> details;
+  std::optional<TelemetrySummary> telemetry;  // absent when not sampled
   double wall_time_s = 0;  // prepare + warm-up + sampling + verify
 
   const MetricResult* FindMetric(const std::string& name) const;
+};
+
+// Health of one GPU at one moment (before or after the run), from NVML. -1 = unknown/unsupported.
+struct DeviceHealth {
+  int index = 0;
+  bool available = false;
+  std::string reason;  // why unavailable
+  std::string driver_version;  // NVIDIA driver, e.g. "580.159.04"
+  int ecc_enabled = -1;        // 1/0
+  int64_t ecc_volatile_corrected = -1, ecc_volatile_uncorrected = -1;
+  int64_t ecc_aggregate_corrected = -1, ecc_aggregate_uncorrected = -1;
+  int64_t retired_pages_sbe = -1, retired_pages_dbe = -1;
+  int retired_pages_pending = -1;  // 1 = a page retirement awaits a reboot
+  int64_t remapped_rows_correctable = -1, remapped_rows_uncorrectable = -1;
+  int remapped_rows_pending = -1, remapped_rows_failure = -1;
+  PcieLink pcie;
+  double power_limit_w = -1, power_default_limit_w = -1;
+  int persistence_mode = -1;
+  int temperature_c = -1;
+};
+
+struct HealthSnapshot {
+  std::string taken_at;  // ISO 8601 UTC
+  std::vector<DeviceHealth> devices;
+};
+
+struct HealthReport {
+  std::optional<HealthSnapshot> before, after;
 };
 
 struct ResultsDoc {
   RunInfo run;
   SystemInfo system;
   std::vector<CaseResult> cases;
+  HealthReport health;
 };
 
 }  // namespace gq

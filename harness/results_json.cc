@@ -10,6 +10,7 @@
 
 #include "harness/errors.h"
 #include "harness/json_fields.h"
+#include "harness/results_json_parts.h"
 #include "harness/version.h"
 
 namespace gq {
@@ -71,44 +72,9 @@ json CaseToJson(const CaseResult& c) {
                                                     {"detail", c.verification->detail}}
                                      : json(nullptr);
   j["details"] = c.details;
+  j["telemetry"] = c.telemetry ? TelemetryToJson(*c.telemetry) : json(nullptr);
   j["wall_time_s"] = c.wall_time_s;
   return j;
-}
-
-json SystemToJson(const SystemInfo& s) {
-  json devices = json::array();
-  for (const GpuInfo& g : s.devices) {
-    devices.push_back({{"index", g.index},
-                       {"name", g.name},
-                       {"sku", g.sku},
-                       {"uuid", g.uuid},
-                       {"pci_bus_id", g.pci_bus_id},
-                       {"compute_capability", g.compute_capability},
-                       {"sm_count", g.sm_count},
-                       {"memory_bytes", g.memory_bytes},
-                       {"driver", g.driver},
-                       {"cuda_runtime", g.cuda_runtime},
-                       {"clocks_max", g.clocks_max},
-                       {"pcie",
-                        {{"gen", g.pcie.gen},
-                         {"width", g.pcie.width},
-                         {"gen_max", g.pcie.gen_max},
-                         {"width_max", g.pcie.width_max}}}});
-  }
-  return {{"host",
-           {{"hostname", s.host.hostname},
-            {"os", s.host.os},
-            {"kernel", s.host.kernel},
-            {"cpu", s.host.cpu},
-            {"cores", s.host.cores},
-            {"memory_bytes", s.host.memory_bytes}}},
-          {"cloud",
-           {{"provider", s.cloud.provider},
-            {"instance_type", s.cloud.instance_type},
-            {"region", s.cloud.region},
-            {"source", s.cloud.source}}},
-          {"devices", devices},
-          {"world", {{"ranks", s.world.ranks}, {"nodes", s.world.nodes}, {"backend", s.world.backend}}}};
 }
 
 MetricResult MetricFromJson(const JsonFields& f) {
@@ -185,44 +151,9 @@ CaseResult CaseFromJson(const JsonFields& f) {
     JsonFields d = f.Obj("details");
     for (const auto& [k, _] : d.value().items()) c.details[k] = d.Str(k);
   }
+  if (f.Has("telemetry")) c.telemetry = TelemetryFromJson(f.Obj("telemetry"));
   c.wall_time_s = f.NumOr("wall_time_s", 0);
   return c;
-}
-
-SystemInfo SystemFromJson(const JsonFields& f) {
-  SystemInfo s;
-  JsonFields host = f.Obj("host");
-  s.host = HostInfo{host.Str("hostname"), host.Str("os"), host.Str("kernel"), host.Str("cpu"),
-                    static_cast<int>(host.Int("cores")),
-                    static_cast<uint64_t>(host.Int("memory_bytes"))};
-  JsonFields cloud = f.Obj("cloud");
-  s.cloud = CloudInfo{cloud.Str("provider"), cloud.Str("instance_type"), cloud.Str("region"),
-                      cloud.Str("source")};
-  JsonFields devices = f.Arr("devices");
-  for (std::size_t i = 0; i < devices.value().size(); ++i) {
-    JsonFields d = devices.At(i);
-    GpuInfo g;
-    g.index = static_cast<int>(d.Int("index"));
-    g.name = d.Str("name");
-    g.sku = d.Str("sku");
-    g.uuid = d.Str("uuid");
-    g.pci_bus_id = d.Str("pci_bus_id");
-    g.compute_capability = d.Str("compute_capability");
-    g.sm_count = static_cast<int>(d.Int("sm_count"));
-    g.memory_bytes = static_cast<uint64_t>(d.Int("memory_bytes"));
-    g.driver = d.Str("driver");
-    g.cuda_runtime = d.Str("cuda_runtime");
-    JsonFields clocks = d.Obj("clocks_max");
-    for (const auto& [k, _] : clocks.value().items()) g.clocks_max[k] = clocks.Num(k);
-    JsonFields pcie = d.Obj("pcie");
-    g.pcie = PcieLink{static_cast<int>(pcie.Int("gen")), static_cast<int>(pcie.Int("width")),
-                      static_cast<int>(pcie.Int("gen_max")), static_cast<int>(pcie.Int("width_max"))};
-    s.devices.push_back(g);
-  }
-  JsonFields world = f.Obj("world");
-  s.world = WorldInfo{static_cast<int>(world.Int("ranks")), static_cast<int>(world.Int("nodes")),
-                      world.Str("backend")};
-  return s;
 }
 
 }  // namespace
@@ -242,7 +173,8 @@ json ResultsToJson(const ResultsDoc& doc) {
             {"labels", r.labels},
             {"interrupted", r.interrupted}}},
           {"system", SystemToJson(doc.system)},
-          {"cases", cases}};
+          {"cases", cases},
+          {"health", HealthToJson(doc.health)}};
 }
 
 ResultsDoc ResultsFromJson(const json& j, const std::string& origin) {
@@ -273,6 +205,7 @@ ResultsDoc ResultsFromJson(const json& j, const std::string& origin) {
   doc.system = SystemFromJson(root.Obj("system"));
   JsonFields cases = root.Arr("cases");
   for (std::size_t i = 0; i < cases.value().size(); ++i) doc.cases.push_back(CaseFromJson(cases.At(i)));
+  if (root.Has("health")) doc.health = HealthFromJson(root.Obj("health"));
   return doc;
 }
 

@@ -42,7 +42,24 @@ ResultsDoc SampleDoc() {
   c.roofline = Roofline{"compute", 989.4, 0.79, "datasheet"};
   c.verification = VerificationResult{true, 3e-3, 1e-2, "256 samples"};
   c.details = {{"algo", "autotune best of 8"}};
+  TelemetrySummary t;
+  t.available = true;
+  t.samples = 30;
+  t.period_s = 0.05;
+  t.sm_mhz_min = 1755;
+  t.energy_j = 812.5;
+  t.throttle_reasons = {"sw_power_cap"};
+  t.series = {{0.0, 1980, 2619, 690.5, 61}, {0.05, 1755, 2619, 699.0, 63}};
+  c.telemetry = t;
   d.cases.push_back(c);
+  DeviceHealth h;
+  h.available = true;
+  h.driver_version = "580.159.04";
+  h.ecc_volatile_uncorrected = 0;
+  h.remapped_rows_pending = 0;
+  h.pcie = {5, 16, 5, 16};
+  h.power_limit_w = 700;
+  d.health.before = HealthSnapshot{"2026-11-22T17:00:00Z", {h}};
   CaseResult skipped;
   skipped.id = "gemm/dtype=fp8_e4m3";
   skipped.workload = "gemm";
@@ -67,6 +84,13 @@ TEST(ResultsJsonTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(back.cases[0].status, CaseStatus::kNoisy);
   EXPECT_EQ(back.system.devices[0].memory_bytes, 85031714816ull);
   EXPECT_EQ(back.run.labels.at("ci_job"), "42");
+  ASSERT_TRUE(back.cases[0].telemetry.has_value());
+  EXPECT_EQ(back.cases[0].telemetry->series.size(), 2u);
+  EXPECT_EQ(back.cases[0].telemetry->throttle_reasons, std::vector<std::string>{"sw_power_cap"});
+  ASSERT_TRUE(back.health.before.has_value());
+  EXPECT_FALSE(back.health.after.has_value());
+  EXPECT_EQ(back.health.before->devices[0].driver_version, "580.159.04");
+  EXPECT_EQ(back.health.before->devices[0].ecc_aggregate_uncorrected, -1);
 }
 
 TEST(ResultsJsonTest, FileWriteIsAtomicAndReadable) {

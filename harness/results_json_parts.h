@@ -1,0 +1,18 @@
+#pragma once
+// Converters for the parts of a results file that several documents share: system facts,
+// per-case telemetry and the health snapshots. results_json.cc assembles whole documents.
+#include <nlohmann/json.hpp>
+
+#include "harness/json_fields.h"
+#include "harness/results.h"
+
+namespace gq {
+
+nlohmann::ordered_json SystemToJson(const SystemInfo& s);
+SystemInfo SystemFromJson(const JsonFields& f);
+nlohmann::ordered_json TelemetryToJson(const TelemetrySummary& t);
+TelemetrySummary TelemetryFromJson(const JsonFields& f);
+nlohmann::ordered_json HealthToJson(const HealthReport& h);
+HealthReport HealthFromJson(const JsonFields& f);
+
+}  // namespace gq
