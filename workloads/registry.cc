@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "harness/errors.h"
+#include "workloads/gemm/gemm_workload.h"
 
 namespace gq {
 
@@ -32,6 +33,7 @@ std::vector<Workload*> WorkloadRegistry::All() const {
 
 WorkloadRegistry BuildRegistry() {
   WorkloadRegistry registry;
+  registry.Add(std::make_unique<GemmWorkload>());
   return registry;
 }
 

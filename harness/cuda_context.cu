@@ -1,0 +1,119 @@
+// The CUDA DeviceContext: one non-blocking stream on one device, and timers made of CUDA events
+// recorded on that stream (DESIGN.md §5: GPU time from CUDA events around a batch of iterations).
+//
+// Several contexts (one per GPU) may live in one process and share the thread's current device,
+// so every method that touches the device first makes its device current (cudaSetDevice is a
+// host-side setting; it does not synchronise). Timers must not outlive the context that made them.
+#include <cuda_runtime.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "harness/cuda_check.h"
+#include "harness/device.h"
+
+namespace gq {
+namespace {
+
+// Times the work issued on `stream` between Start() and StopSeconds(): both events are recorded on
+// the stream, so the interval covers exactly that work, and StopSeconds waits for the stop event.
+class CudaEventTimer final : public Timer {
+ public:
+  CudaEventTimer(int device, cudaStream_t stream) : device_(device), stream_(stream) {
+    GQ_CUDA_CHECK(cudaSetDevice(device_));
+    GQ_CUDA_CHECK(cudaEventCreate(&start_));
+    const cudaError_t status = cudaEventCreate(&stop_);
+    if (status != cudaSuccess) {
+      cudaEventDestroy(start_);
+      GQ_CUDA_CHECK(status);
+    }
+  }
+  CudaEventTimer(const CudaEventTimer&) = delete;
+  CudaEventTimer& operator=(const CudaEventTimer&) = delete;
+
+  ~CudaEventTimer() override {
+    // Destructors must not throw: errors here are ignored.
+    cudaSetDevice(device_);
+    cudaEventDestroy(start_);
+    cudaEventDestroy(stop_);
+  }
+
+  void Start() override {
+    GQ_CUDA_CHECK(cudaSetDevice(device_));
+    GQ_CUDA_CHECK(cudaEventRecord(start_, stream_));
+  }
+
+  double StopSeconds() override {
+    GQ_CUDA_CHECK(cudaSetDevice(device_));
+    GQ_CUDA_CHECK(cudaEventRecord(stop_, stream_));
+    GQ_CUDA_CHECK(cudaEventSynchronize(stop_));
+    float ms = 0;
+    GQ_CUDA_CHECK(cudaEventElapsedTime(&ms, start_, stop_));
+    return static_cast<double>(ms) * 1e-3;
+  }
+
+ private:
+  int device_;
+  cudaStream_t stream_;
+  cudaEvent_t start_ = nullptr;
+  cudaEvent_t stop_ = nullptr;
+};
+
+class CudaContext final : public DeviceContext {
+ public:
+  explicit CudaContext(int index) {
+    device_.kind = DeviceRef::Kind::kCuda;
+    device_.index = index;
+    GQ_CUDA_CHECK(cudaSetDevice(index));
+    GQ_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+  }
+  CudaContext(const CudaContext&) = delete;
+  CudaContext& operator=(const CudaContext&) = delete;
+
+  ~CudaContext() override {
+    // Finish outstanding work before the stream goes; errors are ignored (no throwing here).
+    cudaSetDevice(device_.index);
+    cudaStreamSynchronize(stream_);
+    cudaStreamDestroy(stream_);
+  }
+
+  const DeviceRef& device() const override { return device_; }
+  void* stream() override { return stream_; }
+
+  std::unique_ptr<Timer> MakeTimer() override {
+    return std::make_unique<CudaEventTimer>(device_.index, stream_);
+  }
+
+  void Synchronize() override {
+    GQ_CUDA_CHECK(cudaSetDevice(device_.index));
+    GQ_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  }
+
+ private:
+  DeviceRef device_;
+  cudaStream_t stream_ = nullptr;
+};
+
+}  // namespace
+
+int CudaDeviceCount() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    // No driver or no device: clear the error so later runtime calls do not report it.
+    cudaGetLastError();
+    return 0;
+  }
+  return count;
+}
+
+std::unique_ptr<DeviceContext> MakeCudaContext(int index) {
+  const int count = CudaDeviceCount();
+  if (index < 0 || index >= count) {
+    throw std::runtime_error("cuda:" + std::to_string(index) + " does not exist (" +
+                             std::to_string(count) + " CUDA device(s) visible)");
+  }
+  return std::make_unique<CudaContext>(index);
+}
+
+}  // namespace gq

@@ -1,0 +1,60 @@
+// Type table and support checks of the cuBLASLt gemm backend (contract in
+// gemm_cublaslt_support.cuh). Sources: cuBLAS documentation, cublasLtMatmul() (supported type
+// combinations; the FP8 requirements: Ada 8.9, Hopper 9.x and Blackwell GeForce 12.x take only
+// "TN", A transposed and B not; 16-byte aligned pointers and leading dimensions; fp32 scale type
+// and compute type).
+#include <stdexcept>
+#include <string>
+
+#include "harness/errors.h"
+#include "workloads/gemm/gemm_cublaslt_support.cuh"
+
+namespace gq {
+
+GemmLtTypes GemmLtTypesFor(GemmDtype dtype) {
+  switch (dtype) {
+    case GemmDtype::kBf16:
+      return {CUDA_R_16BF, CUDA_R_16BF, CUBLAS_COMPUTE_32F, CUDA_R_32F};
+    case GemmDtype::kFp16:
+      return {CUDA_R_16F, CUDA_R_16F, CUBLAS_COMPUTE_32F, CUDA_R_32F};
+    case GemmDtype::kTf32:
+      return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, CUDA_R_32F};
+    case GemmDtype::kFp32:
+      return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F, CUDA_R_32F};
+    case GemmDtype::kFp64:
+      return {CUDA_R_64F, CUDA_R_64F, CUBLAS_COMPUTE_64F, CUDA_R_64F};
+    case GemmDtype::kFp8E4m3:
+      return {CUDA_R_8F_E4M3, CUDA_R_16BF, CUBLAS_COMPUTE_32F, CUDA_R_32F};
+  }
+  throw std::logic_error("unknown gemm dtype");
+}
+
+void CheckGemmSupportedByCublasLt(const GemmProblem& g, int cc) {
+  const std::string here = std::to_string(cc / 10) + "." + std::to_string(cc % 10);
+  const std::string name = GemmDtypeName(g.dtype);
+  // bf16 and tf32 tensor cores arrived with Ampere (8.0).
+  if ((g.dtype == GemmDtype::kBf16 || g.dtype == GemmDtype::kTf32) && cc < 80) {
+    throw CaseSkipped(name + " needs compute capability >= 8.0 (this GPU is " + here +
+                      "; supported here: fp16, fp32, fp64)");
+  }
+  if (g.dtype != GemmDtype::kFp8E4m3) return;
+  if (cc < 89) {
+    throw CaseSkipped("fp8_e4m3 needs compute capability >= 8.9 (this GPU is " + here +
+                      "; supported here: " + (cc >= 80 ? "bf16, fp16, tf32, " : "fp16, ") +
+                      "fp32, fp64)");
+  }
+  // Only data-centre Blackwell (10.x) fp8 kernels take layouts other than TN.
+  if (g.layout != GemmLayout::kTN && cc / 10 != 10) {
+    throw CaseSkipped("fp8_e4m3 on compute capability " + here +
+                      " needs the TN layout (cuBLASLt fp8 requirement: A transposed, B not)");
+  }
+  // 16-byte aligned leading dimensions: lda = ldb = k one-byte elements, ldc = m bf16 elements.
+  if (g.k % 16 != 0 || g.m % 8 != 0) {
+    throw CaseSkipped(
+        "fp8_e4m3 needs k a multiple of 16 and m a multiple of 8 (16-byte aligned "
+        "leading dimensions); got m=" +
+        std::to_string(g.m) + " k=" + std::to_string(g.k));
+  }
+}
+
+}  // namespace gq

@@ -1,0 +1,67 @@
+#pragma once
+// One GEMM case in BLAS terms, shared by the workload, its backends and its reference check.
+//
+// Column-major (BLAS) convention throughout: C (m x n) = op(A) * op(B), alpha = 1, beta = 0.
+// Element (r, c) of a column-major matrix with leading dimension ld sits at index r + c * ld.
+//   layout TN: A is stored k x m, ld = k, op(A) = A^T:  op(A)(i, p) = A[p + i * k]
+//   layout NN: A is stored m x k, ld = m, op(A) = A:    op(A)(i, p) = A[i + p * m]
+//   both:      B is stored k x n, ld = k, op(B) = B:    op(B)(p, j) = B[p + j * k]
+//              C is stored m x n, ld = m:               C(i, j)     = C[i + j * m]
+// So TN reads both operands along contiguous k-runs (the layout cuBLASLt requires for fp8 on
+// Hopper), and NN is plain column-major A times B.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "harness/axis.h"
+#include "harness/work.h"
+
+namespace gq {
+
+enum class GemmDtype { kBf16, kFp16, kTf32, kFp32, kFp64, kFp8E4m3 };
+enum class GemmLayout { kTN, kNN };
+enum class GemmAlgo { kAutotune, kHeuristic };
+
+struct GemmProblem {
+  GemmDtype dtype = GemmDtype::kBf16;
+  int64_t m = 1, n = 1, k = 1;
+  GemmLayout layout = GemmLayout::kTN;
+  GemmAlgo algo = GemmAlgo::kAutotune;
+  uint64_t seed = 0;  // base seed of the random inputs, derived from the case id
+};
+
+// The axis spelling ("bf16", ..., "fp8_e4m3") and its inverse (throws UsageError).
+const char* GemmDtypeName(GemmDtype dtype);
+GemmDtype ParseGemmDtype(const std::string& name);
+const char* GemmLayoutName(GemmLayout layout);
+GemmLayout ParseGemmLayout(const std::string& name);
+GemmAlgo ParseGemmAlgo(const std::string& name);
+
+// Bytes per element of A and B as stored (tf32 inputs are fp32 in memory), and of C.
+size_t GemmInputElemBytes(GemmDtype dtype);
+size_t GemmOutputElemBytes(GemmDtype dtype);  // fp8_e4m3 writes bf16
+// The dtype whose datasheet peak bounds the flops (Work::compute_dtype).
+const char* GemmComputeDtype(GemmDtype dtype);
+
+// Reads dtype, m, n, k, layout and algo from the case. Throws UsageError for m, n or k < 1 or an
+// unknown value.
+GemmProblem GemmProblemFromCase(const CaseSpec& spec);
+
+// flops = 2 m n k, bytes = (m k + k n) * input size + m n * output size (see gemm_problem.cc).
+Work GemmWork(const GemmProblem& problem);
+
+// Offsets of op(A)(i, p), op(B)(p, j) and C(i, j) in the storage described above.
+inline int64_t GemmOpAIndex(const GemmProblem& g, int64_t i, int64_t p) {
+  return g.layout == GemmLayout::kTN ? p + i * g.k : i + p * g.m;
+}
+inline int64_t GemmOpBIndex(const GemmProblem& g, int64_t p, int64_t j) { return p + j * g.k; }
+inline int64_t GemmCIndex(const GemmProblem& g, int64_t i, int64_t j) { return i + j * g.m; }
+
+// 64-bit FNV-1a of `text` (Fowler-Noll-Vo; offset basis 14695981039346656037, prime
+// 1099511628211): a stable seed from a case id.
+uint64_t SeedFromText(const std::string& text);
+// SplitMix64 finaliser (Steele, Lea, Flood 2014; constants from Vigna's splitmix64.c): derives
+// independent seeds, e.g. Mix64(seed + stream_number).
+uint64_t Mix64(uint64_t x);
+
+}  // namespace gq

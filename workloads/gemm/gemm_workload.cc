@@ -1,0 +1,52 @@
+#include "workloads/gemm/gemm_workload.h"
+
+#include <stdexcept>
+
+#include "workloads/gemm/gemm_cpu.h"
+#include "workloads/gemm/gemm_problem.h"
+#if GQ_WITH_CUDA
+#include "workloads/gemm/gemm_cublaslt.h"
+#endif
+
+namespace gq {
+
+std::string GemmWorkload::Summary() const {
+  return "Dense matrix multiply C = op(A) op(B) (cuBLASLt on GPUs, OpenBLAS on the cpu)";
+}
+
+std::vector<AxisSpec> GemmWorkload::Axes() const {
+  return {
+      {"dtype",
+       AxisKind::kString,
+       {"bf16"},
+       {"bf16", "fp16", "tf32", "fp32", "fp64", "fp8_e4m3"},
+       "input type (tf32: fp32 data on tf32 tensor cores; fp8_e4m3: bf16 output)"},
+      {"m", AxisKind::kInt, {"8192"}, {}, "rows of C and op(A)"},
+      {"n", AxisKind::kInt, {"8192"}, {}, "columns of C and op(B)"},
+      {"k", AxisKind::kInt, {"8192"}, {}, "inner dimension"},
+      {"layout",
+       AxisKind::kString,
+       {"TN"},
+       {"TN", "NN"},
+       "column-major storage: TN = A stored k x m and transposed, NN = A stored m x k"},
+      {"algo",
+       AxisKind::kString,
+       {"autotune"},
+       {"autotune", "heuristic"},
+       "cuBLASLt algorithm: fastest of the top 8 heuristic candidates, or the first"},
+  };
+}
+
+std::vector<MetricSpec> GemmWorkload::Metrics() const { return {TflopsMetric(), TimeMsMetric()}; }
+
+std::unique_ptr<PreparedCase> GemmWorkload::Prepare(const CaseSpec& spec, DeviceContext& ctx) {
+  const GemmProblem problem = GemmProblemFromCase(spec);
+  if (!ctx.device().IsCuda()) return PrepareGemmCpu(problem);
+#if GQ_WITH_CUDA
+  return PrepareGemmCublasLt(problem, ctx);
+#else
+  throw std::runtime_error("gemm: this build has no CUDA backend (configure with -DGQ_CUDA=ON)");
+#endif
+}
+
+}  // namespace gq
