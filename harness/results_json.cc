@@ -18,36 +18,12 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-// Integer- and boolean-looking parameter values are written as JSON numbers and booleans so
-// readers (reports) can plot them; reading turns them back into the same canonical text.
-json ParamValue(const std::string& v) {
-  if (v == "true") return true;
-  if (v == "false") return false;
-  if (!v.empty() && v.size() < 19 && v.find_first_not_of("-0123456789") == std::string::npos &&
-      v.find('-', 1) == std::string::npos && v != "-") {
-    return std::stoll(v);
-  }
-  return v;
-}
-
-json MetricToJson(const MetricResult& m) {
-  return {{"unit", m.unit},     {"higher_is_better", m.higher_is_better},
-          {"median", m.median}, {"mean", m.mean},
-          {"stddev", m.stddev}, {"cv", m.cv},
-          {"p10", m.p10},       {"p90", m.p90},
-          {"min", m.min},       {"max", m.max},
-          {"ci95_low", m.ci95_low}, {"ci95_high", m.ci95_high},
-          {"n", m.n}};
-}
-
 json CaseToJson(const CaseResult& c) {
-  json params = json::object();
-  for (const auto& [k, v] : c.params) params[k] = ParamValue(v);
   json metrics = json::object();
   for (const auto& [name, m] : c.metrics) metrics[name] = MetricToJson(m);
   json j = {{"id", c.id},
                     {"workload", c.workload},
-                    {"params", params},
+                    {"params", ParamsToJson(c.params)},
                     {"device", c.device},
                     {"status", CaseStatusName(c.status)},
                     {"reason", c.reason},
@@ -55,12 +31,7 @@ json CaseToJson(const CaseResult& c) {
                     {"metrics", metrics},
                     {"samples_s", c.samples_s},
                     {"iterations_per_sample", c.iterations_per_sample},
-                    {"work",
-                     {{"flops", c.work.flops},
-                      {"bytes", c.work.bytes},
-                      {"tokens", c.work.tokens},
-                      {"busbw_factor", c.work.busbw_factor},
-                      {"compute_dtype", c.work.compute_dtype}}}};
+                    {"work", WorkToJson(c.work)}};
   j["roofline"] = c.roofline ? json{{"bound", c.roofline->bound},
                                             {"peak", c.roofline->peak},
                                             {"efficiency", c.roofline->efficiency},
@@ -77,40 +48,11 @@ json CaseToJson(const CaseResult& c) {
   return j;
 }
 
-MetricResult MetricFromJson(const JsonFields& f) {
-  MetricResult m;
-  m.unit = f.Str("unit");
-  m.higher_is_better = f.Bool("higher_is_better");
-  m.median = f.Num("median");
-  m.mean = f.Num("mean");
-  m.stddev = f.Num("stddev");
-  m.cv = f.Num("cv");
-  m.p10 = f.Num("p10");
-  m.p90 = f.Num("p90");
-  m.min = f.Num("min");
-  m.max = f.Num("max");
-  m.ci95_low = f.Num("ci95_low");
-  m.ci95_high = f.Num("ci95_high");
-  m.n = f.Int("n");
-  return m;
-}
-
 CaseResult CaseFromJson(const JsonFields& f) {
   CaseResult c;
   c.id = f.Str("id");
   c.workload = f.Str("workload");
-  JsonFields params = f.Obj("params");
-  for (const auto& [k, v] : params.value().items()) {
-    if (v.is_boolean()) {
-      c.params.emplace_back(k, v.get<bool>() ? "true" : "false");
-    } else if (v.is_number_integer()) {
-      c.params.emplace_back(k, std::to_string(v.get<int64_t>()));
-    } else if (v.is_string()) {
-      c.params.emplace_back(k, v.get<std::string>());
-    } else {
-      params.Fail(k, "must be a string, integer or boolean");
-    }
-  }
+  c.params = ParamsFromJson(f.Obj("params"));
   c.device = f.Str("device");
   const std::string status = f.Str("status");
   try {
@@ -132,12 +74,7 @@ CaseResult CaseFromJson(const JsonFields& f) {
     c.samples_s.push_back(s.get<double>());
   }
   c.iterations_per_sample = f.Int("iterations_per_sample");
-  JsonFields work = f.Obj("work");
-  c.work.flops = work.Num("flops");
-  c.work.bytes = work.Num("bytes");
-  c.work.tokens = work.Num("tokens");
-  c.work.busbw_factor = work.NumOr("busbw_factor", 0);
-  c.work.compute_dtype = work.StrOr("compute_dtype", "");
+  c.work = WorkFromJson(f.Obj("work"));
   if (f.Has("roofline")) {
     JsonFields r = f.Obj("roofline");
     c.roofline = Roofline{r.Str("bound"), r.Num("peak"), r.Num("efficiency"), r.StrOr("peak_source", "")};

@@ -4,6 +4,87 @@ namespace gq {
 
 using json = nlohmann::ordered_json;
 
+namespace {
+
+// Integer- and boolean-looking parameter values are written as JSON numbers and booleans so
+// readers (reports) can plot them; reading turns them back into the same canonical text.
+json ParamValue(const std::string& v) {
+  if (v == "true") return true;
+  if (v == "false") return false;
+  if (!v.empty() && v.size() < 19 && v.find_first_not_of("-0123456789") == std::string::npos &&
+      v.find('-', 1) == std::string::npos && v != "-") {
+    return std::stoll(v);
+  }
+  return v;
+}
+
+}  // namespace
+
+json MetricToJson(const MetricResult& m) {
+  return {{"unit", m.unit},     {"higher_is_better", m.higher_is_better},
+          {"median", m.median}, {"mean", m.mean},
+          {"stddev", m.stddev}, {"cv", m.cv},
+          {"p10", m.p10},       {"p90", m.p90},
+          {"min", m.min},       {"max", m.max},
+          {"ci95_low", m.ci95_low}, {"ci95_high", m.ci95_high},
+          {"n", m.n}};
+}
+
+MetricResult MetricFromJson(const JsonFields& f) {
+  MetricResult m;
+  m.unit = f.Str("unit");
+  m.higher_is_better = f.Bool("higher_is_better");
+  m.median = f.Num("median");
+  m.mean = f.Num("mean");
+  m.stddev = f.Num("stddev");
+  m.cv = f.Num("cv");
+  m.p10 = f.Num("p10");
+  m.p90 = f.Num("p90");
+  m.min = f.Num("min");
+  m.max = f.Num("max");
+  m.ci95_low = f.Num("ci95_low");
+  m.ci95_high = f.Num("ci95_high");
+  m.n = f.Int("n");
+  return m;
+}
+
+json ParamsToJson(const Params& params) {
+  json out = json::object();
+  for (const auto& [k, v] : params) out[k] = ParamValue(v);
+  return out;
+}
+
+Params ParamsFromJson(const JsonFields& f) {
+  Params params;
+  for (const auto& [k, v] : f.value().items()) {
+    if (v.is_boolean()) {
+      params.emplace_back(k, v.get<bool>() ? "true" : "false");
+    } else if (v.is_number_integer()) {
+      params.emplace_back(k, std::to_string(v.get<int64_t>()));
+    } else if (v.is_string()) {
+      params.emplace_back(k, v.get<std::string>());
+    } else {
+      f.Fail(k, "must be a string, integer or boolean");
+    }
+  }
+  return params;
+}
+
+json WorkToJson(const Work& w) {
+  return {{"flops", w.flops}, {"bytes", w.bytes}, {"tokens", w.tokens}, {"busbw_factor", w.busbw_factor},
+          {"compute_dtype", w.compute_dtype}};
+}
+
+Work WorkFromJson(const JsonFields& work) {
+  Work w;
+  w.flops = work.Num("flops");
+  w.bytes = work.Num("bytes");
+  w.tokens = work.Num("tokens");
+  w.busbw_factor = work.NumOr("busbw_factor", 0);
+  w.compute_dtype = work.StrOr("compute_dtype", "");
+  return w;
+}
+
 json SystemToJson(const SystemInfo& s) {
   json devices = json::array();
   for (const GpuInfo& g : s.devices) {

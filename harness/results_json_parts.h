@@ -8,6 +8,12 @@
 
 namespace gq {
 
+nlohmann::ordered_json ParamsToJson(const Params& params);
+Params ParamsFromJson(const JsonFields& f);
+nlohmann::ordered_json MetricToJson(const MetricResult& m);
+MetricResult MetricFromJson(const JsonFields& f);
+nlohmann::ordered_json WorkToJson(const Work& w);
+Work WorkFromJson(const JsonFields& f);
 nlohmann::ordered_json SystemToJson(const SystemInfo& s);
 SystemInfo SystemFromJson(const JsonFields& f);
 nlohmann::ordered_json TelemetryToJson(const TelemetrySummary& t);

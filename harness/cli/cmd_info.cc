@@ -1,4 +1,5 @@
 // `gpuqual info [--json]`: what this machine is (host, cloud instance, GPUs and their SKUs).
+#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -9,7 +10,11 @@
 namespace gq::cli {
 namespace {
 
-double GiB(uint64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0); }
+std::string GiB(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
+  return buf;
+}
 
 void PrintSystem(const SystemInfo& s) {
   std::cout << "host:   " << s.host.hostname << " | " << s.host.os << " | kernel " << s.host.kernel << "\n"

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
       {"info", gq::cli::AddInfoCommand(app)},
       {"list", gq::cli::AddListCommand(app)},
       {"run", gq::cli::AddRunCommand(app)},
+      {"baseline", gq::cli::AddBaselineCommand(app)},
+      {"compare", gq::cli::AddCompareCommand(app)},
   };
 
   try {

@@ -1,0 +1,73 @@
+#pragma once
+// Baselines (schema gpuqual.baseline/1; DESIGN.md §7): made by gpuqual from real results files,
+// never typed by hand. Per case id, the samples of every source run and device merged (as times
+// per iteration) with summaries recomputed from them, plus provenance and qualify thresholds.
+//
+// Merging: only cases with status ok or noisy contribute. Metrics whose unit ties them to the
+// iteration time (TFLOP/s, GB/s, tok/s, ms, us) are recomputed from the merged samples and the
+// case's work; other metrics (e.g. J/TFLOP) take the median of the source medians, with n = the
+// number of sources. All sources must share one SKU ("cpu" for the cpu backend).
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/results.h"
+
+namespace gq {
+
+inline constexpr const char* kBaselineSchema = "gpuqual.baseline/1";
+
+struct BaselineSource {
+  std::string file, run_id, started_at, hostname, provider, instance_type, tool_version, tool_git;
+  std::vector<std::string> devices;  // "NVIDIA H100 80GB HBM3 [h100-sxm-80gb] cuda 13.0/13.0 driver 580.159.04"
+};
+
+struct BaselineCase {
+  std::string id, workload;
+  Params params;
+  std::string primary_metric;
+  std::vector<std::pair<std::string, MetricResult>> metrics;
+  std::vector<double> samples_s;  // seconds per iteration, all sources and devices merged
+  Work work;
+  int sources = 0;  // number of (run, device) cases merged
+  const MetricResult* FindMetric(const std::string& name) const;
+};
+
+// Qualification thresholds as fractions of the baseline median of the primary metric (in the
+// better direction): below warn_below -> WARN, below fail_below -> FAIL.
+struct QualifyThreshold {
+  double warn_below = 0.95;
+  double fail_below = 0.90;
+};
+
+struct Baseline {
+  std::string name, sku, created_at, tool_version, tool_git;
+  std::vector<BaselineSource> sources;
+  QualifyThreshold default_threshold;
+  std::map<std::string, QualifyThreshold> workload_thresholds;
+  std::vector<BaselineCase> cases;
+
+  const BaselineCase* Find(const std::string& id) const;
+  QualifyThreshold ThresholdFor(const std::string& workload) const;
+};
+
+// Builds a baseline from result documents (files[i] names docs[i] in the provenance). Throws
+// UsageError when the sources mix SKUs, a file repeats a case on one device, or nothing usable
+// (ok/noisy) is left.
+Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<std::string>& files,
+                        const std::string& name);
+
+// The SKU a case ran on: "cpu", the device's sku from system.devices, or "unknown".
+std::string CaseSku(const ResultsDoc& doc, const CaseResult& c);
+
+// The per-iteration figure of a metric from its unit, when the unit ties it to iteration time.
+std::optional<double> MetricFromIterationTime(const std::string& name, const std::string& unit,
+                                              double seconds, const Work& work);
+
+void WriteBaselineFile(const std::string& path, const Baseline& b);
+// Throws UsageError naming the file on malformed JSON, another schema, missing keys or a case id
+// that appears twice.
+Baseline ReadBaselineFile(const std::string& path);
+
+}  // namespace gq
