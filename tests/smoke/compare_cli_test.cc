@@ -1,0 +1,105 @@
+// End-to-end CI gate on the cpu backend: a run compared with itself passes, the same run with an
+// injected 30% slowdown fails naming the regressed cases, bad inputs exit 2.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "harness/results_json.h"
+
+namespace gq {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code = -1;
+  std::string output;
+};
+
+Outcome Gpuqual(const std::string& args) {
+  Outcome o;
+  FILE* pipe = popen((std::string(GQ_BINARY) + " " + args + " 2>&1").c_str(), "r");
+  std::array<char, 4096> buf;
+  while (pipe != nullptr && fgets(buf.data(), buf.size(), pipe) != nullptr) o.output += buf.data();
+  int status = pipe != nullptr ? pclose(pipe) : -1;
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+class CompareCliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("gq_compare_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    Outcome run = Gpuqual("run --suite ci --device cpu -o " + (dir_ / "base.json").string());
+    ASSERT_EQ(run.code, 0) << run.output;
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+  static std::string Path(const char* name) { return (dir_ / name).string(); }
+  static fs::path dir_;
+};
+
+fs::path CompareCliTest::dir_;
+
+// Every sample 30% slower; the summaries scaled to match.
+void InjectSlowdown(const std::string& in, const std::string& out, double factor) {
+  auto j = ReadJsonFile(in);
+  for (auto& c : j["cases"]) {
+    for (auto& s : c["samples_s"]) s = s.get<double>() * factor;
+    for (auto& [name, m] : c["metrics"].items()) {
+      const bool rate = m["higher_is_better"].get<bool>();
+      for (const char* k : {"median", "mean", "p10", "p90", "min", "max", "ci95_low", "ci95_high"}) {
+        m[k] = rate ? m[k].get<double>() / factor : m[k].get<double>() * factor;
+      }
+    }
+  }
+  std::ofstream(out) << j.dump();
+}
+
+TEST_F(CompareCliTest, SameRunPassesWithReports) {
+  Outcome o = Gpuqual("compare " + Path("base.json") + " --baseline " + Path("base.json") + " --markdown " +
+                      Path("c.md") + " --junit " + Path("c.xml") + " --json " + Path("c.json"));
+  EXPECT_EQ(o.code, 0) << o.output;
+  EXPECT_NE(o.output.find("2 unchanged"), std::string::npos) << o.output;
+  EXPECT_TRUE(fs::exists(Path("c.md")));
+  EXPECT_EQ(ReadJsonFile(Path("c.json"))["passed"], true);
+  std::ifstream xml(Path("c.xml"));
+  std::string text((std::istreambuf_iterator<char>(xml)), {});
+  EXPECT_NE(text.find("failures=\"0\""), std::string::npos) << text;
+}
+
+TEST_F(CompareCliTest, InjectedSlowdownRegressesAndExitsOne) {
+  InjectSlowdown(Path("base.json"), Path("slow.json"), 1.3);
+  Outcome b = Gpuqual("baseline create " + Path("base.json") + " --name cpu-ci -o " + Path("baseline.json"));
+  ASSERT_EQ(b.code, 0) << b.output;
+  Outcome o = Gpuqual("compare " + Path("slow.json") + " --baseline " + Path("baseline.json") + " --junit " + Path("s.xml"));
+  EXPECT_EQ(o.code, 1) << o.output;
+  EXPECT_NE(o.output.find("regressed  cpu     gemm/dtype=fp32"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("regressed  cpu     gemm/dtype=fp64"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("23.1% worse"), std::string::npos) << o.output;  // 1 - 1/1.3
+  EXPECT_NE(o.output.find("compare: FAIL"), std::string::npos);
+  // A tolerance above the slowdown lets it through.
+  EXPECT_EQ(Gpuqual("compare " + Path("slow.json") + " --baseline " + Path("baseline.json") + " --tolerance-for gemm=40").code, 0);
+}
+
+TEST_F(CompareCliTest, BadInputsExitTwo) {
+  std::ofstream(Path("bad.json")) << "{\"schema\": \"gpuqual.baseline/7\"}";
+  Outcome o = Gpuqual("compare " + Path("base.json") + " --baseline " + Path("bad.json"));
+  EXPECT_EQ(o.code, 2) << o.output;
+  EXPECT_NE(o.output.find("bad.json: schema: 'gpuqual.baseline/7' is not gpuqual.baseline/1"), std::string::npos) << o.output;
+  EXPECT_EQ(Gpuqual("compare /nonexistent.json --baseline " + Path("base.json")).code, 2);
+  EXPECT_EQ(Gpuqual("compare " + Path("base.json") + " --baseline " + Path("base.json") + " --tolerance 150").code, 2);
+  EXPECT_EQ(Gpuqual("compare " + Path("base.json") + " --baseline " + Path("base.json") + " --tolerance-for gemm").code, 2);
+  EXPECT_EQ(Gpuqual("compare " + Path("base.json")).code, 2);  // --baseline is required
+  EXPECT_EQ(Gpuqual("baseline create " + Path("base.json") + " --name a/b").code, 2);
+  EXPECT_EQ(Gpuqual("baseline create " + Path("base.json") + " --name x --threshold gemm=0.8").code, 2);
+}
+
+}  // namespace
+}  // namespace gq
