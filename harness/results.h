@@ -158,11 +158,35 @@ struct HealthReport {
   std::optional<HealthSnapshot> before, after;
 };
 
+// One qualification check (written by `gpuqual qualify`; DESIGN.md §7).
+struct QualifyCheck {
+  std::string name;    // case id, "cuda:0 ecc", "inventory gpu count", ...
+  std::string kind;    // "performance", "health", "inventory"
+  std::string status;  // "PASS", "WARN", "FAIL"
+  std::string reason;  // in words
+  double value = 0, threshold = 0;  // performance checks: the figure and the FAIL threshold
+  std::string unit;
+};
+
+struct QualifyCost {
+  double price_per_hour_usd = 0;
+  double tflops_per_usd_hour = 0;  // 0 = not computed
+  double usd_per_mtok = 0;         // 0 = not computed
+};
+
+struct QualifyVerdict {
+  std::string overall;  // "PASS", "WARN", "FAIL"
+  std::string baseline, instance_type, evaluated_at;
+  std::vector<QualifyCheck> checks;
+  std::optional<QualifyCost> cost;
+};
+
 struct ResultsDoc {
   RunInfo run;
   SystemInfo system;
   std::vector<CaseResult> cases;
   HealthReport health;
+  std::optional<QualifyVerdict> verdict;
 };
 
 }  // namespace gq

@@ -111,7 +111,8 @@ json ResultsToJson(const ResultsDoc& doc) {
             {"interrupted", r.interrupted}}},
           {"system", SystemToJson(doc.system)},
           {"cases", cases},
-          {"health", HealthToJson(doc.health)}};
+          {"health", HealthToJson(doc.health)},
+          {"verdict", doc.verdict ? VerdictToJson(*doc.verdict) : json(nullptr)}};
 }
 
 ResultsDoc ResultsFromJson(const json& j, const std::string& origin) {
@@ -143,6 +144,7 @@ ResultsDoc ResultsFromJson(const json& j, const std::string& origin) {
   JsonFields cases = root.Arr("cases");
   for (std::size_t i = 0; i < cases.value().size(); ++i) doc.cases.push_back(CaseFromJson(cases.At(i)));
   if (root.Has("health")) doc.health = HealthFromJson(root.Obj("health"));
+  if (root.Has("verdict")) doc.verdict = VerdictFromJson(root.Obj("verdict"));
   return doc;
 }
 

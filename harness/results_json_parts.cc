@@ -288,4 +288,40 @@ HealthReport HealthFromJson(const JsonFields& f) {
   return {SnapshotFromJson(f, "before"), SnapshotFromJson(f, "after")};
 }
 
+json VerdictToJson(const QualifyVerdict& v) {
+  json checks = json::array();
+  for (const QualifyCheck& c : v.checks) {
+    checks.push_back({{"name", c.name}, {"kind", c.kind}, {"status", c.status}, {"reason", c.reason},
+                      {"value", c.value}, {"threshold", c.threshold}, {"unit", c.unit}});
+  }
+  json out = {{"overall", v.overall}, {"baseline", v.baseline}, {"instance_type", v.instance_type},
+              {"evaluated_at", v.evaluated_at}, {"checks", checks}};
+  if (v.cost) {
+    out["cost"] = {{"price_per_hour_usd", v.cost->price_per_hour_usd},
+                   {"tflops_per_usd_hour", v.cost->tflops_per_usd_hour},
+                   {"usd_per_mtok", v.cost->usd_per_mtok}};
+  }
+  return out;
+}
+
+QualifyVerdict VerdictFromJson(const JsonFields& f) {
+  QualifyVerdict v;
+  v.overall = f.Str("overall");
+  if (v.overall != "PASS" && v.overall != "WARN" && v.overall != "FAIL") f.Fail("overall", "must be PASS, WARN or FAIL");
+  v.baseline = f.StrOr("baseline", "");
+  v.instance_type = f.StrOr("instance_type", "");
+  v.evaluated_at = f.StrOr("evaluated_at", "");
+  JsonFields checks = f.Arr("checks");
+  for (std::size_t i = 0; i < checks.value().size(); ++i) {
+    JsonFields c = checks.At(i);
+    v.checks.push_back({c.Str("name"), c.Str("kind"), c.Str("status"), c.Str("reason"), c.NumOr("value", 0),
+                        c.NumOr("threshold", 0), c.StrOr("unit", "")});
+  }
+  if (f.Has("cost")) {
+    JsonFields c = f.Obj("cost");
+    v.cost = QualifyCost{c.Num("price_per_hour_usd"), c.NumOr("tflops_per_usd_hour", 0), c.NumOr("usd_per_mtok", 0)};
+  }
+  return v;
+}
+
 }  // namespace gq

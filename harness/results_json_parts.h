@@ -20,5 +20,7 @@ nlohmann::ordered_json TelemetryToJson(const TelemetrySummary& t);
 TelemetrySummary TelemetryFromJson(const JsonFields& f);
 nlohmann::ordered_json HealthToJson(const HealthReport& h);
 HealthReport HealthFromJson(const JsonFields& f);
+nlohmann::ordered_json VerdictToJson(const QualifyVerdict& v);
+QualifyVerdict VerdictFromJson(const JsonFields& f);
 
 }  // namespace gq
