@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <random>
+#include <utility>
 
 #include "harness/results_json.h"
 
@@ -45,6 +46,11 @@ ResultsRecorder::ResultsRecorder(std::string path, ResultsDoc doc)
 
 void ResultsRecorder::OnCaseDone(const CaseResult& result) {
   doc_.cases.push_back(result);
+  WriteResultsFile(path_, doc_);
+}
+
+void ResultsRecorder::SetHealth(HealthReport health) {
+  doc_.health = std::move(health);
   WriteResultsFile(path_, doc_);
 }
 

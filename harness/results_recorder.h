@@ -13,6 +13,8 @@ class ResultsRecorder : public CaseSink {
   // Writes the document (with no cases yet) at once, so a bad path fails before any work.
   ResultsRecorder(std::string path, ResultsDoc doc);
   void OnCaseDone(const CaseResult& result) override;
+  // Replaces the run's device health (before/after snapshots) and rewrites the file.
+  void SetHealth(HealthReport health);
   // Stamps finished_at (and interrupted) and writes the final document.
   void Finish(bool interrupted);
 

@@ -104,6 +104,7 @@ std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, Devi
     double sampled = 0;
     bool converged = false;
     double noise = 0;
+    TelemetryScope telemetry(env.telemetry, ctx.device());
     while (true) {
       if (StopRequested(env)) return std::nullopt;
       const double s = TimeBatch(*prepared, ctx, *timer, r.iterations_per_sample);
@@ -123,7 +124,12 @@ std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, Devi
         break;
       }
     }
+    r.telemetry = telemetry.End();
     FillMetrics(r, metrics);
+    if (r.telemetry) {
+      AppendEnergyMetrics(*r.telemetry, r.work,
+                          static_cast<int64_t>(r.samples_s.size()) * r.iterations_per_sample, r.metrics);
+    }
     r.details = prepared->Details();
 
     if (m.verify) {

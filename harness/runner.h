@@ -11,6 +11,9 @@
 //     max_samples) without the noise target -> status noisy.
 //  5. Verify (unless disabled): failure -> status failed with the error and tolerance.
 //  6. Metrics from per-iteration times; roofline and the above-peak sanity guard -> invalid.
+// Telemetry: on a CUDA device with env.telemetry set, the sampler runs over step 4 only (after
+// warm-up), its summary goes to CaseResult::telemetry and, when it has energy, the metrics
+// joules_per_tflop / joules_per_token are appended (see AppendEnergyMetrics in telemetry.h).
 // A stop request (SIGINT) abandons the case in progress: it is not reported.
 #include <atomic>
 #include <functional>
@@ -24,6 +27,7 @@
 #include "harness/device_specs.h"
 #include "harness/options.h"
 #include "harness/results.h"
+#include "harness/telemetry.h"
 #include "workloads/workload.h"
 
 namespace gq {
@@ -48,6 +52,7 @@ struct RunnerEnv {
   ContextFactory make_context = MakeContext;
   std::map<std::string, const DeviceSpec*> specs;  // device name ("cuda:0") -> SKU; absent = unknown
   const std::atomic<bool>* stop = nullptr;         // set asynchronously to stop the run
+  TelemetrySampler* telemetry = nullptr;           // samples CUDA devices during step 4; null = off
 };
 
 // Runs one case on one device. Returns nullopt only when a stop was requested mid-case.

@@ -1,17 +1,25 @@
 // `gpuqual run [WORKLOAD...] [--suite NAME|FILE] [-a AXIS=V1,V2]... [--device D] [-o FILE] ...`
 // Plans the cases, runs them on the chosen devices, writes the results file after every case and
-// prints the table. Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid, 2 bad input,
-// 128+signal when interrupted (finished cases are kept in the file).
+// prints the table. With GPUs among the devices it also loads NVML (absent NVML is not an error):
+// device health before and after the run, PCIe links in system.devices, and per-case telemetry
+// sampled every --telemetry-period ms (0 turns the sampling off).
+// Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid, 2 bad input, 128+signal when
+// interrupted (finished cases are kept in the file).
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "harness/cli/commands.h"
 #include "harness/console_reporter.h"
 #include "harness/errors.h"
+#include "harness/gpu_monitor.h"
+#include "harness/health.h"
 #include "harness/interrupt.h"
 #include "harness/results_recorder.h"
 #include "harness/system_info.h"
+#include "harness/telemetry.h"
 #include "harness/version.h"
 #include "workloads/plan.h"
 
@@ -23,6 +31,7 @@ struct RunArgs {
   std::vector<std::string> axis_assignments, label_assignments;
   MeasureOptions cli;  // values of the measure flags; applied over the suite's where given
   double max_noise_pct = 1.0;
+  double telemetry_period_ms = 50;  // 0 = no per-case telemetry
   CLI::Option *min_samples = nullptr, *min_time = nullptr, *max_time = nullptr, *max_noise = nullptr,
               *warmup = nullptr;
   std::string command_line;
@@ -60,6 +69,32 @@ void CheckMeasure(const MeasureOptions& m) {
   if (m.max_noise <= 0) throw UsageError("--max-noise must be > 0 (percent)");
 }
 
+// The NVML side of a run on GPUs: the monitor, and the sampler when telemetry is on.
+struct GpuWatch {
+  std::unique_ptr<GpuMonitor> monitor;
+  std::unique_ptr<TelemetrySampler> sampler;
+  std::vector<int> cuda_indices;
+};
+
+// Loads NVML when any device is a GPU, records the health-before snapshot in `doc` and copies each
+// GPU's PCIe link into doc.system.devices. Returns an empty watch for cpu-only runs.
+GpuWatch WatchGpus(const std::vector<DeviceRef>& devices, double period_ms, ResultsDoc& doc) {
+  GpuWatch w;
+  for (const DeviceRef& d : devices) {
+    if (d.IsCuda()) w.cuda_indices.push_back(d.index);
+  }
+  if (w.cuda_indices.empty()) return w;
+  w.monitor = MakeNvmlMonitor(doc.system.devices);
+  doc.health.before = TakeHealthSnapshot(*w.monitor, w.cuda_indices);
+  for (GpuInfo& g : doc.system.devices) {
+    if (g.pcie.gen >= 0) continue;  // already known
+    DeviceHealth h = w.monitor->Health(g.index);
+    if (h.available) g.pcie = h.pcie;
+  }
+  if (period_ms > 0) w.sampler = std::make_unique<TelemetrySampler>(*w.monitor, period_ms / 1000.0);
+  return w;
+}
+
 int Run(RunArgs& args) {
   ParseAssignments(args);
   RunOptions& opt = args.options;
@@ -75,6 +110,11 @@ int Run(RunArgs& args) {
   if (args.warmup->count() > 0) opt.measure.warmup_time_s = args.cli.warmup_time_s;
   if (args.max_noise->count() > 0) opt.measure.max_noise = args.max_noise_pct / 100.0;
   CheckMeasure(opt.measure);
+  // Below 1 ms the sampler would compete with the benchmark for the host CPU, and NVML's own
+  // counters update far more slowly than that.
+  if (!(args.telemetry_period_ms == 0 || args.telemetry_period_ms >= 1)) {
+    throw UsageError("--telemetry-period must be 0 (off) or at least 1 ms");
+  }
 
   const WorkloadRegistry registry = BuildRegistry();
   const std::vector<PlannedCase> plan = BuildPlan(registry, opt, suite.get());
@@ -101,6 +141,7 @@ int Run(RunArgs& args) {
   doc.run.suite = suite ? suite->name : "";
   doc.run.labels = opt.labels;
   const std::string path = opt.output.empty() ? DefaultResultsPath(doc.system.host.hostname) : opt.output;
+  GpuWatch gpus = WatchGpus(devices, args.telemetry_period_ms, doc);
 
   std::unique_ptr<ResultsRecorder> recorder;
   try {
@@ -115,10 +156,16 @@ int Run(RunArgs& args) {
   env.measure = opt.measure;
   env.specs = SpecsByDevice(doc.system);
   env.stop = &InstallStopHandlers();
+  env.telemetry = gpus.sampler.get();
   std::cout << "gpuqual " << ToolVersion() << ": " << runnable << " case(s) on";
   for (const DeviceRef& d : devices) std::cout << " " << d.Name();
   std::cout << "\n";
   const bool completed = RunAll(plan, devices, env, sink);
+  if (gpus.monitor) {
+    HealthReport health = recorder->doc().health;
+    health.after = TakeHealthSnapshot(*gpus.monitor, gpus.cuda_indices);
+    recorder->SetHealth(std::move(health));
+  }
   recorder->Finish(!completed);
   console.PrintSummary(recorder->doc(), path);
   if (!completed) return 128 + (StopSignal() != 0 ? StopSignal() : 2);
@@ -149,6 +196,8 @@ Action AddRunCommand(CLI::App& root) {
   cmd->add_flag_function(
       "--no-verify", [args](std::int64_t) { args->options.measure.verify = false; }, "Skip output verification");
   cmd->add_option("--label", args->label_assignments, "Run label KEY=VALUE (repeatable)");
+  cmd->add_option("--telemetry-period", args->telemetry_period_ms,
+                  "GPU telemetry sampling period in ms (0 = off)")->capture_default_str();
   return [args](const std::string& command_line) {
     args->command_line = command_line;
     return Run(*args);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/fake_gpu_monitor.h"
 #include "tests/unit/fake_workload.h"
 
 namespace gq {
@@ -9,6 +10,7 @@ namespace {
 
 using testing::FakeBehaviour;
 using testing::FakeContext;
+using testing::FakeGpuMonitor;
 using testing::FakeWorkload;
 
 MeasureOptions FastMeasure() {
@@ -162,6 +164,84 @@ TEST(RunnerTest, RunAllHonoursDeviceFiltersAndRecordsContextFailures) {
   EXPECT_EQ(sink.results[1].status, CaseStatus::kFailed);
   EXPECT_NE(sink.results[1].reason.find("cannot open device cuda:0: no driver"), std::string::npos);
   EXPECT_EQ(sink.results[2].id, cuda_only.Id());
+}
+
+TEST(RunnerTest, CudaCaseCarriesTelemetryAndEnergyPerTflop) {
+  FakeWorkload w;  // 1e12 flop per iteration
+  FakeContext ctx({1e-3}, DeviceRef{DeviceRef::Kind::kCuda, 2});
+  FakeGpuMonitor monitor;
+  monitor.SetReadings({testing::Reading(1980, 2619, 650, 70, nvml::kReasonSwPowerCap),
+                       testing::Reading(1950, 2619, 700, 72)});
+  monitor.SetEnergy({10000, 15000});  // 5 J between Begin and End
+  TelemetrySampler sampler(monitor, 3600);  // only the Begin and End readings
+  RunnerEnv env{FastMeasure()};
+  env.telemetry = &sampler;
+  auto r = RunCase(w, Spec(), ctx, env);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, CaseStatus::kOk) << r->reason;
+  EXPECT_FALSE(sampler.running());
+  ASSERT_TRUE(r->telemetry.has_value());
+  EXPECT_TRUE(r->telemetry->available) << r->telemetry->reason;
+  EXPECT_EQ(r->telemetry->samples, 2);
+  EXPECT_DOUBLE_EQ(r->telemetry->energy_j, 5.0);
+  EXPECT_DOUBLE_EQ(r->telemetry->power_w_max, 700);
+  EXPECT_EQ(r->telemetry->throttle_reasons, std::vector<std::string>{"sw_power_cap"});
+  for (int index : monitor.indices_seen()) EXPECT_EQ(index, 2);
+
+  const double iterations = static_cast<double>(r->samples_s.size() * r->iterations_per_sample);
+  const MetricResult* jpt = r->FindMetric("joules_per_tflop");
+  ASSERT_NE(jpt, nullptr);
+  EXPECT_DOUBLE_EQ(jpt->median, 5.0 / (1e12 * iterations / 1e12));
+  EXPECT_EQ(jpt->unit, "J/TFLOP");
+  EXPECT_FALSE(jpt->higher_is_better);
+  EXPECT_EQ(jpt->n, 1);
+  EXPECT_EQ(r->FindMetric("joules_per_token"), nullptr);  // the fake has no tokens
+  EXPECT_EQ(r->metrics.front().first, "tflops");          // primary stays first
+}
+
+TEST(RunnerTest, CpuCaseTakesNoTelemetry) {
+  FakeWorkload w;
+  FakeContext ctx({1e-3});
+  FakeGpuMonitor monitor;
+  monitor.SetReadings({testing::Reading(1980, 2619, 650, 70)});
+  monitor.SetEnergy({0, 5000});
+  TelemetrySampler sampler(monitor, 3600);
+  RunnerEnv env{FastMeasure()};
+  env.telemetry = &sampler;
+  auto r = RunCase(w, Spec(), ctx, env);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_FALSE(r->telemetry.has_value());
+  EXPECT_EQ(monitor.read_calls(), 0);
+  EXPECT_EQ(r->FindMetric("joules_per_tflop"), nullptr);
+}
+
+TEST(RunnerTest, UnavailableTelemetryIsRecordedWithoutEnergyMetrics) {
+  FakeWorkload w;
+  FakeContext ctx({1e-3}, DeviceRef{DeviceRef::Kind::kCuda, 0});
+  FakeGpuMonitor monitor("unavailable: cannot load libnvidia-ml.so.1: gone");
+  TelemetrySampler sampler(monitor, 0.01);
+  RunnerEnv env{FastMeasure()};
+  env.telemetry = &sampler;
+  auto r = RunCase(w, Spec(), ctx, env);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, CaseStatus::kOk);
+  ASSERT_TRUE(r->telemetry.has_value());
+  EXPECT_FALSE(r->telemetry->available);
+  EXPECT_EQ(r->telemetry->reason, "unavailable: cannot load libnvidia-ml.so.1: gone");
+  EXPECT_EQ(r->FindMetric("joules_per_tflop"), nullptr);
+}
+
+TEST(RunnerTest, AbandonedCaseClosesTheTelemetryWindow) {
+  FakeWorkload w;
+  FakeContext ctx({1e-3}, DeviceRef{DeviceRef::Kind::kCuda, 0});
+  FakeGpuMonitor monitor;
+  TelemetrySampler sampler(monitor, 0.001);
+  std::atomic<bool> stop{true};
+  RunnerEnv env{FastMeasure()};
+  env.telemetry = &sampler;
+  env.stop = &stop;
+  EXPECT_FALSE(RunCase(w, Spec(), ctx, env).has_value());
+  EXPECT_FALSE(sampler.running());
 }
 
 }  // namespace
