@@ -17,5 +17,6 @@ Action AddListCommand(CLI::App& root);
 Action AddRunCommand(CLI::App& root);
 Action AddBaselineCommand(CLI::App& root);
 Action AddCompareCommand(CLI::App& root);
+Action AddQualifyCommand(CLI::App& root);
 
 }  // namespace gq::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
       {"run", gq::cli::AddRunCommand(app)},
       {"baseline", gq::cli::AddBaselineCommand(app)},
       {"compare", gq::cli::AddCompareCommand(app)},
+      {"qualify", gq::cli::AddQualifyCommand(app)},
   };
 
   try {

@@ -103,3 +103,29 @@ TEST_F(CompareCliTest, BadInputsExitTwo) {
 
 }  // namespace
 }  // namespace gq
+
+namespace gq {
+namespace {
+
+TEST_F(CompareCliTest, QualifyJudgesGivenResultsAndWritesTheVerdict) {
+  Outcome o = Gpuqual("qualify " + Path("base.json") + " --price-per-hour 1.5 -o " + Path("q.json"));
+  EXPECT_EQ(o.code, 0) << o.output;  // cpu: no baseline -> WARN, not FAIL
+  EXPECT_NE(o.output.find("qualify: WARN"), std::string::npos) << o.output;
+  ResultsDoc doc = ReadResultsFile(Path("q.json"));
+  ASSERT_TRUE(doc.verdict.has_value());
+  EXPECT_EQ(doc.verdict->overall, "WARN");
+  ASSERT_TRUE(doc.verdict->cost.has_value());
+  EXPECT_GT(doc.verdict->cost->tflops_per_usd_hour, 0);
+  EXPECT_FALSE(ReadResultsFile(Path("base.json")).verdict.has_value());  // inputs untouched
+  // Against a baseline of itself every case passes; an 8-GPU instance type fails the inventory.
+  ASSERT_EQ(Gpuqual("baseline create " + Path("base.json") + " --name cpu -o " + Path("cpu.json")).code, 0);
+  Outcome inv = Gpuqual("qualify " + Path("base.json") + " --baseline " + Path("cpu.json") + " --instance p5.48xlarge");
+  EXPECT_EQ(inv.code, 1) << inv.output;
+  EXPECT_NE(inv.output.find("0 GPU(s) visible, p5.48xlarge has 8"), std::string::npos) << inv.output;
+  EXPECT_NE(inv.output.find("PASS  performance  gemm/dtype=fp32"), std::string::npos) << inv.output;
+  EXPECT_EQ(Gpuqual("qualify " + Path("base.json") + " --price-per-hour -3").code, 2);
+  EXPECT_EQ(Gpuqual("qualify " + Path("base.json") + " --spec /nonexistent.json").code, 2);
+}
+
+}  // namespace
+}  // namespace gq

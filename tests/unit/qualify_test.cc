@@ -1,0 +1,179 @@
+#include "harness/qualify.h"
+
+#include <gtest/gtest.h>
+
+namespace gq {
+namespace {
+
+CaseResult GemmCase(const std::string& id, double tflops, const std::string& device = "cuda:0") {
+  CaseResult c;
+  c.id = id;
+  c.workload = "gemm";
+  c.device = device;
+  c.status = CaseStatus::kOk;
+  c.primary_metric = "tflops";
+  c.metrics = {{"tflops", MetricResult{"TFLOP/s", true, tflops}}};
+  return c;
+}
+
+DeviceHealth Healthy(int index) {
+  DeviceHealth h;
+  h.index = index;
+  h.available = true;
+  h.ecc_volatile_uncorrected = 0;
+  h.ecc_aggregate_uncorrected = 0;
+  h.retired_pages_sbe = h.retired_pages_dbe = 0;
+  h.retired_pages_pending = 0;
+  h.remapped_rows_uncorrectable = 0;
+  h.remapped_rows_pending = h.remapped_rows_failure = 0;
+  h.pcie = {5, 16, 5, 16};
+  h.power_limit_w = h.power_default_limit_w = 700;
+  return h;
+}
+
+// An 8 x H100 SXM run with healthy GPUs and telemetry that saw only power capping.
+ResultsDoc Machine() {
+  ResultsDoc d;
+  for (int i = 0; i < 8; ++i) {
+    GpuInfo g;
+    g.index = i;
+    g.name = "NVIDIA H100 80GB HBM3";
+    g.sku = "h100-sxm-80gb";
+    d.system.devices.push_back(g);
+  }
+  d.cases = {GemmCase("gemm/bf16", 760), GemmCase("gemm/fp16", 700)};
+  TelemetrySummary t;
+  t.available = true;
+  t.throttle_reasons = {"sw_power_cap"};
+  d.cases[0].telemetry = t;
+  HealthSnapshot before{"t0", {}}, after{"t1", {}};
+  for (int i = 0; i < 8; ++i) {
+    before.devices.push_back(Healthy(i));
+    after.devices.push_back(Healthy(i));
+  }
+  d.health = {before, after};
+  return d;
+}
+
+Baseline H100Baseline() {
+  Baseline b;
+  b.name = "h100-sxm-80gb";
+  b.cases = {{"gemm/bf16", "gemm", {}, "tflops", {{"tflops", MetricResult{"TFLOP/s", true, 780}}}, {}, {}, 1},
+             {"gemm/fp16", "gemm", {}, "tflops", {{"tflops", MetricResult{"TFLOP/s", true, 760}}}, {}, {}, 1}};
+  return b;
+}
+
+InstanceCatalog Catalog() { return {"test", {{"aws", "p5.48xlarge", "h100-sxm-80gb", 8, "nvlink", "efa", "test"}}}; }
+
+const QualifyCheck* Check(const QualifyVerdict& v, const std::string& name) {
+  for (const QualifyCheck& c : v.checks) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+TEST(QualifyTest, HealthyMachineAtBaselinePasses) {
+  ResultsDoc d = Machine();
+  d.cases[1] = GemmCase("gemm/fp16", 750);  // 98.7% of 760
+  const Baseline b = H100Baseline();
+  const InstanceCatalog cat = Catalog();
+  QualifyOptions opt;
+  opt.instance_type = "p5.48xlarge";
+  QualifyVerdict v = Qualify(d, &b, &cat, opt);
+  EXPECT_EQ(v.overall, "PASS");
+  const QualifyCheck* bf16 = Check(v, "gemm/bf16 [cuda:0]");
+  ASSERT_NE(bf16, nullptr);
+  EXPECT_EQ(bf16->status, "PASS");
+  EXPECT_DOUBLE_EQ(bf16->threshold, 780 * 0.90);
+  EXPECT_EQ(bf16->reason, "97.4% of baseline 780 TFLOP/s");
+  EXPECT_EQ(Check(v, "gpu count")->status, "PASS");
+  EXPECT_EQ(Check(v, "cuda:0 throttling")->reason, "no thermal or hardware throttling (seen: sw_power_cap)");
+}
+
+TEST(QualifyTest, PerformanceBelowThresholdsWarnsThenFails) {
+  ResultsDoc d = Machine();
+  d.cases[0] = GemmCase("gemm/bf16", 720);  // 92.3% -> WARN
+  d.cases[1] = GemmCase("gemm/fp16", 650);  // 85.5% -> FAIL
+  const Baseline b = H100Baseline();
+  QualifyVerdict v = Qualify(d, &b, nullptr, {});
+  EXPECT_EQ(Check(v, "gemm/bf16 [cuda:0]")->status, "WARN");
+  EXPECT_EQ(Check(v, "gemm/fp16 [cuda:0]")->status, "FAIL");
+  EXPECT_EQ(v.overall, "FAIL");
+  QualifyOptions lenient;
+  lenient.thresholds["gemm"] = {0.85, 0.80};
+  QualifyVerdict v2 = Qualify(d, &b, nullptr, lenient);
+  EXPECT_EQ(Check(v2, "gemm/fp16 [cuda:0]")->status, "PASS");
+  EXPECT_EQ(v2.overall, "PASS");
+}
+
+TEST(QualifyTest, InjectedEccErrorsAndPendingRemapFail) {
+  ResultsDoc d = Machine();
+  d.health.after->devices[3].ecc_volatile_uncorrected = 2;
+  d.health.after->devices[5].ecc_aggregate_uncorrected = 4;  // grew from 0 during the run
+  d.health.after->devices[6].remapped_rows_pending = 1;
+  d.health.after->devices[7].retired_pages_dbe = 1;
+  const Baseline b = H100Baseline();
+  QualifyVerdict v = Qualify(d, &b, nullptr, {});
+  EXPECT_EQ(v.overall, "FAIL");
+  EXPECT_EQ(Check(v, "cuda:3 ecc")->status, "FAIL");
+  EXPECT_NE(Check(v, "cuda:5 ecc")->reason.find("grew during the run (0 -> 4)"), std::string::npos);
+  EXPECT_EQ(Check(v, "cuda:6 row remap")->status, "FAIL");
+  EXPECT_EQ(Check(v, "cuda:7 retired pages")->status, "WARN");
+  EXPECT_EQ(Check(v, "cuda:0 health")->status, "PASS");
+}
+
+TEST(QualifyTest, DegradedPcieAndPowerCapAndThermalThrottling) {
+  ResultsDoc d = Machine();
+  d.health.after->devices[1].pcie = {5, 8, 5, 16};   // x8 of x16: FAIL
+  d.health.after->devices[2].pcie = {1, 16, 5, 16};  // gen 1 after the run: WARN
+  d.health.after->devices[4].power_limit_w = 500;    // capped: WARN
+  d.cases[1].telemetry = TelemetrySummary{};
+  d.cases[1].telemetry->available = true;
+  d.cases[1].telemetry->throttle_reasons = {"hw_thermal", "sw_power_cap"};
+  const Baseline b = H100Baseline();
+  QualifyVerdict v = Qualify(d, &b, nullptr, {});
+  EXPECT_EQ(Check(v, "cuda:1 pcie")->status, "FAIL");
+  EXPECT_EQ(Check(v, "cuda:2 pcie")->status, "WARN");
+  EXPECT_EQ(Check(v, "cuda:4 power limit")->reason, "power limit 500 W below the default 700 W");
+  const QualifyCheck* throttle = Check(v, "cuda:0 throttling");
+  EXPECT_EQ(throttle->status, "FAIL");
+  EXPECT_EQ(throttle->reason, "hw_thermal during 1 case(s), e.g. gemm/fp16");
+  EXPECT_EQ(v.overall, "FAIL");
+}
+
+TEST(QualifyTest, InventoryAgainstTheCatalog) {
+  ResultsDoc d = Machine();
+  d.system.devices.pop_back();  // 7 GPUs visible on an 8-GPU instance
+  d.health.after->devices.pop_back();
+  d.health.before->devices.pop_back();
+  const Baseline b = H100Baseline();
+  const InstanceCatalog cat = Catalog();
+  QualifyOptions opt;
+  opt.instance_type = "P5.48XLARGE";  // case-insensitive
+  QualifyVerdict v = Qualify(d, &b, &cat, opt);
+  EXPECT_EQ(Check(v, "gpu count")->status, "FAIL");
+  EXPECT_EQ(Check(v, "gpu count")->reason, "7 GPU(s) visible, p5.48xlarge has 8");
+  EXPECT_EQ(Check(v, "gpu sku h100-sxm-80gb")->status, "PASS");
+  opt.instance_type = "nosuch.8xlarge";
+  EXPECT_EQ(Check(Qualify(d, &b, &cat, opt), "instance")->status, "WARN");
+}
+
+TEST(QualifyTest, FailedCasesNoBaselineHealthUnavailableAndCost) {
+  ResultsDoc d = Machine();
+  d.cases[1].status = CaseStatus::kFailed;
+  d.cases[1].reason = "verification failed";
+  d.health = {};
+  QualifyOptions opt;
+  opt.price_per_hour_usd = 98.32;
+  QualifyVerdict v = Qualify(d, nullptr, nullptr, opt);
+  EXPECT_EQ(Check(v, "gemm/fp16 [cuda:0]")->status, "FAIL");
+  EXPECT_EQ(Check(v, "baseline")->status, "WARN");
+  EXPECT_EQ(Check(v, "cuda:0 health")->status, "WARN");
+  ASSERT_TRUE(v.cost.has_value());
+  EXPECT_NEAR(v.cost->tflops_per_usd_hour, 760.0 * 8 / 98.32, 1e-9);  // only the ok gemm case
+  EXPECT_EQ(v.cost->usd_per_mtok, 0);
+  EXPECT_EQ(v.overall, "FAIL");
+}
+
+}  // namespace
+}  // namespace gq
