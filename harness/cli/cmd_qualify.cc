@@ -112,11 +112,11 @@ int Run(QualifyArgs& a) {
   const InstanceCatalog catalog = ReadInstanceCatalog(a.catalog.empty() ? BaselinesDir() + "/instances.json" : a.catalog);
   std::string write_to = a.output;
   if (a.results.empty()) {
-    const std::string path = DefaultResultsPath(DiscoverHost().hostname);
+    const std::string path = !a.output.empty() ? a.output : DefaultResultsPath(DiscoverHost().hostname);
     const int rc = RunQuickSuite(a.device, path);
     if (rc != 0 && rc != 1) return rc;  // bad usage or interrupted: nothing to judge
     a.results = {path};
-    if (write_to.empty()) write_to = path;
+    write_to = path;
   }
   ResultsDoc doc = Merge(a.results);
   std::unique_ptr<Baseline> baseline = FindBaseline(a, doc);

@@ -129,3 +129,20 @@ TEST_F(CompareCliTest, QualifyJudgesGivenResultsAndWritesTheVerdict) {
 
 }  // namespace
 }  // namespace gq
+
+namespace gq {
+namespace {
+
+TEST_F(CompareCliTest, QualifyWithoutResultsRunsTheQuickSuiteFirst) {
+  Outcome o = Gpuqual("qualify --device cpu -o " + Path("fresh.json"));
+  EXPECT_EQ(o.code, 0) << o.output;
+  EXPECT_NE(o.output.find("running the quick suite"), std::string::npos) << o.output;
+  ResultsDoc doc = ReadResultsFile(Path("fresh.json"));
+  EXPECT_EQ(doc.run.suite, "quick");
+  EXPECT_FALSE(doc.cases.empty());
+  ASSERT_TRUE(doc.verdict.has_value());
+  EXPECT_EQ(doc.verdict->overall, "WARN");  // no cpu baseline
+}
+
+}  // namespace
+}  // namespace gq
