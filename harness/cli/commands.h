@@ -15,5 +15,6 @@ using Action = std::function<int(const std::string& command_line)>;
 Action AddInfoCommand(CLI::App& root);
 Action AddListCommand(CLI::App& root);
 Action AddRunCommand(CLI::App& root);
+Action AddReportCommand(CLI::App& root);
 
 }  // namespace gq::cli

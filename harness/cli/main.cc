@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
       {"info", gq::cli::AddInfoCommand(app)},
       {"list", gq::cli::AddListCommand(app)},
       {"run", gq::cli::AddRunCommand(app)},
+      {"report", gq::cli::AddReportCommand(app)},
   };
 
   try {
