@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build git pkg-config
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   libopenblas-dev libopenmpi-dev openmpi-bin
-  python3 python3-matplotlib python3-numpy python3-pytest
+  python3 python3-matplotlib python3-numpy python3-pytest chromium
 )
 
 missing=()

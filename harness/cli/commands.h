@@ -18,5 +18,6 @@ Action AddRunCommand(CLI::App& root);
 Action AddBaselineCommand(CLI::App& root);
 Action AddCompareCommand(CLI::App& root);
 Action AddQualifyCommand(CLI::App& root);
+Action AddReportCommand(CLI::App& root);
 
 }  // namespace gq::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
       {"baseline", gq::cli::AddBaselineCommand(app)},
       {"compare", gq::cli::AddCompareCommand(app)},
       {"qualify", gq::cli::AddQualifyCommand(app)},
+      {"report", gq::cli::AddReportCommand(app)},
   };
 
   try {

@@ -1,0 +1,89 @@
+"""Reference figures for normalisation (--baseline FILE).
+
+Accepted files:
+- a baseline, schema gpuqual.baseline/1 (made by `gpuqual baseline create`): only
+  cases[].id, cases[].primary_metric and cases[].metrics[primary].median (with its unit and
+  higher_is_better when present) are used;
+- a results file, schema gpuqual.results/1: its ok and noisy cases' primary medians (the median
+  over devices when a case ran on several GPUs).
+
+Each machine's figure for a case is divided by the baseline median of the same case id.
+"""
+
+import statistics
+from dataclasses import dataclass
+
+from . import schema
+from .errors import ReportInputError
+from .fields import Fields, read_json
+from .load import load_results
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The baseline figure of one case."""
+
+    median: float
+    metric: str
+    unit: str = ""
+    higher_is_better: bool = True
+
+
+@dataclass
+class Baseline:
+    """Reference figures by case id, and a name for tables and captions."""
+
+    name: str
+    cases: dict
+
+
+def _from_baseline_doc(root):
+    cases = {}
+    for c in root.objs("cases"):
+        case_id = c.str("id")
+        primary = c.str("primary_metric")
+        metrics = c.obj("metrics")
+        m = metrics.obj(primary, None)
+        if m is None:
+            c.fail("primary_metric", f"names '{primary}', which is not in metrics")
+        median = m.num("median")
+        if median <= 0:
+            m.fail("median", "must be > 0")
+        cases[case_id] = Reference(median, primary, m.str("unit", ""), m.bool("higher_is_better", True))
+    return cases
+
+
+def _from_results(path):
+    run = load_results(path)
+    values = {}
+    for c in run.doc["cases"]:
+        if c["status"] not in schema.MEASURED_STATUSES:
+            continue
+        m = c["metrics"][c["primary_metric"]]
+        if float(m["median"]) > 0:
+            values.setdefault(c["id"], []).append((float(m["median"]), c["primary_metric"],
+                                                   m.get("unit", ""), m.get("higher_is_better", True)))
+    return {k: Reference(statistics.median(v[0] for v in vs), vs[0][1], vs[0][2], bool(vs[0][3]))
+            for k, vs in values.items()}, run
+
+
+def load_baseline(path):
+    """Reads a baseline or results file as a Baseline; raises ReportInputError."""
+    root = Fields(read_json(path), path)
+    value = root.str("schema", None) or ""
+    if value.startswith(schema.SCHEMA_PREFIX):
+        cases, run = _from_results(path)
+        name = f"{run.machine} (results {run.run_id})"
+    elif value == schema.BASELINE_SCHEMA:
+        cases = _from_baseline_doc(root)
+        prov = root.obj("provenance", None)
+        name = (prov.str("name", "") if prov else "") or root.str("name", "") or path
+    elif value.startswith(schema.BASELINE_SCHEMA_PREFIX):
+        root.fail("schema", f"version '{value}' is not supported by this report "
+                            f"(reads {schema.BASELINE_SCHEMA})")
+    else:
+        root.fail("schema", f"'{value}' is neither {schema.BASELINE_SCHEMA} nor {schema.SCHEMA}"
+                  if value else f"missing (expected {schema.BASELINE_SCHEMA} or {schema.SCHEMA})")
+    if not cases:
+        raise ReportInputError(f"{path}: the baseline has no usable cases")
+    return Baseline(name=name, cases=cases)

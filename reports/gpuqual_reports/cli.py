@@ -1,0 +1,77 @@
+"""Command line of the reports: `gpuqual report RESULTS... [-o DIR] [--baseline FILE]
+[--prices FILE] [--title TEXT]`, also runnable as `python3 -m gpuqual_reports`.
+
+main(argv) returns the exit code: 0 report written, 2 bad input (one line on stderr naming the
+file and the problem: unreadable, malformed, another schema version, an empty run, a bad
+baseline or prices file, an unwritable output directory), 1 an unexpected failure.
+"""
+
+import argparse
+import os
+import sys
+
+from . import report as report_mod
+from .baseline import load_baseline
+from .errors import ReportInputError
+from .load import load_all
+from .prices import load_prices
+
+PROG = "gpuqual report"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises ReportInputError (one line) instead of printing usage and exiting."""
+
+    def error(self, message):
+        raise ReportInputError(f"{message} (see {PROG} --help)")
+
+
+def _parser():
+    p = _Parser(prog=PROG, description="Turn gpuqual result files into a self-contained report: "
+                "index.html, summary.md, one PNG per figure and data.csv.")
+    p.add_argument("results", nargs="+", metavar="RESULTS",
+                   help="result files (schema gpuqual.results/1); several are compared side by side")
+    p.add_argument("-o", "--output", default="reports-out", metavar="DIR",
+                   help="output directory (created; default: reports-out)")
+    p.add_argument("--baseline", metavar="FILE",
+                   help="normalise to this gpuqual.baseline/1 or results file instead of the best machine")
+    p.add_argument("--prices", metavar="FILE",
+                   help="instance prices (gpuqual.prices/1) for perf per dollar and $ per 1M tokens")
+    p.add_argument("--title", help="report title (default: from the machines)")
+    return p
+
+
+def run(argv):
+    """Parses argv, builds and writes the report; returns the list of written paths.
+    Raises ReportInputError for bad input."""
+    args = _parser().parse_args(argv)
+    runs = load_all(args.results)
+    baseline = load_baseline(args.baseline) if args.baseline else None
+    price_list = load_prices(args.prices) if args.prices else None
+    if os.path.exists(args.output) and not os.path.isdir(args.output):
+        raise ReportInputError(f"{args.output}: output path exists and is not a directory")
+    rep = report_mod.build(runs, baseline, price_list, args.title)
+    try:
+        paths = report_mod.write(rep, args.output)
+    except OSError as e:
+        raise ReportInputError(f"{e.filename or args.output}: cannot write ({e.strerror or e})") from None
+    print(f"report: {os.path.join(args.output, 'index.html')} ({len(rep.figures)} figure(s), "
+          f"{len(rep.rows)} case(s) from {len(runs)} run(s)); summary.md and data.csv beside it")
+    return paths
+
+
+def main(argv=None):
+    """Entry point: returns 0 ok, 2 bad input, 1 unexpected failure."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if any(a in ("-h", "--help") for a in argv):
+        _parser().print_help()
+        return 0
+    try:
+        run(argv)
+        return 0
+    except ReportInputError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 - one line, never a stack trace (DESIGN.md §9)
+        print(f"{PROG}: failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1

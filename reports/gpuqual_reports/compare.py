@@ -1,0 +1,154 @@
+"""Multi-run arithmetic (the procurement view): per-machine figures, normalisation, geometric
+means, run-to-run spread and price maths. Numbers only: no thresholds, no pass/fail (verdicts
+come from `gpuqual qualify` in C++, DESIGN.md §1).
+
+A "machine" is Run.machine (label "machine", else instance type, else hostname). Its figure for
+a case is the primary metric's median, combined over its GPUs and runs by table.combine.
+Scores are oriented so that higher is better: value/reference for higher-is-better metrics,
+reference/value otherwise.
+"""
+
+import math
+import statistics
+from dataclasses import dataclass, field
+
+from . import table
+
+
+@dataclass
+class Cell:
+    """One case on one machine: the combined (median, lo, hi) of its primary metric."""
+
+    machine: str
+    case_id: str
+    workload: str
+    metric: str
+    unit: str
+    higher_is_better: bool
+    point: tuple
+
+
+@dataclass
+class Comparison:
+    """Per-case scores and per-machine geometric means against `reference` ("best"|"baseline")."""
+
+    machines: list
+    case_ids: list  # every case measured on at least one machine, in first-seen order
+    cells: dict  # (machine, case_id) -> Cell
+    reference: str
+    scores: dict = field(default_factory=dict)  # (machine, case_id) -> score (1.0 = reference)
+    geomean: dict = field(default_factory=dict)  # machine -> geometric-mean score or None
+    common: list = field(default_factory=list)  # case ids the geometric means are taken over
+
+
+def machine_cells(rows):
+    """{(machine, case_id): Cell} over measured rows, combining GPUs and runs."""
+    out = {}
+    for (machine, case_id), rs in table.group(table.measured(rows),
+                                               lambda r: (r.run.machine, r.case_id)).items():
+        r0 = rs[0]
+        point = table.combine(table.primary_point(r) for r in rs)
+        out[(machine, case_id)] = Cell(machine, case_id, r0.workload, r0.primary, r0.unit,
+                                       r0.higher_is_better, point)
+    return out
+
+
+def oriented_ratio(value, reference, higher_is_better):
+    """value/reference (or reference/value when lower is better); None for non-positive input."""
+    if value is None or reference is None or value <= 0 or reference <= 0:
+        return None
+    return value / reference if higher_is_better else reference / value
+
+
+def geometric_mean(values):
+    """Geometric mean of positive values; None for an empty list."""
+    values = [v for v in values if v is not None and v > 0]
+    if not values:
+        return None
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def compare(rows, baseline=None):
+    """Scores every (machine, case) against the best machine or the baseline (Baseline object),
+    and the geometric mean per machine over the cases every machine (and the baseline) has."""
+    cells = machine_cells(rows)
+    machines = list(dict.fromkeys(r.run.machine for r in rows))
+    case_ids = list(dict.fromkeys(c for (_, c) in cells))
+    comp = Comparison(machines, case_ids, cells, "baseline" if baseline else "best")
+    for case_id in case_ids:
+        here = [cells[(m, case_id)] for m in machines if (m, case_id) in cells]
+        if baseline is not None:
+            ref = baseline.cases.get(case_id)
+            if ref is None or ref.metric != here[0].metric:
+                continue
+            ref_value = ref.median
+        else:
+            values = [c.point[0] for c in here]
+            ref_value = max(values) if here[0].higher_is_better else min(values)
+        for c in here:
+            comp.scores[(c.machine, case_id)] = oriented_ratio(c.point[0], ref_value,
+                                                              c.higher_is_better)
+    comp.common = [c for c in case_ids
+                   if all(comp.scores.get((m, c)) is not None for m in machines)]
+    for m in machines:
+        comp.geomean[m] = geometric_mean([comp.scores[(m, c)] for c in comp.common])
+    return comp
+
+
+def workload_geomeans(comparison):
+    """{workload: {machine: geometric-mean score}} over each workload's cases that every machine
+    has a score for; workloads with no such case are left out."""
+    out = {}
+    workload_of = {c.case_id: c.workload for c in comparison.cells.values()}
+    for workload in dict.fromkeys(workload_of.values()):
+        common = [c for c in comparison.case_ids if workload_of[c] == workload
+                  and all(comparison.scores.get((m, c)) is not None for m in comparison.machines)]
+        if common:
+            out[workload] = {m: geometric_mean([comparison.scores[(m, c)] for c in common])
+                             for m in comparison.machines}
+    return out
+
+
+def run_spread(rows):
+    """Run-to-run spread per SKU, over SKUs with at least two runs.
+
+    Returns {sku: {"runs": [labels], "points": [(case_id, run_label, value / median over the
+    SKU's runs)], "worst": (case_id, max/min - 1)}}; each run's value is its primary median
+    combined over its GPUs."""
+    out = {}
+    by_sku = table.group(table.measured(rows), lambda r: r.run.sku)
+    for sku, srows in by_sku.items():
+        runs = list(dict.fromkeys(r.run.label for r in srows))
+        if len(runs) < 2:
+            continue
+        points, worst = [], None
+        for case_id, crows in table.group(srows, lambda r: r.case_id).items():
+            per_run = {label: table.combine(table.primary_point(r) for r in rs)[0]
+                       for label, rs in table.group(crows, lambda r: r.run.label).items()}
+            if len(per_run) < 2 or min(per_run.values()) <= 0:
+                continue
+            mid = statistics.median(per_run.values())
+            points += [(case_id, label, v / mid) for label, v in per_run.items()]
+            spread = max(per_run.values()) / min(per_run.values()) - 1
+            if worst is None or spread > worst[1]:
+                worst = (case_id, spread)
+        if points:
+            out[sku] = {"runs": runs, "points": points, "worst": worst}
+    return out
+
+
+def usd_per_mtok(usd_per_hour, tok_s):
+    """Dollars per million tokens: usd_per_hour / (tok_s · 3600 s/h) · 1e6.
+
+    Dimensional analysis: ($/h) / (tok/s · s/h) = $/tok, × 1e6 tok/Mtok = $/Mtok; the usual
+    serving-cost figure (hourly price divided by tokens produced in that hour)."""
+    if tok_s is None or tok_s <= 0 or usd_per_hour <= 0:
+        return None
+    return usd_per_hour / (tok_s * 3600.0) * 1e6
+
+
+def tflops_per_usd_hour(tflops, usd_per_hour):
+    """TFLOP/s bought per dollar-per-hour: tflops / usd_per_hour."""
+    if tflops is None or usd_per_hour <= 0:
+        return None
+    return tflops / usd_per_hour

@@ -1,0 +1,109 @@
+"""Reading JSON input files with one-line errors that name the file and the key path.
+
+read_json(path) parses a file; Fields wraps one JSON object and reads typed keys from it. Every
+problem raises ReportInputError("<file>: <key.path>: <what is wrong>"). Optional keys take a
+default when absent or null, so older files and runs without GPUs or telemetry load cleanly.
+"""
+
+import json
+import math
+
+from .errors import ReportInputError
+
+_REQUIRED = object()
+
+
+def read_json(path):
+    """Parses the JSON file at `path`; raises ReportInputError for unreadable or malformed files."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise ReportInputError(f"{path}: cannot open file ({e.strerror or e})") from None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ReportInputError(f"{path}: not UTF-8 text (is it a JSON file?)") from None
+    except json.JSONDecodeError as e:
+        raise ReportInputError(
+            f"{path}: malformed JSON (line {e.lineno} column {e.colno}: {e.msg})") from None
+
+
+class Fields:
+    """Typed access to one JSON object at `where` (e.g. "cases[3].metrics") of file `origin`."""
+
+    def __init__(self, value, origin, where=""):
+        self.value = value
+        self.origin = origin
+        self.where = where
+        if not isinstance(value, dict):
+            self.fail("", "must be a JSON object")
+
+    def fail(self, key, message):
+        """Raises ReportInputError for `key` of this object."""
+        path = ".".join(p for p in (self.where, key) if p)
+        raise ReportInputError(f"{self.origin}: {path or 'top level'}: {message}")
+
+    def has(self, key):
+        """True when `key` is present and not null."""
+        return self.value.get(key) is not None
+
+    def _get(self, key, default):
+        if not self.has(key):
+            if default is _REQUIRED:
+                self.fail(key, "missing")
+            return None, True
+        return self.value[key], False
+
+    def str(self, key, default=_REQUIRED):
+        """A string value; `default` when absent (required when no default is given)."""
+        v, absent = self._get(key, default)
+        if absent:
+            return default
+        if not isinstance(v, str):
+            self.fail(key, "must be a string")
+        return v
+
+    def num(self, key, default=_REQUIRED):
+        """A finite number (bool is refused)."""
+        v, absent = self._get(key, default)
+        if absent:
+            return default
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            self.fail(key, "must be a number")
+        return float(v)
+
+    def bool(self, key, default=_REQUIRED):
+        """A boolean value."""
+        v, absent = self._get(key, default)
+        if absent:
+            return default
+        if not isinstance(v, bool):
+            self.fail(key, "must be true or false")
+        return v
+
+    def obj(self, key, default=_REQUIRED):
+        """A nested object as Fields; `default` (usually None) when absent."""
+        v, absent = self._get(key, default)
+        if absent:
+            return default
+        return Fields(v, self.origin, self._path(key))
+
+    def arr(self, key, default=_REQUIRED):
+        """A list value."""
+        v, absent = self._get(key, default)
+        if absent:
+            return default
+        if not isinstance(v, list):
+            self.fail(key, "must be a list")
+        return v
+
+    def objs(self, key, default=_REQUIRED):
+        """A list of objects as a list of Fields."""
+        items = self.arr(key, default)
+        if items is default:
+            return default
+        return [Fields(x, self.origin, f"{self._path(key)}[{i}]") for i, x in enumerate(items)]
+
+    def _path(self, key):
+        return f"{self.where}.{key}" if self.where else key

@@ -1,0 +1,62 @@
+"""Attention figure: TFLOP/s vs sequence length, one line per head dim and causal flag.
+
+Panels: one per machine and dtype (when those vary). Lines: head_dim and any other varying
+axis (backend, batch, heads); causal lines are dashed. x is seq_kv (seq_q when there is none).
+"""
+
+from . import plots, style, table
+from .style import FigureSpec
+
+
+def _x_axis(rows):
+    for name in ("seq_kv", "seq_q", "seq", "seq_len"):
+        if any(isinstance(r.params.get(name), int) for r in rows):
+            return name
+    return None
+
+
+def _sort_key(params, names):
+    return tuple((0, params[n], "") if isinstance(params.get(n), (int, float))
+                 else (1, 0, str(params.get(n))) for n in names)
+
+
+def attention_figure(rows):
+    """TFLOP/s vs sequence length per head dim and causal flag; None without attention cases."""
+    rows = table.measured(rows, workload="attention")
+    x = _x_axis(rows)
+    if not rows or x is None:
+        return None
+    rows = [r for r in rows if isinstance(r.params.get(x), int)]
+    multi = len({r.run.machine for r in rows}) > 1
+    panel_params = [p for p in ("dtype",) if p in table.varying_params(rows)]
+    panel_of = (lambda r: " · ".join(([r.run.machine] if multi else [])
+                                     + [table.param_text(r.params, panel_params)]).strip(" ·"))
+    panels = table.group(rows, panel_of)
+    fig, axes = style.new_figure(len(panels), ncols=2, panel_w=5.6, panel_h=3.6)
+    for ax, (title, prows) in zip(axes, panels.items()):
+        other = [p for p in table.varying_params(prows, exclude=(x, "causal", "seq_q", "seq_kv")
+                                                 + tuple(panel_params))]
+        names = (["head_dim"] if "head_dim" in other else []) + [p for p in other if p != "head_dim"]
+        keyed = table.group(prows, lambda r: (table.param_text(r.params, names)
+                                              or "all", bool(r.params.get("causal"))))
+        series, styles = {}, {}
+        order = sorted(keyed, key=lambda k: (_sort_key(keyed[k][0].params, names), k[1]))
+        for text, causal in order:
+            srows = keyed[(text, causal)]
+            label = f"{text} {'causal' if causal else 'non-causal'}"
+            by_x = table.group(srows, lambda r: r.params[x])
+            series[label] = sorted((xv, table.combine(table.primary_point(r) for r in xr))
+                                   for xv, xr in by_x.items())
+            styles[label] = "--" if causal else "-"
+        plots.series_lines(ax, series, styles)
+        style.log2_axis(ax, [r.params[x] for r in prows])
+        ax.set_ylim(bottom=0)
+        ax.set_title(title or "attention")
+        ax.set_xlabel(f"Sequence length {x} (tokens)")
+        ax.set_ylabel("Throughput (TFLOP/s)")
+        style.legend(ax, loc="lower right")
+    style.finish(fig, "Attention throughput vs sequence length")
+    caption = ("Median TFLOP/s vs sequence length (log2 axis), one line per head dim (and any "
+               "other axis that varies); solid: non-causal, dashed: causal. Error bars: 95% CI "
+               "of the median.")
+    return FigureSpec("attention", "Attention", caption, fig)

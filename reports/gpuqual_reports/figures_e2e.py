@@ -1,0 +1,88 @@
+"""End-to-end LLM figure: tokens/s vs batch, and the latency-throughput curve.
+
+Left: output tokens/s vs batch (log2 axis). Right: time per output token vs output tokens/s per
+GPU, one point per batch size joined in batch order (the serving latency-throughput trade-off).
+One line per machine and varying axis (model, input_len, output_len, tp, dtype).
+"""
+
+from . import plots, schema, style, table
+from .style import FigureSpec
+
+
+def _series(rows):
+    multi = len({r.run.machine for r in rows}) > 1
+    names = table.varying_params(rows, exclude=("batch",))
+    key = (lambda r: " · ".join(([r.run.machine] if multi else [])
+                                + [table.param_text(r.params, names)]).strip(" ·") or "all")
+    return table.group(rows, key)
+
+
+def _extent(groups):
+    """(max x, max y) of the latency-throughput points, to space the batch labels."""
+    xs = [table.per_gpu_tok_s(r) for rs in groups.values() for r in rs]
+    ys = [r.metric(schema.TPOT_MS) for rs in groups.values() for r in rs]
+    return (max([p[0] for p in xs if p] + [1e-9]), max([p[0] for p in ys if p] + [1e-9]))
+
+
+def _label_batches(ax, pts, i, placed, extent):
+    """Writes b=<batch> next to points, skipping any that would overlap a label already placed
+    (positions relative to the data extent, kept in `placed`)."""
+    for b, x, y in pts:
+        pos = (x[0] / extent[0], y[0] / extent[1])
+        if any(abs(pos[0] - p[0]) < 0.06 and abs(pos[1] - p[1]) < 0.05 for p in placed):
+            continue
+        placed.append(pos)
+        ax.annotate(f"b={b}", (x[0], y[0]), textcoords="offset points", xytext=(4, -9),
+                    fontsize=7, color=style.color(i))
+
+
+def e2e_figure(rows):
+    """Tokens/s vs batch and TPOT vs tokens/s per GPU; None without measured e2e cases."""
+    rows = [r for r in table.measured(rows, workload="e2e") if isinstance(r.params.get("batch"), int)]
+    if not rows:
+        return None
+    fig, axes = style.new_figure(2, ncols=2, panel_w=6.0, panel_h=4.0)
+    left, right = axes
+    groups = _series(rows)
+    tput = {}
+    for label, srows in groups.items():
+        by_batch = table.group(srows, lambda r: r.params["batch"])
+        pts = sorted((b, table.combine(r.metric(schema.OUTPUT_TOK_S) for r in br))
+                     for b, br in by_batch.items())
+        tput[label] = [(b, p) for b, p in pts if p is not None]
+    plots.series_lines(left, tput)
+    style.log2_axis(left, [r.params["batch"] for r in rows])
+    left.set_ylim(bottom=0)
+    left.set_title("throughput vs batch")
+    left.set_xlabel("Batch size (sequences)")
+    left.set_ylabel("Output throughput (tok/s)")
+    style.legend(left, loc="upper left")
+
+    placed = []
+    extent = _extent(groups)
+    for i, (label, srows) in enumerate(groups.items()):
+        by_batch = table.group(srows, lambda r: r.params["batch"])
+        pts = []
+        for b in sorted(by_batch):
+            x = table.combine(table.per_gpu_tok_s(r) for r in by_batch[b])
+            y = table.combine(r.metric(schema.TPOT_MS) for r in by_batch[b])
+            if x is not None and y is not None:
+                pts.append((b, x, y))
+        if not pts:
+            continue
+        right.errorbar([p[1][0] for p in pts], [p[2][0] for p in pts],
+                       xerr=style.yerr([p[1] for p in pts]), yerr=style.yerr([p[2] for p in pts]),
+                       label=label, color=style.color(i), marker=style.marker(i), capsize=2,
+                       elinewidth=0.8)
+        _label_batches(right, pts, i, placed, extent)
+    right.set_xlim(left=0)
+    right.set_ylim(bottom=0)
+    right.set_title("latency vs throughput (per GPU)")
+    right.set_xlabel("Output throughput per GPU (tok/s)")
+    right.set_ylabel("Time per output token (ms)")
+    style.legend(right, loc="upper left")
+    style.finish(fig, "End-to-end LLM inference")
+    caption = ("Left: median output tokens/s vs batch size (log2 axis). Right: median time per "
+               "output token vs output tokens/s per GPU, one point per batch size (b=…): lower "
+               "right is better. Error bars: 95% CI of the median.")
+    return FigureSpec("e2e", "End-to-end", caption, fig)

@@ -1,0 +1,169 @@
+"""index.html: one self-contained page (inline CSS, PNGs embedded as data URIs, no scripts, no
+network), readable when opened from disk or attached to a ticket.
+
+Sections: overview (runs, verdicts), comparison (scores, cost, spread, cases side by side),
+figures per workload family, per-run details (machine, verdict and checks, health, telemetry,
+measured cases) and the cases that were not measured with their reasons.
+"""
+
+import base64
+import html
+import os
+
+from . import compare_tables, schema, summaries
+
+_CSS = """
+:root{--fg:#1d232b;--muted:#5b6672;--line:#d9dee4;--bg:#ffffff;--band:#f5f7f9;--accent:#1f5fa8}
+*{box-sizing:border-box}
+body{font:14px/1.45 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);
+ background:var(--bg);margin:0}
+main{max-width:1240px;margin:0 auto;padding:24px 28px 48px}
+header.top{background:#14253a;color:#fff;padding:22px 28px}
+header.top h1{margin:0 0 4px;font-size:24px;font-weight:650}
+header.top p{margin:0;color:#c4d0dd;font-size:13px}
+nav{margin:14px 0 6px;font-size:13px} nav a{margin-right:14px;color:var(--accent);text-decoration:none}
+h2{font-size:19px;margin:34px 0 10px;padding-bottom:6px;border-bottom:2px solid var(--line)}
+h3{font-size:15px;margin:22px 0 8px}
+table{border-collapse:collapse;margin:6px 0 6px;font-size:12.5px;width:auto;max-width:100%}
+th,td{border-bottom:1px solid var(--line);padding:5px 9px;text-align:left;vertical-align:top}
+th{background:var(--band);font-weight:600;white-space:nowrap}
+tr:nth-child(even) td{background:#fbfcfd}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table.kv td:first-child{font-weight:600;color:var(--muted);white-space:nowrap}
+.scroll{overflow-x:auto}
+p.note{color:var(--muted);font-size:12px;margin:2px 0 12px}
+figure{margin:16px 0 26px;border:1px solid var(--line);border-radius:6px;padding:10px;background:#fff}
+figure img{max-width:100%;height:auto;display:block;margin:0 auto}
+figcaption{color:var(--muted);font-size:12.5px;margin-top:8px}
+.st{font-weight:700;border-radius:4px;padding:1px 7px;display:inline-block}
+.st-PASS,.st-ok{background:#dff3e4;color:#1b6b33}
+.st-WARN,.st-noisy,.st-skipped{background:#fdf1d6;color:#8a5a00}
+.st-FAIL,.st-failed,.st-invalid{background:#fbe0e0;color:#a11d1d}
+.badges{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0}
+.badge{border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:210px;background:var(--band)}
+.badge .st{font-size:18px;margin-top:4px}
+.badge small{color:var(--muted);display:block}
+details{margin:8px 0} summary{cursor:pointer;color:var(--accent);font-weight:600}
+footer{color:var(--muted);font-size:12px;margin-top:40px;border-top:1px solid var(--line);padding-top:10px}
+"""
+
+_NUMERIC_HINT = set("0123456789.,-–$%×[]→ ")
+
+
+def _e(x):
+    return html.escape(str(x), quote=True)
+
+
+_STATUS_WORDS = set(schema.STATUSES) | set(schema.VERDICT_STATUSES)
+
+
+def _cell(text, status, kv=False):
+    text = str(text)
+    if status and text and text.split()[0] in _STATUS_WORDS:
+        return f'<td><span class="st st-{_e(text.split()[0])}">{_e(text)}</span></td>'
+    cls = ' class="num"' if not kv and text and set(text) <= _NUMERIC_HINT else ""
+    return f"<td{cls}>{_e(text)}</td>"
+
+
+def table_html(t, kv=False):
+    """A summaries.Table as HTML (kv: a key/value table without a header row)."""
+    if t is None:
+        return ""
+    out = [f"<h3>{_e(t.title)}</h3>", '<div class="scroll">',
+           f'<table class="{"kv" if kv else "grid"}">']
+    if not kv:
+        out.append("<tr>" + "".join(f"<th>{_e(h)}</th>" for h in t.headers) + "</tr>")
+    for row in t.rows:
+        out.append("<tr>" + "".join(_cell(c, i in t.status_cols, kv) for i, c in enumerate(row)) + "</tr>")
+    if not t.rows:
+        out.append(f'<tr><td colspan="{len(t.headers)}">none</td></tr>')
+    out.append("</table></div>")
+    if t.note:
+        out.append(f'<p class="note">{_e(t.note)}</p>')
+    return "\n".join(out)
+
+
+def figure_html(spec, out_dir):
+    """A figure with its PNG embedded as a base64 data URI and its caption."""
+    with open(os.path.join(out_dir, f"{spec.name}.png"), "rb") as f:
+        data = base64.b64encode(f.read()).decode("ascii")
+    return (f'<figure id="fig-{_e(spec.name)}"><img alt="{_e(spec.title)}" '
+            f'src="data:image/png;base64,{data}">'
+            f"<figcaption><b>{_e(spec.title)}.</b> {_e(spec.caption)} "
+            f"(<code>{_e(spec.name)}.png</code>)</figcaption></figure>")
+
+
+def _badges(report):
+    items = []
+    for run in report.runs:
+        overall = (run.verdict or {}).get("overall")
+        if overall:
+            items.append(f'<div class="badge"><small>{_e(run.label)} · {_e(run.sku)}</small>'
+                         f'<span class="st st-{_e(overall)}">{_e(overall)}</span></div>')
+    return f'<div class="badges">{"".join(items)}</div>' if items else ""
+
+
+def _run_section(report, run, out_dir, figs):
+    parts = [f'<h2 id="run-{report.runs.index(run) + 1}">Run: {_e(run.label)}</h2>',
+             table_html(summaries.machine_table(run), kv=True)]
+    verdict = summaries.verdict_tables(run)
+    if verdict:
+        parts += [table_html(verdict[0], kv=True), table_html(verdict[1])]
+    parts.append(table_html(summaries.health_table(run)))
+    for spec in figs:
+        parts.append(figure_html(spec, out_dir))
+    cases = summaries.cases_table(run, report.rows)
+    parts.append(f"<details{' open' if len(cases.rows) <= 20 else ''}><summary>"
+                 f"{len(cases.rows)} measured case(s)</summary>{table_html(cases)}</details>")
+    return "\n".join(parts)
+
+
+def render(report, out_dir):
+    """The whole page as a string; the figures' PNGs must already be in out_dir."""
+    compare_figs = [f for f in report.figures if f.name.startswith("compare_")]
+    family_figs = [f for f in report.figures if not f.name.startswith("compare_") and f.run is None]
+    nav = ['<a href="#overview">Overview</a>']
+    body = ['<h2 id="overview">Overview</h2>', _badges(report),
+            table_html(compare_tables.runs_table(report))]
+    if report.comparison is not None or report.costs or report.spread:
+        nav.append('<a href="#comparison">Comparison</a>')
+        body.append('<h2 id="comparison">Comparison</h2>')
+        for t in (compare_tables.score_table(report), compare_tables.cost_table(report),
+                  compare_tables.spread_table(report)):
+            body.append(table_html(t))
+        body += [figure_html(f, out_dir) for f in compare_figs]
+        matrix = compare_tables.matrix_table(report)
+        if matrix is not None:
+            body.append(f"<details><summary>Cases side by side ({len(matrix.rows)})</summary>"
+                        f"{table_html(matrix)}</details>")
+    if family_figs:
+        nav.append('<a href="#figures">Figures</a>')
+        body.append('<h2 id="figures">Figures</h2>')
+        body += [figure_html(f, out_dir) for f in family_figs]
+    for i, run in enumerate(report.runs):
+        nav.append(f'<a href="#run-{i + 1}">{_e(run.label)}</a>')
+        body.append(_run_section(report, run, out_dir, [f for f in report.figures if f.run is run]))
+    skipped = summaries.not_measured_table(report.rows)
+    if skipped is not None:
+        nav.append('<a href="#not-measured">Not measured</a>')
+        body += ['<h2 id="not-measured">Cases not measured</h2>', table_html(skipped)]
+    baseline = (f" Normalised to baseline {_e(report.baseline.name)}." if report.baseline else "")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_e(report.title)}</title><style>{_CSS}</style></head>
+<body><header class="top"><h1>{_e(report.title)}</h1>
+<p>Generated {_e(report.generated_at)} from {len(report.runs)} result file(s) ({_e(schema.SCHEMA)}).{baseline}</p>
+</header><main><nav>{"".join(nav)}</nav>
+{chr(10).join(b for b in body if b)}
+<footer>Made by <code>gpuqual report</code>. Verdicts and check statuses are read from the result
+files (<code>gpuqual qualify</code>); this report draws and tabulates, it does not judge. Error bars
+are the 95% confidence interval of the median. Data: <code>data.csv</code>.</footer>
+</main></body></html>
+"""
+
+
+def write(report, path, out_dir):
+    """Writes index.html to `path`, embedding the PNGs found in out_dir."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(render(report, out_dir))

@@ -1,0 +1,75 @@
+"""summary.md: a compact GitHub-flavoured Markdown summary for a CI job summary or a PR comment.
+
+Verdicts first (as written by `gpuqual qualify`), then the runs, the comparison and cost tables
+when several machines (or a baseline) are compared, the measured cases (capped, the rest are in
+data.csv), and the cases that were not measured with their reasons. No images: it points at
+index.html and the PNGs next to it.
+"""
+
+from . import compare_tables, summaries
+
+MAX_CASE_ROWS = 40
+
+
+def _esc(x):
+    return str(x).replace("|", "\\|").replace("\n", " ")
+
+
+def table_md(t, limit=None, kv=False):
+    """A summaries.Table as Markdown lines (at most `limit` rows, the rest counted)."""
+    if t is None:
+        return []
+    rows = t.rows if limit is None else t.rows[:limit]
+    status = set(t.status_cols)
+    headers = ["", ""] if kv else t.headers
+    out = [f"### {t.title}", "", "| " + " | ".join(_esc(h) for h in headers) + " |",
+           "|" + "|".join("---" for _ in headers) + "|"]
+    for row in rows:
+        cells = [f"**{_esc(c)}**" if (i in status and c) else _esc(c) for i, c in enumerate(row)]
+        out.append("| " + " | ".join(cells) + " |")
+    if not rows:
+        out.append("| " + " | ".join(["none"] + [""] * (len(headers) - 1)) + " |")
+    if limit is not None and len(t.rows) > limit:
+        out.append(f"\n… {len(t.rows) - limit} more row(s) in `data.csv`.")
+    if t.note:
+        out += ["", f"_{_esc(t.note)}_"]
+    return out + [""]
+
+
+def render(report):
+    """The Markdown text of the summary."""
+    out = [f"# {report.title}", "",
+           f"_Generated {report.generated_at} from {len(report.runs)} result file(s)"
+           + (f", normalised to baseline {report.baseline.name}" if report.baseline else "")
+           + ". Figures: `index.html` and the PNGs beside this file._", ""]
+    verdicts = [(run, run.verdict) for run in report.runs if run.verdict]
+    if verdicts:
+        out += ["## Verdict", ""]
+        out += [f"- **{v.get('overall', '?')}** — {run.label} ({run.sku})" for run, v in verdicts]
+        out.append("")
+        for run, _ in verdicts:
+            tables = summaries.verdict_tables(run)
+            out += table_md(tables[1])
+    out += table_md(compare_tables.runs_table(report))
+    if report.comparison is not None or report.costs or report.spread:
+        out += ["## Comparison", ""]
+        for t in (compare_tables.score_table(report), compare_tables.cost_table(report),
+                  compare_tables.spread_table(report)):
+            out += table_md(t)
+        out += table_md(compare_tables.matrix_table(report), limit=MAX_CASE_ROWS)
+    else:
+        out += ["## Results", ""]
+        for run in report.runs:
+            out += table_md(summaries.cases_table(run, report.rows), limit=MAX_CASE_ROWS)
+    skipped = summaries.not_measured_table(report.rows)
+    if skipped is not None:
+        out += ["## Cases not measured", ""] + table_md(skipped)
+    out.append("_Verdicts come from `gpuqual qualify`; this summary only reports them. "
+               "Error bars and CIs: 95% confidence interval of the median._")
+    return "\n".join(out) + "\n"
+
+
+def write(report, path, _out_dir=None):
+    """Writes summary.md to `path`."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(render(report))

@@ -1,0 +1,96 @@
+"""The report pipeline: Run records -> tidy table -> comparison and costs -> figures -> files.
+
+build() makes the Report model (no files); write() saves the PNGs, index.html, summary.md and
+data.csv into a directory. Each figure comes from one function; a function returns None when
+its data is absent, and that figure is left out.
+"""
+
+import datetime
+import os
+from dataclasses import dataclass, field
+
+from . import compare, costs, data_csv, html, markdown, style, table
+from .figures_attention import attention_figure
+from .figures_bandwidth import collective_figure, membw_figure
+from .figures_compare import cases_figure, score_figure, spread_figure, tokens_cost_figure
+from .figures_e2e import e2e_figure
+from .figures_gemm import gemm_figure
+from .figures_roofline import roofline_figure
+from .figures_telemetry import telemetry_figure
+
+
+@dataclass
+class Report:
+    """Everything the writers need. `comparison` is None for one machine without a baseline."""
+
+    title: str
+    generated_at: str
+    runs: list
+    rows: list
+    baseline: object = None  # baseline.Baseline
+    prices: list = field(default_factory=list)
+    comparison: object = None  # compare.Comparison
+    costs: dict = field(default_factory=dict)  # machine -> costs.MachineCost
+    spread: dict = field(default_factory=dict)
+    figures: list = field(default_factory=list)  # style.FigureSpec
+
+    @property
+    def multi(self):
+        """True when the report compares several machines."""
+        return len({r.machine for r in self.runs}) > 1
+
+
+def _default_title(runs):
+    machines = list(dict.fromkeys(r.machine for r in runs))
+    if len(machines) == 1:
+        return f"gpuqual report — {machines[0]} ({runs[0].sku})"
+    return f"gpuqual comparison — {len(machines)} machines, {len(runs)} runs"
+
+
+def make_figures(report):
+    """Every figure whose data is present, in report order: comparison, families, telemetry."""
+    rows = report.rows
+    figs = []
+    if report.comparison is not None:
+        figs += [score_figure(report.comparison, report.costs),
+                 cases_figure(report.comparison, rows)]
+    figs += [tokens_cost_figure(report.costs, rows), spread_figure(report.spread)]
+    figs += [gemm_figure(rows), attention_figure(rows), collective_figure(rows),
+             membw_figure(rows), e2e_figure(rows), roofline_figure(rows)]
+    tele = [telemetry_figure(run, rows, f"telemetry_{i + 1}") for i, run in enumerate(report.runs)]
+    tele = [t for t in tele if t is not None]
+    if len(tele) == 1:
+        tele[0].name = "telemetry"
+    return [f for f in figs + tele if f is not None]
+
+
+def build(runs, baseline=None, price_list=None, title=None):
+    """The Report for loaded runs, an optional baseline.Baseline and a list of prices.Price."""
+    rows = table.tidy(runs)
+    report = Report(title=title or _default_title(runs),
+                    generated_at=datetime.datetime.now(datetime.timezone.utc)
+                    .strftime("%Y-%m-%d %H:%M UTC"),
+                    runs=runs, rows=rows, baseline=baseline, prices=price_list or [])
+    if report.multi or baseline is not None:
+        report.comparison = compare.compare(rows, baseline)
+    report.costs = costs.machine_costs(runs, rows, report.comparison, report.prices)
+    report.spread = compare.run_spread(rows)
+    report.figures = make_figures(report)
+    return report
+
+
+def write(report, out_dir):
+    """Writes <name>.png per figure, data.csv, summary.md and index.html into out_dir (created
+    when missing); returns the written paths."""
+    os.makedirs(out_dir, exist_ok=True)
+    paths = []
+    for spec in report.figures:
+        path = os.path.join(out_dir, f"{spec.name}.png")
+        style.save(spec, path)
+        paths.append(path)
+    for name, writer in (("data.csv", data_csv.write), ("summary.md", markdown.write),
+                         ("index.html", html.write)):
+        path = os.path.join(out_dir, name)
+        writer(report, path, out_dir)
+        paths.append(path)
+    return paths

@@ -1,0 +1,42 @@
+"""Shared test fixtures: paths of the hand-made result files and reports built from them."""
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from gpuqual_reports import report  # noqa: E402
+from gpuqual_reports.baseline import load_baseline  # noqa: E402
+from gpuqual_reports.load import load_all  # noqa: E402
+from gpuqual_reports.prices import load_prices  # noqa: E402
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+RUN_FILES = ["aws_p5_run1.json", "aws_p5_run2.json", "azure_nd_h100_v5.json",
+             "gcp_a2_ultragpu.json"]
+
+
+def fixture(name):
+    """Absolute path of a file in tests/fixtures."""
+    return os.path.join(FIXTURES, name)
+
+
+@pytest.fixture(scope="session")
+def multi_report(tmp_path_factory):
+    """The four hand-made runs with prices, built and written once: (Report, output dir)."""
+    out = tmp_path_factory.mktemp("multi")
+    rep = report.build(load_all([fixture(f) for f in RUN_FILES]),
+                       price_list=load_prices(fixture("prices.json")))
+    report.write(rep, str(out))
+    return rep, str(out)
+
+
+@pytest.fixture(scope="session")
+def baseline_report(tmp_path_factory):
+    """One H100 run and the A100 run normalised to the hand-made baseline: (Report, dir)."""
+    out = tmp_path_factory.mktemp("baseline")
+    rep = report.build(load_all([fixture("aws_p5_run1.json"), fixture("gcp_a2_ultragpu.json")]),
+                       baseline=load_baseline(fixture("baseline_h100.json")))
+    report.write(rep, str(out))
+    return rep, str(out)

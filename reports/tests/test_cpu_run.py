@@ -1,0 +1,56 @@
+"""A report from a real results file: the C++ build runs the ci suite on the cpu (GQ_BINARY),
+then the report is built from it, by the Python entry point and by `gpuqual report`."""
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from gpuqual_reports import cli
+
+BINARY = os.environ.get("GQ_BINARY", "")
+
+
+@pytest.fixture(scope="module")
+def cpu_results(tmp_path_factory):
+    """Path of a results file written by `gpuqual run --suite ci --device cpu`."""
+    if not BINARY:
+        pytest.skip("GQ_BINARY is not set (scripts/test.sh sets it to the built gpuqual); "
+                    "cannot produce a CPU results file")
+    if not os.access(BINARY, os.X_OK):
+        pytest.fail(f"GQ_BINARY={BINARY} is not an executable")
+    path = tmp_path_factory.mktemp("cpu") / "ci.json"
+    proc = subprocess.run([BINARY, "run", "--suite", "ci", "--device", "cpu", "-o", str(path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return str(path)
+
+
+def test_report_from_cpu_run(cpu_results, tmp_path):
+    with open(cpu_results, encoding="utf-8") as f:
+        doc = json.load(f)
+    assert doc["system"]["devices"] == [] and {c["workload"] for c in doc["cases"]} == {"gemm"}
+    out = tmp_path / "report"
+    assert cli.main([cpu_results, "-o", str(out)]) == 0
+    names = set(os.listdir(out))
+    assert {"index.html", "summary.md", "data.csv", "gemm.png"} <= names
+    with open(out / "index.html", encoding="utf-8") as f:
+        page = f.read()
+    assert "none (cpu run)" in page
+    assert page.count("data:image/png;base64,") == len([n for n in names if n.endswith(".png")])
+    with open(out / "summary.md", encoding="utf-8") as f:
+        md = f.read()
+    for case in doc["cases"]:
+        assert case["id"] in md
+
+
+def test_gpuqual_report_command(cpu_results, tmp_path):
+    out = tmp_path / "cli"
+    proc = subprocess.run([BINARY, "report", cpu_results, "-o", str(out)], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (out / "index.html").exists() and (out / "data.csv").exists()
+    bad = subprocess.run([BINARY, "report", str(tmp_path / "missing.json")], capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode == 2 and "missing.json" in bad.stderr

@@ -1,0 +1,131 @@
+"""Reports from the hand-made multi-run fixtures: the files written, the embedded figures,
+labelled axes with units, the Markdown summary and data.csv."""
+
+import csv
+import os
+import re
+
+import pytest
+from conftest import RUN_FILES, fixture
+
+from gpuqual_reports import cli
+
+FAMILY_FIGURES = {"gemm", "attention", "collectives", "membw", "e2e", "roofline"}
+COMPARE_FIGURES = {"compare_scores", "compare_cases", "compare_cost_tokens", "compare_spread"}
+UNIT = re.compile(r"\(.+\)")
+
+
+def _labelled(ax):
+    """(xlabel, ylabel) of an axis; a shared-x axis may borrow its sibling's x label."""
+    xlabel = ax.get_xlabel()
+    if not xlabel:
+        xlabel = next((s.get_xlabel() for s in ax.get_shared_x_axes().get_siblings(ax)
+                       if s.get_xlabel()), "")
+    return xlabel, ax.get_ylabel()
+
+
+def check_axes(spec):
+    """Every drawn axis has both labels, one with a unit in brackets; colour bars too."""
+    drawn = [ax for ax in spec.fig.axes if ax.axison]
+    assert drawn, spec.name
+    for ax in drawn:
+        if hasattr(ax, "_colorbar"):
+            label = ax.get_ylabel() or ax.get_xlabel()
+            assert UNIT.search(label), f"{spec.name}: colour bar label {label!r} has no unit"
+            continue
+        xlabel, ylabel = _labelled(ax)
+        assert xlabel and ylabel, f"{spec.name}: axis '{ax.get_title()}' lacks a label"
+        assert UNIT.search(ylabel) or UNIT.search(xlabel), f"{spec.name}: no unit in {ylabel!r}"
+    assert spec.fig._suptitle is not None and spec.fig._suptitle.get_text(), spec.name
+
+
+def test_multi_run_report_has_every_figure(multi_report):
+    rep, out = multi_report
+    names = {f.name for f in rep.figures}
+    assert FAMILY_FIGURES | COMPARE_FIGURES <= names
+    assert {"telemetry_1", "telemetry_2", "telemetry_4"} <= names  # azure has no telemetry
+    for spec in rep.figures:
+        check_axes(spec)
+        assert os.path.getsize(os.path.join(out, f"{spec.name}.png")) > 10_000
+    for name in ("index.html", "summary.md", "data.csv"):
+        assert os.path.getsize(os.path.join(out, name)) > 1000
+
+
+def test_html_is_self_contained_and_embeds_every_figure(multi_report):
+    rep, out = multi_report
+    with open(os.path.join(out, "index.html"), encoding="utf-8") as f:
+        page = f.read()
+    pngs = [n for n in os.listdir(out) if n.endswith(".png")]
+    assert len(pngs) == len(rep.figures)
+    assert page.count('src="data:image/png;base64,') == len(pngs)
+    for name in pngs:
+        assert f'id="fig-{name[:-4]}"' in page
+    assert not re.search(r"(src|href)=\"(https?:)?//", page), "external reference"
+    assert "<script" not in page
+    for overall in ("PASS", "WARN", "FAIL"):
+        assert f'class="st st-{overall}"' in page
+    # Cases that were not measured are listed with their reasons.
+    assert "KV cache for batch 256 needs 86.1 GiB" in page
+    assert "an illegal memory access was encountered" in page
+    assert "fp8_e4m3 needs compute capability 8.9+" in page
+    # Health: values that changed during the run are shown as before → after.
+    assert "0/2 → 2/2" in page  # GPU 3: volatile uncorrected ECC errors during the run
+    assert "Gen4 x16 (max Gen5 x16)" in page
+
+
+def test_markdown_summary(multi_report):
+    rep, out = multi_report
+    with open(os.path.join(out, "summary.md"), encoding="utf-8") as f:
+        md = f.read()
+    assert md.startswith("# gpuqual comparison — 3 machines, 4 runs")
+    assert "- **FAIL** — a2-ultragpu-8g (a100-sxm-80gb)" in md
+    assert "| **FAIL** | health | ecc_uncorrected |" in md
+    assert "### Machine scores" in md and "### Cost" in md and "### Run-to-run spread" in md
+    assert "| p5.48xlarge | p5.48xlarge | $98.32 | 8 | $12.29 |" in md
+    assert "## Cases not measured" in md and "batch 256" in md
+    assert len(md) < 64_000  # fits a PR comment
+
+
+def test_data_csv_has_every_case(multi_report):
+    rep, out = multi_report
+    with open(os.path.join(out, "data.csv"), encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(rep.rows) == 4 * 74
+    skipped = [r for r in rows if r["status"] == "skipped"]
+    assert skipped and all(r["reason"] and r["median"] == "" for r in skipped)
+    gemm = [r for r in rows if r["workload"] == "gemm" and r["status"] == "ok"]
+    assert all(float(r["median"]) == float(r["tflops_median"]) for r in gemm)
+    assert {"param_dtype", "param_size", "param_batch", "busbw_median", "tpot_ms_median",
+            "score", "usd_per_mtok"} <= set(rows[0])
+    e2e = [r for r in rows if r["workload"] == "e2e" and r["machine"] == "p5.48xlarge"
+           and r["status"] == "ok"]
+    assert all(float(r["usd_per_mtok"]) > 0 for r in e2e)
+
+
+def test_baseline_report(baseline_report):
+    rep, out = baseline_report
+    for spec in rep.figures:
+        check_axes(spec)
+    with open(os.path.join(out, "summary.md"), encoding="utf-8") as f:
+        md = f.read()
+    assert "normalised to baseline h100-sxm-80gb reference (fixture)" in md
+    assert "compare_cost_tokens" not in {f.name for f in rep.figures}  # no prices given
+
+
+def test_single_run_report_via_main(tmp_path, capsys):
+    out = tmp_path / "single"
+    assert cli.main([fixture("gcp_a2_ultragpu.json"), "-o", str(out), "--title", "A100 check"]) == 0
+    assert "index.html" in capsys.readouterr().out
+    names = set(os.listdir(out))
+    assert {f"{n}.png" for n in FAMILY_FIGURES} | {"telemetry.png"} <= names
+    assert not any(n.startswith("compare_") for n in names)
+    with open(out / "summary.md", encoding="utf-8") as f:
+        md = f.read()
+    assert md.startswith("# A100 check") and "## Results" in md
+    assert "… " in md and "more row(s) in `data.csv`" in md  # 65 measured cases, capped at 40
+
+
+@pytest.mark.parametrize("name", RUN_FILES)
+def test_each_fixture_alone(name, tmp_path):
+    assert cli.main([fixture(name), "-o", str(tmp_path)]) == 0
+    assert (tmp_path / "index.html").exists()
