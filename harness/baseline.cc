@@ -13,17 +13,10 @@ namespace {
 
 bool Near(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)); }
 
-std::vector<double> PerIteration(const CaseResult& c) {
-  std::vector<double> out;
-  const double ips = c.iterations_per_sample > 0 ? static_cast<double>(c.iterations_per_sample) : 1.0;
-  for (double s : c.samples_s) out.push_back(s / ips);
-  return out;
-}
-
 // A metric is derived from iteration time when its recorded extremes are the unit's formula
 // applied to the extreme sample times.
 bool DerivedFromTime(const std::string& name, const MetricResult& m, const CaseResult& c) {
-  const std::vector<double> t = PerIteration(c);
+  const std::vector<double> t = c.PerIterationSeconds();
   if (t.empty()) return false;
   auto [lo, hi] = std::minmax_element(t.begin(), t.end());
   auto a = MetricFromIterationTime(name, m.unit, *lo, c.work);
@@ -134,7 +127,7 @@ Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<s
     BaselineCase bc{id, first.workload, first.params, first.primary_metric, {}, {}, first.work,
                     static_cast<int>(src.size())};
     for (const CaseResult* c : src) {
-      for (double t : PerIteration(*c)) bc.samples_s.push_back(t);
+      for (double t : c->PerIterationSeconds()) bc.samples_s.push_back(t);
     }
     for (const auto& [metric, m] : first.metrics) {
       std::vector<double> values;

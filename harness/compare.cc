@@ -18,13 +18,6 @@ std::vector<double> Oriented(const std::vector<double>& seconds, bool higher_is_
   return out;
 }
 
-std::vector<double> PerIteration(const CaseResult& c) {
-  std::vector<double> out;
-  const double ips = c.iterations_per_sample > 0 ? static_cast<double>(c.iterations_per_sample) : 1.0;
-  for (double s : c.samples_s) out.push_back(s / ips);
-  return out;
-}
-
 void Judge(CompareRow& row, const CaseResult& cand, const BaselineCase& base, const CompareOptions& opt) {
   const MetricResult* bm = base.FindMetric(base.primary_metric);
   const MetricResult* cm = cand.FindMetric(base.primary_metric);
@@ -41,7 +34,7 @@ void Judge(CompareRow& row, const CaseResult& cand, const BaselineCase& base, co
   row.ratio = cm->median / bm->median;
   row.change = (row.higher_is_better ? row.ratio : 1.0 / row.ratio) - 1.0;
   row.ratio_low = row.ratio_high = row.ratio;
-  const std::vector<double> c = Oriented(PerIteration(cand), row.higher_is_better);
+  const std::vector<double> c = Oriented(cand.PerIterationSeconds(), row.higher_is_better);
   const std::vector<double> b = Oriented(base.samples_s, row.higher_is_better);
   bool significant = true;
   if (c.size() >= 2 && b.size() >= 2) {

@@ -30,4 +30,12 @@ const MetricResult* CaseResult::FindMetric(const std::string& name) const {
   return nullptr;
 }
 
+std::vector<double> CaseResult::PerIterationSeconds() const {
+  const double ips = iterations_per_sample > 0 ? static_cast<double>(iterations_per_sample) : 1.0;
+  std::vector<double> out;
+  out.reserve(samples_s.size());
+  for (double s : samples_s) out.push_back(s / ips);
+  return out;
+}
+
 }  // namespace gq

@@ -128,6 +128,8 @@ struct CaseResult {
   double wall_time_s = 0;  // prepare + warm-up + sampling + verify
 
   const MetricResult* FindMetric(const std::string& name) const;
+  // samples_s divided by iterations_per_sample: seconds per iteration, one per sample.
+  std::vector<double> PerIterationSeconds() const;
 };
 
 // Health of one GPU at one moment (before or after the run), from NVML. -1 = unknown/unsupported.

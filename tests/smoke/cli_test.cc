@@ -16,34 +16,16 @@
 
 #include "harness/results_json.h"
 
+#include "tests/smoke/run_gpuqual.h"
+
 namespace gq {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Gpuqual;
+using testing::Outcome;
 
-struct Outcome {
-  int code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome Gpuqual(const std::string& args) {
-  Outcome o;
-  const std::string cmd = std::string(GQ_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return o;
-  std::array<char, 4096> buf;
-  while (fgets(buf.data(), buf.size(), pipe) != nullptr) o.output += buf.data();
-  int status = pclose(pipe);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
-
-fs::path TempDir() {
-  fs::path dir = fs::temp_directory_path() /
-                 ("gq_cli_" + std::to_string(::getpid()) + "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path TempDir() { return testing::TestTempDir("gq_cli_"); }
 
 void ExpectUsageError(const std::string& args, const std::string& message) {
   Outcome o = Gpuqual(args);

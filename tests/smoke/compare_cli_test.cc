@@ -12,25 +12,14 @@
 
 #include "harness/results_json.h"
 
+#include "tests/smoke/run_gpuqual.h"
+
 namespace gq {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Outcome {
-  int code = -1;
-  std::string output;
-};
-
-Outcome Gpuqual(const std::string& args) {
-  Outcome o;
-  FILE* pipe = popen((std::string(GQ_BINARY) + " " + args + " 2>&1").c_str(), "r");
-  std::array<char, 4096> buf;
-  while (pipe != nullptr && fgets(buf.data(), buf.size(), pipe) != nullptr) o.output += buf.data();
-  int status = pipe != nullptr ? pclose(pipe) : -1;
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+using testing::Gpuqual;
+using testing::Outcome;
 
 class CompareCliTest : public ::testing::Test {
  protected:

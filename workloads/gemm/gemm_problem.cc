@@ -66,21 +66,8 @@ size_t GemmOutputElemBytes(GemmDtype dtype) {
 }
 
 const char* GemmComputeDtype(GemmDtype dtype) {
-  switch (dtype) {
-    case GemmDtype::kBf16:
-      return "bf16";
-    case GemmDtype::kFp16:
-      return "fp16";
-    case GemmDtype::kTf32:
-      return "tf32";
-    case GemmDtype::kFp32:
-      return "fp32";
-    case GemmDtype::kFp64:
-      return "fp64";
-    case GemmDtype::kFp8E4m3:
-      return "fp8";
-  }
-  return "";
+  // The datasheet peak tables name fp8 without its format; every other dtype by its own name.
+  return dtype == GemmDtype::kFp8E4m3 ? "fp8" : GemmDtypeName(dtype);
 }
 
 GemmProblem GemmProblemFromCase(const CaseSpec& spec) {
