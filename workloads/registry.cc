@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "harness/errors.h"
+#include "workloads/attention/attention_workload.h"
 #include "workloads/gemm/gemm_workload.h"
 
 namespace gq {
@@ -34,6 +35,7 @@ std::vector<Workload*> WorkloadRegistry::All() const {
 WorkloadRegistry BuildRegistry() {
   WorkloadRegistry registry;
   registry.Add(std::make_unique<GemmWorkload>());
+  registry.Add(std::make_unique<AttentionWorkload>());
   return registry;
 }
 

@@ -1,0 +1,53 @@
+#pragma once
+// Exact attention on the host in float64 (DESIGN.md §3, Verify), used by Verify of every backend
+// on a sub-problem: a seeded sample of (batch, head) pairs and, for each, of query rows (all keys,
+// all D outputs of each row). Pure host code.
+//
+// Error of one output element, normalised like the GEMM check (gemm_reference.h):
+//   err(i, d) = |O(i, d) - ref(i, d)| / sum_j P_ij |V(j, d)|
+// where P is the exact softmax row. The denominator bounds |ref| and the rounding error of every
+// term P_ij V(j, d), so the ratio has a data-independent bound per dtype (AttentionTolerance).
+// A row that attends no key must be exactly 0. A non-finite output never passes.
+#include <cstdint>
+#include <vector>
+
+#include "workloads/attention/attention_problem.h"
+#include "workloads/workload.h"
+
+namespace gq {
+
+// out[d] = sum_{j < visible} P_j v[j][d] with P = softmax(scale * q . k_j) over j < visible,
+// bound[d] = sum_j P_j |v[j][d]|, all in float64. k and v hold rows of head_dim values (row j at
+// j * head_dim). visible == 0 gives out = bound = 0.
+void AttentionRowReference(const float* q, const float* k, const float* v, int64_t visible,
+                           int64_t head_dim, double scale, double* out, double* bound);
+
+// Tolerance on err for each dtype (reasoning in attention_reference.cc).
+double AttentionTolerance(AttentionDtype dtype);
+
+// Where the data of the checked sub-problem comes from (host copies of a backend's tensors).
+class AttentionTensorSource {
+ public:
+  virtual ~AttentionTensorSource() = default;
+  // K and V of (batch b, kv head g): seq_kv rows of head_dim floats each, row j at j * head_dim.
+  virtual void KvHead(int64_t b, int64_t g, std::vector<float>* k, std::vector<float>* v) = 0;
+  // Query row and output row (b, i, h): head_dim floats each (the output as the backend wrote it).
+  virtual void QRow(int64_t b, int64_t i, int64_t h, float* q) = 0;
+  virtual void ORow(int64_t b, int64_t i, int64_t h, float* o) = 0;
+};
+
+struct AttentionSample {
+  int64_t b = 0, h = 0;
+  std::vector<int64_t> rows;  // query rows i checked for this (b, h), ascending
+};
+
+// Up to 4 (batch, head) pairs (the first, the last, and seeded draws) and for each up to
+// `rows_per_head` query rows: the first and last, the rows on both sides of 64-row tile edges
+// near the start, and seeded draws. Deterministic in (problem shape, seed).
+std::vector<AttentionSample> AttentionSamplePlan(const AttentionProblem& problem, uint64_t seed,
+                                                 int rows_per_head = 16);
+
+VerifyResult VerifyAttention(const AttentionProblem& problem, AttentionTensorSource& source,
+                             uint64_t seed);
+
+}  // namespace gq
