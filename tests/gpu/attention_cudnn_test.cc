@@ -70,10 +70,10 @@ TEST_P(AttentionCudnnTest, MatchesReference) {
 }
 
 constexpr Shape kShapes[] = {
-    {1, 1, 1, 1, 1, 64, false},       {2, 8, 2, 17, 17, 64, true},
-    {2, 8, 1, 17, 200, 128, false},   {1, 8, 2, 200, 200, 128, true},
-    {1, 8, 1, 1000, 1000, 128, true}, {1, 8, 2, 1000, 1000, 64, false},
-    {1, 4, 2, 130, 1000, 128, true},  {4, 8, 2, 1, 4097, 128, false},
+    {1, 1, 1, 1, 1, 64, false},          {2, 8, 2, 17, 17, 64, true},
+    {2, 8, 1, 17, 200, 128, false},      {1, 8, 2, 200, 200, 128, true},
+    {1, 8, 1, 1000, 1000, 128, true},    {1, 8, 2, 1000, 1000, 64, false},
+    {1, 4, 2, 130, 1000, 128, true},     {4, 8, 2, 1, 4097, 128, false},
     {2, 16, 16, 1024, 1024, 128, false},
 };
 
@@ -93,8 +93,7 @@ TEST(AttentionCudnnSkipTest, CausalWithMoreQueriesThanKeysIsSkipped) {
   if (CudaDeviceCount() == 0) GTEST_SKIP() << "no CUDA device visible";
   AttentionWorkload workload;
   auto ctx = MakeCudaContext(0);
-  EXPECT_THROW(workload.Prepare(CudnnCase({1, 2, 2, 64, 16, 64, true}, "bf16"), *ctx),
-               CaseSkipped);
+  EXPECT_THROW(workload.Prepare(CudnnCase({1, 2, 2, 64, 16, 64, true}, "bf16"), *ctx), CaseSkipped);
 }
 
 }  // namespace

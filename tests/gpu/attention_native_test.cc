@@ -81,22 +81,20 @@ TEST_P(AttentionFlashTest, MatchesReference) {
 }
 
 constexpr Shape kFlashShapes[] = {
-    {1, 1, 1, 1, 1, 64, false},        {1, 1, 1, 1, 1, 128, true},
-    {2, 8, 2, 17, 17, 64, true},       {2, 8, 1, 17, 200, 128, false},
-    {1, 8, 2, 200, 200, 128, true},    {1, 8, 8, 200, 17, 64, true},
-    {1, 8, 1, 1000, 1000, 128, true},  {1, 8, 2, 1000, 1000, 64, false},
-    {1, 4, 2, 130, 1000, 128, true},   {3, 4, 4, 64, 64, 128, false},
-    {1, 4, 1, 129, 257, 96, true},     {1, 4, 2, 200, 1000, 256, true},
-    {1, 2, 2, 1000, 300, 256, false},  {1, 2, 1, 1000, 999, 96, false},
+    {1, 1, 1, 1, 1, 64, false},       {1, 1, 1, 1, 1, 128, true},
+    {2, 8, 2, 17, 17, 64, true},      {2, 8, 1, 17, 200, 128, false},
+    {1, 8, 2, 200, 200, 128, true},   {1, 8, 8, 200, 17, 64, true},
+    {1, 8, 1, 1000, 1000, 128, true}, {1, 8, 2, 1000, 1000, 64, false},
+    {1, 4, 2, 130, 1000, 128, true},  {3, 4, 4, 64, 64, 128, false},
+    {1, 4, 1, 129, 257, 96, true},    {1, 4, 2, 200, 1000, 256, true},
+    {1, 2, 2, 1000, 300, 256, false}, {1, 2, 1, 1000, 999, 96, false},
 };
 
-INSTANTIATE_TEST_SUITE_P(Shapes, AttentionFlashTest,
-                         testing::Combine(testing::ValuesIn(kFlashShapes),
-                                          testing::Values(AttentionDtype::kBf16,
-                                                          AttentionDtype::kFp16)),
-                         [](const auto& info) {
-                           return Name(std::get<0>(info.param), std::get<1>(info.param));
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, AttentionFlashTest,
+    testing::Combine(testing::ValuesIn(kFlashShapes),
+                     testing::Values(AttentionDtype::kBf16, AttentionDtype::kFp16)),
+    [](const auto& info) { return Name(std::get<0>(info.param), std::get<1>(info.param)); });
 
 class AttentionDecodeTest : public testing::TestWithParam<Param> {};
 
@@ -109,20 +107,18 @@ TEST_P(AttentionDecodeTest, MatchesReference) {
 }
 
 constexpr Shape kDecodeShapes[] = {
-    {1, 8, 2, 1, 1, 128, false},       {1, 8, 2, 1, 17, 64, false},
-    {4, 8, 1, 1, 1000, 128, false},    {2, 32, 8, 1, 4097, 128, false},
-    {3, 8, 2, 4, 200, 64, true},       {1, 8, 8, 16, 1000, 128, true},
-    {2, 8, 1, 5, 3, 128, true},        {1, 4, 2, 17, 300, 256, true},
-    {1, 16, 16, 1, 20000, 64, false},  {64, 8, 2, 1, 1024, 128, true},
+    {1, 8, 2, 1, 1, 128, false},      {1, 8, 2, 1, 17, 64, false},
+    {4, 8, 1, 1, 1000, 128, false},   {2, 32, 8, 1, 4097, 128, false},
+    {3, 8, 2, 4, 200, 64, true},      {1, 8, 8, 16, 1000, 128, true},
+    {2, 8, 1, 5, 3, 128, true},       {1, 4, 2, 17, 300, 256, true},
+    {1, 16, 16, 1, 20000, 64, false}, {64, 8, 2, 1, 1024, 128, true},
 };
 
-INSTANTIATE_TEST_SUITE_P(Shapes, AttentionDecodeTest,
-                         testing::Combine(testing::ValuesIn(kDecodeShapes),
-                                          testing::Values(AttentionDtype::kBf16,
-                                                          AttentionDtype::kFp16)),
-                         [](const auto& info) {
-                           return Name(std::get<0>(info.param), std::get<1>(info.param));
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, AttentionDecodeTest,
+    testing::Combine(testing::ValuesIn(kDecodeShapes),
+                     testing::Values(AttentionDtype::kBf16, AttentionDtype::kFp16)),
+    [](const auto& info) { return Name(std::get<0>(info.param), std::get<1>(info.param)); });
 
 // Through the workload, with its case parsing and kernel choice: the default shape and a decode
 // shape run, verify and say which kernel ran.

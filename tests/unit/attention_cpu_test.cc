@@ -1,6 +1,8 @@
 // Tests of the attention workload's axes and case parsing (attention_workload.cc,
 // attention_problem.cc) and of its cpu backend end to end through Prepare / Run / Verify
 // (attention_cpu.cc).
+#include "workloads/attention/attention_cpu.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -8,7 +10,6 @@
 
 #include "harness/device.h"
 #include "harness/errors.h"
-#include "workloads/attention/attention_cpu.h"
 #include "workloads/attention/attention_problem.h"
 #include "workloads/attention/attention_workload.h"
 

@@ -2,6 +2,8 @@
 // softmax(Q K^T / sqrt(D) + mask) V written here independently, of the causal mask and GQA
 // mapping and FLOP formulas (attention_problem.cc), and that VerifyAttention catches a wrong or
 // unwritten output element.
+#include "workloads/attention/attention_reference.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,7 +14,6 @@
 #include <vector>
 
 #include "workloads/attention/attention_problem.h"
-#include "workloads/attention/attention_reference.h"
 
 namespace gq {
 namespace {
@@ -84,11 +85,12 @@ TEST_P(AttentionRowReferenceTest, MatchesNaiveSoftmaxQKtV) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Shapes, AttentionRowReferenceTest,
-    testing::Values(Shape{1, 1, 8, false}, Shape{1, 1, 8, true}, Shape{5, 9, 16, false},
-                    Shape{5, 9, 16, true}, Shape{9, 5, 16, true}, Shape{17, 17, 32, true},
-                    Shape{33, 70, 8, false}, Shape{33, 70, 8, true}, Shape{70, 33, 8, true}));
+INSTANTIATE_TEST_SUITE_P(Shapes, AttentionRowReferenceTest,
+                         testing::Values(Shape{1, 1, 8, false}, Shape{1, 1, 8, true},
+                                         Shape{5, 9, 16, false}, Shape{5, 9, 16, true},
+                                         Shape{9, 5, 16, true}, Shape{17, 17, 32, true},
+                                         Shape{33, 70, 8, false}, Shape{33, 70, 8, true},
+                                         Shape{70, 33, 8, true}));
 
 TEST(AttentionProblemTest, CausalMaskIsBottomRightAligned) {
   const AttentionProblem wide = Problem(1, 1, 1, 3, 5, 8, true);  // Sq < Skv
@@ -125,8 +127,8 @@ TEST(AttentionProblemTest, FlopsCountUnmaskedPairs) {
   p.causal = true;
   EXPECT_DOUBLE_EQ(AttentionWork(p).flops, 4.0 * 8 * 16 * 128 * (2048.0 * 2049 / 2));
   // The closed forms equal a count of VisibleKeys, for Sq < Skv, Sq > Skv and Sq = Skv.
-  for (auto [sq, skv] : {std::pair{3, 5}, std::pair{5, 3}, std::pair{7, 7}, std::pair{1, 100},
-                         std::pair{100, 1}}) {
+  for (auto [sq, skv] :
+       {std::pair{3, 5}, std::pair{5, 3}, std::pair{7, 7}, std::pair{1, 100}, std::pair{100, 1}}) {
     const AttentionProblem c = Problem(2, 3, 1, sq, skv, 8, true);
     double pairs = 0;
     for (int i = 0; i < sq; ++i) pairs += double(c.VisibleKeys(i));
@@ -198,8 +200,10 @@ class FakeSource final : public AttentionTensorSource {
     k->resize(size_t(p_.seq_kv * p_.head_dim));
     v->resize(k->size());
     for (int64_t j = 0; j < p_.seq_kv; ++j) {
-      std::copy_n(k_.begin() + AttentionKvIndex(p_, b, j, g), p_.head_dim, k->begin() + j * p_.head_dim);
-      std::copy_n(v_.begin() + AttentionKvIndex(p_, b, j, g), p_.head_dim, v->begin() + j * p_.head_dim);
+      std::copy_n(k_.begin() + AttentionKvIndex(p_, b, j, g), p_.head_dim,
+                  k->begin() + j * p_.head_dim);
+      std::copy_n(v_.begin() + AttentionKvIndex(p_, b, j, g), p_.head_dim,
+                  v->begin() + j * p_.head_dim);
     }
   }
   void QRow(int64_t b, int64_t i, int64_t h, float* q) override {
@@ -208,7 +212,9 @@ class FakeSource final : public AttentionTensorSource {
   void ORow(int64_t b, int64_t i, int64_t h, float* o) override {
     std::copy_n(o_.begin() + AttentionQIndex(p_, b, i, h), p_.head_dim, o);
   }
-  float& O(int64_t b, int64_t i, int64_t h, int64_t d) { return o_[AttentionQIndex(p_, b, i, h) + d]; }
+  float& O(int64_t b, int64_t i, int64_t h, int64_t d) {
+    return o_[AttentionQIndex(p_, b, i, h) + d];
+  }
 
  private:
   AttentionProblem p_;

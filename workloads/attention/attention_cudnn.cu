@@ -1,11 +1,10 @@
 // The cudnn backend of the attention workload (contract in attention_cudnn.h). No kernels of its
 // own: the graph is attention_cudnn_graph.cu's, the data attention_device_data.cu's.
-#include "workloads/attention/attention_cudnn.h"
-
 #include <stdexcept>
 #include <string>
 
 #include "harness/errors.h"
+#include "workloads/attention/attention_cudnn.h"
 
 #if GQ_WITH_CUDNN
 
@@ -39,8 +38,9 @@ class AttentionCudnnCase final : public PreparedCase {
                         std::to_string(p_.head_dim) + ")");
     }
     if (p_.causal && p_.seq_q > p_.seq_kv) {
-      throw CaseSkipped("causal with seq_q > seq_kv leaves query rows that attend no key; "
-                        "cuDNN's output for them is not defined");
+      throw CaseSkipped(
+          "causal with seq_q > seq_kv leaves query rows that attend no key; "
+          "cuDNN's output for them is not defined");
     }
     if (p_.seq_q > INT_MAX || p_.seq_kv > INT_MAX) throw CaseSkipped("sequences above 2^31 - 1");
     handle_.emplace();
@@ -169,8 +169,9 @@ namespace gq {
 
 std::unique_ptr<PreparedCase> PrepareAttentionCudnn(const AttentionProblem& /*problem*/,
                                                     DeviceContext& /*ctx*/) {
-  throw CaseSkipped("this build has no cuDNN (cudnn_graph.h and libcudnn were not found when "
-                    "configuring)");
+  throw CaseSkipped(
+      "this build has no cuDNN (cudnn_graph.h and libcudnn were not found when "
+      "configuring)");
 }
 
 }  // namespace gq

@@ -32,12 +32,12 @@ inline std::string StatusText(cudnnStatus_t status) {
 
 }  // namespace gq::cudnn_backend
 
-#define GQ_CUDNN_CHECK(call)                                                              \
-  do {                                                                                    \
-    const cudnnStatus_t gq_cudnn_status_ = (call);                                        \
-    if (gq_cudnn_status_ != CUDNN_STATUS_SUCCESS) {                                       \
+#define GQ_CUDNN_CHECK(call)                                                             \
+  do {                                                                                   \
+    const cudnnStatus_t gq_cudnn_status_ = (call);                                       \
+    if (gq_cudnn_status_ != CUDNN_STATUS_SUCCESS) {                                      \
       ::gq::cudnn_backend::ThrowCudnnError(__FILE__, __LINE__, #call, gq_cudnn_status_); \
-    }                                                                                     \
+    }                                                                                    \
   } while (0)
 
 namespace gq::cudnn_backend {

@@ -2,13 +2,12 @@
 // the graph in attention_cudnn_graph.cuh). Built only with cuDNN (GQ_WITH_CUDNN).
 #if GQ_WITH_CUDNN
 
-#include "workloads/attention/attention_cudnn_graph.cuh"
-
 #include <cmath>
 #include <limits>
 #include <utility>
 
 #include "harness/errors.h"
+#include "workloads/attention/attention_cudnn_graph.cuh"
 
 namespace gq {
 
@@ -41,12 +40,14 @@ Descriptor CudnnSdpaPlan::Tensor(int64_t uid, cudnnDataType_t type, std::vector<
 }
 
 void CudnnSdpaPlan::BuildGraph(cudnnHandle_t handle, const AttentionProblem& p) {
-  const cudnnDataType_t io = p.dtype == AttentionDtype::kBf16 ? CUDNN_DATA_BFLOAT16 : CUDNN_DATA_HALF;
+  const cudnnDataType_t io =
+      p.dtype == AttentionDtype::kBf16 ? CUDNN_DATA_BFLOAT16 : CUDNN_DATA_HALF;
   const cudnnDataType_t f32 = CUDNN_DATA_FLOAT;
   const int64_t b = p.batch, h = p.heads, hk = p.kv_heads, sq = p.seq_q, skv = p.seq_kv;
   const int64_t d = p.head_dim;
   const std::vector<int64_t> one = {1, 1, 1, 1};
-  const std::vector<int64_t> full = {b, h, sq, skv}, full_strides = {h * sq * skv, sq * skv, skv, 1};
+  const std::vector<int64_t> full = {b, h, sq, skv},
+                             full_strides = {h * sq * skv, sq * skv, skv, 1};
   const std::vector<int64_t> rows = {b, h, sq, 1}, rows_strides = {h * sq, sq, 1, 1};
 
   // Every descriptor lives in keep_ (a deque: references stay valid) for the plan's lifetime.
@@ -104,10 +105,14 @@ void CudnnSdpaPlan::BuildGraph(cudnnHandle_t handle, const AttentionProblem& p) 
   };
 
   // BSHD storage as [B, H, S, D] views; K^T swaps K's last two dims and strides.
-  const Descriptor& q = keep(Tensor(kSdpaUidQ, io, {b, h, sq, d}, {sq * h * d, d, h * d, 1}, false));
-  const Descriptor& kt = keep(Tensor(kSdpaUidK, io, {b, hk, d, skv}, {skv * hk * d, d, 1, hk * d}, false));
-  const Descriptor& v = keep(Tensor(kSdpaUidV, io, {b, hk, skv, d}, {skv * hk * d, d, hk * d, 1}, false));
-  const Descriptor& o = keep(Tensor(kSdpaUidO, io, {b, h, sq, d}, {sq * h * d, d, h * d, 1}, false));
+  const Descriptor& q =
+      keep(Tensor(kSdpaUidQ, io, {b, h, sq, d}, {sq * h * d, d, h * d, 1}, false));
+  const Descriptor& kt =
+      keep(Tensor(kSdpaUidK, io, {b, hk, d, skv}, {skv * hk * d, d, 1, hk * d}, false));
+  const Descriptor& v =
+      keep(Tensor(kSdpaUidV, io, {b, hk, skv, d}, {skv * hk * d, d, hk * d, 1}, false));
+  const Descriptor& o =
+      keep(Tensor(kSdpaUidO, io, {b, h, sq, d}, {sq * h * d, d, h * d, 1}, false));
   const Descriptor& scale = keep(Tensor(kSdpaUidScale, f32, one, one, false, /*by_value=*/true));
 
   const Descriptor& s = virt(f32, true);
@@ -120,7 +125,8 @@ void CudnnSdpaPlan::BuildGraph(cudnnHandle_t handle, const AttentionProblem& p) 
     const Descriptor* row = &virt(CUDNN_DATA_INT32, true);
     pointwise(CUDNN_POINTWISE_GEN_INDEX, CUDNN_DATA_INT32, *scores, nullptr, *row, nullptr, 2);
     if (shifted_) {  // bottom-right alignment: row + Skv - Sq
-      const Descriptor& seq_kv = keep(Tensor(kSdpaUidSeqKv, CUDNN_DATA_INT32, one, one, false, true));
+      const Descriptor& seq_kv =
+          keep(Tensor(kSdpaUidSeqKv, CUDNN_DATA_INT32, one, one, false, true));
       const Descriptor& seq_q = keep(Tensor(kSdpaUidSeqQ, CUDNN_DATA_INT32, one, one, false, true));
       const Descriptor& row_plus = virt(CUDNN_DATA_INT32, true);
       pointwise(CUDNN_POINTWISE_ADD, CUDNN_DATA_INT32, *row, &seq_kv, row_plus);
@@ -207,8 +213,8 @@ bool CudnnSdpaPlan::TryPlans(cudnnHandle_t handle, cudnnBackendHeurMode_t mode,
     cudnnBackendDescriptor_t engine_raw = engine.get();
     int64_t global_index = -1;
     if (cudnnBackendGetAttribute(configs[i].get(), CUDNN_ATTR_ENGINECFG_ENGINE,
-                                 CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &n, &engine_raw) ==
-            CUDNN_STATUS_SUCCESS &&
+                                 CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &n,
+                                 &engine_raw) == CUDNN_STATUS_SUCCESS &&
         cudnnBackendGetAttribute(engine_raw, CUDNN_ATTR_ENGINE_GLOBAL_INDEX, CUDNN_TYPE_INT64, 1,
                                  &n, &global_index) == CUDNN_STATUS_SUCCESS) {
       engine_ += " " + std::to_string(global_index);

@@ -16,7 +16,7 @@
 //   O[r][c, c + 1] = O * alpha + sum_t P[r][t] V[t][c, c + 1]    (thread: 2 columns, D/16 rows)
 // Output: O_s = O / l and lse_s = m + log2(l) (base 2; -inf and O_s = 0 for an empty chunk) into
 // the workspace: o_part [B * H * Sq][splits][D] floats, then lse [B * H * Sq][splits].
-// flash_decode_combine_kernel: one warp per output row (b, h, i), D / 32 columns per lane.
+// The combine kernel is in attention_decode_combine.cu.
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
@@ -27,14 +27,17 @@
 
 #include "harness/cuda_check.h"
 #include "workloads/attention/attention_decode.cuh"
+#include "workloads/attention/attention_decode_params.cuh"
 #include "workloads/attention/attention_mma.cuh"
 
 namespace gq {
 namespace {
 
 using namespace attention_mma;
+using attention_decode::DecodeParams;
+using attention_decode::kDecodeThreads;
 
-constexpr int kThreads = 128;
+constexpr int kThreads = kDecodeThreads;
 constexpr int kRows = 16;  // query rows per block
 constexpr int kKeys = 64;  // keys per tile
 constexpr int kMinKeysPerSplit = 256;
@@ -48,23 +51,10 @@ struct DecodeSmem {
   static constexpr size_t kSOffset = kQOffset + size_t(kRows) * kHeadDim * 4;
   static constexpr size_t kAlphaOffset = kSOffset + size_t(kRows) * kKeys * 4;
   static constexpr size_t kBytes = kAlphaOffset + 3 * kRows * 4;  // alpha, m, l
-  static constexpr int kColThreads = kHeadDim / 2;       // PV: threads per row (2 columns each)
+  static constexpr int kColThreads = kHeadDim / 2;  // PV: threads per row (2 columns each)
   static constexpr int kRowGroups = kThreads / kColThreads;
-  static constexpr int kPvRows = kRows / kRowGroups;      // PV rows per thread
+  static constexpr int kPvRows = kRows / kRowGroups;  // PV rows per thread
   static_assert(kThreads % kColThreads == 0 && kRows % kRowGroups == 0, "PV thread mapping");
-};
-
-struct DecodeParams {
-  const void* q;
-  const void* k;
-  const void* v;
-  void* o;
-  const int* kv_lens;
-  float* o_part;
-  float* lse;
-  int heads, kv_heads, seq_q, seq_kv, group, row_groups, chunk, splits;
-  float scale_log2;
-  int causal;
 };
 
 template <typename T, int kHeadDim>
@@ -98,8 +88,8 @@ __global__ void __launch_bounds__(kThreads) flash_decode_split_kernel(const Deco
     float x[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     if (r < rows) {
       const int row = row0 + r, h = g * p.group + row / p.seq_q, i = row % p.seq_q;
-      const T* src = static_cast<const T*>(p.q) +
-                     ((int64_t(b) * p.seq_q + i) * p.heads + h) * kHeadDim + d;
+      const T* src =
+          static_cast<const T*>(p.q) + ((int64_t(b) * p.seq_q + i) * p.heads + h) * kHeadDim + d;
       const uint4 raw = *reinterpret_cast<const uint4*>(src);
       const uint32_t words[4] = {raw.x, raw.y, raw.z, raw.w};
 #pragma unroll
@@ -114,8 +104,10 @@ __global__ void __launch_bounds__(kThreads) flash_decode_split_kernel(const Deco
   }
 
   const int64_t kv_row_stride = int64_t(p.kv_heads) * kHeadDim;
-  const T* k_base = static_cast<const T*>(p.k) + int64_t(b) * p.seq_kv * kv_row_stride + int64_t(g) * kHeadDim;
-  const T* v_base = static_cast<const T*>(p.v) + int64_t(b) * p.seq_kv * kv_row_stride + int64_t(g) * kHeadDim;
+  const T* k_base =
+      static_cast<const T*>(p.k) + int64_t(b) * p.seq_kv * kv_row_stride + int64_t(g) * kHeadDim;
+  const T* v_base =
+      static_cast<const T*>(p.v) + int64_t(b) * p.seq_kv * kv_row_stride + int64_t(g) * kHeadDim;
 
   float m_run[kRows / 4], l_run[kRows / 4];  // softmax state of rows warp + 4k (warp-uniform)
 #pragma unroll
@@ -210,7 +202,8 @@ __global__ void __launch_bounds__(kThreads) flash_decode_split_kernel(const Deco
     }
 #pragma unroll 8
     for (int t = 0; t < kKeys; ++t) {
-      const float2 v2 = UnpackFloat2<T>(*reinterpret_cast<const uint32_t*>(v_s + t * kPitch + pv_col));
+      const float2 v2 =
+          UnpackFloat2<T>(*reinterpret_cast<const uint32_t*>(v_s + t * kPitch + pv_col));
 #pragma unroll
       for (int k = 0; k < Smem::kPvRows; ++k) {
         const int r = pv_row + Smem::kRowGroups * k;
@@ -243,43 +236,6 @@ __global__ void __launch_bounds__(kThreads) flash_decode_split_kernel(const Deco
     float* dst = p.o_part + (out_row * p.splits + split) * kHeadDim + pv_col;
     *reinterpret_cast<float2*>(dst) = make_float2(acc[k][0] * inv, acc[k][1] * inv);
     if (pv_col == 0) p.lse[out_row * p.splits + split] = l > 0.f ? m_s[r] + __log2f(l) : -INFINITY;
-  }
-}
-
-// One warp per output row (b, h, i) = blockIdx.x * 4 + warp; lane owns columns
-// [lane * D / 32, lane * D / 32 + D / 32).
-template <typename T, int kHeadDim>
-__global__ void __launch_bounds__(kThreads) flash_decode_combine_kernel(const DecodeParams p,
-                                                                         int64_t out_rows) {
-  constexpr int kCols = kHeadDim / 32;
-  const int64_t row = int64_t(blockIdx.x) * (kThreads / 32) + threadIdx.x / 32;
-  if (row >= out_rows) return;
-  const int lane = threadIdx.x % 32;
-  const int i = static_cast<int>(row % p.seq_q);
-  const int64_t bh = row / p.seq_q;
-  const int h = static_cast<int>(bh % p.heads);
-  const int64_t b = bh / p.heads;
-  const float* lse = p.lse + row * p.splits;
-  float top = -INFINITY;
-  for (int s = 0; s < p.splits; ++s) top = fmaxf(top, lse[s]);
-  float acc[kCols];
-#pragma unroll
-  for (int c = 0; c < kCols; ++c) acc[c] = 0.f;
-  float weight_sum = 0.f;
-  if (top != -INFINITY) {  // else the row attends no key: O = 0
-    for (int s = 0; s < p.splits; ++s) {
-      const float w = Exp2(lse[s] - top);  // 0 for an empty split (lse = -inf)
-      weight_sum += w;
-      const float* part = p.o_part + (row * p.splits + s) * kHeadDim + lane * kCols;
-#pragma unroll
-      for (int c = 0; c < kCols; ++c) acc[c] = fmaf(w, part[c], acc[c]);
-    }
-  }
-  const float inv = weight_sum > 0.f ? 1.f / weight_sum : 0.f;
-  T* out = static_cast<T*>(p.o) + ((b * p.seq_q + i) * p.heads + h) * kHeadDim + lane * kCols;
-#pragma unroll
-  for (int c = 0; c < kCols; c += 2) {
-    *reinterpret_cast<uint32_t*>(out + c) = PackFloat2<T>(acc[c] * inv, acc[c + 1] * inv);
   }
 }
 
@@ -341,8 +297,9 @@ void ConfigureFlashDecode(AttentionDtype dtype, int64_t head_dim) {
 void LaunchFlashDecode(const FlashDecodeArgs& a, cudaStream_t stream) {
   if (a.batch < 1 || a.heads < 1 || a.kv_heads < 1 || a.seq_q < 1 || a.seq_kv < 1 ||
       a.heads % a.kv_heads != 0 || a.splits < 1 || a.batch > 65535) {
-    throw std::invalid_argument("LaunchFlashDecode: bad sizes (need >= 1, kv_heads | heads, "
-                                "batch <= 65535)");
+    throw std::invalid_argument(
+        "LaunchFlashDecode: bad sizes (need >= 1, kv_heads | heads, "
+        "batch <= 65535)");
   }
   if (a.q == nullptr || a.k == nullptr || a.v == nullptr || a.o == nullptr ||
       a.workspace == nullptr) {
@@ -378,11 +335,8 @@ void LaunchFlashDecode(const FlashDecodeArgs& a, cudaStream_t stream) {
     const dim3 grid(splits, a.kv_heads * row_groups, a.batch);
     flash_decode_split_kernel<T, D><<<grid, kThreads, DecodeSmem<D>::kBytes, stream>>>(p);
     GQ_CUDA_CHECK_LAUNCH();
-    const int64_t out_rows = int64_t(a.batch) * a.heads * a.seq_q;
-    const int64_t blocks = (out_rows + kThreads / 32 - 1) / (kThreads / 32);
-    flash_decode_combine_kernel<T, D><<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(
-        p, out_rows);
-    GQ_CUDA_CHECK_LAUNCH();
+    attention_decode::LaunchDecodeCombine(p, a.dtype, D, int64_t(a.batch) * a.heads * a.seq_q,
+                                          stream);
   });
 }
 

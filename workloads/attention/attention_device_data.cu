@@ -1,7 +1,5 @@
 // Device tensors of an attention case (contract in attention_device_data.cuh). No kernels of its
 // own: the fill is gemm_fill.cu's, the rest are copies and memsets.
-#include "workloads/attention/attention_device_data.cuh"
-
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
@@ -13,6 +11,7 @@
 
 #include "harness/cuda_check.h"
 #include "harness/errors.h"
+#include "workloads/attention/attention_device_data.cuh"
 #include "workloads/attention/attention_reference.h"
 #include "workloads/gemm/gemm_fill.cuh"
 #include "workloads/gemm/gemm_problem.h"  // Mix64
@@ -68,8 +67,8 @@ class DeviceSource final : public AttentionTensorSource {
     bits_.resize(static_cast<size_t>(p_.seq_kv) * dim);
     const uint16_t* src = tensor.as<uint16_t>() + AttentionKvIndex(p_, b, 0, g);
     GQ_CUDA_CHECK(cudaMemcpy2DAsync(bits_.data(), dim * 2, src, size_t(p_.kv_heads) * dim * 2,
-                                    dim * 2, static_cast<size_t>(p_.seq_kv),
-                                    cudaMemcpyDeviceToHost, stream_));
+                                    dim * 2, static_cast<size_t>(p_.seq_kv), cudaMemcpyDeviceToHost,
+                                    stream_));
     GQ_CUDA_CHECK(cudaStreamSynchronize(stream_));
     out->resize(bits_.size());
     for (size_t n = 0; n < bits_.size(); ++n) (*out)[n] = ToFloat(bits_[n], p_.dtype);

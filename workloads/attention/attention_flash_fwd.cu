@@ -31,82 +31,17 @@
 
 #include "harness/cuda_check.h"
 #include "workloads/attention/attention_flash_fwd.cuh"
+#include "workloads/attention/attention_flash_tile.cuh"
 #include "workloads/attention/attention_mma.cuh"
 
 namespace gq {
 namespace {
 
 using namespace attention_mma;
-
-constexpr int kWarps = 4;
-constexpr int kThreads = 32 * kWarps;
-
-template <int kHeadDim, int kBlockM, int kBlockN>
-struct FlashTile {
-  static constexpr int kSlabs = kBlockM / (16 * kWarps);  // 16-row mma slabs per warp
-  static constexpr int kPitch = kHeadDim + 8;             // smem row pitch in elements
-  static constexpr int kChunksPerRow = kHeadDim / 8;      // 16-byte chunks per row
-  static constexpr int kNTiles = kBlockN / 8;             // n8 tiles of S per slab
-  static constexpr int kDTiles = kHeadDim / 8;            // n8 tiles of O per slab
-  static constexpr int kQkSteps = kHeadDim / 16;          // k16 steps of Q K^T
-  static constexpr int kPvSteps = kBlockN / 16;           // k16 steps of P V
-  static constexpr size_t kSmemBytes = size_t(kBlockM + 2 * kBlockN) * kPitch * 2;
-  static_assert(kSlabs >= 1 && kBlockM == 16 * kWarps * kSlabs, "BM: multiple of 64");
-  static_assert(kHeadDim % 32 == 0 && kBlockN % 16 == 0, "D: multiple of 32, BN: of 16");
-  static_assert((kPitch * 2 / 16) % 2 == 1, "row pitch: an odd number of 16-byte chunks");
-};
-
-struct FlashFwdParams {
-  const void* q;
-  const void* k;
-  const void* v;
-  void* o;
-  int seq_q, seq_kv, group;  // group = H / Hkv
-  int64_t q_row_stride, kv_row_stride;
-  float scale_log2;  // log2(e) / sqrt(D)
-  int causal;
-};
-
-// cp.async of rows [row0, row0 + kRows) (kHeadDim elements each) of a tensor whose row r starts
-// at base + r * row_stride into smem rows of kPitch elements; rows >= seq are zero-filled.
-// Where the 16-byte chunks of a row divide the 128 threads, each thread keeps one column and
-// steps down the rows with one pointer (few registers held across the main loop).
-template <typename T, int kRows, int kHeadDim, int kPitch>
-__device__ __forceinline__ void LoadTileAsync(T* smem, const T* base, int64_t row_stride, int row0,
-                                              int seq, int tid) {
-  constexpr int kChunksPerRow = kHeadDim / 8;
-  if constexpr (kThreads % kChunksPerRow == 0) {
-    constexpr int kRowStep = kThreads / kChunksPerRow;
-    static_assert(kRows % kRowStep == 0, "whole passes");
-    const int r = tid / kChunksPerRow;
-    const int col = (tid % kChunksPerRow) * 8;
-    const T* src = base + (row0 + r) * row_stride + col;
-    const int64_t step = kRowStep * row_stride;
-    const uint32_t dst = SmemAddress(smem + r * kPitch + col);
-#pragma unroll
-    for (int i = 0; i < kRows / kRowStep; ++i) {
-      const bool valid = row0 + r + i * kRowStep < seq;
-      CpAsync16(dst + i * kRowStep * kPitch * 2, valid ? src : base, valid);
-      src += step;
-    }
-  } else {
-    constexpr int kChunks = kRows * kChunksPerRow;
-    static_assert(kChunks % kThreads == 0, "whole chunks per thread");
-#pragma unroll
-    for (int c = tid; c < kChunks; c += kThreads) {
-      const int r = c / kChunksPerRow;
-      const int col = (c % kChunksPerRow) * 8;
-      const int row = row0 + r;
-      const bool valid = row < seq;
-      const T* src = valid ? base + row * row_stride + col : base;
-      CpAsync16(SmemAddress(smem + r * kPitch + col), src, valid);
-    }
-  }
-}
+using namespace attention_flash;
 
 template <typename T, int kHeadDim, int kBlockM, int kBlockN>
-__global__ void __launch_bounds__(kThreads)
-    flash_attention_fwd_kernel(const FlashFwdParams p) {
+__global__ void __launch_bounds__(kThreads) flash_attention_fwd_kernel(const FlashFwdParams p) {
   using Tile = FlashTile<kHeadDim, kBlockM, kBlockN>;
   constexpr int kPitch = Tile::kPitch;
   constexpr int kSlabs = Tile::kSlabs;
@@ -125,7 +60,8 @@ __global__ void __launch_bounds__(kThreads)
   const int diag = p.seq_kv - p.seq_q;  // causal: row i sees keys j <= i + diag
 
   const int64_t kv_col = int64_t(h / p.group) * kHeadDim;
-  const T* q = static_cast<const T*>(p.q) + int64_t(b) * p.seq_q * p.q_row_stride + int64_t(h) * kHeadDim;
+  const T* q =
+      static_cast<const T*>(p.q) + int64_t(b) * p.seq_q * p.q_row_stride + int64_t(h) * kHeadDim;
   const T* k = static_cast<const T*>(p.k) + int64_t(b) * p.seq_kv * p.kv_row_stride + kv_col;
   const T* v = static_cast<const T*>(p.v) + int64_t(b) * p.seq_kv * p.kv_row_stride + kv_col;
   T* o = static_cast<T*>(p.o) + int64_t(b) * p.seq_q * p.q_row_stride + int64_t(h) * kHeadDim;
@@ -293,8 +229,7 @@ __global__ void __launch_bounds__(kThreads)
 #pragma unroll
       for (int dt = 0; dt < Tile::kDTiles; dt += 2) {
         uint32_t b0, b1, b2, b3;
-        Ldmatrix4Trans(sv_addr + ((kk * 16 + a_row) * kPitch + dt * 8 + a_col) * 2, b0, b1, b2,
-                       b3);
+        Ldmatrix4Trans(sv_addr + ((kk * 16 + a_row) * kPitch + dt * 8 + a_col) * 2, b0, b1, b2, b3);
 #pragma unroll
         for (int s = 0; s < kSlabs; ++s) {
           Mma16816<T>(acc_o[s][dt], a[s], b0, b1);
@@ -390,8 +325,9 @@ void ConfigureFlashFwd(AttentionDtype dtype, int64_t head_dim) {
 void LaunchFlashFwd(const FlashFwdArgs& a, cudaStream_t stream) {
   if (a.batch < 1 || a.heads < 1 || a.kv_heads < 1 || a.seq_q < 1 || a.seq_kv < 1 ||
       a.heads % a.kv_heads != 0 || a.batch > 65535 || a.heads > 65535) {
-    throw std::invalid_argument("LaunchFlashFwd: bad sizes (need >= 1, kv_heads | heads, batch "
-                                "and heads <= 65535)");
+    throw std::invalid_argument(
+        "LaunchFlashFwd: bad sizes (need >= 1, kv_heads | heads, batch "
+        "and heads <= 65535)");
   }
   if (a.q == nullptr || a.k == nullptr || a.v == nullptr || a.o == nullptr) {
     throw std::invalid_argument("LaunchFlashFwd: null tensor");

@@ -1,8 +1,6 @@
 // The native backend of the attention workload (contract in attention_native.h). No kernels of
 // its own: it owns the case's device data and launches attention_flash_fwd.cu or
 // attention_decode.cu.
-#include "workloads/attention/attention_native.h"
-
 #include <cuda_runtime.h>
 
 #include <climits>
@@ -15,6 +13,7 @@
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/attention/attention_device_data.cuh"
 #include "workloads/attention/attention_flash_fwd.cuh"
+#include "workloads/attention/attention_native.h"
 #include "workloads/gemm/gemm_cuda_objects.cuh"
 
 namespace gq {
@@ -40,8 +39,9 @@ class AttentionNativeCase final : public PreparedCase {
     GQ_CUDA_CHECK(
         cudaDeviceGetAttribute(&smem_optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, device_));
     if (major < 8) {
-      throw CaseSkipped("native attention kernels need compute capability >= 8.0 (mma.sync "
-                        "bf16/fp16, cp.async)");
+      throw CaseSkipped(
+          "native attention kernels need compute capability >= 8.0 (mma.sync "
+          "bf16/fp16, cp.async)");
     }
     const bool decode = kernel_ == NativeAttentionKernel::kDecode;
     if (decode ? !FlashDecodeSupportsHeadDim(p_.head_dim) : !FlashFwdSupportsHeadDim(p_.head_dim)) {
@@ -52,13 +52,15 @@ class AttentionNativeCase final : public PreparedCase {
     const size_t smem = decode ? FlashDecodeSmemBytes(p_.dtype, p_.head_dim)
                                : FlashFwdSmemBytes(p_.dtype, p_.head_dim);
     if (smem > static_cast<size_t>(smem_optin)) {
-      throw CaseSkipped("kernel needs " + std::to_string(smem) + " bytes of shared memory per "
-                        "block; this device allows " + std::to_string(smem_optin));
+      throw CaseSkipped("kernel needs " + std::to_string(smem) +
+                        " bytes of shared memory per "
+                        "block; this device allows " +
+                        std::to_string(smem_optin));
     }
-    if (p_.batch > 65535 || p_.heads > 65535 || p_.seq_q > INT_MAX / 2 ||
-        p_.seq_kv > INT_MAX / 2) {
-      throw CaseSkipped("native kernels take batch and heads up to 65535 and sequences up to "
-                        "2^30 tokens");
+    if (p_.batch > 65535 || p_.heads > 65535 || p_.seq_q > INT_MAX / 2 || p_.seq_kv > INT_MAX / 2) {
+      throw CaseSkipped(
+          "native kernels take batch and heads up to 65535 and sequences up to "
+          "2^30 tokens");
     }
     double workspace_bytes = 0;
     if (decode) {

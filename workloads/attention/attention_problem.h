@@ -41,7 +41,7 @@ struct AttentionProblem {
   int64_t VisibleKeys(int64_t i) const;
   // (query, key) pairs that are not masked, per (batch, head); see attention_problem.cc.
   double UnmaskedPairs() const;
-  double QElements() const { return double(batch) * seq_q * heads * head_dim; }   // also O
+  double QElements() const { return double(batch) * seq_q * heads * head_dim; }       // also O
   double KvElements() const { return double(batch) * seq_kv * kv_heads * head_dim; }  // K or V
 };
 

@@ -36,7 +36,11 @@ std::vector<AxisSpec> AttentionWorkload::Axes() const {
        {"false"},
        {},
        "causal mask aligned bottom-right: query i sees keys j <= i + seq_kv - seq_q"},
-      {"dtype", AxisKind::kString, {"bf16"}, {"bf16", "fp16"}, "Q, K, V and O type (fp32 accumulate)"},
+      {"dtype",
+       AxisKind::kString,
+       {"bf16"},
+       {"bf16", "fp16"},
+       "Q, K, V and O type (fp32 accumulate)"},
   };
 }
 
@@ -44,8 +48,7 @@ std::vector<MetricSpec> AttentionWorkload::Metrics() const {
   return {TflopsMetric(), TimeMsMetric()};
 }
 
-std::unique_ptr<PreparedCase> AttentionWorkload::Prepare(const CaseSpec& spec,
-                                                         DeviceContext& ctx) {
+std::unique_ptr<PreparedCase> AttentionWorkload::Prepare(const CaseSpec& spec, DeviceContext& ctx) {
   const AttentionProblem problem = AttentionProblemFromCase(spec);
   const bool cuda = ctx.device().IsCuda();
   if (problem.backend == AttentionBackend::kCpu) {
