@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "harness/errors.h"
+#include "harness/host_info.h"
+#include "workloads/allreduce/collective_workload.h"
 #include "workloads/gemm/gemm_workload.h"
 
 namespace gq {
@@ -31,9 +33,14 @@ std::vector<Workload*> WorkloadRegistry::All() const {
   return out;
 }
 
-WorkloadRegistry BuildRegistry() {
+WorkloadRegistry BuildRegistry(std::shared_ptr<Communicator> world) {
+  if (!world) world = MakeSingleProcessCommunicator(DiscoverHost().hostname);
+  auto collectives = std::make_shared<CollectiveRuntime>(std::move(world));
   WorkloadRegistry registry;
   registry.Add(std::make_unique<GemmWorkload>());
+  registry.Add(std::make_unique<CollectiveWorkload>(CollectiveKind::kAllReduce, collectives));
+  registry.Add(std::make_unique<CollectiveWorkload>(CollectiveKind::kAllGather, collectives));
+  registry.Add(std::make_unique<CollectiveWorkload>(CollectiveKind::kReduceScatter, collectives));
   return registry;
 }
 
