@@ -19,12 +19,16 @@ std::vector<double> Oriented(const std::vector<double>& seconds, bool higher_is_
 }
 
 void Judge(CompareRow& row, const CaseResult& cand, const BaselineCase& base, const CompareOptions& opt) {
-  const MetricResult* bm = base.FindMetric(base.primary_metric);
-  const MetricResult* cm = cand.FindMetric(base.primary_metric);
-  row.metric = base.primary_metric;
+  // A collective on a single rank has busbw 0 by definition (bus factor 0): judge it on algbw,
+  // the same samples' rate (busbw = algbw x factor, so the ratios are the same otherwise).
+  const std::string metric =
+      base.primary_metric == "busbw" && cand.work.busbw_factor == 0 ? "algbw" : base.primary_metric;
+  const MetricResult* bm = base.FindMetric(metric);
+  const MetricResult* cm = cand.FindMetric(metric);
+  row.metric = metric;
   if (bm == nullptr || cm == nullptr || bm->median <= 0 || cm->median <= 0) {
     row.verdict = Verdict::kFailed;
-    row.reason = "no usable '" + base.primary_metric + "' figure on both sides";
+    row.reason = "no usable '" + metric + "' figure on both sides";
     return;
   }
   row.unit = bm->unit;

@@ -2,7 +2,8 @@
 // Candidate results against a baseline (DESIGN.md §7). Pure: the CLI reads files and formats.
 //
 // Cases join on id; each candidate (id, device) is judged against the baseline's merged case.
-// For the primary metric: ratio = candidate median / baseline median, and change = ratio - 1 in
+// For the primary metric (algbw instead of busbw for a single-rank collective, whose busbw is 0):
+// ratio = candidate median / baseline median, and change = ratio - 1 in
 // the better direction (for lower-is-better metrics, 1/ratio - 1), so change < 0 is worse.
 // With samples on both sides: a bootstrap 95% CI of the ratio of medians and a two-sided
 // Mann-Whitney U test on per-iteration figures. A case

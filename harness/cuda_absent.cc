@@ -18,6 +18,10 @@ std::unique_ptr<DeviceContext> MakeCudaContext(int /*index*/) {
   throw std::runtime_error("this build has no CUDA backend (configure with -DGQ_CUDA=ON)");
 }
 
+std::unique_ptr<DeviceContext> MakeCudaGroupContext(int first, int /*count*/) {
+  return MakeCudaContext(first);
+}
+
 std::vector<GpuInfo> DiscoverCudaDevices() { return {}; }
 
 }  // namespace gq

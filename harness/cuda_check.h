@@ -10,8 +10,14 @@
 //   GQ_CUBLAS_CHECK(call)   call returns cublasStatus_t (cuBLASLt); the text comes from
 //                           cublasLtGetStatusString, the cuBLASLt counterpart of cuBLAS's
 //                           cublasGetStatusString (libcublas itself is not linked).
+//   GQ_NCCL_CHECK(call)     call returns ncclResult_t (only where NCCL is built, GQ_WITH_NCCL);
+//                           the text comes from ncclGetErrorString, plus ncclGetLastError's
+//                           detail when NCCL has one.
 #include <cublasLt.h>
 #include <cuda_runtime.h>
+#if GQ_WITH_NCCL
+#include <nccl.h>
+#endif
 
 #include <stdexcept>
 #include <string>
@@ -47,3 +53,16 @@ namespace gq::cuda_check_internal {
                                                 cublasLtGetStatusString(gq_cublas_status_)); \
     }                                                                                        \
   } while (0)
+
+#if GQ_WITH_NCCL
+#define GQ_NCCL_CHECK(call)                                                                   \
+  do {                                                                                        \
+    const ncclResult_t gq_nccl_status_ = (call);                                              \
+    if (gq_nccl_status_ != ncclSuccess) {                                                     \
+      const char* gq_nccl_last_ = ncclGetLastError(nullptr);                                  \
+      ::gq::cuda_check_internal::ThrowCallError(                                              \
+          __FILE__, __LINE__, #call, ncclGetErrorString(gq_nccl_status_),                     \
+          gq_nccl_last_ != nullptr && gq_nccl_last_[0] != '\0' ? gq_nccl_last_ : "no detail"); \
+    }                                                                                         \
+  } while (0)
+#endif

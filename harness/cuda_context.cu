@@ -1,5 +1,7 @@
 // The CUDA DeviceContext: one non-blocking stream on one device, and timers made of CUDA events
 // recorded on that stream (DESIGN.md §5: GPU time from CUDA events around a batch of iterations).
+// A group context (several GPUs, one case: the collectives) keeps its stream and timers on the
+// group's first GPU; the case joins the other GPUs' work into that stream.
 //
 // Several contexts (one per GPU) may live in one process and share the thread's current device,
 // so every method that touches the device first makes its device current (cudaSetDevice is a
@@ -62,9 +64,10 @@ class CudaEventTimer final : public Timer {
 
 class CudaContext final : public DeviceContext {
  public:
-  explicit CudaContext(int index) {
+  CudaContext(int index, int count) {
     device_.kind = DeviceRef::Kind::kCuda;
     device_.index = index;
+    device_.count = count;
     GQ_CUDA_CHECK(cudaSetDevice(index));
     GQ_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
   }
@@ -113,7 +116,17 @@ std::unique_ptr<DeviceContext> MakeCudaContext(int index) {
     throw std::runtime_error("cuda:" + std::to_string(index) + " does not exist (" +
                              std::to_string(count) + " CUDA device(s) visible)");
   }
-  return std::make_unique<CudaContext>(index);
+  return std::make_unique<CudaContext>(index, 1);
+}
+
+std::unique_ptr<DeviceContext> MakeCudaGroupContext(int first, int count) {
+  const int visible = CudaDeviceCount();
+  if (first < 0 || count < 1 || first + count > visible) {
+    throw std::runtime_error("cuda:" + std::to_string(first) + "-" +
+                             std::to_string(first + count - 1) + " does not exist (" +
+                             std::to_string(visible) + " CUDA device(s) visible)");
+  }
+  return std::make_unique<CudaContext>(first, count);
 }
 
 }  // namespace gq

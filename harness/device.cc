@@ -8,7 +8,9 @@
 namespace gq {
 
 std::string DeviceRef::Name() const {
-  return kind == Kind::kCpu ? "cpu" : "cuda:" + std::to_string(index);
+  if (kind == Kind::kCpu) return "cpu";
+  if (count > 1) return "cuda:" + std::to_string(index) + "-" + std::to_string(index + count - 1);
+  return "cuda:" + std::to_string(index);
 }
 
 bool Accepts(DeviceFilter filter, const DeviceRef& device) {
@@ -52,6 +54,7 @@ std::vector<DeviceRef> ResolveDevices(const std::string& spec, int cuda_device_c
 }
 
 std::unique_ptr<DeviceContext> MakeContext(const DeviceRef& device) {
+  if (device.IsCuda() && device.count > 1) return MakeCudaGroupContext(device.index, device.count);
   if (device.IsCuda()) return MakeCudaContext(device.index);
   return MakeCpuContext();
 }

@@ -13,9 +13,12 @@ namespace gq {
 struct DeviceRef {
   enum class Kind { kCpu, kCuda };
   Kind kind = Kind::kCpu;
-  int index = 0;  // CUDA ordinal; 0 for the cpu
+  int index = 0;  // CUDA ordinal (the first of a group); 0 for the cpu
+  // CUDA only: a group of GPUs index .. index + count - 1 that one case drives together (the
+  // collectives in a process that sees several GPUs; see harness/run_targets.h).
+  int count = 1;
 
-  std::string Name() const;  // "cpu" or "cuda:N"
+  std::string Name() const;  // "cpu", "cuda:N", or "cuda:N-M" for a group
   bool IsCuda() const { return kind == Kind::kCuda; }
   bool operator==(const DeviceRef&) const = default;
 };
@@ -56,6 +59,9 @@ int CudaDeviceCount();
 // Creates a stream on device `index` and CUDA-event timers on it. Throws std::runtime_error when
 // the build has no CUDA backend.
 std::unique_ptr<DeviceContext> MakeCudaContext(int index);
+// A context for the group cuda:first .. cuda:first+count-1: its stream and timers are on `first`
+// (a case driving the group joins the other GPUs' work into that stream), device() is the group.
+std::unique_ptr<DeviceContext> MakeCudaGroupContext(int first, int count);
 std::unique_ptr<DeviceContext> MakeContext(const DeviceRef& device);
 
 }  // namespace gq

@@ -37,6 +37,7 @@ void PerformanceChecks(const ResultsDoc& doc, const Baseline* baseline, const Qu
       out.push_back({name, "performance", "WARN", "skipped: " + c.reason, 0, 0, ""});
       continue;
     }
+    if (auto it = c.details.find("single_rank"); it != c.details.end() && it->second == "true") continue;  // busbw undefined
     const BaselineCase* base = baseline != nullptr ? baseline->Find(c.id) : nullptr;
     const MetricResult* m = c.FindMetric(c.primary_metric);
     const MetricResult* bm = base != nullptr ? base->FindMetric(c.primary_metric) : nullptr;

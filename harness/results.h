@@ -40,6 +40,8 @@ struct GpuInfo {
   PcieLink pcie;
 };
 
+// The processes of the run (DESIGN.md §8): one process ("single"; it may drive several GPUs) or
+// an MPI job of `ranks` processes on `nodes` distinct hosts ("mpi").
 struct WorldInfo {
   int ranks = 1;
   int nodes = 1;
@@ -110,6 +112,24 @@ struct TelemetrySummary {
   std::vector<TelemetrySample> series;        // at most ~64 readings, evenly thinned
 };
 
+// One rank's own figure for a case of a multi-rank (MPI) run: the median over its own samples of
+// the seconds per iteration, before the runner took the maximum over ranks of each sample.
+struct RankFigure {
+  int rank = 0;
+  std::string host;
+  std::string device;  // the rank's device, e.g. "cuda:3" or "cpu"
+  double median_s = 0;
+};
+
+// The slowest rank of a multi-rank case when the spread of the per-rank medians,
+// spread = slowest / fastest - 1, exceeds the run's straggler threshold (default 10%).
+struct Straggler {
+  int rank = 0;
+  std::string host, device;
+  double median_s = 0;
+  double spread = 0;
+};
+
 struct CaseResult {
   std::string id, workload;
   Params params;
@@ -126,6 +146,12 @@ struct CaseResult {
   std::map<std::string, std::string> details;
   std::optional<TelemetrySummary> telemetry;  // absent when not sampled
   double wall_time_s = 0;  // prepare + warm-up + sampling + verify
+  // Multi-rank runs (system.world.ranks > 1) only: every rank's own median, in rank order, and
+  // the straggler when the spread exceeds the threshold. samples_s of such a case hold, per
+  // sample, the slowest rank's time (as nccl-tests reports the slowest rank). Empty / absent in
+  // a single process.
+  std::vector<RankFigure> ranks;
+  std::optional<Straggler> straggler;
 
   const MetricResult* FindMetric(const std::string& name) const;
   // samples_s divided by iterations_per_sample: seconds per iteration, one per sample.

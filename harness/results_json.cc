@@ -18,6 +18,35 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
+// Multi-rank figures (results.h): "ranks": [{rank, host, device, median_s}], "straggler":
+// {rank, host, device, median_s, spread} or null. Files without them read as a single process.
+json RanksToJson(const std::vector<RankFigure>& ranks) {
+  json out = json::array();
+  for (const RankFigure& r : ranks) {
+    out.push_back({{"rank", r.rank}, {"host", r.host}, {"device", r.device}, {"median_s", r.median_s}});
+  }
+  return out;
+}
+
+std::vector<RankFigure> RanksFromJson(const JsonFields& f) {
+  std::vector<RankFigure> out;
+  for (std::size_t i = 0; i < f.value().size(); ++i) {
+    JsonFields r = f.At(i);
+    out.push_back({static_cast<int>(r.Int("rank")), r.Str("host"), r.Str("device"), r.Num("median_s")});
+  }
+  return out;
+}
+
+json StragglerToJson(const Straggler& s) {
+  return {{"rank", s.rank}, {"host", s.host}, {"device", s.device}, {"median_s", s.median_s},
+          {"spread", s.spread}};
+}
+
+Straggler StragglerFromJson(const JsonFields& f) {
+  return {static_cast<int>(f.Int("rank")), f.Str("host"), f.Str("device"), f.Num("median_s"),
+          f.Num("spread")};
+}
+
 json CaseToJson(const CaseResult& c) {
   json metrics = json::object();
   for (const auto& [name, m] : c.metrics) metrics[name] = MetricToJson(m);
@@ -45,6 +74,8 @@ json CaseToJson(const CaseResult& c) {
   j["details"] = c.details;
   j["telemetry"] = c.telemetry ? TelemetryToJson(*c.telemetry) : json(nullptr);
   j["wall_time_s"] = c.wall_time_s;
+  j["ranks"] = RanksToJson(c.ranks);
+  j["straggler"] = c.straggler ? StragglerToJson(*c.straggler) : json(nullptr);
   return j;
 }
 
@@ -90,6 +121,8 @@ CaseResult CaseFromJson(const JsonFields& f) {
   }
   if (f.Has("telemetry")) c.telemetry = TelemetryFromJson(f.Obj("telemetry"));
   c.wall_time_s = f.NumOr("wall_time_s", 0);
+  if (f.Has("ranks")) c.ranks = RanksFromJson(f.Arr("ranks"));
+  if (f.Has("straggler")) c.straggler = StragglerFromJson(f.Obj("straggler"));
   return c;
 }
 

@@ -6,7 +6,9 @@
 #include <sstream>
 
 #include "harness/errors.h"
+#include "harness/rank_sync.h"
 #include "harness/roofline.h"
+#include "harness/run_targets.h"
 #include "harness/stats.h"
 
 namespace gq {
@@ -39,16 +41,46 @@ double TimeBatch(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, int64
   return timer.StopSeconds();
 }
 
-// Warm-up; returns the time of one iteration from the last (largest) batch.
-double WarmUp(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, const MeasureOptions& m) {
-  double elapsed = 0;
+// One batch, agreed over ranks after its timed region: its time is the slowest rank's, and a
+// failure or stop request on any rank is seen by all.
+struct Batch {
+  double own_s = 0;     // this rank's time
+  double agreed_s = 0;  // max over ranks
+  bool stop = false;
+  StepOutcome outcome;
+};
+
+Batch RunBatch(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, int64_t iterations,
+               RankSync& sync, const RunnerEnv& env) {
+  Batch b;
+  const bool stop = StopRequested(env);
+  if (stop && !sync.multi()) {  // alone: stop at once; with ranks: after this batch, all together
+    b.stop = true;
+    return b;
+  }
+  const StepOutcome local = TryStep([&] { b.own_s = TimeBatch(prepared, ctx, timer, iterations); });
+  const std::vector<double> agreed =
+      sync.Max({b.own_s, static_cast<double>(local.code()), stop ? 1.0 : 0.0});
+  b.agreed_s = agreed[0];
+  b.stop = agreed[2] > 0;
+  b.outcome = sync.Resolve(local, static_cast<int>(agreed[1]));
+  return b;
+}
+
+// Warm-up; returns the time of one iteration from the last (largest) batch. A batch that failed
+// or was stopped ends it early; `last` holds the last batch either way.
+double WarmUp(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, const MeasureOptions& m,
+              RankSync& sync, const RunnerEnv& env, Batch& last) {
+  last = RunBatch(prepared, ctx, timer, 1, sync, env);
+  if (last.stop || !last.outcome.ok()) return 0;
+  double elapsed = last.agreed_s;
+  double per_iteration = last.agreed_s;
   int64_t batch = 1;
-  double per_iteration = TimeBatch(prepared, ctx, timer, 1);
-  elapsed += per_iteration;
   while (elapsed < m.warmup_time_s) {
-    double t = TimeBatch(prepared, ctx, timer, batch);
-    elapsed += t;
-    per_iteration = t / static_cast<double>(batch);
+    last = RunBatch(prepared, ctx, timer, batch, sync, env);
+    if (last.stop || !last.outcome.ok()) return 0;
+    elapsed += last.agreed_s;
+    per_iteration = last.agreed_s / static_cast<double>(batch);
     // Grow the batch towards the remaining warm-up time, at most doubling.
     if (per_iteration > 0 && batch < (int64_t{1} << 30)) batch *= 2;
   }
@@ -70,17 +102,19 @@ void FillMetrics(CaseResult& r, const std::vector<MetricSpec>& metrics) {
   }
 }
 
-}  // namespace
-
-std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, DeviceContext& ctx,
-                                  const RunnerEnv& env) {
+// One case on this rank. `ctx` is null when the device could not be opened (`context_error`
+// says why); in a multi-rank run the case still takes part in the agreement after Prepare.
+std::optional<CaseResult> RunCaseOn(Workload& workload, const CaseSpec& spec, DeviceContext* ctx,
+                                    const DeviceRef& device, const std::string& context_error,
+                                    const RunnerEnv& env) {
   const MeasureOptions& m = env.measure;
+  RankSync sync(env.comm);
   const auto wall_start = Clock::now();
   CaseResult r;
   r.id = spec.Id();
   r.workload = workload.Name();
   r.params = spec.params;
-  r.device = ctx.device().Name();
+  r.device = sync.DeviceLabel(device);
   const std::vector<MetricSpec> metrics = workload.Metrics();
   r.primary_metric = metrics.empty() ? "" : metrics.front().name;
   auto finish = [&](CaseStatus status, std::string reason) {
@@ -89,27 +123,46 @@ std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, Devi
     r.wall_time_s = std::chrono::duration<double>(Clock::now() - wall_start).count();
     return r;
   };
+  auto fail = [&](const StepOutcome& o) {
+    if (o.status == CaseStatus::kFailed) r.metrics.clear();
+    return finish(o.status, o.reason);
+  };
 
-  std::unique_ptr<PreparedCase> prepared;
   try {
-    prepared = workload.Prepare(spec, ctx);
-    r.work = prepared->GetWork();
-    auto timer = ctx.MakeTimer();
-    const double per_iteration = WarmUp(*prepared, ctx, *timer, m);
+    // 1. Prepare, agreed: a case skipped or failed on any rank is dropped by all.
+    std::unique_ptr<PreparedCase> prepared;
+    std::unique_ptr<Timer> timer;
+    StepOutcome local{CaseStatus::kFailed, context_error};
+    if (ctx != nullptr) {
+      local = TryStep([&] {
+        prepared = workload.Prepare(spec, *ctx);
+        r.work = prepared->GetWork();
+        timer = ctx->MakeTimer();
+      });
+    }
+    if (StepOutcome o = sync.Agree(local); !o.ok()) return fail(o);
+
+    // 2. Warm-up and 3. samples, every batch agreed.
+    Batch batch;
+    const double per_iteration = WarmUp(*prepared, *ctx, *timer, m, sync, env, batch);
+    if (batch.stop) return std::nullopt;
+    if (!batch.outcome.ok()) return fail(batch.outcome);
     r.iterations_per_sample =
         per_iteration > 0
             ? std::max<int64_t>(1, static_cast<int64_t>(std::ceil(m.min_sample_time_s / per_iteration)))
             : 1;
-
+    std::vector<double> own_samples;
     double sampled = 0;
     bool converged = false;
     double noise = 0;
-    TelemetryScope telemetry(env.telemetry, ctx.device());
+    TelemetryScope telemetry(env.telemetry, ctx->device());
     while (true) {
-      if (StopRequested(env)) return std::nullopt;
-      const double s = TimeBatch(*prepared, ctx, *timer, r.iterations_per_sample);
-      r.samples_s.push_back(s);
-      sampled += s;
+      batch = RunBatch(*prepared, *ctx, *timer, r.iterations_per_sample, sync, env);
+      if (batch.stop) return std::nullopt;
+      if (!batch.outcome.ok()) return fail(batch.outcome);
+      own_samples.push_back(batch.own_s);
+      r.samples_s.push_back(batch.agreed_s);
+      sampled += batch.agreed_s;
       const int n = static_cast<int>(r.samples_s.size());
       if (n >= m.min_samples && sampled >= m.min_time_s) {
         noise = RelativeMedianNoise(r.samples_s);
@@ -124,25 +177,47 @@ std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, Devi
         break;
       }
     }
-    r.telemetry = telemetry.End();
-    FillMetrics(r, metrics);
-    if (r.telemetry) {
-      AppendEnergyMetrics(*r.telemetry, r.work,
-                          static_cast<int64_t>(r.samples_s.size()) * r.iterations_per_sample, r.metrics);
-    }
-    r.details = prepared->Details();
 
+    // 4. Summaries (local), agreed before anything else talks to the other ranks.
+    local = TryStep([&] {
+      r.telemetry = telemetry.End();
+      FillMetrics(r, metrics);
+      if (r.telemetry) {
+        AppendEnergyMetrics(*r.telemetry, r.work,
+                            static_cast<int64_t>(r.samples_s.size()) * r.iterations_per_sample, r.metrics);
+      }
+      r.details = prepared->Details();
+    });
+    if (StepOutcome o = sync.Agree(local); !o.ok()) return fail(o);
+    if (sync.multi()) {
+      const double own_median = Median(own_samples) / static_cast<double>(r.iterations_per_sample);
+      r.ranks = sync.GatherFigures(ctx->device().Name(), own_median);
+      r.straggler = FindStraggler(r.ranks, env.straggler_threshold);
+    }
+
+    // 5. Verify on every rank; the case passes only when every rank's output does.
     if (m.verify) {
-      VerifyResult v = prepared->Verify();
-      r.verification = VerificationResult{v.passed, v.max_rel_err, v.tolerance, v.detail};
-      if (!v.passed) {
+      VerifyResult v;
+      local = TryStep([&] { v = prepared->Verify(); });
+      const std::vector<double> agreed = sync.Max(
+          {static_cast<double>(local.code()), local.ok() && !v.passed ? 1.0 : 0.0, v.max_rel_err});
+      if (StepOutcome o = sync.Resolve(local, static_cast<int>(agreed[0])); !o.ok()) return fail(o);
+      const StepOutcome wrong = sync.Resolve({v.passed ? CaseStatus::kOk : CaseStatus::kFailed, v.detail},
+                                             agreed[1] > 0 ? 3 : 0);
+      r.verification = VerificationResult{agreed[1] == 0, agreed[2], v.tolerance, v.detail};
+      if (sync.multi() && r.verification->passed) {
+        r.verification->detail += "; all " + std::to_string(sync.size()) + " ranks checked, all passed";
+      }
+      if (!r.verification->passed) {
+        if (!wrong.reason.empty()) r.verification->detail = wrong.reason;
         return finish(CaseStatus::kFailed, "verification failed: max relative error " +
-                                               Sci(v.max_rel_err) + " > tolerance " +
-                                               Sci(v.tolerance) + " (" + v.detail + ")");
+                                               Sci(r.verification->max_rel_err) + " > tolerance " +
+                                               Sci(v.tolerance) + " (" + r.verification->detail + ")");
       }
     }
 
-    auto spec_it = env.specs.find(r.device);
+    // 6. Roofline and the sanity guard on this rank's device; then noise.
+    auto spec_it = env.specs.find(ctx->device().Name());
     if (!metrics.empty() && spec_it != env.specs.end() && spec_it->second != nullptr) {
       RooflineCheck check =
           CheckRoofline(r.work, metrics.front(), r.metrics.front().second.median, *spec_it->second);
@@ -155,42 +230,46 @@ std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, Devi
                                             " samples (target +-" + Percent(m.max_noise) + ")");
     }
     return finish(CaseStatus::kOk, "");
-  } catch (const CaseSkipped& e) {
-    return finish(CaseStatus::kSkipped, e.what());
-  } catch (const std::bad_alloc&) {
-    return finish(CaseStatus::kSkipped, "out of host memory");
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // not from a step (e.g. the communicator): this rank only
     r.metrics.clear();
     return finish(CaseStatus::kFailed, e.what());
   }
 }
 
+}  // namespace
+
+std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, DeviceContext& ctx,
+                                  const RunnerEnv& env) {
+  return RunCaseOn(workload, spec, &ctx, ctx.device(), "", env);
+}
+
 bool RunAll(const std::vector<PlannedCase>& cases, const std::vector<DeviceRef>& devices,
             const RunnerEnv& env, CaseSink& sink) {
-  for (const DeviceRef& device : devices) {
+  RankSync sync(env.comm);
+  for (const RunTarget& target : PlanTargets(cases, devices)) {
     std::unique_ptr<DeviceContext> ctx;
     std::string context_error;
     try {
-      ctx = env.make_context(device);
+      ctx = env.make_context(target.device);
     } catch (const std::exception& e) {
-      context_error = std::string("cannot open device ") + device.Name() + ": " + e.what();
+      context_error = std::string("cannot open device ") + target.device.Name() + ": " + e.what();
     }
-    for (const PlannedCase& planned : cases) {
-      if (!Accepts(planned.device, device)) continue;
-      if (StopRequested(env)) return false;
-      sink.OnCaseStart(planned.spec, device);
-      if (!ctx) {
+    for (const PlannedCase* planned : target.cases) {
+      if (sync.Any(StopRequested(env))) return false;
+      sink.OnCaseStart(planned->spec, target.device);
+      if (!ctx && !sync.multi()) {
         CaseResult r;
-        r.id = planned.spec.Id();
-        r.workload = planned.workload->Name();
-        r.params = planned.spec.params;
-        r.device = device.Name();
+        r.id = planned->spec.Id();
+        r.workload = planned->workload->Name();
+        r.params = planned->spec.params;
+        r.device = target.device.Name();
         r.status = CaseStatus::kFailed;
         r.reason = context_error;
         sink.OnCaseDone(r);
         continue;
       }
-      std::optional<CaseResult> result = RunCase(*planned.workload, planned.spec, *ctx, env);
+      std::optional<CaseResult> result =
+          RunCaseOn(*planned->workload, planned->spec, ctx.get(), target.device, context_error, env);
       if (!result) return false;
       sink.OnCaseDone(*result);
     }

@@ -15,6 +15,16 @@
 // warm-up), its summary goes to CaseResult::telemetry and, when it has energy, the metrics
 // joules_per_tflop / joules_per_token are appended (see AppendEnergyMetrics in telemetry.h).
 // A stop request (SIGINT) abandons the case in progress: it is not reported.
+//
+// Multi-rank runs (env.comm with more than one rank; DESIGN.md §8): every rank runs the same
+// cases on its own device in lockstep (see harness/rank_sync.h). Each warm-up batch and each
+// sample's time is the maximum over ranks (the slowest rank, as nccl-tests reports), taken after
+// the timed region, so iterations per sample, the stopping rule and the case's samples are the
+// same on every rank; Prepare and Verify outcomes are agreed (a skip or failure on any rank
+// skips or fails the case everywhere, its reason naming the rank). This holds for every
+// workload: for independent ones (gemm) the figure is the slowest GPU's. Rank 0 also records
+// every rank's own median (CaseResult::ranks) and names the slowest rank when the spread exceeds
+// env.straggler_threshold. Only rank 0's CaseResult is meant to be kept.
 #include <atomic>
 #include <functional>
 #include <map>
@@ -23,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/communicator.h"
 #include "harness/device.h"
 #include "harness/device_specs.h"
 #include "harness/options.h"
@@ -53,14 +64,17 @@ struct RunnerEnv {
   std::map<std::string, const DeviceSpec*> specs;  // device name ("cuda:0") -> SKU; absent = unknown
   const std::atomic<bool>* stop = nullptr;         // set asynchronously to stop the run
   TelemetrySampler* telemetry = nullptr;           // samples CUDA devices during step 4; null = off
+  Communicator* comm = nullptr;                    // the world; null (or one rank) = single process
+  double straggler_threshold = 0.10;               // slowest / fastest rank median - 1 to name one
 };
 
 // Runs one case on one device. Returns nullopt only when a stop was requested mid-case.
 std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, DeviceContext& ctx,
                                   const RunnerEnv& env);
 
-// Runs every case on every device it accepts, in order (device-major), handing each result to the sink.
-// Returns false when the run was stopped before the end.
+// Runs every case on the targets PlanTargets (harness/run_targets.h) gives: each device it
+// accepts, in order (device-major), collectives on a GPU group in a process with several GPUs.
+// Hands each result to the sink. Returns false when the run was stopped before the end.
 bool RunAll(const std::vector<PlannedCase>& cases, const std::vector<DeviceRef>& devices,
             const RunnerEnv& env, CaseSink& sink);
 

@@ -18,6 +18,10 @@ SystemInfo DiscoverSystem() {
   return s;
 }
 
+WorldInfo WorldInfoOf(const Communicator& world) {
+  return WorldInfo{world.size(), world.nodes(), world.backend()};
+}
+
 std::map<std::string, const DeviceSpec*> SpecsByDevice(const SystemInfo& system) {
   std::map<std::string, const DeviceSpec*> out;
   for (const GpuInfo& g : system.devices) {

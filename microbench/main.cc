@@ -5,7 +5,10 @@
 // plus "/<device>", so --benchmark_filter=gemm/dtype=bf16 and --benchmark_format=json work as
 // usual. Time is manual: CUDA events on the case's stream (steady_clock on the cpu), one
 // iteration per timed region. Each case is prepared once, verified once after timing (a failed
-// check reports an error), and released before the next case is prepared.
+// check reports an error), and released before the next case is prepared. Collective cases
+// (allreduce, all_gather, reduce_scatter from the suite) run on the one device in one process:
+// a single rank, so their counters are the algorithm bandwidth (GB/s); "busbw GB/s" appears only
+// where the bus factor is non-zero.
 #include <benchmark/benchmark.h>
 
 #include <cstring>
@@ -52,7 +55,10 @@ void RunBenchmark(benchmark::State& state, Workload* workload, CaseSpec spec, De
     const Work work = held->prepared->GetWork();
     const double iters = static_cast<double>(state.iterations());
     if (work.flops > 0) state.counters["TFLOP/s"] = work.flops * iters / total * 1e-12;
-    if (work.bytes > 0) state.counters["GB/s"] = work.bytes * iters / total * 1e-9;
+    if (work.bytes > 0) state.counters["GB/s"] = work.bytes * iters / total * 1e-9;  // algbw for collectives
+    if (work.busbw_factor > 0) {  // collectives on several GPUs (nccl-tests doc/PERFORMANCE.md)
+      state.counters["busbw GB/s"] = work.bytes * work.busbw_factor * iters / total * 1e-9;
+    }
     if (!held->verified) {
       VerifyResult v = held->prepared->Verify();
       held->verified = true;
@@ -85,8 +91,10 @@ int main(int argc, char** argv) {
   using namespace gq;
   const std::string suite_name = TakeFlag(argc, argv, "gq_suite", "quick");
   const std::string device_spec = TakeFlag(argc, argv, "gq_device", "auto");
-  static WorkloadRegistry registry = BuildRegistry();
-  static Held held;
+  // Locals, not statics: the prepared case and the registry (which owns the NCCL communicators)
+  // must go before main returns, while CUDA is still up.
+  WorkloadRegistry registry = BuildRegistry();
+  Held held;
   try {
     const DeviceRef device = ResolveDevices(device_spec, CudaDeviceCount()).front();
     const Suite suite = LoadSuite(suite_name, SuiteSearchDirs());
@@ -105,5 +113,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  held.prepared.reset();
+  held.ctx.reset();
   return 0;
 }

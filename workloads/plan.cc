@@ -13,14 +13,23 @@ bool HasAxis(const Workload& w, const std::string& axis) {
   return std::any_of(axes.begin(), axes.end(), [&](const AxisSpec& a) { return a.name == axis; });
 }
 
-// Entry axes overlaid with the CLI overrides that apply to this workload.
+// The workload's defaults for the entry's device kind, then the entry's axes, then the CLI
+// overrides that apply to this workload.
 std::map<std::string, std::vector<std::string>> Overlay(
-    const Workload& w, std::map<std::string, std::vector<std::string>> axes,
+    const Workload& w, DeviceFilter device, const std::map<std::string, std::vector<std::string>>& entry,
     const std::map<std::string, std::vector<std::string>>& overrides) {
+  std::map<std::string, std::vector<std::string>> axes;
+  if (device == DeviceFilter::kCpu) axes = w.DefaultsFor(DeviceRef::Kind::kCpu);
+  if (device == DeviceFilter::kCuda) axes = w.DefaultsFor(DeviceRef::Kind::kCuda);
+  for (const auto& [axis, values] : entry) axes[axis] = values;
   for (const auto& [axis, values] : overrides) {
     if (HasAxis(w, axis)) axes[axis] = values;
   }
   return axes;
+}
+
+bool HasDeviceDefaults(const Workload& w) {
+  return !w.DefaultsFor(DeviceRef::Kind::kCpu).empty() || !w.DefaultsFor(DeviceRef::Kind::kCuda).empty();
 }
 
 }  // namespace
@@ -47,7 +56,15 @@ std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOp
       throw UsageError("suite '" + suite->name + "' has no entries for the named workloads");
     }
   } else {
-    for (const std::string& name : options.workloads) entries.push_back({&registry.Get(name), DeviceFilter::kAny, {}});
+    for (const std::string& name : options.workloads) {
+      Workload& w = registry.Get(name);
+      if (HasDeviceDefaults(w)) {  // one entry per device kind, each with its own defaults
+        entries.push_back({&w, DeviceFilter::kCuda, {}});
+        entries.push_back({&w, DeviceFilter::kCpu, {}});
+      } else {
+        entries.push_back({&w, DeviceFilter::kAny, {}});
+      }
+    }
   }
   if (entries.empty()) throw UsageError("nothing to run: name one or more workloads or a --suite");
 
@@ -68,7 +85,7 @@ std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOp
   std::vector<PlannedCase> plan;
   std::set<std::pair<std::string, int>> seen;
   for (const Entry& e : entries) {
-    for (CaseSpec& spec : ExpandCases(e.workload->Name(), e.workload->Axes(), Overlay(*e.workload, e.axes, options.axes))) {
+    for (CaseSpec& spec : ExpandCases(e.workload->Name(), e.workload->Axes(), Overlay(*e.workload, e.device, e.axes, options.axes))) {
       if (!seen.insert({spec.Id(), static_cast<int>(e.device)}).second) continue;
       plan.push_back({e.workload, std::move(spec), e.device});
     }

@@ -4,7 +4,9 @@
 //
 // - Suite: each entry's axes, then the -a overrides for the axes its workload has. Naming
 //   workloads together with a suite keeps only those workloads' entries.
-// - Ad hoc: each named workload's default axes with the -a overrides.
+// - Ad hoc: each named workload's default axes with the -a overrides. A workload with defaults
+//   per device kind (Workload::DefaultsFor) gets one entry for cuda and one for cpu.
+// - An entry restricted to one device kind starts from that kind's defaults.
 // - An override axis that no planned workload has is an error, as is an unknown workload, an
 //   invalid value, or a plan with nothing to run. Errors are UsageError.
 // Duplicate cases (same id and device filter) are kept once, in first-seen order.

@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "harness/errors.h"
+#include "harness/host_info.h"
+#include "workloads/allreduce/collective_workload.h"
 #include "workloads/attention/attention_workload.h"
 #include "workloads/gemm/gemm_workload.h"
 
@@ -32,10 +34,15 @@ std::vector<Workload*> WorkloadRegistry::All() const {
   return out;
 }
 
-WorkloadRegistry BuildRegistry() {
+WorkloadRegistry BuildRegistry(std::shared_ptr<Communicator> world) {
+  if (!world) world = MakeSingleProcessCommunicator(DiscoverHost().hostname);
+  auto collectives = std::make_shared<CollectiveRuntime>(std::move(world));
   WorkloadRegistry registry;
   registry.Add(std::make_unique<GemmWorkload>());
   registry.Add(std::make_unique<AttentionWorkload>());
+  registry.Add(std::make_unique<CollectiveWorkload>(CollectiveKind::kAllReduce, collectives));
+  registry.Add(std::make_unique<CollectiveWorkload>(CollectiveKind::kAllGather, collectives));
+  registry.Add(std::make_unique<CollectiveWorkload>(CollectiveKind::kReduceScatter, collectives));
   return registry;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/communicator.h"
 #include "workloads/workload.h"
 
 namespace gq {
@@ -21,7 +22,8 @@ class WorkloadRegistry {
   std::vector<std::unique_ptr<Workload>> workloads_;
 };
 
-// Every workload this build has (CUDA paths included only when built with CUDA).
-WorkloadRegistry BuildRegistry();
+// Every workload this build has (CUDA paths included only when built with CUDA). The
+// collectives run in `world` (default: a single process); it must be the run's world under MPI.
+WorkloadRegistry BuildRegistry(std::shared_ptr<Communicator> world = nullptr);
 
 }  // namespace gq

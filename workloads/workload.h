@@ -44,6 +44,15 @@ class Workload {
   virtual std::vector<AxisSpec> Axes() const = 0;
   virtual std::vector<MetricSpec> Metrics() const = 0;  // primary metric first
   virtual std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) = 0;
+
+  // Axis defaults for one device kind where they differ from Axes() (e.g. smaller sizes on the
+  // cpu); BuildPlan uses them for entries meant for that kind. Empty: Axes() defaults everywhere.
+  virtual std::map<std::string, std::vector<std::string>> DefaultsFor(DeviceRef::Kind) const {
+    return {};
+  }
+  // True for workloads that span devices (the collectives): in a process that sees several GPUs
+  // one case drives all of them (a DeviceRef group, e.g. cuda:0-7) instead of one case per GPU.
+  virtual bool SpansDevices() const { return false; }
 };
 
 }  // namespace gq

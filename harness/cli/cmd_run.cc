@@ -5,19 +5,29 @@
 // sampled every --telemetry-period ms (0 turns the sampling off).
 // Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid, 2 bad input, 128+signal when
 // interrupted (finished cases are kept in the file).
+// Under MPI (mpirun / srun; DESIGN.md §8) every rank plans the same cases and runs them in
+// lockstep on its own device (harness/run_targets.h, harness/rank_sync.h); only rank 0 discovers
+// the system, writes the results file, prints the table and watches its GPUs with NVML. Setup
+// errors are agreed first, so no rank starts the run alone; the ranks without the error exit 2
+// quietly and the one(s) with it explain.
 #include <algorithm>
+#include <exception>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/run_world.h"
 #include "harness/console_reporter.h"
 #include "harness/errors.h"
 #include "harness/gpu_monitor.h"
 #include "harness/health.h"
 #include "harness/interrupt.h"
+#include "harness/rank_sync.h"
 #include "harness/results_recorder.h"
+#include "harness/run_targets.h"
 #include "harness/system_info.h"
 #include "harness/telemetry.h"
 #include "harness/version.h"
@@ -32,9 +42,15 @@ struct RunArgs {
   MeasureOptions cli;  // values of the measure flags; applied over the suite's where given
   double max_noise_pct = 1.0;
   double telemetry_period_ms = 50;  // 0 = no per-case telemetry
+  double straggler_pct = 10;        // multi-rank: name the slowest rank above this spread
   CLI::Option *min_samples = nullptr, *min_time = nullptr, *max_time = nullptr, *max_noise = nullptr,
               *warmup = nullptr;
   std::string command_line;
+};
+
+class NullSink : public CaseSink {
+ public:
+  void OnCaseDone(const CaseResult&) override {}
 };
 
 class TeeSink : public CaseSink {
@@ -95,13 +111,20 @@ GpuWatch WatchGpus(const std::vector<DeviceRef>& devices, double period_ms, Resu
   return w;
 }
 
-int Run(RunArgs& args) {
+// Plans the run and resolves this rank's devices (every rank; may throw).
+struct Setup {
+  std::unique_ptr<Suite> suite;
+  std::vector<PlannedCase> plan;
+  std::vector<DeviceRef> devices;
+  std::size_t runnable = 0, id_width = 0;
+};
+
+void PlanRun(RunArgs& args, const WorkloadRegistry& registry, const Communicator& world, Setup& s) {
   ParseAssignments(args);
   RunOptions& opt = args.options;
-  std::unique_ptr<Suite> suite;
   if (!opt.suite.empty()) {
-    suite = std::make_unique<Suite>(LoadSuite(opt.suite, SuiteSearchDirs()));
-    suite->measure.ApplyTo(opt.measure);
+    s.suite = std::make_unique<Suite>(LoadSuite(opt.suite, SuiteSearchDirs()));
+    s.suite->measure.ApplyTo(opt.measure);
   }
   // Precedence: defaults < suite "measure" < explicit flags.
   if (args.min_samples->count() > 0) opt.measure.min_samples = args.cli.min_samples;
@@ -115,59 +138,102 @@ int Run(RunArgs& args) {
   if (!(args.telemetry_period_ms == 0 || args.telemetry_period_ms >= 1)) {
     throw UsageError("--telemetry-period must be 0 (off) or at least 1 ms");
   }
+  if (!(args.straggler_pct >= 0)) throw UsageError("--straggler-threshold must be >= 0 (percent)");
 
-  const WorkloadRegistry registry = BuildRegistry();
-  const std::vector<PlannedCase> plan = BuildPlan(registry, opt, suite.get());
-  const std::vector<DeviceRef> devices = ResolveDevices(opt.device, CudaDeviceCount());
-  std::size_t runnable = 0, id_width = 0;
-  for (const PlannedCase& c : plan) {
-    for (const DeviceRef& d : devices) {
-      if (!Accepts(c.device, d)) continue;
-      ++runnable;
-      id_width = std::max(id_width, c.spec.Id().size());
+  s.plan = BuildPlan(registry, opt, s.suite.get());
+  s.devices = ResolveDevices(opt.device, CudaDeviceCount());
+  if (world.size() > 1) s.devices = {DeviceForRank(s.devices, world.local_rank())};
+  for (const RunTarget& t : PlanTargets(s.plan, s.devices)) {
+    for (const PlannedCase* c : t.cases) {
+      ++s.runnable;
+      s.id_width = std::max(s.id_width, c->spec.Id().size());
     }
   }
-  if (runnable == 0) {
-    throw UsageError("no cases to run on " + opt.device + (suite ? " in suite '" + suite->name + "'" : ""));
+  if (s.runnable == 0) {
+    throw UsageError("no cases to run on " + opt.device + (s.suite ? " in suite '" + s.suite->name + "'" : ""));
   }
+}
+
+std::string DeviceList(const std::vector<DeviceRef>& devices, const Communicator& world) {
+  if (world.size() > 1) {
+    return CaseDeviceLabel(devices.front(), world.size()) + " (" +
+           std::to_string(world.size()) + " MPI ranks on " + std::to_string(world.nodes()) + " node(s))";
+  }
+  std::string out;
+  for (const DeviceRef& d : devices) out += (out.empty() ? "" : " ") + d.Name();
+  return out;
+}
+
+int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
+  Communicator& world = *world_ptr;
+  const bool root = world.rank() == 0;
+  RunOptions& opt = args.options;
+  const WorkloadRegistry registry = BuildRegistry(world_ptr);
+  Setup setup;
+  std::exception_ptr error;
+  try {
+    PlanRun(args, registry, world, setup);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (const int code = AgreeOnSetup(world, error, setup.devices); code != 0) return code;
 
   ResultsDoc doc;
-  doc.system = DiscoverSystem();
-  doc.run.id = NewRunId(doc.system.host.hostname);
-  doc.run.started_at = UtcTimestamp();
-  doc.run.tool_version = ToolVersion();
-  doc.run.tool_git = ToolGitRevision();
-  doc.run.command = args.command_line;
-  doc.run.suite = suite ? suite->name : "";
-  doc.run.labels = opt.labels;
-  const std::string path = opt.output.empty() ? DefaultResultsPath(doc.system.host.hostname) : opt.output;
-  GpuWatch gpus = WatchGpus(devices, args.telemetry_period_ms, doc);
-
+  std::string path;
+  GpuWatch gpus;
   std::unique_ptr<ResultsRecorder> recorder;
+  std::unique_ptr<ConsoleReporter> console;
   try {
-    recorder = std::make_unique<ResultsRecorder>(path, doc);
-  } catch (const std::exception& e) {
-    throw UsageError("cannot write results file " + path + ": " + e.what());
+    if (root) {
+      doc.system = DiscoverSystem();
+      doc.system.world = WorldInfoOf(world);
+      doc.run.id = NewRunId(doc.system.host.hostname);
+      doc.run.started_at = UtcTimestamp();
+      doc.run.tool_version = ToolVersion();
+      doc.run.tool_git = ToolGitRevision();
+      doc.run.command = args.command_line;
+      doc.run.suite = setup.suite ? setup.suite->name : "";
+      doc.run.labels = opt.labels;
+      path = opt.output.empty() ? DefaultResultsPath(doc.system.host.hostname) : opt.output;
+      gpus = WatchGpus(setup.devices, args.telemetry_period_ms, doc);
+      try {
+        recorder = std::make_unique<ResultsRecorder>(path, doc);
+      } catch (const std::exception& e) {
+        throw UsageError("cannot write results file " + path + ": " + e.what());
+      }
+      console = std::make_unique<ConsoleReporter>(std::cout, setup.id_width);
+    }
+  } catch (...) {
+    error = std::current_exception();
   }
-  ConsoleReporter console(std::cout, id_width);
-  TeeSink sink(*recorder, console);
+  if (const int code = AgreeOnSetup(world, error, setup.devices); code != 0) return code;
+
+  NullSink quiet;
+  std::unique_ptr<TeeSink> tee;
+  if (root) tee = std::make_unique<TeeSink>(*recorder, *console);
+  CaseSink& sink = root ? static_cast<CaseSink&>(*tee) : quiet;
 
   RunnerEnv env;
   env.measure = opt.measure;
   env.specs = SpecsByDevice(doc.system);
   env.stop = &InstallStopHandlers();
   env.telemetry = gpus.sampler.get();
-  std::cout << "gpuqual " << ToolVersion() << ": " << runnable << " case(s) on";
-  for (const DeviceRef& d : devices) std::cout << " " << d.Name();
-  std::cout << "\n";
-  const bool completed = RunAll(plan, devices, env, sink);
+  env.comm = world.size() > 1 ? &world : nullptr;
+  env.straggler_threshold = args.straggler_pct / 100.0;
+  if (root) {
+    std::cout << "gpuqual " << ToolVersion() << ": " << setup.runnable << " case(s) on "
+              << DeviceList(setup.devices, world) << "\n";
+  }
+  const bool completed = RunAll(setup.plan, setup.devices, env, sink);
+  if (!root) return completed ? 0 : 128 + (StopSignal() != 0 ? StopSignal() : 2);
   if (gpus.monitor) {
     HealthReport health = recorder->doc().health;
     health.after = TakeHealthSnapshot(*gpus.monitor, gpus.cuda_indices);
     recorder->SetHealth(std::move(health));
   }
   recorder->Finish(!completed);
-  console.PrintSummary(recorder->doc(), path);
+  console->PrintSummary(recorder->doc(), path);
+  PrintSingleRankNote(recorder->doc(), std::cout);
   if (!completed) return 128 + (StopSignal() != 0 ? StopSignal() : 2);
   const auto& cases = recorder->doc().cases;
   bool bad = std::any_of(cases.begin(), cases.end(), [](const CaseResult& c) {
@@ -178,7 +244,7 @@ int Run(RunArgs& args) {
 
 }  // namespace
 
-Action AddRunCommand(CLI::App& root) {
+Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = root.add_subcommand("run", "Run workloads or a suite and write a results file");
   RunOptions& o = args->options;
@@ -198,9 +264,12 @@ Action AddRunCommand(CLI::App& root) {
   cmd->add_option("--label", args->label_assignments, "Run label KEY=VALUE (repeatable)");
   cmd->add_option("--telemetry-period", args->telemetry_period_ms,
                   "GPU telemetry sampling period in ms (0 = off)")->capture_default_str();
-  return [args](const std::string& command_line) {
+  cmd->add_option("--straggler-threshold", args->straggler_pct,
+                  "MPI runs: name the slowest rank when its median is this percent above the fastest's")
+      ->capture_default_str();
+  return [args, world](const std::string& command_line) {
     args->command_line = command_line;
-    return Run(*args);
+    return Run(*args, world);
   };
 }
 

@@ -3,9 +3,12 @@
 // action to run once that subcommand has been parsed. Actions return the process exit code
 // (0 ok, 1 a check failed, 2 bad input) and throw UsageError for bad input.
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <CLI/CLI.hpp>
+
+#include "harness/communicator.h"
 
 namespace gq::cli {
 
@@ -14,7 +17,8 @@ using Action = std::function<int(const std::string& command_line)>;
 
 Action AddInfoCommand(CLI::App& root);
 Action AddListCommand(CLI::App& root);
-Action AddRunCommand(CLI::App& root);
+// `world`: the process world (single process or MPI), made in main before parsing.
+Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world);
 Action AddBaselineCommand(CLI::App& root);
 Action AddCompareCommand(CLI::App& root);
 Action AddQualifyCommand(CLI::App& root);

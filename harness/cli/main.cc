@@ -1,23 +1,37 @@
 // gpuqual: qualify GPU machines (see README.md). Parses the command line, runs the chosen
 // command, and turns errors into exit codes: UsageError and CLI parse errors -> 2 with one line
-// on stderr, anything unexpected -> 1 with its message. Only main() exits.
+// on stderr, anything unexpected -> 1 with its message (under MPI: the whole job is aborted, as
+// other ranks may be waiting for this one). Only main() exits.
 #include <iostream>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "harness/cli/commands.h"
+#include "harness/communicator.h"
 #include "harness/errors.h"
 #include "harness/version.h"
 
 int main(int argc, char** argv) {
+  // MPI is initialised here when a launcher started several ranks, and finalised when `world`
+  // goes (the last line of main); see harness/communicator.h.
+  std::shared_ptr<gq::Communicator> world;
+  try {
+    world = gq::MakeWorldCommunicator(&argc, &argv);
+  } catch (const std::exception& e) {
+    std::cerr << "gpuqual: failed: " << e.what() << "\n";
+    return 1;
+  }
+  // Under MPI only rank 0 speaks for the errors every rank has alike (bad arguments).
+  const bool root = world->rank() == 0;
   CLI::App app{"gpuqual: benchmark and qualify GPU machines (GEMM, attention, collectives, LLM tokens/s)"};
   app.set_version_flag("--version", "gpuqual " + gq::ToolVersion() + " (" + gq::ToolGitRevision() + ")");
   app.require_subcommand(1);
   const std::vector<std::pair<const char*, gq::cli::Action>> commands = {
       {"info", gq::cli::AddInfoCommand(app)},
       {"list", gq::cli::AddListCommand(app)},
-      {"run", gq::cli::AddRunCommand(app)},
+      {"run", gq::cli::AddRunCommand(app, world)},
       {"baseline", gq::cli::AddBaselineCommand(app)},
       {"compare", gq::cli::AddCompareCommand(app)},
       {"qualify", gq::cli::AddQualifyCommand(app)},
@@ -27,8 +41,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << "gpuqual: error: " << e.what() << " (see gpuqual --help)\n";
+    if (e.get_exit_code() == 0) return root ? app.exit(e) : 0;  // --help, --version
+    if (root) std::cerr << "gpuqual: error: " << e.what() << " (see gpuqual --help)\n";
     return 2;
   }
   std::string command_line;
@@ -39,10 +53,15 @@ int main(int argc, char** argv) {
     }
     return 2;
   } catch (const gq::UsageError& e) {
-    std::cerr << "gpuqual: error: " << e.what() << "\n";
+    if (root) std::cerr << "gpuqual: error: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "gpuqual: failed: " << e.what() << "\n";
-    return 1;
+    if (world->size() == 1) {
+      std::cerr << "gpuqual: failed: " << e.what() << "\n";
+      return 1;
+    }
+    // Other ranks may be waiting for this one inside a collective: end the whole job.
+    std::cerr << "gpuqual: failed: rank " << world->rank() << ": " << e.what() << "\n";
+    world->Abort(1);
   }
 }

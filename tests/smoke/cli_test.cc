@@ -89,19 +89,41 @@ TEST(CliTest, CiSuiteOnCpuWritesAValidResultsFile) {
   EXPECT_FALSE(doc.run.interrupted);
   EXPECT_NE(doc.run.command.find("--suite ci"), std::string::npos);
   EXPECT_GT(doc.system.host.cores, 0);
-  ASSERT_EQ(doc.cases.size(), 2u);  // the ci suite's cpu entry: fp32 and fp64
+  // The ci suite's cpu entries: gemm fp32 and fp64 at 256^3, then allreduce at 4 KiB and 1 MiB
+  // (one process: a single rank).
+  ASSERT_EQ(doc.cases.size(), 4u);
+  EXPECT_EQ(doc.system.world.ranks, 1);
+  EXPECT_EQ(doc.system.world.backend, "single");
   for (const CaseResult& c : doc.cases) {
     EXPECT_EQ(c.device, "cpu");
     EXPECT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy) << c.id << ": " << c.reason;
     ASSERT_TRUE(c.verification.has_value()) << c.id;
     EXPECT_TRUE(c.verification->passed) << c.id;
-    const MetricResult* tflops = c.FindMetric("tflops");
-    ASSERT_NE(tflops, nullptr);
-    EXPECT_GT(tflops->median, 0);
-    EXPECT_GE(tflops->n, 10);
-    EXPECT_EQ(static_cast<int64_t>(c.samples_s.size()), tflops->n);
+    EXPECT_TRUE(c.ranks.empty());
+    const MetricResult* primary = c.FindMetric(c.primary_metric);
+    ASSERT_NE(primary, nullptr) << c.id;
+    EXPECT_GE(primary->n, 10);
+    EXPECT_EQ(static_cast<int64_t>(c.samples_s.size()), primary->n);
+  }
+  for (int i : {0, 1}) {
+    const CaseResult& c = doc.cases[i];
+    EXPECT_EQ(c.workload, "gemm");
+    EXPECT_EQ(c.params.at(0).second, i == 0 ? "fp32" : "fp64");
+    EXPECT_GT(c.FindMetric("tflops")->median, 0);
     EXPECT_DOUBLE_EQ(c.work.flops, 2.0 * 256 * 256 * 256);
   }
+  for (int i : {2, 3}) {
+    const CaseResult& c = doc.cases[i];
+    EXPECT_EQ(c.id, std::string("allreduce/size=") + (i == 2 ? "4096" : "1048576") +
+                        "/dtype=fp32/op=sum/in_place=false/graph=false");
+    EXPECT_EQ(c.primary_metric, "busbw");
+    EXPECT_EQ(c.FindMetric("busbw")->median, 0);  // one rank: bus bandwidth undefined
+    EXPECT_GT(c.FindMetric("algbw")->median, 0);
+    EXPECT_DOUBLE_EQ(c.work.bytes, i == 2 ? 4096 : 1048576);
+    EXPECT_EQ(c.details.at("single_rank"), "true");
+    EXPECT_NE(c.verification->detail.find("0 wrong"), std::string::npos) << c.verification->detail;
+  }
+  EXPECT_NE(o.output.find("ran on a single rank: bus bandwidth undefined"), std::string::npos) << o.output;
   fs::remove_all(dir);
 }
 

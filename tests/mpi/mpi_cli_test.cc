@@ -1,0 +1,96 @@
+// `mpirun -np 2 gpuqual run allreduce ... --device cpu` end to end (ctest label "mpi"): one
+// results file written by rank 0 with world{ranks 2, nodes 1, backend mpi}, per-rank figures,
+// busbw > 0 and passed verification for every case; the table printed once.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "harness/results_json.h"
+
+namespace gq {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code = -1;
+  std::string output;
+};
+
+Outcome Shell(const std::string& cmd) {
+  Outcome o;
+  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return o;
+  std::array<char, 4096> buf;
+  while (fgets(buf.data(), buf.size(), pipe) != nullptr) o.output += buf.data();
+  const int status = pclose(pipe);
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+int Count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+  return n;
+}
+
+TEST(MpiCliTest, TwoRanksOnTheCpuWriteOneValidResultsFile) {
+  const fs::path dir = fs::temp_directory_path() / ("gq_mpi_cli_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string path = (dir / "mpi.json").string();
+  const std::string cmd = std::string(GQ_MPIEXEC) + " -np 2 " + GQ_MPIEXEC_FLAGS + " " + GQ_BINARY +
+                          " run allreduce all_gather reduce_scatter --device cpu -a size=64K,1M"
+                          " --min-time 0.05 --max-time 1 --warmup 0.02 -o " +
+                          path;
+  const Outcome o = Shell(cmd);
+  ASSERT_EQ(o.code, 0) << cmd << "\n" << o.output;
+  EXPECT_EQ(Count(o.output, "results: " + path), 1) << o.output;  // rank 0 alone prints
+  EXPECT_EQ(Count(o.output, "6 case(s) on 2xcpu (2 MPI ranks on 1 node(s))"), 1) << o.output;
+  EXPECT_EQ(o.output.find("single rank"), std::string::npos) << o.output;
+
+  const ResultsDoc doc = ReadResultsFile(path);
+  EXPECT_EQ(doc.system.world.ranks, 2);
+  EXPECT_EQ(doc.system.world.nodes, 1);
+  EXPECT_EQ(doc.system.world.backend, "mpi");
+  ASSERT_EQ(doc.cases.size(), 6u);
+  for (const CaseResult& c : doc.cases) {
+    EXPECT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy)
+        << c.id << ": " << c.reason;
+    EXPECT_EQ(c.device, "2xcpu");
+    EXPECT_EQ(c.primary_metric, "busbw");
+    const MetricResult* busbw = c.FindMetric("busbw");
+    ASSERT_NE(busbw, nullptr) << c.id;
+    EXPECT_GT(busbw->median, 0) << c.id;
+    EXPECT_GE(busbw->n, 10);
+    EXPECT_DOUBLE_EQ(c.work.busbw_factor, c.workload == "allreduce" ? 1.0 : 0.5) << c.id;
+    ASSERT_TRUE(c.verification.has_value()) << c.id;
+    EXPECT_TRUE(c.verification->passed) << c.id << ": " << c.verification->detail;
+    EXPECT_EQ(c.details.at("backend"), "mpi");
+    EXPECT_EQ(c.details.at("ranks"), "2");
+    ASSERT_EQ(c.ranks.size(), 2u) << c.id;
+    for (int r = 0; r < 2; ++r) {
+      EXPECT_EQ(c.ranks[r].rank, r);
+      EXPECT_EQ(c.ranks[r].device, "cpu");
+      EXPECT_EQ(c.ranks[r].host, doc.system.host.hostname);
+      EXPECT_GT(c.ranks[r].median_s, 0);
+    }
+  }
+  fs::remove_all(dir);
+}
+
+TEST(MpiCliTest, BadArgumentsExitTwoWithOneMessage) {
+  const std::string cmd = std::string(GQ_MPIEXEC) + " -np 2 " + GQ_MPIEXEC_FLAGS + " " + GQ_BINARY +
+                          " run allreduce --device cpu -a size=abc -o /tmp/gq-mpi-never.json";
+  const Outcome o = Shell(cmd);
+  EXPECT_EQ(o.code, 2) << o.output;
+  EXPECT_EQ(Count(o.output, "gpuqual: error:"), 1) << o.output;  // rank 0 speaks for both
+  EXPECT_NE(o.output.find("'abc' is not an integer"), std::string::npos) << o.output;
+}
+
+}  // namespace
+}  // namespace gq

@@ -1,0 +1,162 @@
+// What the collectives add to results and their readers: per-rank figures and the straggler in
+// the JSON both ways (absent keys read as a single process), single-rank cases left out of
+// qualification and compared on algbw (their busbw is 0), and ad-hoc plans with
+// per-device-kind size defaults.
+#include <gtest/gtest.h>
+
+#include "harness/compare.h"
+#include "harness/qualify.h"
+#include "harness/results_json.h"
+#include "workloads/plan.h"
+
+namespace gq {
+namespace {
+
+CaseResult CollectiveCase(double busbw, bool single_rank) {
+  CaseResult c;
+  c.id = "allreduce/size=1073741824/dtype=fp32/op=sum/in_place=false/graph=false";
+  c.workload = "allreduce";
+  c.params = {{"size", "1073741824"},
+              {"dtype", "fp32"},
+              {"op", "sum"},
+              {"in_place", "false"},
+              {"graph", "false"}};
+  c.device = single_rank ? "cuda:0" : "8xcuda";
+  c.status = CaseStatus::kOk;
+  c.primary_metric = "busbw";
+  c.metrics = {{"busbw", MetricResult{"GB/s", true, busbw}},
+               {"algbw", MetricResult{"GB/s", true, 200}}};
+  c.work.bytes = 1073741824;
+  c.work.busbw_factor = single_rank ? 0 : 1.75;
+  if (single_rank)
+    c.details = {{"single_rank", "true"}, {"note", "single rank: bus bandwidth undefined"}};
+  return c;
+}
+
+ResultsDoc Doc() {
+  ResultsDoc d;
+  d.run.id = "r";
+  d.system.world = {8, 2, "mpi"};
+  CaseResult c = CollectiveCase(350, false);
+  c.ranks = {{0, "node-a", "cuda:0", 5.1e-3},
+             {1, "node-a", "cuda:1", 5.0e-3},
+             {7, "node-b", "cuda:3", 6.2e-3}};
+  c.straggler = Straggler{7, "node-b", "cuda:3", 6.2e-3, 0.24};
+  d.cases.push_back(c);
+  return d;
+}
+
+TEST(CollectiveResultsTest, RankFiguresAndStragglerRoundTrip) {
+  const ResultsDoc d = Doc();
+  const auto j = ResultsToJson(d);
+  EXPECT_EQ(j["system"]["world"]["backend"], "mpi");
+  EXPECT_EQ(j["cases"][0]["ranks"].size(), 3u);
+  EXPECT_EQ(j["cases"][0]["ranks"][2]["host"], "node-b");
+  EXPECT_EQ(j["cases"][0]["straggler"]["rank"], 7);
+  const ResultsDoc back = ResultsFromJson(j, "mem.json");
+  EXPECT_EQ(back.system.world.ranks, 8);
+  EXPECT_EQ(back.system.world.nodes, 2);
+  const CaseResult& c = back.cases.at(0);
+  ASSERT_EQ(c.ranks.size(), 3u);
+  EXPECT_EQ(c.ranks[1].device, "cuda:1");
+  EXPECT_DOUBLE_EQ(c.ranks[2].median_s, 6.2e-3);
+  ASSERT_TRUE(c.straggler.has_value());
+  EXPECT_EQ(c.straggler->host, "node-b");
+  EXPECT_DOUBLE_EQ(c.straggler->spread, 0.24);
+  EXPECT_DOUBLE_EQ(c.work.busbw_factor, 1.75);
+
+  // A single-process case writes an empty list and null, and files without the keys still read.
+  ResultsDoc single;
+  single.run.id = "s";
+  single.cases.push_back(CollectiveCase(0, true));
+  auto js = ResultsToJson(single);
+  EXPECT_TRUE(js["cases"][0]["ranks"].empty());
+  EXPECT_TRUE(js["cases"][0]["straggler"].is_null());
+  js["cases"][0].erase("ranks");
+  js["cases"][0].erase("straggler");
+  const ResultsDoc old = ResultsFromJson(js, "old.json");
+  EXPECT_TRUE(old.cases.at(0).ranks.empty());
+  EXPECT_FALSE(old.cases.at(0).straggler.has_value());
+}
+
+TEST(CollectiveResultsTest, SingleRankCasesAreLeftOutOfQualification) {
+  ResultsDoc d;
+  d.cases = {CollectiveCase(0, true)};
+  Baseline b;
+  b.name = "base";
+  b.cases = {{d.cases[0].id,
+              "allreduce",
+              {},
+              "busbw",
+              {{"busbw", MetricResult{"GB/s", true, 400}}},
+              {},
+              {},
+              1}};
+  QualifyVerdict v = Qualify(d, &b, nullptr, {});
+  for (const QualifyCheck& c : v.checks)
+    EXPECT_NE(c.name.find("allreduce"), 0u) << c.name << ": " << c.reason;
+  // The same case with 8 ranks is judged (and fails here: 200 of 400 GB/s).
+  d.cases = {CollectiveCase(200, false)};
+  v = Qualify(d, &b, nullptr, {});
+  bool judged = false;
+  for (const QualifyCheck& c : v.checks)
+    judged |= c.name.rfind("allreduce", 0) == 0 && c.status == "FAIL";
+  EXPECT_TRUE(judged);
+}
+
+TEST(CollectiveResultsTest, SingleRankCasesCompareOnAlgbw) {
+  ResultsDoc d;
+  d.cases = {CollectiveCase(0, true)};
+  d.cases[0].metrics[1].second.median = 190;  // algbw 5% below the baseline's 200
+  Baseline b;
+  b.name = "base";
+  b.cases = {
+      {d.cases[0].id,
+       "allreduce",
+       {},
+       "busbw",
+       {{"busbw", MetricResult{"GB/s", true, 0}}, {"algbw", MetricResult{"GB/s", true, 200}}},
+       {},
+       {},
+       1}};
+  CompareOptions opt;
+  opt.tolerance = 0.10;
+  CompareReport report = Compare(d, b, opt);
+  ASSERT_EQ(report.rows.size(), 1u);
+  EXPECT_EQ(report.rows[0].metric, "algbw");
+  EXPECT_EQ(report.rows[0].verdict, Verdict::kUnchanged) << report.rows[0].reason;
+  EXPECT_NEAR(report.rows[0].change, -0.05, 1e-12);
+  EXPECT_EQ(report.ExitCode(), 0);
+  // With several ranks busbw is the figure.
+  d.cases = {CollectiveCase(350, false)};
+  b.cases[0].metrics[0].second.median = 350;
+  report = Compare(d, b, opt);
+  EXPECT_EQ(report.rows.at(0).metric, "busbw");
+  EXPECT_EQ(report.rows[0].verdict, Verdict::kUnchanged);
+}
+
+TEST(CollectiveResultsTest, AdHocPlansUseSmallerSizesOnTheCpu) {
+  const WorkloadRegistry registry = BuildRegistry();
+  RunOptions o;
+  o.workloads = {"allreduce"};
+  const auto plan = BuildPlan(registry, o, nullptr);
+  int cuda = 0, cpu = 0;
+  for (const PlannedCase& c : plan) {
+    (c.device == DeviceFilter::kCuda ? cuda : cpu) += 1;
+    EXPECT_NE(c.device, DeviceFilter::kAny);
+  }
+  EXPECT_EQ(cuda, 12);  // 1K .. 1G x4, 8G
+  EXPECT_EQ(cpu, 9);    // 1K .. 64M x4
+  EXPECT_EQ(plan.front().spec.Id(),
+            "allreduce/size=1024/dtype=fp32/op=sum/in_place=false/graph=false");
+  o.axes["size"] = {"4K"};
+  EXPECT_EQ(BuildPlan(registry, o, nullptr).size(), 2u);  // one per device kind
+  o.workloads = {"gemm"};
+  o.axes.clear();
+  const auto gemm = BuildPlan(registry, o, nullptr);
+  ASSERT_EQ(gemm.size(), 1u);
+  EXPECT_EQ(gemm[0].device, DeviceFilter::kAny);
+}
+
+}  // namespace
+}  // namespace gq
