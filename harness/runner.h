@@ -11,6 +11,8 @@
 //     max_samples) without the noise target -> status noisy.
 //  5. Verify (unless disabled): failure -> status failed with the error and tolerance.
 //  6. Metrics from per-iteration times; roofline and the above-peak sanity guard -> invalid.
+//     An ok device-bandwidth case (membw) records its figure in env.measured_bandwidth; later
+//     cases on that device take it as their memory roof (rules in roofline.h).
 // Telemetry: on a CUDA device with env.telemetry set, the sampler runs over step 4 only (after
 // warm-up), its summary goes to CaseResult::telemetry and, when it has energy, the metrics
 // joules_per_tflop / joules_per_token are appended (see AppendEnergyMetrics in telemetry.h).
@@ -27,6 +29,7 @@
 #include "harness/device_specs.h"
 #include "harness/options.h"
 #include "harness/results.h"
+#include "harness/roofline.h"
 #include "harness/telemetry.h"
 #include "workloads/workload.h"
 
@@ -53,6 +56,9 @@ struct RunnerEnv {
   std::map<std::string, const DeviceSpec*> specs;  // device name ("cuda:0") -> SKU; absent = unknown
   const std::atomic<bool>* stop = nullptr;         // set asynchronously to stop the run
   TelemetrySampler* telemetry = nullptr;           // samples CUDA devices during step 4; null = off
+  // Device bandwidth measured so far in this run (see step 6); shared by copies of this env.
+  std::shared_ptr<MeasuredBandwidthTable> measured_bandwidth =
+      std::make_shared<MeasuredBandwidthTable>();
 };
 
 // Runs one case on one device. Returns nullopt only when a stop was requested mid-case.

@@ -4,6 +4,7 @@
 
 #include "harness/errors.h"
 #include "workloads/gemm/gemm_workload.h"
+#include "workloads/membw/membw_workload.h"
 
 namespace gq {
 
@@ -34,6 +35,7 @@ std::vector<Workload*> WorkloadRegistry::All() const {
 WorkloadRegistry BuildRegistry() {
   WorkloadRegistry registry;
   registry.Add(std::make_unique<GemmWorkload>());
+  registry.Add(std::make_unique<MembwWorkload>());
   return registry;
 }
 

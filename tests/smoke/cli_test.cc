@@ -107,18 +107,31 @@ TEST(CliTest, CiSuiteOnCpuWritesAValidResultsFile) {
   EXPECT_FALSE(doc.run.interrupted);
   EXPECT_NE(doc.run.command.find("--suite ci"), std::string::npos);
   EXPECT_GT(doc.system.host.cores, 0);
-  ASSERT_EQ(doc.cases.size(), 2u);  // the ci suite's cpu entry: fp32 and fp64
+  // The ci suite's cpu entries, in suite order: membw copy of 32 MiB, then gemm fp32 and fp64.
+  ASSERT_EQ(doc.cases.size(), 3u);
+  EXPECT_EQ(doc.cases[0].id, "membw/op=copy/size=33554432/threads=0");
+  EXPECT_EQ(doc.cases[1].id.rfind("gemm/dtype=fp32/", 0), 0u) << doc.cases[1].id;
+  EXPECT_EQ(doc.cases[2].id.rfind("gemm/dtype=fp64/", 0), 0u) << doc.cases[2].id;
   for (const CaseResult& c : doc.cases) {
     EXPECT_EQ(c.device, "cpu");
     EXPECT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy) << c.id << ": " << c.reason;
     ASSERT_TRUE(c.verification.has_value()) << c.id;
     EXPECT_TRUE(c.verification->passed) << c.id;
-    const MetricResult* tflops = c.FindMetric("tflops");
-    ASSERT_NE(tflops, nullptr);
-    EXPECT_GT(tflops->median, 0);
-    EXPECT_GE(tflops->n, 10);
-    EXPECT_EQ(static_cast<int64_t>(c.samples_s.size()), tflops->n);
-    EXPECT_DOUBLE_EQ(c.work.flops, 2.0 * 256 * 256 * 256);
+    const bool membw = c.workload == "membw";
+    EXPECT_EQ(c.primary_metric, membw ? "bandwidth" : "tflops");
+    const MetricResult* rate = c.FindMetric(c.primary_metric);
+    ASSERT_NE(rate, nullptr) << c.id;
+    EXPECT_GT(rate->median, 0);
+    EXPECT_GE(rate->n, 10);
+    EXPECT_EQ(static_cast<int64_t>(c.samples_s.size()), rate->n);
+    if (membw) {
+      EXPECT_EQ(rate->unit, "GB/s");
+      EXPECT_DOUBLE_EQ(c.work.bytes, 2.0 * 32 * 1024 * 1024);  // read + write
+      EXPECT_EQ(c.verification->tolerance, 0);                  // exact check of every word
+      EXPECT_FALSE(c.details.at("threads").empty());
+    } else {
+      EXPECT_DOUBLE_EQ(c.work.flops, 2.0 * 256 * 256 * 256);
+    }
   }
   fs::remove_all(dir);
 }
