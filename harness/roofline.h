@@ -3,11 +3,21 @@
 //
 // For a FLOP-rate primary metric (TFLOP/s) with arithmetic intensity I = flops / bytes:
 //   attainable = min(peak_compute(dtype), I * memory_bandwidth)      (Williams et al., CACM 2009)
-// bound = "memory" when the bandwidth term is the smaller, else "compute".
-// For a byte-rate primary metric (GB/s): attainable = memory_bandwidth, bound = "memory".
-// efficiency = achieved median / attainable.
-// A rate above the datasheet peak itself (compute peak for TFLOP/s, bandwidth for GB/s) is
-// physically impossible: the timing or the work count is wrong and the case is invalid.
+// bound = "memory" when the bandwidth term is the smaller, else "compute". memory_bandwidth is the
+// device bandwidth measured earlier in the same run (membw) when given, else the datasheet's.
+// For a byte-rate primary metric (GB/s) the peak depends on Work::bandwidth_domain:
+//   "device": the datasheet memory bandwidth (a bandwidth benchmark is judged against the
+//             datasheet, never against another measurement of itself);
+//   "pcie":   Work::link_peak_gbs, the host link's theoretical rate found by the workload; no
+//             sanity guard (the host path may not be the PCIe link sysfs describes: NVLink-C2C on
+//             Grace Hopper, a virtualised link in a VM), so an efficiency above 1 is possible;
+//   "peer":   no roofline (which link a GPU<->GPU copy takes is not known here);
+//   "":       the measured bandwidth when given, else the datasheet's (other workloads).
+// bound = "memory" for every byte-rate roofline. efficiency = achieved median / attainable.
+// A rate above the datasheet peak itself (compute peak for TFLOP/s, memory bandwidth for device
+// or unstated GB/s) is physically impossible: the timing or the work count is wrong and the case
+// is invalid.
+#include <map>
 #include <optional>
 #include <string>
 
@@ -22,8 +32,22 @@ struct RooflineCheck {
   std::string invalid_reason;        // non-empty when the rate exceeds the datasheet peak
 };
 
-// `bandwidth_gbs` overrides the datasheet memory bandwidth when > 0 (a measured figure).
+// `bandwidth_gbs` > 0 is a measured device bandwidth that replaces the datasheet one where the
+// rules above say so; `bandwidth_source` names where it came from (e.g. the membw case id).
 RooflineCheck CheckRoofline(const Work& work, const MetricSpec& primary, double achieved,
-                            const DeviceSpec& spec, double bandwidth_gbs = 0);
+                            const DeviceSpec& spec, double bandwidth_gbs = 0,
+                            const std::string& bandwidth_source = "");
+
+// Device bandwidth measured in this run, per device name ("cuda:0", "cpu").
+struct MeasuredBandwidth {
+  double gbs = 0;
+  std::string case_id;  // the case that measured it
+};
+using MeasuredBandwidthTable = std::map<std::string, MeasuredBandwidth>;
+
+// Records the median of `result` when it is an ok case whose Work::bandwidth_domain is "device"
+// and whose primary metric is in GB/s, keeping the highest figure per device (a roofline is the
+// best attainable rate). Other results leave the table as it is.
+void NoteMeasuredBandwidth(const CaseResult& result, MeasuredBandwidthTable& table);
 
 }  // namespace gq

@@ -217,10 +217,18 @@ std::optional<CaseResult> RunCaseOn(Workload& workload, const CaseSpec& spec, De
     }
 
     // 6. Roofline and the sanity guard on this rank's device; then noise.
-    auto spec_it = env.specs.find(ctx->device().Name());
-    if (!metrics.empty() && spec_it != env.specs.end() && spec_it->second != nullptr) {
+    if (!metrics.empty()) {
+      static const DeviceSpec kUnknownSku{};  // no datasheet peaks; a link peak may still apply
+      auto spec_it = env.specs.find(ctx->device().Name());
+      const bool known = spec_it != env.specs.end() && spec_it->second != nullptr;
+      MeasuredBandwidth measured;
+      if (env.measured_bandwidth) {
+        auto it = env.measured_bandwidth->find(r.device);
+        if (it != env.measured_bandwidth->end()) measured = it->second;
+      }
       RooflineCheck check =
-          CheckRoofline(r.work, metrics.front(), r.metrics.front().second.median, *spec_it->second);
+          CheckRoofline(r.work, metrics.front(), r.metrics.front().second.median,
+                        known ? *spec_it->second : kUnknownSku, measured.gbs, measured.case_id);
       r.roofline = check.roofline;
       if (!check.invalid_reason.empty()) return finish(CaseStatus::kInvalid, check.invalid_reason);
     }
@@ -229,7 +237,9 @@ std::optional<CaseResult> RunCaseOn(Workload& workload, const CaseSpec& spec, De
                                             " after " + std::to_string(r.samples_s.size()) +
                                             " samples (target +-" + Percent(m.max_noise) + ")");
     }
-    return finish(CaseStatus::kOk, "");
+    CaseResult done = finish(CaseStatus::kOk, "");
+    if (env.measured_bandwidth) NoteMeasuredBandwidth(done, *env.measured_bandwidth);
+    return done;
   } catch (const std::exception& e) {  // not from a step (e.g. the communicator): this rank only
     r.metrics.clear();
     return finish(CaseStatus::kFailed, e.what());

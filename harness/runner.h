@@ -11,6 +11,8 @@
 //     max_samples) without the noise target -> status noisy.
 //  5. Verify (unless disabled): failure -> status failed with the error and tolerance.
 //  6. Metrics from per-iteration times; roofline and the above-peak sanity guard -> invalid.
+//     An ok device-bandwidth case (membw) records its figure in env.measured_bandwidth; later
+//     cases on that device take it as their memory roof (rules in roofline.h).
 // Telemetry: on a CUDA device with env.telemetry set, the sampler runs over step 4 only (after
 // warm-up), its summary goes to CaseResult::telemetry and, when it has energy, the metrics
 // joules_per_tflop / joules_per_token are appended (see AppendEnergyMetrics in telemetry.h).
@@ -38,6 +40,7 @@
 #include "harness/device_specs.h"
 #include "harness/options.h"
 #include "harness/results.h"
+#include "harness/roofline.h"
 #include "harness/telemetry.h"
 #include "workloads/workload.h"
 
@@ -66,6 +69,9 @@ struct RunnerEnv {
   TelemetrySampler* telemetry = nullptr;           // samples CUDA devices during step 4; null = off
   Communicator* comm = nullptr;                    // the world; null (or one rank) = single process
   double straggler_threshold = 0.10;               // slowest / fastest rank median - 1 to name one
+  // Device bandwidth measured so far in this run (see step 6); shared by copies of this env.
+  std::shared_ptr<MeasuredBandwidthTable> measured_bandwidth =
+      std::make_shared<MeasuredBandwidthTable>();
 };
 
 // Runs one case on one device. Returns nullopt only when a stop was requested mid-case.

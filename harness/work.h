@@ -16,6 +16,13 @@ struct Work {
   double tokens = 0;         // tokens produced/processed per iteration (e2e)
   double busbw_factor = 0;   // collectives: busbw = algbw * factor (nccl-tests doc/PERFORMANCE.md)
   std::string compute_dtype; // dtype whose datasheet peak bounds the flops ("bf16", "fp8", "tf32", "fp32", "fp64")
+  // Bandwidth benchmarks (membw) name the path their bytes are bounded by, which picks the peak
+  // of their GB/s roofline (harness/roofline.h): "" = not stated (other workloads);
+  // "device" = the memory of the case's device (HBM on a GPU, DRAM on the cpu);
+  // "pcie" = the host<->device link; "peer" = a GPU<->GPU path.
+  std::string bandwidth_domain;
+  double link_peak_gbs = 0;      // "pcie": theoretical GB/s of the link for this traffic; 0 unknown
+  std::string link_peak_source;  // how link_peak_gbs was derived (shown as the roofline's source)
 };
 
 enum class Quantity { kTime, kFlops, kBytes, kBusBytes, kTokens };

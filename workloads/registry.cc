@@ -7,6 +7,7 @@
 #include "workloads/allreduce/collective_workload.h"
 #include "workloads/attention/attention_workload.h"
 #include "workloads/gemm/gemm_workload.h"
+#include "workloads/membw/membw_workload.h"
 
 namespace gq {
 
@@ -43,6 +44,7 @@ WorkloadRegistry BuildRegistry(std::shared_ptr<Communicator> world) {
   registry.Add(std::make_unique<CollectiveWorkload>(CollectiveKind::kAllReduce, collectives));
   registry.Add(std::make_unique<CollectiveWorkload>(CollectiveKind::kAllGather, collectives));
   registry.Add(std::make_unique<CollectiveWorkload>(CollectiveKind::kReduceScatter, collectives));
+  registry.Add(std::make_unique<MembwWorkload>());
   return registry;
 }
 

@@ -89,11 +89,14 @@ TEST(CliTest, CiSuiteOnCpuWritesAValidResultsFile) {
   EXPECT_FALSE(doc.run.interrupted);
   EXPECT_NE(doc.run.command.find("--suite ci"), std::string::npos);
   EXPECT_GT(doc.system.host.cores, 0);
-  // The ci suite's cpu entries: gemm fp32 and fp64 at 256^3, then allreduce at 4 KiB and 1 MiB
-  // (one process: a single rank).
-  ASSERT_EQ(doc.cases.size(), 4u);
+  // The ci suite's cpu entries, in suite order: membw copy of 32 MiB, gemm fp32 and fp64 at 256^3,
+  // then allreduce at 4 KiB and 1 MiB (one process: a single rank).
+  ASSERT_EQ(doc.cases.size(), 5u);
   EXPECT_EQ(doc.system.world.ranks, 1);
   EXPECT_EQ(doc.system.world.backend, "single");
+  EXPECT_EQ(doc.cases[0].id, "membw/op=copy/size=33554432/threads=0");
+  EXPECT_EQ(doc.cases[1].id.rfind("gemm/dtype=fp32/", 0), 0u) << doc.cases[1].id;
+  EXPECT_EQ(doc.cases[2].id.rfind("gemm/dtype=fp64/", 0), 0u) << doc.cases[2].id;
   for (const CaseResult& c : doc.cases) {
     EXPECT_EQ(c.device, "cpu");
     EXPECT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy) << c.id << ": " << c.reason;
@@ -105,21 +108,28 @@ TEST(CliTest, CiSuiteOnCpuWritesAValidResultsFile) {
     EXPECT_GE(primary->n, 10);
     EXPECT_EQ(static_cast<int64_t>(c.samples_s.size()), primary->n);
   }
-  for (int i : {0, 1}) {
+  const CaseResult& copy = doc.cases[0];
+  EXPECT_EQ(copy.primary_metric, "bandwidth");
+  EXPECT_EQ(copy.FindMetric("bandwidth")->unit, "GB/s");
+  EXPECT_GT(copy.FindMetric("bandwidth")->median, 0);
+  EXPECT_DOUBLE_EQ(copy.work.bytes, 2.0 * 32 * 1024 * 1024);  // read + write
+  EXPECT_EQ(copy.verification->tolerance, 0);                  // exact check of every word
+  EXPECT_FALSE(copy.details.at("threads").empty());
+  for (int i : {1, 2}) {
     const CaseResult& c = doc.cases[i];
     EXPECT_EQ(c.workload, "gemm");
-    EXPECT_EQ(c.params.at(0).second, i == 0 ? "fp32" : "fp64");
+    EXPECT_EQ(c.params.at(0).second, i == 1 ? "fp32" : "fp64");
     EXPECT_GT(c.FindMetric("tflops")->median, 0);
     EXPECT_DOUBLE_EQ(c.work.flops, 2.0 * 256 * 256 * 256);
   }
-  for (int i : {2, 3}) {
+  for (int i : {3, 4}) {
     const CaseResult& c = doc.cases[i];
-    EXPECT_EQ(c.id, std::string("allreduce/size=") + (i == 2 ? "4096" : "1048576") +
+    EXPECT_EQ(c.id, std::string("allreduce/size=") + (i == 3 ? "4096" : "1048576") +
                         "/dtype=fp32/op=sum/in_place=false/graph=false");
     EXPECT_EQ(c.primary_metric, "busbw");
     EXPECT_EQ(c.FindMetric("busbw")->median, 0);  // one rank: bus bandwidth undefined
     EXPECT_GT(c.FindMetric("algbw")->median, 0);
-    EXPECT_DOUBLE_EQ(c.work.bytes, i == 2 ? 4096 : 1048576);
+    EXPECT_DOUBLE_EQ(c.work.bytes, i == 3 ? 4096 : 1048576);
     EXPECT_EQ(c.details.at("single_rank"), "true");
     EXPECT_NE(c.verification->detail.find("0 wrong"), std::string::npos) << c.verification->detail;
   }

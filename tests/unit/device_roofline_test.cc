@@ -69,5 +69,81 @@ TEST(RooflineTest, AbovePeakIsInvalidAndUnknownDtypeHasNoRoofline) {
   EXPECT_FALSE(bw.invalid_reason.empty());
 }
 
+TEST(RooflineTest, MeasuredBandwidthBecomesTheMemoryRoofAndSaysSo) {
+  Work w{1e9, 1e9, 0, 0, "bf16"};
+  auto datasheet = CheckRoofline(w, TflopsMetric(), 1.5, kGpu);
+  EXPECT_EQ(datasheet.roofline->peak_source, "datasheet bandwidth test-gpu x arithmetic intensity");
+  auto measured = CheckRoofline(w, TflopsMetric(), 1.5, kGpu, 1800, "membw/op=copy");
+  EXPECT_DOUBLE_EQ(measured.roofline->peak, 1.8);
+  EXPECT_EQ(measured.roofline->peak_source, "measured bandwidth (membw/op=copy) x arithmetic intensity");
+}
+
+TEST(RooflineTest, BandwidthDomainPicksThePeak) {
+  // Device memory: the datasheet, even when a measured figure exists; above it is invalid.
+  Work device{0, 2e9, 0, 0, ""};
+  device.bandwidth_domain = "device";
+  auto d = CheckRoofline(device, BandwidthMetric("bandwidth"), 1500, kGpu, 1700, "membw/x");
+  ASSERT_TRUE(d.roofline);
+  EXPECT_DOUBLE_EQ(d.roofline->peak, 2000);
+  EXPECT_DOUBLE_EQ(d.roofline->efficiency, 0.75);
+  EXPECT_EQ(d.roofline->peak_source, "datasheet bandwidth test-gpu");
+  EXPECT_TRUE(d.invalid_reason.empty());
+  EXPECT_FALSE(CheckRoofline(device, BandwidthMetric("bandwidth"), 2100, kGpu).invalid_reason.empty());
+
+  // Host link: the link's own peak, never HBM, and no invalid verdict above it.
+  Work pcie{0, 1e9, 0, 0, ""};
+  pcie.bandwidth_domain = "pcie";
+  pcie.link_peak_gbs = 63.0;
+  pcie.link_peak_source = "PCIe Gen5 x16";
+  auto p = CheckRoofline(pcie, BandwidthMetric("bandwidth"), 50.4, kGpu, 1700, "membw/x");
+  ASSERT_TRUE(p.roofline);
+  EXPECT_DOUBLE_EQ(p.roofline->peak, 63.0);
+  EXPECT_NEAR(p.roofline->efficiency, 0.8, 1e-12);
+  EXPECT_EQ(p.roofline->peak_source, "PCIe Gen5 x16");
+  auto c2c = CheckRoofline(pcie, BandwidthMetric("bandwidth"), 400, kGpu);
+  EXPECT_TRUE(c2c.invalid_reason.empty());  // e.g. NVLink-C2C behind a PCIe-looking device
+  pcie.link_peak_gbs = 0;                   // unknown link: no roofline
+  EXPECT_FALSE(CheckRoofline(pcie, BandwidthMetric("bandwidth"), 50, kGpu).roofline);
+  EXPECT_FALSE(CheckRoofline(pcie, BandwidthMetric("bandwidth"), 50, DeviceSpec{}).roofline);
+
+  // Peer copies: no roofline and no verdict.
+  Work peer{0, 1e9, 0, 0, ""};
+  peer.bandwidth_domain = "peer";
+  auto q = CheckRoofline(peer, BandwidthMetric("bandwidth"), 5000, kGpu);
+  EXPECT_FALSE(q.roofline);
+  EXPECT_TRUE(q.invalid_reason.empty());
+}
+
+TEST(RooflineTest, NoteMeasuredBandwidthKeepsTheBestOkDeviceFigure) {
+  auto result = [](const std::string& id, CaseStatus status, const std::string& domain, double gbs) {
+    CaseResult r;
+    r.id = id;
+    r.device = "cuda:0";
+    r.status = status;
+    r.work.bandwidth_domain = domain;
+    MetricResult m;
+    m.unit = "GB/s";
+    m.median = gbs;
+    r.metrics.emplace_back("bandwidth", m);
+    return r;
+  };
+  MeasuredBandwidthTable table;
+  NoteMeasuredBandwidth(result("h2d", CaseStatus::kOk, "pcie", 55), table);
+  NoteMeasuredBandwidth(result("copy-failed", CaseStatus::kFailed, "device", 3000), table);
+  NoteMeasuredBandwidth(result("copy-noisy", CaseStatus::kNoisy, "device", 3000), table);
+  EXPECT_TRUE(table.empty());
+  NoteMeasuredBandwidth(result("copy", CaseStatus::kOk, "device", 3010), table);
+  NoteMeasuredBandwidth(result("read", CaseStatus::kOk, "device", 3150), table);
+  NoteMeasuredBandwidth(result("write", CaseStatus::kOk, "device", 2900), table);
+  ASSERT_EQ(table.size(), 1u);
+  EXPECT_DOUBLE_EQ(table.at("cuda:0").gbs, 3150);
+  EXPECT_EQ(table.at("cuda:0").case_id, "read");
+  CaseResult gemm = result("gemm", CaseStatus::kOk, "", 0);
+  gemm.metrics.front().second.unit = "TFLOP/s";
+  gemm.metrics.front().second.median = 9999;
+  NoteMeasuredBandwidth(gemm, table);
+  EXPECT_DOUBLE_EQ(table.at("cuda:0").gbs, 3150);
+}
+
 }  // namespace
 }  // namespace gq

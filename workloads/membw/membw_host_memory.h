@@ -1,0 +1,45 @@
+#pragma once
+// Host buffers for membw: anonymous mmap regions, 2 MiB aligned with transparent huge pages
+// requested (madvise MADV_HUGEPAGE; fewer TLB and IOMMU entries for large streams). Pages are
+// not touched here: the first write places each page on the NUMA node of the writing thread (the
+// kernel's default first-touch policy), which is how callers choose where a buffer lives.
+#include <cstddef>
+#include <cstdint>
+
+namespace gq {
+
+// MemAvailable from /proc/meminfo, else free physical pages; 0 when unknown.
+uint64_t HostAvailableBytes();
+
+// Throws CaseSkipped when `bytes` exceeds `fraction` of the available host memory (first touch of
+// an over-committed mapping would otherwise end in the OOM killer rather than a skipped case).
+void CheckHostMemory(double bytes, double fraction = 0.8);
+
+class HostRegion {
+ public:
+  HostRegion() = default;
+  HostRegion(HostRegion&& other) noexcept;
+  HostRegion& operator=(HostRegion&& other) noexcept;
+  HostRegion(const HostRegion&) = delete;
+  HostRegion& operator=(const HostRegion&) = delete;
+  ~HostRegion();
+
+  // Throws CaseSkipped when the mapping fails.
+  static HostRegion Allocate(size_t bytes);
+
+  void* get() const { return data_; }
+  template <typename T>
+  T* as() const {
+    return static_cast<T*>(data_);
+  }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  void Release() noexcept;
+  void* data_ = nullptr;  // first 2 MiB boundary inside the mapping
+  void* map_ = nullptr;   // the mapping itself
+  size_t map_bytes_ = 0;
+  size_t bytes_ = 0;
+};
+
+}  // namespace gq
