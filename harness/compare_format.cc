@@ -1,5 +1,6 @@
 #include "harness/compare_format.h"
 
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -71,7 +72,12 @@ void PrintCompareTable(std::ostream& out, const CompareReport& report) {
                   r.compared() ? Figure(r.candidate_median, r.unit).c_str() : "-", Change(r).c_str(),
                   Interval(r).c_str(), PValue(r).c_str());
     out << line;
-    if (r.verdict != Verdict::kUnchanged && r.verdict != Verdict::kImproved) out << "           -> " << r.reason << "\n";
+    // Reasons for every verdict that needs one, and for changes beyond tolerance that the test
+    // could not call significant.
+    const bool beyond = r.compared() && std::fabs(r.change) > r.tolerance;
+    if ((r.verdict != Verdict::kUnchanged && r.verdict != Verdict::kImproved) || beyond) {
+      out << "           -> " << r.reason << "\n";
+    }
   }
   out << "\n" << Counts(report) << "; geometric-mean change " << Fmt("%+.2f%%", 100 * report.geomean_change) << "\n";
 }
