@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <filesystem>
 #include <set>
 
+#include "harness/data_dirs.h"
 #include "harness/json_fields.h"
 #include "harness/results_json.h"
 
@@ -49,21 +49,9 @@ InstanceCatalog ReadInstanceCatalog(const std::string& path) {
 }
 
 std::string BaselinesDir() {
-  namespace fs = std::filesystem;
-  std::vector<fs::path> candidates;
-  if (const char* env = std::getenv("GQ_BASELINES_DIR"); env != nullptr && *env != '\0') candidates.emplace_back(env);
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    candidates.push_back(exe.parent_path() / "../share/gpuqual/baselines");
-    candidates.push_back(exe.parent_path() / "../../baselines");
-    candidates.push_back(exe.parent_path() / "../../../baselines");
-  }
-#ifdef GQ_SOURCE_DIR
-  candidates.push_back(fs::path(GQ_SOURCE_DIR) / "baselines");
-#endif
-  for (const fs::path& p : candidates) {
-    if (fs::is_directory(p, ec)) return p.lexically_normal().string();
+  for (const std::string& dir : DataDirCandidates("GQ_BASELINES_DIR", "baselines")) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(dir, ec)) return dir;
   }
   return "baselines";
 }

@@ -3,10 +3,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 #include <set>
 
+#include "harness/data_dirs.h"
 #include "harness/errors.h"
 #include "harness/json_fields.h"
 #include "harness/results_json.h"
@@ -26,12 +26,6 @@ std::string ValueText(const JsonFields& f, const std::string& axis, const json& 
   f.Fail(axis, "values must be strings, integers or booleans");
 }
 
-fs::path ExecutableDir() {
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::path() : exe.parent_path();
-}
-
 }  // namespace
 
 void MeasureOverrides::ApplyTo(MeasureOptions& m) const {
@@ -42,20 +36,7 @@ void MeasureOverrides::ApplyTo(MeasureOptions& m) const {
   if (warmup_time_s) m.warmup_time_s = *warmup_time_s;
 }
 
-std::vector<std::string> SuiteSearchDirs() {
-  std::vector<std::string> dirs;
-  if (const char* env = std::getenv("GQ_SUITES_DIR"); env != nullptr && *env != '\0') dirs.push_back(env);
-  const fs::path exe_dir = ExecutableDir();
-  if (!exe_dir.empty()) {
-    dirs.push_back((exe_dir / "../share/gpuqual/suites").lexically_normal().string());
-    dirs.push_back((exe_dir / "../../suites").lexically_normal().string());
-    dirs.push_back((exe_dir / "../../../suites").lexically_normal().string());
-  }
-#ifdef GQ_SOURCE_DIR
-  dirs.push_back(std::string(GQ_SOURCE_DIR) + "/suites");
-#endif
-  return dirs;
-}
+std::vector<std::string> SuiteSearchDirs() { return DataDirCandidates("GQ_SUITES_DIR", "suites"); }
 
 Suite ParseSuite(const std::string& text, const std::string& origin) {
   json j;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "harness/cli/commands.h"
+#include "harness/data_dirs.h"
 #include "harness/errors.h"
 
 namespace gq::cli {
@@ -36,30 +37,9 @@ struct ReportArgs {
   std::string baseline, prices, title;
 };
 
-fs::path ExecutableDir() {
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::path() : exe.parent_path();
-}
-
-std::vector<std::string> ReportsSearchDirs() {
-  std::vector<std::string> dirs;
-  if (const char* env = std::getenv("GQ_REPORTS_DIR"); env != nullptr && *env != '\0') dirs.push_back(env);
-  const fs::path exe_dir = ExecutableDir();
-  if (!exe_dir.empty()) {
-    for (const char* rel : {"../share/gpuqual/reports", "../../reports", "../../../reports"}) {
-      dirs.push_back((exe_dir / rel).lexically_normal().string());
-    }
-  }
-#ifdef GQ_SOURCE_DIR
-  dirs.push_back(std::string(GQ_SOURCE_DIR) + "/reports");
-#endif
-  return dirs;
-}
-
 // The first search directory holding the package; throws (exit 1) when none does.
 std::string FindReportsDir() {
-  const std::vector<std::string> dirs = ReportsSearchDirs();
+  const std::vector<std::string> dirs = DataDirCandidates("GQ_REPORTS_DIR", "reports");
   for (const std::string& dir : dirs) {
     std::error_code ec;
     if (fs::is_regular_file(fs::path(dir) / "gpuqual_reports" / "__init__.py", ec)) return dir;
