@@ -1,0 +1,55 @@
+#pragma once
+// Seeded random values of the e2e workload, identical on the host and the device, so the cpu
+// reference and a GPU run hold the same weights and prompts bit for bit (weights are rounded to
+// bf16 on both sides). Counter-based: element i of a tensor depends on (seed, i) only, so any
+// slice (a tensor-parallel shard) can be made without the rest.
+#include <cstdint>
+#include <cstring>
+
+#if defined(__CUDACC__)
+#define GQ_HOST_DEVICE __host__ __device__
+#else
+#define GQ_HOST_DEVICE
+#endif
+
+namespace gq {
+
+// splitmix64 finaliser (Steele, Lea, Flood, "Fast splittable pseudorandom number generators",
+// OOPSLA 2014): a bijective 64-bit mix.
+GQ_HOST_DEVICE inline uint64_t E2eMix(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// Uniform in [-1, 1): the top 24 bits of the mix, exactly representable in float.
+GQ_HOST_DEVICE inline float E2eUniform(uint64_t seed, uint64_t index) {
+  const uint64_t bits = E2eMix(seed ^ E2eMix(index)) >> 40;  // 24 bits
+  return float(int64_t(bits) - (int64_t(1) << 23)) * (1.0f / float(1 << 23));
+}
+
+// Round to the nearest bf16 (ties to even), returned as float; NaN stays NaN.
+GQ_HOST_DEVICE inline float RoundToBf16(float x) {
+  uint32_t u;
+  memcpy(&u, &x, sizeof u);
+  if ((u & 0x7F800000u) == 0x7F800000u && (u & 0x007FFFFFu) != 0) return x;  // NaN
+  u += 0x7FFFu + ((u >> 16) & 1u);
+  u &= 0xFFFF0000u;
+  float r;
+  memcpy(&r, &u, sizeof r);
+  return r;
+}
+
+// A weight: offset + scale * uniform, rounded to bf16.
+GQ_HOST_DEVICE inline float E2eInitValue(uint64_t seed, uint64_t index, float scale, float offset) {
+  return RoundToBf16(offset + scale * E2eUniform(seed, index));
+}
+
+// A prompt token of sequence b at position p, uniform over [0, vocab).
+GQ_HOST_DEVICE inline int E2ePromptToken(uint64_t seed, int b, int p, int vocab) {
+  const uint64_t h = E2eMix(seed ^ E2eMix((uint64_t(uint32_t(b)) << 32) | uint32_t(p)));
+  return int(h % uint64_t(vocab));
+}
+
+}  // namespace gq
