@@ -67,11 +67,12 @@ void ParseCpuinfo(const std::string& text, HostInfo* host) {
   host->cores = processors;
 }
 
-uint64_t ParseMemTotalBytes(const std::string& text) {
+// The value of a /proc/meminfo field in bytes; 0 when absent.
+uint64_t ParseMeminfoBytes(const std::string& text, const std::string& field) {
   std::istringstream in(text);
   std::string line, key, value;
   while (std::getline(in, line)) {
-    if (!SplitKeyValue(line, &key, &value) || key != "MemTotal") continue;
+    if (!SplitKeyValue(line, &key, &value) || key != field) continue;
     std::istringstream fields(value);
     uint64_t amount = 0;
     std::string unit;
@@ -116,7 +117,7 @@ HostInfo DiscoverHost(const std::string& root) {
     host.cores = static_cast<int>(std::thread::hardware_concurrency());  // 0 if unknown
   }
   if (auto meminfo = ReadFile(base / "proc/meminfo")) {
-    host.memory_bytes = ParseMemTotalBytes(*meminfo);
+    host.memory_bytes = ParseMeminfoBytes(*meminfo, "MemTotal");
   }
   auto os_release = ReadFile(base / "etc/os-release");
   if (!os_release) os_release = ReadFile(base / "usr/lib/os-release");
@@ -124,6 +125,11 @@ HostInfo DiscoverHost(const std::string& root) {
   if (auto hostname = ReadFile(base / "proc/sys/kernel/hostname")) host.hostname = Trim(*hostname);
   if (auto kernel = ReadFile(base / "proc/sys/kernel/osrelease")) host.kernel = Trim(*kernel);
   return host;
+}
+
+uint64_t AvailableHostMemoryBytes() {
+  auto meminfo = ReadFile("/proc/meminfo");
+  return meminfo ? ParseMeminfoBytes(*meminfo, "MemAvailable") : 0;
 }
 
 }  // namespace gq

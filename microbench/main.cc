@@ -8,7 +8,8 @@
 // check reports an error), and released before the next case is prepared. Collective cases
 // (allreduce, all_gather, reduce_scatter from the suite) run on the one device in one process:
 // a single rank, so their counters are the algorithm bandwidth (GB/s); "busbw GB/s" appears only
-// where the bus factor is non-zero.
+// where the bus factor is non-zero. e2e cases count "output tok/s" and "input tok/s"; the quick
+// suite's e2e decode and prefill scenarios are the one-decode-step and one-prefill benchmarks.
 #include <benchmark/benchmark.h>
 
 #include <cstring>
@@ -56,6 +57,10 @@ void RunBenchmark(benchmark::State& state, Workload* workload, CaseSpec spec, De
     const double iters = static_cast<double>(state.iterations());
     if (work.flops > 0) state.counters["TFLOP/s"] = work.flops * iters / total * 1e-12;
     if (work.bytes > 0) state.counters["GB/s"] = work.bytes * iters / total * 1e-9;  // algbw for collectives
+    // e2e: output tokens and prompt tokens per second of iteration time (a decode-step case
+    // gives the decode rate, a prefill case the prefill rate).
+    if (work.tokens > 0) state.counters["output tok/s"] = work.tokens * iters / total;
+    if (work.prefill_tokens > 0) state.counters["input tok/s"] = work.prefill_tokens * iters / total;
     if (work.busbw_factor > 0) {  // collectives on several GPUs (nccl-tests doc/PERFORMANCE.md)
       state.counters["busbw GB/s"] = work.bytes * work.busbw_factor * iters / total * 1e-9;
     }

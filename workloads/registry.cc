@@ -6,6 +6,7 @@
 #include "harness/host_info.h"
 #include "workloads/allreduce/collective_workload.h"
 #include "workloads/attention/attention_workload.h"
+#include "workloads/e2e/e2e_workload.h"
 #include "workloads/gemm/gemm_workload.h"
 #include "workloads/membw/membw_workload.h"
 
@@ -45,6 +46,7 @@ WorkloadRegistry BuildRegistry(std::shared_ptr<Communicator> world) {
   registry.Add(std::make_unique<CollectiveWorkload>(CollectiveKind::kAllGather, collectives));
   registry.Add(std::make_unique<CollectiveWorkload>(CollectiveKind::kReduceScatter, collectives));
   registry.Add(std::make_unique<MembwWorkload>());
+  registry.Add(std::make_unique<E2eWorkload>(collectives));
   return registry;
 }
 

@@ -83,6 +83,35 @@ TEST(MpiCliTest, TwoRanksOnTheCpuWriteOneValidResultsFile) {
   fs::remove_all(dir);
 }
 
+// Tensor parallel on the cpu: the two ranks each hold half the heads, ffn and vocabulary of the
+// tiny model, all-reduce after the out and down projections and agree on the sampled token; each
+// rank's logits slice is checked against the whole model on one rank (the reference).
+TEST(MpiCliTest, TensorParallelE2eOnTwoRanksMatchesTheWholeModel) {
+  const fs::path dir = fs::temp_directory_path() / ("gq_mpi_e2e_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string path = (dir / "e2e.json").string();
+  const std::string cmd = std::string(GQ_MPIEXEC) + " -np 2 " + GQ_MPIEXEC_FLAGS + " " + GQ_BINARY +
+                          " run e2e --device cpu -a model=tiny -a tp=1,2 -a batch=2 -a input_len=16"
+                          " -a output_len=4 --min-time 0.05 --max-time 1 --warmup 0.02 -o " + path;
+  const Outcome o = Shell(cmd);
+  ASSERT_EQ(o.code, 0) << cmd << "\n" << o.output;
+  const ResultsDoc doc = ReadResultsFile(path);
+  ASSERT_EQ(doc.cases.size(), 2u);
+  for (const CaseResult& c : doc.cases) {
+    EXPECT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy) << c.id << ": " << c.reason;
+    ASSERT_TRUE(c.verification.has_value()) << c.id;
+    EXPECT_TRUE(c.verification->passed) << c.id << ": " << c.verification->detail;
+    EXPECT_GT(c.FindMetric("output_tok_s")->median, 0);
+  }
+  const CaseResult& tp2 = doc.cases[1];
+  EXPECT_NE(tp2.id.find("/tp=2/"), std::string::npos) << tp2.id;
+  EXPECT_NE(tp2.verification->detail.find("cpu fp32 reference"), std::string::npos) << tp2.verification->detail;
+  EXPECT_DOUBLE_EQ(tp2.work.gpus, 2);
+  EXPECT_NEAR(tp2.FindMetric("tok_s_per_gpu")->median * 2, tp2.FindMetric("output_tok_s")->median,
+              1e-6 * tp2.FindMetric("output_tok_s")->median);
+  fs::remove_all(dir);
+}
+
 TEST(MpiCliTest, BadArgumentsExitTwoWithOneMessage) {
   const std::string cmd = std::string(GQ_MPIEXEC) + " -np 2 " + GQ_MPIEXEC_FLAGS + " " + GQ_BINARY +
                           " run allreduce --device cpu -a size=abc -o /tmp/gq-mpi-never.json";

@@ -90,8 +90,8 @@ TEST(CliTest, CiSuiteOnCpuWritesAValidResultsFile) {
   EXPECT_NE(doc.run.command.find("--suite ci"), std::string::npos);
   EXPECT_GT(doc.system.host.cores, 0);
   // The ci suite's cpu entries, in suite order: membw copy of 32 MiB, gemm fp32 and fp64 at 256^3,
-  // then allreduce at 4 KiB and 1 MiB (one process: a single rank).
-  ASSERT_EQ(doc.cases.size(), 5u);
+  // then allreduce at 4 KiB and 1 MiB (one process: a single rank), then the tiny e2e model.
+  ASSERT_EQ(doc.cases.size(), 6u);
   EXPECT_EQ(doc.system.world.ranks, 1);
   EXPECT_EQ(doc.system.world.backend, "single");
   EXPECT_EQ(doc.cases[0].id, "membw/op=copy/size=33554432/threads=0");
@@ -133,6 +133,18 @@ TEST(CliTest, CiSuiteOnCpuWritesAValidResultsFile) {
     EXPECT_EQ(c.details.at("single_rank"), "true");
     EXPECT_NE(c.verification->detail.find("0 wrong"), std::string::npos) << c.verification->detail;
   }
+  const CaseResult& e2e = doc.cases[5];
+  EXPECT_EQ(e2e.id.rfind("e2e/model=tiny/scenario=offline/batch=2/input_len=32/output_len=8/", 0), 0u) << e2e.id;
+  EXPECT_EQ(e2e.primary_metric, "output_tok_s");
+  EXPECT_DOUBLE_EQ(e2e.work.tokens, 16);
+  EXPECT_DOUBLE_EQ(e2e.work.prefill_tokens, 64);
+  for (const char* m : {"output_tok_s", "total_tok_s", "prefill_tok_s", "tok_s_per_gpu", "ttft_ms", "tpot_ms",
+                        "itl_p50_ms", "itl_p99_ms"}) {
+    ASSERT_NE(e2e.FindMetric(m), nullptr) << m;
+    EXPECT_GT(e2e.FindMetric(m)->median, 0) << m;
+  }
+  EXPECT_EQ(e2e.phase_samples_s.at("tpot").size(), e2e.samples_s.size());
+  EXPECT_NE(e2e.verification->detail.find("full forward"), std::string::npos) << e2e.verification->detail;
   EXPECT_NE(o.output.find("ran on a single rank: bus bandwidth undefined"), std::string::npos) << o.output;
   fs::remove_all(dir);
 }

@@ -1,0 +1,52 @@
+#pragma once
+// What one GPU of the e2e CUDA backend holds (contract in e2e_cuda_backend.h): its stream, the
+// shard's weights and KV caches, the activation buffers of e2e_backend.h, the token table and
+// positions, the cuBLASLt plans. Include only from .cu files.
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+
+#include <memory>
+#include <vector>
+
+#include "workloads/e2e/e2e_cuda_linear.cuh"
+#include "workloads/e2e/e2e_model.h"
+#include "workloads/e2e/e2e_rows.h"
+#include "workloads/gemm/gemm_cuda_objects.cuh"
+
+namespace gq {
+
+using bf16 = __nv_bfloat16;
+
+struct E2eShardLayer {
+  DeviceBuffer attn_norm, mlp_norm, qkv, qkv_bias, out, gate_up, down, k_cache, v_cache;
+};
+
+class E2eShard {
+ public:
+  // Allocates and fills everything for rank `rank` of p.tp on `device` (made current).
+  E2eShard(const E2eProblem& p, int64_t max_rows, int device, int rank, int sm_count);
+  ~E2eShard();  // waits for the stream, then frees (errors ignored)
+  E2eShard(const E2eShard&) = delete;
+  E2eShard& operator=(const E2eShard&) = delete;
+
+  int device, rank;
+  cudaStream_t stream = nullptr;
+  cudaEvent_t fork = nullptr, join = nullptr;  // iteration bracket with the runner's stream
+  E2eAttnShape shape;
+  DeviceBuffer embed, final_norm, lm_head;
+  std::vector<E2eShardLayer> layers;
+  DeviceBuffer x, h, delta, qkv, q, k, v, attn, gate_up, act, last, logits;
+  DeviceBuffer best, gathered;        // E2eArgmax [batch], [tp][batch]
+  DeviceBuffer tokens, pos, kv_len;   // int [batch * max_seq], [batch], [batch]
+  DeviceBuffer decode_workspace;
+  int decode_splits = 1;
+  std::unique_ptr<E2eLinearPlans> linear;
+
+  bf16* B(const DeviceBuffer& b) const { return b.as<bf16>(); }
+};
+
+// Split count of the decode attention kernel for this problem on a GPU with `sm_count` SMs.
+int E2eDecodeSplits(const E2eProblem& p, int sm_count);
+inline constexpr size_t kE2eGemmWorkspaceBytes = size_t(32) << 20;
+
+}  // namespace gq
