@@ -5,6 +5,7 @@
 #include <cuda_runtime.h>
 
 #include <cstdio>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -34,17 +35,9 @@ std::string GiB(double bytes) {
 
 class E2eCudaBackend final : public E2eBackend {
  public:
-  E2eCudaBackend(const E2eProblem& p, int64_t max_rows, std::vector<int> devices, std::vector<int> ranks,
-                 std::vector<void*> comms, std::string comm_mode)
-      : p_(p), comms_(std::move(comms)), comm_mode_(std::move(comm_mode)) {
-    for (size_t i = 0; i < devices.size(); ++i) {
-      int sms = 0;
-      GQ_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, devices[i]));
-      GQ_CUDA_CHECK(cudaSetDevice(devices[i]));
-      ConfigureFlashFwd(AttentionDtype::kBf16, p.model.head_dim);
-      ConfigureFlashDecode(AttentionDtype::kBf16, p.model.head_dim);
-      shards_.push_back(std::make_unique<E2eShard>(p, max_rows, devices[i], ranks[i], sms));
-    }
+  E2eCudaBackend(const E2eProblem& p, std::vector<std::unique_ptr<E2eShard>> shards, std::vector<void*> comms,
+                 std::string comm_mode)
+      : p_(p), shards_(std::move(shards)), comms_(std::move(comms)), comm_mode_(std::move(comm_mode)) {
     GQ_CUDA_CHECK(cudaSetDevice(shards_[0]->device));
     marks_.resize(size_t(p.output_len) + 1);
     for (cudaEvent_t& e : marks_) GQ_CUDA_CHECK(cudaEventCreate(&e));
@@ -420,6 +413,26 @@ std::unique_ptr<E2eBackend> MakeE2eCudaBackend(const E2eProblem& p, int64_t max_
                         GiB(double(free)) + " free");
     }
   }
+  // Allocation may fail on one rank only: agree before the collective communicator set-up.
+  std::vector<std::unique_ptr<E2eShard>> shards;
+  std::exception_ptr error;
+  try {
+    for (size_t i = 0; i < devices.size(); ++i) {
+      int sms = 0;
+      GQ_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, devices[i]));
+      GQ_CUDA_CHECK(cudaSetDevice(devices[i]));
+      ConfigureFlashFwd(AttentionDtype::kBf16, p.model.head_dim);
+      ConfigureFlashDecode(AttentionDtype::kBf16, p.model.head_dim);
+      shards.push_back(std::make_unique<E2eShard>(p, max_rows, devices[i], ranks[i], sms));
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (world.size() > 1 && p.tp > 1) {
+    AgreeToContinue(world, error);
+  } else if (error) {
+    std::rethrow_exception(error);
+  }
   std::vector<void*> comms;
   std::string mode;
   if (p.tp > 1) {
@@ -435,7 +448,7 @@ std::unique_ptr<E2eBackend> MakeE2eCudaBackend(const E2eProblem& p, int64_t max_
 #endif
   }
   GQ_CUDA_CHECK(cudaSetDevice(devices[0]));
-  return std::make_unique<E2eCudaBackend>(p, max_rows, devices, ranks, comms, mode);
+  return std::make_unique<E2eCudaBackend>(p, std::move(shards), comms, mode);
 }
 
 }  // namespace gq

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 
 #include "harness/errors.h"
 #include "harness/host_info.h"
@@ -101,9 +102,21 @@ std::unique_ptr<PreparedCase> E2eWorkload::Prepare(const CaseSpec& spec, DeviceC
                         std::to_string(p.tp) + " ranks (this run has " + std::to_string(world.size()) + ")");
     }
     const int rank = p.tp > 1 ? world.rank() : 0;
-    std::unique_ptr<E2eBackend> reference;  // tp > 1: each rank checks its slice against tp = 1
-    if (p.tp > 1 && p.model.TotalParams() <= kE2eReferenceMaxParams) reference = CpuBackend(Single(p), 0, nullptr);
-    return MakeE2eCase(p, CpuBackend(p, rank, p.tp > 1 ? &world : nullptr), std::move(reference), kE2eCpuTolerance);
+    std::unique_ptr<E2eBackend> backend, reference;  // tp > 1: each rank's slice vs tp = 1
+    std::exception_ptr error;
+    try {
+      backend = CpuBackend(p, rank, p.tp > 1 ? &world : nullptr);
+      if (p.tp > 1 && p.model.TotalParams() <= kE2eReferenceMaxParams) reference = CpuBackend(Single(p), 0, nullptr);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    // The case's set-up runs collectives (a prefill): every rank must have its backend first.
+    if (p.tp > 1) {
+      AgreeToContinue(world, error);
+    } else if (error) {
+      std::rethrow_exception(error);
+    }
+    return MakeE2eCase(p, std::move(backend), std::move(reference), kE2eCpuTolerance);
   }
 #if GQ_WITH_CUDA
   NcclCommPool* pool = nullptr;
