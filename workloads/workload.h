@@ -50,9 +50,10 @@ class Workload {
   virtual std::map<std::string, std::vector<std::string>> DefaultsFor(DeviceRef::Kind) const {
     return {};
   }
-  // True for workloads that span devices (the collectives): in a process that sees several GPUs
-  // one case drives all of them (a DeviceRef group, e.g. cuda:0-7) instead of one case per GPU.
-  virtual bool SpansDevices() const { return false; }
+  // True for cases that span devices (the collectives; e2e with tp > 1): in a process that sees
+  // several GPUs such a case drives all of them (a DeviceRef group, e.g. cuda:0-7) instead of
+  // running once per GPU. Decided per case from its parameters.
+  virtual bool SpansDevices(const CaseSpec& /*spec*/) const { return false; }
 };
 
 }  // namespace gq
