@@ -7,6 +7,7 @@
 // - GetWork(): counts that rates are made of, each formula cited where it is computed.
 // - Verify(): checks the output of the last Run against a higher-precision reference.
 // - Details(): facts about how the case ran (e.g. the cuBLASLt algorithm picked), kept in results.
+// - PhaseSeconds(): the seconds of named phases inside the last iteration (e2e: ttft, ...).
 // Prepare throws CaseSkipped(reason) for a case that cannot run here, and any other exception for
 // a failure; inputs are seeded random data, never zeros.
 #include <map>
@@ -34,6 +35,13 @@ class PreparedCase {
   virtual Work GetWork() const = 0;
   virtual VerifyResult Verify() = 0;
   virtual std::map<std::string, std::string> Details() const { return {}; }
+  // Seconds of each named phase (kPhase* in harness/work.h) of the LAST iteration the runner ran,
+  // which the case measures itself (CUDA events on a GPU, steady_clock on the cpu). The runner
+  // calls it after every timed sample, once the timer has stopped and the device is idle, so the
+  // call is outside the timed region; it does not call it after warm-up batches (a case must not
+  // rely on either). Every call of a case returns the same names (on every rank of a multi-rank
+  // run), each with a finite value > 0; a case with no phases returns an empty map (the default).
+  virtual std::map<std::string, double> PhaseSeconds() { return {}; }
 };
 
 class Workload {
