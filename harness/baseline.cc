@@ -7,6 +7,7 @@
 #include "harness/errors.h"
 #include "harness/results_recorder.h"
 #include "harness/stats.h"
+#include "harness/work.h"
 
 namespace gq {
 namespace {
@@ -78,6 +79,11 @@ std::string CaseSku(const ResultsDoc& doc, const CaseResult& c) {
 std::optional<double> MetricFromIterationTime(const std::string& name, const std::string& unit,
                                               double seconds, const Work& work) {
   if (seconds <= 0) return std::nullopt;
+  for (const MetricSpec& spec : TokenThroughputMetrics()) {
+    if (spec.name != name) continue;
+    if (!spec.phase.empty()) return std::nullopt;  // from a phase's seconds, not the iteration's
+    return spec.FromTime(seconds, work);
+  }
   if (unit == "TFLOP/s") return work.flops / seconds * 1e-12;
   if (unit == "GB/s") return (name == "busbw" ? work.bytes * work.busbw_factor : work.bytes) / seconds * 1e-9;
   if (unit == "tok/s") return work.tokens / seconds;

@@ -4,8 +4,9 @@
 // per iteration) with summaries recomputed from them, plus provenance and qualify thresholds.
 //
 // Merging: only cases with status ok or noisy contribute. Metrics whose unit ties them to the
-// iteration time (TFLOP/s, GB/s, tok/s, ms, us) are recomputed from the merged samples and the
-// case's work; other metrics (e.g. J/TFLOP) take the median of the source medians, with n = the
+// iteration time (TFLOP/s, GB/s, tok/s, ms, us; see MetricFromIterationTime) are recomputed from
+// the merged samples and the case's work; other metrics (e.g. J/TFLOP, and the e2e metrics
+// measured from a phase such as ttft_ms) take the median of the source medians, with n = the
 // number of sources. All sources must share one SKU ("cpu" for the cpu backend).
 #include <map>
 #include <optional>
@@ -62,6 +63,10 @@ Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<s
 std::string CaseSku(const ResultsDoc& doc, const CaseResult& c);
 
 // The per-iteration figure of a metric from its unit, when the unit ties it to iteration time.
+// The e2e metrics (TokenThroughputMetrics in work.h) go by name: output_tok_s = tokens / t,
+// total_tok_s = (tokens + prefill_tokens) / t, tok_s_per_gpu = tokens / max(gpus, 1) / t; the
+// ones measured from a phase (prefill_tok_s, ttft_ms, tpot_ms, itl_*_ms) are not derived from
+// the iteration time: nullopt. Other tok/s metrics are tokens / t.
 std::optional<double> MetricFromIterationTime(const std::string& name, const std::string& unit,
                                               double seconds, const Work& work);
 

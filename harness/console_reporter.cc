@@ -7,8 +7,9 @@
 namespace gq {
 namespace {
 
+// `s` padded to `width`, and followed by at least one space so columns never run together.
 std::string Pad(std::string s, std::size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
+  s.append(s.size() < width ? width - s.size() : 1, ' ');
   return s;
 }
 

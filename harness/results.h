@@ -139,6 +139,10 @@ struct CaseResult {
   std::string primary_metric;
   std::vector<std::pair<std::string, MetricResult>> metrics;  // primary first
   std::vector<double> samples_s;  // seconds per sample (each sample = iterations_per_sample runs)
+  // Per phase name (PreparedCase::PhaseSeconds), one value per sample, aligned with samples_s:
+  // the seconds of that phase in the last iteration of the sample (per iteration, not per
+  // sample). Multi-rank: the slowest rank's. Empty for cases that report no phases.
+  std::map<std::string, std::vector<double>> phase_samples_s;
   int64_t iterations_per_sample = 0;
   Work work;
   std::optional<Roofline> roofline;

@@ -47,20 +47,35 @@ Straggler StragglerFromJson(const JsonFields& f) {
           f.Num("spread")};
 }
 
+// Phase times (results.h): "phase_samples_s": {name: [seconds per sample]}, written only when a
+// case has any; absent reads as none.
+std::map<std::string, std::vector<double>> PhaseSamplesFromJson(const JsonFields& f) {
+  std::map<std::string, std::vector<double>> out;
+  for (const auto& [name, _] : f.value().items()) {
+    std::vector<double>& values = out[name];
+    for (const json& s : f.Arr(name.c_str()).value()) {
+      if (!s.is_number()) f.Fail(name, "must hold numbers");
+      values.push_back(s.get<double>());
+    }
+  }
+  return out;
+}
+
 json CaseToJson(const CaseResult& c) {
   json metrics = json::object();
   for (const auto& [name, m] : c.metrics) metrics[name] = MetricToJson(m);
   json j = {{"id", c.id},
-                    {"workload", c.workload},
-                    {"params", ParamsToJson(c.params)},
-                    {"device", c.device},
-                    {"status", CaseStatusName(c.status)},
-                    {"reason", c.reason},
-                    {"primary_metric", c.primary_metric},
-                    {"metrics", metrics},
-                    {"samples_s", c.samples_s},
-                    {"iterations_per_sample", c.iterations_per_sample},
-                    {"work", WorkToJson(c.work)}};
+            {"workload", c.workload},
+            {"params", ParamsToJson(c.params)},
+            {"device", c.device},
+            {"status", CaseStatusName(c.status)},
+            {"reason", c.reason},
+            {"primary_metric", c.primary_metric},
+            {"metrics", metrics},
+            {"samples_s", c.samples_s}};
+  if (!c.phase_samples_s.empty()) j["phase_samples_s"] = c.phase_samples_s;
+  j["iterations_per_sample"] = c.iterations_per_sample;
+  j["work"] = WorkToJson(c.work);
   j["roofline"] = c.roofline ? json{{"bound", c.roofline->bound},
                                             {"peak", c.roofline->peak},
                                             {"efficiency", c.roofline->efficiency},
@@ -104,6 +119,7 @@ CaseResult CaseFromJson(const JsonFields& f) {
     if (!s.is_number()) f.Fail("samples_s", "must hold numbers");
     c.samples_s.push_back(s.get<double>());
   }
+  if (f.Has("phase_samples_s")) c.phase_samples_s = PhaseSamplesFromJson(f.Obj("phase_samples_s"));
   c.iterations_per_sample = f.Int("iterations_per_sample");
   c.work = WorkFromJson(f.Obj("work"));
   if (f.Has("roofline")) {

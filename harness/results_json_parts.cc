@@ -70,21 +70,6 @@ Params ParamsFromJson(const JsonFields& f) {
   return params;
 }
 
-json WorkToJson(const Work& w) {
-  return {{"flops", w.flops}, {"bytes", w.bytes}, {"tokens", w.tokens}, {"busbw_factor", w.busbw_factor},
-          {"compute_dtype", w.compute_dtype}};
-}
-
-Work WorkFromJson(const JsonFields& work) {
-  Work w;
-  w.flops = work.Num("flops");
-  w.bytes = work.Num("bytes");
-  w.tokens = work.Num("tokens");
-  w.busbw_factor = work.NumOr("busbw_factor", 0);
-  w.compute_dtype = work.StrOr("compute_dtype", "");
-  return w;
-}
-
 json SystemToJson(const SystemInfo& s) {
   json devices = json::array();
   for (const GpuInfo& g : s.devices) {

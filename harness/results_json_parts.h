@@ -1,10 +1,12 @@
 #pragma once
 // Converters for the parts of a results file that several documents share: system facts,
-// per-case telemetry and the health snapshots. results_json.cc assembles whole documents.
+// per-case telemetry and the health snapshots (the work counts: work_json.h). results_json.cc
+// assembles whole documents.
 #include <nlohmann/json.hpp>
 
 #include "harness/json_fields.h"
 #include "harness/results.h"
+#include "harness/work_json.h"
 
 namespace gq {
 
@@ -12,8 +14,6 @@ nlohmann::ordered_json ParamsToJson(const Params& params);
 Params ParamsFromJson(const JsonFields& f);
 nlohmann::ordered_json MetricToJson(const MetricResult& m);
 MetricResult MetricFromJson(const JsonFields& f);
-nlohmann::ordered_json WorkToJson(const Work& w);
-Work WorkFromJson(const JsonFields& f);
 nlohmann::ordered_json SystemToJson(const SystemInfo& s);
 SystemInfo SystemFromJson(const JsonFields& f);
 nlohmann::ordered_json TelemetryToJson(const TelemetrySummary& t);

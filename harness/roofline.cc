@@ -46,6 +46,53 @@ RooflineCheck CheckByteRate(const Work& work, const MetricSpec& primary, double 
   return out;
 }
 
+// Lower bound on the iteration time of a case with phases (rules in roofline.h), in seconds;
+// -1 when a peak that a phase needs is unknown. `memory_s` gets the memory-bound phases' share.
+double MinIterationSeconds(const Work& work, double flops_per_s, double bytes_per_s,
+                           double* memory_s) {
+  double total = 0;
+  *memory_s = 0;
+  for (const WorkPhase& p : work.phases) {
+    if ((p.flops > 0 && !(flops_per_s > 0)) || (p.bytes > 0 && !(bytes_per_s > 0))) return -1;
+    const double compute = p.flops > 0 ? p.flops / flops_per_s : 0;
+    const double memory = p.bytes > 0 ? p.bytes / bytes_per_s : 0;
+    total += p.repeats * std::max(compute, memory);
+    if (memory >= compute) *memory_s += p.repeats * memory;
+  }
+  return total;
+}
+
+// The tok/s roofline of a case whose iteration is made of phases (rules in roofline.h).
+RooflineCheck CheckTokenRate(const Work& work, const MetricSpec& primary, double achieved,
+                             const DeviceSpec& spec, double bw, const std::string& bw_source) {
+  RooflineCheck out;
+  if (work.phases.empty() || !(work.tokens > 0)) return out;
+  const double devices = std::max(work.gpus, 1.0);
+  const double peak_flops = PeakTflops(spec, work.compute_dtype) * 1e12 * devices;
+  const std::string times =
+      devices > 1 ? std::to_string(static_cast<long long>(devices)) + " x " : "";
+  double memory_s = 0;
+  const double t_min = MinIterationSeconds(work, peak_flops, bw * 1e9 * devices, &memory_s);
+  if (t_min > 0) {
+    const double attainable = work.tokens / t_min;
+    out.roofline = Roofline{memory_s * 2 > t_min ? "memory" : "compute", attainable,
+                            achieved / attainable,
+                            "sum over phases of max(flops / " + times + "datasheet " + spec.sku +
+                                " " + work.compute_dtype + " dense, bytes / " + times +
+                                bw_source + ")"};
+  }
+  double unused = 0;
+  const double t_datasheet =
+      MinIterationSeconds(work, peak_flops, spec.memory_bandwidth_gbs * 1e9 * devices, &unused);
+  if (t_datasheet > 0 && achieved > work.tokens / t_datasheet) {
+    out.invalid_reason = primary.name + " " + Fixed(achieved) + " " + primary.unit +
+                         " is above the datasheet roofline " + Fixed(work.tokens / t_datasheet) +
+                         " " + primary.unit + " of " + spec.sku + " (" + work.compute_dtype +
+                         " dense, datasheet bandwidth): the timing or the work count is wrong";
+  }
+  return out;
+}
+
 }  // namespace
 
 RooflineCheck CheckRoofline(const Work& work, const MetricSpec& primary, double achieved,
@@ -81,6 +128,8 @@ RooflineCheck CheckRoofline(const Work& work, const MetricSpec& primary, double 
     }
   } else if (primary.quantity == Quantity::kBytes && primary.unit == "GB/s") {
     out = CheckByteRate(work, primary, achieved, spec, bw, bw_source);
+  } else if (primary.quantity == Quantity::kTokens && primary.phase.empty()) {
+    out = CheckTokenRate(work, primary, achieved, spec, bw, bw_source);
   }
   return out;
 }

@@ -14,9 +14,21 @@
 //   "peer":   no roofline (which link a GPU<->GPU copy takes is not known here);
 //   "":       the measured bandwidth when given, else the datasheet's (other workloads).
 // bound = "memory" for every byte-rate roofline. efficiency = achieved median / attainable.
+// For a token-rate primary metric (Quantity::kTokens from the iteration time, e2e output_tok_s)
+// of a case with Work::phases, a lower bound on the iteration time (a run of a phase takes at
+// least the longer of its compute and memory times; phases do not overlap):
+//   t_min = sum over phases of repeats * max(flops / peak_compute(dtype), bytes / memory_bandwidth)
+//   attainable = tokens / t_min                                   (output tok/s)
+// with memory_bandwidth measured or datasheet as for TFLOP/s. A phase's flops and bytes count one
+// run of it over all the iteration's devices; with Work::gpus = G > 1 both peaks are G x the device's
+// (a perfect split; communication is not counted, so t_min stays a lower bound).
+// bound = "memory" when the phases whose memory term is the larger make up more than half of
+// t_min (repeats * bytes / bandwidth summed), else "compute". No roofline without phases, or when
+// a phase needs a peak the SKU has not (flops without a compute peak for the dtype, bytes without
+// a bandwidth). Token metrics other than a kTokens one from the iteration time get none.
 // A rate above the datasheet peak itself (compute peak for TFLOP/s, memory bandwidth for device
-// or unstated GB/s) is physically impossible: the timing or the work count is wrong and the case
-// is invalid.
+// or unstated GB/s, tokens / t_min from datasheet peaks only for tok/s) is physically
+// impossible: the timing or the work count is wrong and the case is invalid.
 #include <map>
 #include <optional>
 #include <string>

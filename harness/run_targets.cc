@@ -24,7 +24,7 @@ std::optional<DeviceRef> GpuGroup(const std::vector<DeviceRef>& devices) {
 std::vector<RunTarget> PlanTargets(const std::vector<PlannedCase>& cases,
                                    const std::vector<DeviceRef>& devices) {
   const std::optional<DeviceRef> group = GpuGroup(devices);
-  auto spans = [&](const PlannedCase& c) { return group && c.workload->SpansDevices(); };
+  auto spans = [&](const PlannedCase& c) { return group && c.workload->SpansDevices(c.spec); };
   std::vector<RunTarget> targets;
   for (const DeviceRef& device : devices) {
     RunTarget t{device, {}};

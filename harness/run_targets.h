@@ -2,10 +2,10 @@
 // Which device each planned case runs on (DESIGN.md §8, scale-out).
 //
 // Single process: every case runs once per device it accepts, device-major, except that in a
-// process driving several GPUs the workloads that span devices (Workload::SpansDevices: the
-// collectives) run once over all of them: one target with the group DeviceRef cuda:F-L (first to
-// last GPU of the run), placed after the per-GPU targets. With one GPU they run on it alone
-// (a single rank).
+// process driving several GPUs the cases that span devices (Workload::SpansDevices(spec): the
+// collectives, e2e with tp > 1) run once over all of them: one target with the group DeviceRef
+// cuda:F-L (first to last GPU of the run), placed after the per-GPU targets. With one GPU they
+// run on it alone (a single rank).
 // MPI: each rank drives exactly one device, DeviceForRank() of what --device resolved to, so
 // there are no groups; ranks agree on the plan and run it in lockstep.
 #include <vector>

@@ -2,9 +2,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <exception>
+#include <map>
 #include <sstream>
+#include <stdexcept>
 
+#include "harness/case_metrics.h"
 #include "harness/errors.h"
 #include "harness/rank_sync.h"
 #include "harness/roofline.h"
@@ -41,43 +45,89 @@ double TimeBatch(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, int64
   return timer.StopSeconds();
 }
 
+// 32-bit FNV-1a over the phase names (each ended by a NUL): equal on every rank that names the
+// same phases; exact as a double, so ranks compare it through Max.
+double NamesFingerprint(const std::map<std::string, double>& phases) {
+  uint32_t h = 2166136261u;
+  for (const auto& [name, _] : phases) {
+    for (char c : name + '\0') h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  }
+  return static_cast<double>(h);
+}
+
 // One batch, agreed over ranks after its timed region: its time is the slowest rank's, and a
-// failure or stop request on any rank is seen by all.
+// failure or stop request on any rank is seen by all. Timed samples (not warm-up batches) also
+// take the case's PhaseSeconds, each phase the slowest rank's.
 struct Batch {
   double own_s = 0;     // this rank's time
   double agreed_s = 0;  // max over ranks
   bool stop = false;
   StepOutcome outcome;
+  std::map<std::string, double> phases;  // agreed; empty for warm-up batches
 };
 
 Batch RunBatch(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, int64_t iterations,
-               RankSync& sync, const RunnerEnv& env) {
+               RankSync& sync, const RunnerEnv& env, bool take_phases) {
   Batch b;
   const bool stop = StopRequested(env);
   if (stop && !sync.multi()) {  // alone: stop at once; with ranks: after this batch, all together
     b.stop = true;
     return b;
   }
-  const StepOutcome local = TryStep([&] { b.own_s = TimeBatch(prepared, ctx, timer, iterations); });
+  const StepOutcome local = TryStep([&] {
+    b.own_s = TimeBatch(prepared, ctx, timer, iterations);
+    if (!take_phases) return;
+    b.phases = prepared.PhaseSeconds();  // after the timer stopped: outside the timed region
+    if (std::string bad = CheckPhaseSeconds(b.phases); !bad.empty()) throw std::runtime_error(bad);
+  });
+  // The names' fingerprint as max and -min over ranks: equal when every rank names the same.
+  const double print = NamesFingerprint(b.phases);
   const std::vector<double> agreed =
-      sync.Max({b.own_s, static_cast<double>(local.code()), stop ? 1.0 : 0.0});
+      sync.Max({b.own_s, static_cast<double>(local.code()), stop ? 1.0 : 0.0, print, -print});
   b.agreed_s = agreed[0];
   b.stop = agreed[2] > 0;
   b.outcome = sync.Resolve(local, static_cast<int>(agreed[1]));
+  if (b.stop || !b.outcome.ok()) return b;
+  if (agreed[3] != -agreed[4]) {
+    b.outcome = StepOutcome{CaseStatus::kFailed, "the ranks' PhaseSeconds name different phases"};
+    return b;
+  }
+  if (b.phases.empty()) return b;  // on every rank, as the names agree
+  std::vector<double> seconds;  // in key order, the same on every rank
+  for (const auto& [_, s] : b.phases) seconds.push_back(s);
+  seconds = sync.Max(std::move(seconds));
+  std::size_t i = 0;
+  for (auto& [_, s] : b.phases) s = seconds[i++];
   return b;
+}
+
+// The SKU of a device (env.specs), or null when unknown. A GPU group (cuda:F-L) has its GPUs'
+// SKU when they all share one.
+const DeviceSpec* SkuOf(const RunnerEnv& env, const DeviceRef& device) {
+  const DeviceSpec* sku = nullptr;
+  for (int i = 0; i < device.count; ++i) {
+    DeviceRef one = device;
+    one.index += i;
+    one.count = 1;
+    auto it = env.specs.find(one.Name());
+    if (it == env.specs.end() || it->second == nullptr) return nullptr;
+    if (sku != nullptr && it->second != sku) return nullptr;
+    sku = it->second;
+  }
+  return sku;
 }
 
 // Warm-up; returns the time of one iteration from the last (largest) batch. A batch that failed
 // or was stopped ends it early; `last` holds the last batch either way.
 double WarmUp(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, const MeasureOptions& m,
               RankSync& sync, const RunnerEnv& env, Batch& last) {
-  last = RunBatch(prepared, ctx, timer, 1, sync, env);
+  last = RunBatch(prepared, ctx, timer, 1, sync, env, false);
   if (last.stop || !last.outcome.ok()) return 0;
   double elapsed = last.agreed_s;
   double per_iteration = last.agreed_s;
   int64_t batch = 1;
   while (elapsed < m.warmup_time_s) {
-    last = RunBatch(prepared, ctx, timer, batch, sync, env);
+    last = RunBatch(prepared, ctx, timer, batch, sync, env, false);
     if (last.stop || !last.outcome.ok()) return 0;
     elapsed += last.agreed_s;
     per_iteration = last.agreed_s / static_cast<double>(batch);
@@ -85,21 +135,6 @@ double WarmUp(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, const Me
     if (per_iteration > 0 && batch < (int64_t{1} << 30)) batch *= 2;
   }
   return per_iteration;
-}
-
-void FillMetrics(CaseResult& r, const std::vector<MetricSpec>& metrics) {
-  for (const auto& spec : metrics) {
-    std::vector<double> values;
-    values.reserve(r.samples_s.size());
-    for (double s : r.samples_s) {
-      values.push_back(spec.FromTime(s / static_cast<double>(r.iterations_per_sample), r.work));
-    }
-    Summary sum = Summarise(values);
-    MetricResult m{spec.unit, spec.higher_is_better, sum.median, sum.mean, sum.stddev, sum.cv,
-                   sum.p10, sum.p90, sum.min, sum.max, sum.ci95_low, sum.ci95_high,
-                   static_cast<int64_t>(sum.n)};
-    r.metrics.emplace_back(spec.name, m);
-  }
 }
 
 // One case on this rank. `ctx` is null when the device could not be opened (`context_error`
@@ -157,11 +192,15 @@ std::optional<CaseResult> RunCaseOn(Workload& workload, const CaseSpec& spec, De
     double noise = 0;
     TelemetryScope telemetry(env.telemetry, ctx->device());
     while (true) {
-      batch = RunBatch(*prepared, *ctx, *timer, r.iterations_per_sample, sync, env);
+      batch = RunBatch(*prepared, *ctx, *timer, r.iterations_per_sample, sync, env, true);
       if (batch.stop) return std::nullopt;
       if (!batch.outcome.ok()) return fail(batch.outcome);
       own_samples.push_back(batch.own_s);
       r.samples_s.push_back(batch.agreed_s);
+      // Agreed data: every rank takes the same decision.
+      if (std::string bad = AppendPhaseSample(r, batch.phases); !bad.empty()) {
+        return finish(CaseStatus::kFailed, bad);
+      }
       sampled += batch.agreed_s;
       const int n = static_cast<int>(r.samples_s.size());
       if (n >= m.min_samples && sampled >= m.min_time_s) {
@@ -219,8 +258,7 @@ std::optional<CaseResult> RunCaseOn(Workload& workload, const CaseSpec& spec, De
     // 6. Roofline and the sanity guard on this rank's device; then noise.
     if (!metrics.empty()) {
       static const DeviceSpec kUnknownSku{};  // no datasheet peaks; a link peak may still apply
-      auto spec_it = env.specs.find(ctx->device().Name());
-      const bool known = spec_it != env.specs.end() && spec_it->second != nullptr;
+      const DeviceSpec* sku = SkuOf(env, ctx->device());
       MeasuredBandwidth measured;
       if (env.measured_bandwidth) {
         auto it = env.measured_bandwidth->find(r.device);
@@ -228,7 +266,7 @@ std::optional<CaseResult> RunCaseOn(Workload& workload, const CaseSpec& spec, De
       }
       RooflineCheck check =
           CheckRoofline(r.work, metrics.front(), r.metrics.front().second.median,
-                        known ? *spec_it->second : kUnknownSku, measured.gbs, measured.case_id);
+                        sku != nullptr ? *sku : kUnknownSku, measured.gbs, measured.case_id);
       r.roofline = check.roofline;
       if (!check.invalid_reason.empty()) return finish(CaseStatus::kInvalid, check.invalid_reason);
     }

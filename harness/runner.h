@@ -8,9 +8,17 @@
 //     last batch gives the time per iteration t.
 //  3. iterations_per_sample = ceil(min_sample_time_s / t) (>= 1), so a sample spans >= ~1 ms.
 //  4. Samples until the stopping rule in MeasureOptions holds; reaching max_time_s (or
-//     max_samples) without the noise target -> status noisy.
+//     max_samples) without the noise target -> status noisy. After each sample, outside its
+//     timed region, the case's PhaseSeconds() (workloads/workload.h) go to
+//     CaseResult::phase_samples_s, one value per sample and phase. A phase value that is not
+//     finite and > 0, or a sample naming other phases than the first -> status failed.
 //  5. Verify (unless disabled): failure -> status failed with the error and tolerance.
-//  6. Metrics from per-iteration times; roofline and the above-peak sanity guard -> invalid.
+//  6. Metrics (harness/case_metrics.h): a MetricSpec without a phase from the per-iteration
+//     times (sample / iterations_per_sample); one with a phase from that phase's seconds per
+//     sample, not divided again (they are per iteration); a phase the case did not report gives
+//     no figure (a primary metric needing it -> failed). Then the roofline of the primary metric
+//     and the above-peak sanity guard -> invalid, with the device's SKU from env.specs (a GPU
+//     group takes its GPUs' SKU when they all share one; otherwise unknown: no datasheet peaks).
 //     An ok device-bandwidth case (membw) records its figure in env.measured_bandwidth; later
 //     cases on that device take it as their memory roof (rules in roofline.h).
 // Telemetry: on a CUDA device with env.telemetry set, the sampler runs over step 4 only (after
@@ -22,7 +30,8 @@
 // cases on its own device in lockstep (see harness/rank_sync.h). Each warm-up batch and each
 // sample's time is the maximum over ranks (the slowest rank, as nccl-tests reports), taken after
 // the timed region, so iterations per sample, the stopping rule and the case's samples are the
-// same on every rank; Prepare and Verify outcomes are agreed (a skip or failure on any rank
+// same on every rank; so is each phase's seconds (every rank must name the same phases, else the
+// case fails); Prepare and Verify outcomes are agreed (a skip or failure on any rank
 // skips or fails the case everywhere, its reason naming the rank). This holds for every
 // workload: for independent ones (gemm) the figure is the slowest GPU's. Rank 0 also records
 // every rank's own median (CaseResult::ranks) and names the slowest rank when the spread exceeds

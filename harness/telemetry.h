@@ -104,6 +104,8 @@ class TelemetryScope {
 // energy_j > 0 (n = 1; every statistic equals the value; lower is better):
 //   joules_per_tflop = energy_j / (work.flops * iterations / 1e12)   when work.flops > 0
 //   joules_per_token = energy_j / (work.tokens * iterations)         when work.tokens > 0
+// work.tokens counts output tokens only (e2e: batch x output_len, not the prompt tokens of
+// work.prefill_tokens), so joules_per_token is energy per generated token, prefill included.
 // `iterations` is the number of timed iterations the energy covers (samples x iterations/sample).
 void AppendEnergyMetrics(const TelemetrySummary& telemetry, const Work& work, int64_t iterations,
                          std::vector<std::pair<std::string, MetricResult>>& metrics);

@@ -7,6 +7,7 @@
 // - GetWork(): counts that rates are made of, each formula cited where it is computed.
 // - Verify(): checks the output of the last Run against a higher-precision reference.
 // - Details(): facts about how the case ran (e.g. the cuBLASLt algorithm picked), kept in results.
+// - PhaseSeconds(): the seconds of named phases inside the last iteration (e2e: ttft, ...).
 // Prepare throws CaseSkipped(reason) for a case that cannot run here, and any other exception for
 // a failure; inputs are seeded random data, never zeros.
 #include <map>
@@ -34,6 +35,13 @@ class PreparedCase {
   virtual Work GetWork() const = 0;
   virtual VerifyResult Verify() = 0;
   virtual std::map<std::string, std::string> Details() const { return {}; }
+  // Seconds of each named phase (kPhase* in harness/work.h) of the LAST iteration the runner ran,
+  // which the case measures itself (CUDA events on a GPU, steady_clock on the cpu). The runner
+  // calls it after every timed sample, once the timer has stopped and the device is idle, so the
+  // call is outside the timed region; it does not call it after warm-up batches (a case must not
+  // rely on either). Every call of a case returns the same names (on every rank of a multi-rank
+  // run), each with a finite value > 0; a case with no phases returns an empty map (the default).
+  virtual std::map<std::string, double> PhaseSeconds() { return {}; }
 };
 
 class Workload {
@@ -50,9 +58,10 @@ class Workload {
   virtual std::map<std::string, std::vector<std::string>> DefaultsFor(DeviceRef::Kind) const {
     return {};
   }
-  // True for workloads that span devices (the collectives): in a process that sees several GPUs
-  // one case drives all of them (a DeviceRef group, e.g. cuda:0-7) instead of one case per GPU.
-  virtual bool SpansDevices() const { return false; }
+  // True for cases that span devices (the collectives; e2e with tp > 1): in a process that sees
+  // several GPUs such a case drives all of them (a DeviceRef group, e.g. cuda:0-7) instead of
+  // running once per GPU. Decided per case from its parameters.
+  virtual bool SpansDevices(const CaseSpec& /*spec*/) const { return false; }
 };
 
 }  // namespace gq

@@ -126,7 +126,7 @@ TEST(CollectiveWorkloadTest, AxesMetricsAndDefaults) {
   EXPECT_EQ(ar.Name(), "allreduce");
   EXPECT_EQ(ag.Name(), "all_gather");
   EXPECT_EQ(CollectiveWorkload(CollectiveKind::kReduceScatter, runtime).Name(), "reduce_scatter");
-  EXPECT_TRUE(ar.SpansDevices());
+  EXPECT_TRUE(ar.SpansDevices(CaseSpec{"allreduce", {}}));
   std::vector<std::string> names;
   for (const AxisSpec& a : ar.Axes()) names.push_back(a.name);
   EXPECT_EQ(names, (std::vector<std::string>{"size", "dtype", "op", "in_place", "graph"}));

@@ -28,6 +28,24 @@ TEST(ConsoleReporterTest, RowShowsStatusMedianNoiseEfficiencyAndError) {
   EXPECT_NE(row.find("4.1e-03"), std::string::npos) << row;
 }
 
+TEST(ConsoleReporterTest, TokenRateRowsAndWideDevicesStayInColumns) {
+  CaseResult r;
+  r.id = "e2e/batch=64/tp=8";
+  r.device = "cuda:0-7";  // as wide as its column
+  r.status = CaseStatus::kOk;
+  r.primary_metric = "output_tok_s";
+  r.metrics.emplace_back("output_tok_s", MetricResult{"tok/s", true, 123456.78, 0, 0, 0, 0, 0,
+                                                      0, 0, 123000, 124000, 10});
+  r.metrics.emplace_back("ttft_ms",
+                         MetricResult{"ms", false, 35.2, 0, 0, 0, 0, 0, 0, 0, 35, 36, 10});
+  r.roofline = Roofline{"memory", 200000, 0.6173, "d"};
+  const std::string row = FormatCaseRow(r, 18);
+  EXPECT_EQ(row.rfind("ok      cuda:0-7 e2e/batch=64/tp=8", 0), 0u) << row;
+  EXPECT_NE(row.find("123456.8 tok/s"), std::string::npos) << row;  // the primary metric only
+  EXPECT_EQ(row.find("ms"), std::string::npos) << row;
+  EXPECT_NE(row.find("61.7%"), std::string::npos) << row;
+}
+
 TEST(ConsoleReporterTest, FailedCasesShowTheirReasonAndSummaryCounts) {
   std::ostringstream out;
   ConsoleReporter rep(out, 20);

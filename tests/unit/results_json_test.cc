@@ -149,6 +149,96 @@ TEST(ResultsJsonTest, ReaderErrorsNameTheFileAndThePath) {
   EXPECT_EQ(ErrorOf(nlohmann::ordered_json::array()), "r.json: document: is not a JSON object");
 }
 
+// An e2e-like case: token work with phases and per-sample phase times.
+CaseResult TokenCase() {
+  CaseResult c;
+  c.id = "e2e/batch=8";
+  c.workload = "e2e";
+  c.params = {{"batch", "8"}};
+  c.device = "cuda:0-1";
+  c.status = CaseStatus::kOk;
+  c.primary_metric = "output_tok_s";
+  c.metrics.emplace_back("output_tok_s", MetricResult{"tok/s", true, 2048, 2048, 1, 0, 2047, 2049,
+                                                      2040, 2050, 2046, 2050, 2});
+  c.samples_s = {0.5, 0.51};
+  c.iterations_per_sample = 1;
+  c.work.tokens = 1024;
+  c.work.prefill_tokens = 16384;
+  c.work.gpus = 2;
+  c.work.compute_dtype = "bf16";
+  c.work.phases = {{"prefill", 3.3e13, 2.8e10, 1}, {"decode_step", 2.6e11, 1.4e10, 127}};
+  c.phase_samples_s = {{"ttft", {0.03, 0.031}}, {"tpot", {0.0036, 0.0037}}};
+  return c;
+}
+
+TEST(ResultsJsonTest, PhaseSamplesAndTokenWorkRoundTrip) {
+  ResultsDoc d = SampleDoc();
+  d.cases.push_back(TokenCase());
+  auto j = ResultsToJson(d);
+  EXPECT_FALSE(j["cases"][0].contains("phase_samples_s"));  // written only when there are some
+  const auto& tok = j["cases"][2];
+  EXPECT_EQ(tok["phase_samples_s"]["ttft"], nlohmann::ordered_json::parse("[0.03, 0.031]"));
+  EXPECT_EQ(tok["work"]["prefill_tokens"], 16384.0);
+  EXPECT_EQ(tok["work"]["gpus"], 2.0);
+  EXPECT_EQ(tok["work"]["phases"][1]["name"], "decode_step");
+  EXPECT_EQ(tok["work"]["phases"][1]["repeats"], 127.0);
+
+  ResultsDoc back = ResultsFromJson(nlohmann::ordered_json::parse(j.dump()), "mem");
+  EXPECT_EQ(ResultsToJson(back).dump(), j.dump());
+  const CaseResult& c = back.cases[2];
+  EXPECT_EQ(c.phase_samples_s, d.cases[2].phase_samples_s);
+  EXPECT_DOUBLE_EQ(c.work.prefill_tokens, 16384);
+  EXPECT_DOUBLE_EQ(c.work.gpus, 2);
+  ASSERT_EQ(c.work.phases.size(), 2u);
+  EXPECT_EQ(c.work.phases[0].name, "prefill");
+  EXPECT_DOUBLE_EQ(c.work.phases[0].flops, 3.3e13);
+  EXPECT_DOUBLE_EQ(c.work.phases[1].bytes, 1.4e10);
+  EXPECT_DOUBLE_EQ(c.work.phases[1].repeats, 127);
+  EXPECT_TRUE(back.cases[0].phase_samples_s.empty());
+}
+
+TEST(ResultsJsonTest, FilesWithoutPhasesOrTokenWorkStillRead) {
+  ResultsDoc d = SampleDoc();
+  d.cases.push_back(TokenCase());
+  auto j = nlohmann::ordered_json::parse(ResultsToJson(d).dump());
+  for (auto& c : j["cases"]) {  // as written before these keys existed
+    c.erase("phase_samples_s");
+    const auto old = c["work"];
+    c["work"] = {{"flops", old["flops"]}, {"bytes", old["bytes"]}, {"tokens", old["tokens"]}};
+  }
+  ResultsDoc back = ResultsFromJson(j, "old.json");
+  const CaseResult& c = back.cases[2];
+  EXPECT_TRUE(c.phase_samples_s.empty());
+  EXPECT_DOUBLE_EQ(c.work.tokens, 1024);
+  EXPECT_EQ(c.work.prefill_tokens, 0);
+  EXPECT_EQ(c.work.gpus, 0);
+  EXPECT_TRUE(c.work.phases.empty());
+}
+
+TEST(ResultsJsonTest, BadPhaseSamplesOrPhasesNameTheKey) {
+  ResultsDoc d = SampleDoc();
+  d.cases.push_back(TokenCase());
+  const auto good = nlohmann::ordered_json::parse(ResultsToJson(d).dump());
+  auto j = good;
+  j["cases"][2]["phase_samples_s"] = "fast";
+  EXPECT_EQ(ErrorOf(j), "r.json: cases[2].phase_samples_s: must be an object");
+  j = good;
+  j["cases"][2]["phase_samples_s"]["ttft"] = 0.03;
+  EXPECT_EQ(ErrorOf(j), "r.json: cases[2].phase_samples_s.ttft: must be an array");
+  j = good;
+  j["cases"][2]["phase_samples_s"]["tpot"][1] = "slow";
+  EXPECT_EQ(ErrorOf(j), "r.json: cases[2].phase_samples_s.tpot: must hold numbers");
+  j = good;
+  j["cases"][2]["work"]["gpus"] = "two";
+  EXPECT_EQ(ErrorOf(j), "r.json: cases[2].work.gpus: must be a number");
+  j = good;
+  j["cases"][2]["work"]["phases"] = {{"name", "prefill"}};
+  EXPECT_EQ(ErrorOf(j), "r.json: cases[2].work.phases: must be an array");
+  j = good;
+  j["cases"][2]["work"]["phases"][0].erase("flops");
+  EXPECT_EQ(ErrorOf(j), "r.json: cases[2].work.phases[0].flops: missing");
+}
+
 TEST(ResultsJsonTest, MalformedAndMissingFilesAreUsageErrors) {
   fs::path p = fs::temp_directory_path() / ("gq_bad_" + std::to_string(::getpid()) + ".json");
   std::ofstream(p) << "{\"schema\": \"gpuqual.results/1\", ";

@@ -12,7 +12,19 @@ namespace {
 class SpanningWorkload : public testing::FakeWorkload {
  public:
   SpanningWorkload() : FakeWorkload("coll") {}
-  bool SpansDevices() const override { return true; }
+  bool SpansDevices(const CaseSpec& /*spec*/) const override { return true; }
+};
+
+// Spans devices only for cases with tp=2, as e2e does for tensor-parallel cases.
+class TensorParallelWorkload : public testing::FakeWorkload {
+ public:
+  TensorParallelWorkload() : FakeWorkload("tp") {}
+  bool SpansDevices(const CaseSpec& spec) const override {
+    for (const auto& [name, value] : spec.params) {
+      if (name == "tp") return value == "2";
+    }
+    return false;
+  }
 };
 
 DeviceRef Gpu(int i) { return {DeviceRef::Kind::kCuda, i}; }
@@ -47,6 +59,30 @@ TEST(RunTargetsTest, CollectivesSpanAllGpusOfTheProcessOnce) {
   EXPECT_EQ(targets[0].cases.size(), 2u);
   EXPECT_EQ(targets[0].cases[1], &plan[2]);
   EXPECT_TRUE(PlanTargets({}, {Gpu(0)}).empty());
+}
+
+TEST(RunTargetsTest, SpanningIsDecidedPerCase) {
+  TensorParallelWorkload w;
+  CaseSpec tp1{"tp", {{"tp", "1"}}}, tp2{"tp", {{"tp", "2"}}};
+  std::vector<PlannedCase> plan = {{&w, tp1, DeviceFilter::kAny}, {&w, tp2, DeviceFilter::kAny}};
+  auto targets = PlanTargets(plan, {Gpu(0), Gpu(1)});
+  ASSERT_EQ(targets.size(), 3u);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(targets[i].device, Gpu(i));
+    ASSERT_EQ(targets[i].cases.size(), 1u);
+    EXPECT_EQ(targets[i].cases[0], &plan[0]);  // tp=1: once per GPU
+  }
+  EXPECT_EQ(targets[2].device.Name(), "cuda:0-1");
+  ASSERT_EQ(targets[2].cases.size(), 1u);
+  EXPECT_EQ(targets[2].cases[0], &plan[1]);  // tp=2: once over the group
+
+  // One GPU or the cpu: no group, both cases run on the one device.
+  targets = PlanTargets(plan, {Gpu(1)});
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0].cases.size(), 2u);
+  targets = PlanTargets(plan, {{DeviceRef::Kind::kCpu, 0}});
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0].cases.size(), 2u);
 }
 
 TEST(RunTargetsTest, EachRankDrivesOneDevice) {

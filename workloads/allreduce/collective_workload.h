@@ -56,7 +56,7 @@ class CollectiveWorkload final : public Workload {
   // Throws UsageError for size < 1; CaseSkipped for what the device's backend cannot run.
   std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) override;
   std::map<std::string, std::vector<std::string>> DefaultsFor(DeviceRef::Kind kind) const override;
-  bool SpansDevices() const override { return true; }
+  bool SpansDevices(const CaseSpec& /*spec*/) const override { return true; }
 
  private:
   CollectiveKind kind_;

@@ -1,0 +1,106 @@
+// Baselines of token (e2e) cases (harness/baseline.h): metrics from the iteration time are
+// recomputed from the merged samples, metrics measured from a phase take the median of the
+// source medians; compare judges such cases on output_tok_s.
+#include "harness/baseline.h"
+
+#include <gtest/gtest.h>
+
+#include "harness/case_metrics.h"
+#include "harness/compare.h"
+
+namespace gq {
+namespace {
+
+Work TokenWork() {
+  Work w;
+  w.tokens = 1024;
+  w.prefill_tokens = 16384;
+  w.gpus = 2;
+  return w;
+}
+
+// An ok e2e-like case on the cpu with its metrics made as the runner makes them.
+CaseResult TokenCase(std::vector<double> samples_s, int64_t iterations, std::vector<double> ttft_s,
+                     std::vector<double> prefill_s) {
+  CaseResult c;
+  c.id = "e2e/batch=8";
+  c.workload = "e2e";
+  c.device = "cpu";
+  c.status = CaseStatus::kOk;
+  c.primary_metric = "output_tok_s";
+  c.samples_s = std::move(samples_s);
+  c.iterations_per_sample = iterations;
+  c.work = TokenWork();
+  c.phase_samples_s = {{kPhaseTtft, std::move(ttft_s)}, {kPhasePrefill, std::move(prefill_s)}};
+  FillMetrics(c, TokenThroughputMetrics());
+  return c;
+}
+
+ResultsDoc Doc(CaseResult c) {
+  ResultsDoc d;
+  d.run.id = "run";
+  d.cases = {std::move(c)};
+  return d;
+}
+
+TEST(BaselineTest, TokenMetricsFromIterationTimeByName) {
+  const Work w = TokenWork();
+  EXPECT_DOUBLE_EQ(*MetricFromIterationTime("output_tok_s", "tok/s", 0.5, w), 2048);
+  EXPECT_DOUBLE_EQ(*MetricFromIterationTime("total_tok_s", "tok/s", 0.5, w), (1024 + 16384) / 0.5);
+  EXPECT_DOUBLE_EQ(*MetricFromIterationTime("tok_s_per_gpu", "tok/s", 0.5, w), 1024);
+  Work one = w;
+  one.gpus = 0;
+  EXPECT_DOUBLE_EQ(*MetricFromIterationTime("tok_s_per_gpu", "tok/s", 0.5, one), 2048);
+  for (const char* phase_metric :
+       {"prefill_tok_s", "ttft_ms", "tpot_ms", "itl_p50_ms", "itl_p99_ms"}) {
+    EXPECT_FALSE(
+        MetricFromIterationTime(phase_metric, phase_metric[0] == 'p' ? "tok/s" : "ms", 0.5, w))
+        << phase_metric;
+  }
+  EXPECT_DOUBLE_EQ(*MetricFromIterationTime("time_ms", "ms", 0.5, w), 500);  // others as before
+}
+
+TEST(BaselineTest, TokenCaseMergesSamplesAndTakesMediansOfPhaseMetrics) {
+  // a: 1 iteration per sample; b: 2 per sample. Per iteration: 1.0, 1.1, 0.9 | 1.0, 1.1 s.
+  ResultsDoc a = Doc(TokenCase({1.0, 1.1, 0.9}, 1, {0.05, 0.06, 0.04}, {0.4, 0.5, 0.6}));
+  ResultsDoc b = Doc(TokenCase({2.0, 2.2}, 2, {0.07, 0.08}, {0.8, 0.8}));
+  Baseline base = CreateBaseline({a, b}, {"a.json", "b.json"}, "e2e");
+  ASSERT_EQ(base.cases.size(), 1u);
+  const BaselineCase& c = base.cases[0];
+  EXPECT_EQ(c.samples_s, (std::vector<double>{1.0, 1.1, 0.9, 1.0, 1.1}));
+  ASSERT_EQ(c.metrics.size(), 5u);  // the case reported no tpot / itl phases
+  const MetricResult* out = c.FindMetric("output_tok_s");
+  EXPECT_EQ(out->n, 5);
+  EXPECT_DOUBLE_EQ(out->median, 1024 / 1.0);
+  EXPECT_DOUBLE_EQ(out->max, 1024 / 0.9);
+  EXPECT_EQ(c.FindMetric("total_tok_s")->n, 5);
+  EXPECT_DOUBLE_EQ(c.FindMetric("total_tok_s")->median, (1024 + 16384) / 1.0);
+  EXPECT_DOUBLE_EQ(c.FindMetric("tok_s_per_gpu")->median, 512);
+  // Phase metrics: one figure per source, its median. ttft 50 and 75 ms; prefill 16384 / 0.5
+  // and 16384 / 0.8 tok/s.
+  const MetricResult* ttft = c.FindMetric("ttft_ms");
+  EXPECT_EQ(ttft->n, 2);
+  EXPECT_DOUBLE_EQ(ttft->median, 62.5);
+  EXPECT_FALSE(ttft->higher_is_better);
+  const MetricResult* prefill = c.FindMetric("prefill_tok_s");
+  EXPECT_EQ(prefill->n, 2);
+  EXPECT_DOUBLE_EQ(prefill->median, (16384 / 0.5 + 16384 / 0.8) / 2);
+}
+
+TEST(BaselineTest, CompareJudgesTokenCasesOnOutputTokS) {
+  std::vector<double> base_s, slow_s;
+  for (int i = 0; i < 20; ++i) {
+    base_s.push_back(1.0 + 0.001 * i);
+    slow_s.push_back(1.2 + 0.001 * i);
+  }
+  std::vector<double> ttft(20, 0.05), prefill(20, 0.5);
+  Baseline base = CreateBaseline({Doc(TokenCase(base_s, 1, ttft, prefill))}, {"b.json"}, "e2e");
+  CompareReport r = Compare(Doc(TokenCase(slow_s, 1, ttft, prefill)), base, {});
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0].metric, "output_tok_s");
+  EXPECT_EQ(r.rows[0].verdict, Verdict::kRegressed) << r.rows[0].reason;
+  EXPECT_NEAR(r.rows[0].change, 1.0095 / 1.2095 - 1, 1e-4);
+}
+
+}  // namespace
+}  // namespace gq
