@@ -43,6 +43,7 @@ class SkipDecodeAttention final : public E2eBackend {
   void AllReduceDelta(const E2eStep& s) override { in_->AllReduceDelta(s); }
   void SelectLast(const E2eStep& s) override { in_->SelectLast(s); }
   void Sample(const E2eStep& s) override { in_->Sample(s); }
+  void SetPositions(int p) override { in_->SetPositions(p); }
   void CaptureDecode(const std::function<void()>& f) override { in_->CaptureDecode(f); }
   void ReplayDecode() override { in_->ReplayDecode(); }
   std::string GraphState() const override { return in_->GraphState(); }

@@ -80,7 +80,7 @@ TEST(E2eWeightsTest, ValuesAreSeededScaledAndDistinctPerTensor) {
     sq += double(v) * v;
   }
   EXPECT_NEAR(std::sqrt(sq / a.size()), 1 / std::sqrt(256.0), 0.05 / std::sqrt(256.0));  // std 1/sqrt(fan_in)
-  for (float g : Values(PlanWeight(p, 0, E2eWeight::kAttnNorm, 0))) EXPECT_NEAR(g, 1.0f, 0.101f);
+  for (float g : Values(PlanWeight(p, 0, E2eWeight::kAttnNorm, 0))) EXPECT_NEAR(g, 1.0f, 0.1f + 1.0f / 256);  // + bf16 rounding
   EXPECT_LT(RankWeightElements(Tiny(2)), RankWeightElements(Tiny(1)));  // all but embedding and norms split
 }
 

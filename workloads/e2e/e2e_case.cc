@@ -11,9 +11,10 @@
 namespace gq {
 namespace {
 
-std::string Fixed(double v, int digits) {
+// Four significant digits.
+std::string Num(double v) {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  std::snprintf(buf, sizeof buf, "%.4g", v);
   return buf;
 }
 
@@ -85,21 +86,21 @@ class E2eCase final : public PreparedCase {
     std::map<std::string, std::string> d = m_->Details();
     d["model"] = p_.model.name + " (" + p_.model.source + ")";
     d["scenario"] = E2eScenarioName(p_.scenario);
-    d["params_b"] = Fixed(p_.model.TotalParams() * 1e-9, 3);
+    d["params_b"] = Num(p_.model.TotalParams() * 1e-9);
     d["decode_graph"] = m_->GraphState();
     d["kv_cache_rows"] = std::to_string(p_.max_seq());
     d["prefill_chunk_seqs"] = std::to_string(PrefillChunkSeqs(p_.batch, p_.input_len));
     // Per GPU: bytes one decode step moves at the mean context, and the rates they imply.
     const double context = p_.scenario == E2eScenario::kDecode ? p_.input_len + 1.0 : E2eMeanDecodeContext(p_);
     const E2ePhaseWork step = E2eDecodeStepWork(p_, context);
-    d["decode_bytes_per_step_gb"] = Fixed(step.bytes * 1e-9, 3);
+    d["decode_bytes_per_step_gb"] = Num(step.bytes * 1e-9);
     if (!tpot_.empty() && Median(tpot_) > 0) {
-      d["decode_effective_tb_s"] = Fixed(step.bytes / Median(tpot_) * 1e-12, 3);
+      d["decode_effective_tb_s"] = Num(step.bytes / Median(tpot_) * 1e-12);
     }
     const E2ePhaseWork prefill = E2ePrefillWork(p_);
-    d["prefill_flops_per_gpu_t"] = Fixed(prefill.flops * 1e-12, 3);
+    d["prefill_tflop_per_gpu"] = Num(prefill.flops * 1e-12);
     if (!prefill_.empty() && Median(prefill_) > 0) {
-      d["prefill_tflops_per_gpu"] = Fixed(prefill.flops / Median(prefill_) * 1e-12, 1);
+      d["prefill_tflops_per_gpu"] = Num(prefill.flops / Median(prefill_) * 1e-12);
     }
     return d;
   }

@@ -255,13 +255,18 @@ class E2eCudaBackend final : public E2eBackend {
   }
   std::string GraphState() const override { return graph_state_; }
 
+  // The runner's stream is on the first shard's GPU; an event is recorded on a stream of its
+  // own device, and waited on from any device.
   void BeginIteration(void* stream) override {
     auto* outer = static_cast<cudaStream_t>(stream);
+    E2eShard& s0 = *shards_[0];
+    GQ_CUDA_CHECK(cudaSetDevice(s0.device));
+    GQ_CUDA_CHECK(cudaEventRecord(s0.fork, outer));
     for (auto& s : shards_) {
       GQ_CUDA_CHECK(cudaSetDevice(s->device));
-      GQ_CUDA_CHECK(cudaEventRecord(s->fork, outer));
-      GQ_CUDA_CHECK(cudaStreamWaitEvent(s->stream, s->fork, 0));
+      GQ_CUDA_CHECK(cudaStreamWaitEvent(s->stream, s0.fork, 0));
     }
+    GQ_CUDA_CHECK(cudaSetDevice(s0.device));
   }
   void EndIteration(void* stream) override {
     auto* outer = static_cast<cudaStream_t>(stream);

@@ -41,9 +41,12 @@ GQ_HOST_DEVICE inline float RoundToBf16(float x) {
   return r;
 }
 
-// A weight: offset + scale * uniform, rounded to bf16.
+// A weight: offset + scale * uniform, rounded to bf16. In double the product of two floats is
+// exact, so whether a compiler fuses the multiply and add (nvcc does by default, some host
+// compilers too) the sum is rounded once and host and device agree bit for bit.
 GQ_HOST_DEVICE inline float E2eInitValue(uint64_t seed, uint64_t index, float scale, float offset) {
-  return RoundToBf16(offset + scale * E2eUniform(seed, index));
+  const double v = double(offset) + double(scale) * double(E2eUniform(seed, index));
+  return RoundToBf16(float(v));
 }
 
 // A prompt token of sequence b at position p, uniform over [0, vocab).

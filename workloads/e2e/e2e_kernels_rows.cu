@@ -1,10 +1,8 @@
 // Init, prompt, embedding and last-row kernels of the e2e workload (launchers declared in
 // e2e_kernels.cuh, host twins in e2e_cpu_ops.h).
 //
-//   init_bf16_kernel      w[i] = bf16(offset + scale * E2eUniform(seed, i)), i < n, grid-stride
-//                         with 64-bit i. The multiply and add are __fmul_rn / __fadd_rn so nvcc
-//                         cannot contract them into an FMA: the value is the host's (which
-//                         rounds each), bit for bit.
+//   init_bf16_kernel      w[i] = bf16(E2eInitValue(seed, i, scale, offset)), i < n, grid-stride
+//                         with 64-bit i; the host's value bit for bit (see e2e_init.h).
 //   fill_prompt_kernel    element e < batch * len: b = e / len, p = e % len,
 //                         tokens[b * max_seq + p] = E2ePromptToken(seed, b, p, vocab)
 //   embed_kernel          block t = one token row [hidden]: (b, p) of row t, token =
@@ -47,8 +45,7 @@ __global__ void init_bf16_kernel(__nv_bfloat16* __restrict__ w, int64_t n, uint6
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
   for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
        i += stride) {
-    const float u = E2eUniform(seed, static_cast<uint64_t>(i));
-    w[i] = __float2bfloat16_rn(RoundToBf16(__fadd_rn(offset, __fmul_rn(scale, u))));
+    w[i] = __float2bfloat16_rn(E2eInitValue(seed, static_cast<uint64_t>(i), scale, offset));
   }
 }
 

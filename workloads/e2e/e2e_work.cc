@@ -70,7 +70,9 @@ Work E2eWork(const E2eProblem& p) {
       break;
     }
   }
-  for (const WorkPhase& phase : w.phases) {
+  for (WorkPhase& phase : w.phases) {
+    phase.flops *= p.tp;
+    phase.bytes *= p.tp;
     w.flops += phase.flops * phase.repeats;
     w.bytes += phase.bytes * phase.repeats;
   }

@@ -1,7 +1,8 @@
 #pragma once
-// The counts e2e rates are made of, per GPU (one tensor-parallel rank does 1/tp of the matmul
-// and attention work and holds 1/tp of the weights and KV cache; norms and the embedding
-// lookup are small and counted in full).
+// The counts e2e rates are made of. E2ePrefillWork and E2eDecodeStepWork are per GPU (one
+// tensor-parallel rank does 1/tp of the matmul and attention work and holds 1/tp of the weights
+// and KV cache; norms and the embedding lookup are small and counted in full on every rank);
+// E2eWork, what the runner's roofline reads, holds the totals over the tp GPUs (harness/work.h).
 //
 // Dense matmuls: 2 FLOPs per weight per token (a multiply and an add; Kaplan et al. 2020,
 // "Scaling Laws", C_forward ~ 2N per token). Attention: 4 * D FLOPs per (query, key) pair per
@@ -29,7 +30,8 @@ E2ePhaseWork E2eDecodeStepWork(const E2eProblem& p, double context);
 // Mean context of the decode steps: input_len + output_len / 2.
 double E2eMeanDecodeContext(const E2eProblem& p);
 
-// Per scenario (e2e_model.h), gpus = tp, compute dtype bf16, flops and bytes the sum of the phases:
+// Per scenario (e2e_model.h), gpus = tp, compute dtype bf16, phases = the per-GPU phase work
+// times tp, flops and bytes the sum of the phases:
 //   offline  tokens = batch * output_len, prefill_tokens = batch * input_len,
 //            phases {"prefill", 1}, {"decode_step" at the mean context, output_len - 1}
 //   prefill  tokens = batch (the first tokens), prefill_tokens = batch * input_len, {"prefill", 1}
