@@ -30,13 +30,13 @@ def cpu_results(tmp_path_factory):
 def test_report_from_cpu_run(cpu_results, tmp_path):
     with open(cpu_results, encoding="utf-8") as f:
         doc = json.load(f)
-    # The ci suite's cpu entries: membw copy, gemm fp32/fp64, single-rank allreduce.
+    # The ci suite's cpu entries: membw copy, gemm fp32/fp64, single-rank allreduce, tiny e2e.
     assert doc["system"]["devices"] == []
-    assert {c["workload"] for c in doc["cases"]} == {"membw", "gemm", "allreduce"}
+    assert {c["workload"] for c in doc["cases"]} == {"membw", "gemm", "allreduce", "e2e"}
     out = tmp_path / "report"
     assert cli.main([cpu_results, "-o", str(out)]) == 0
     names = set(os.listdir(out))
-    assert {"index.html", "summary.md", "data.csv", "gemm.png"} <= names
+    assert {"index.html", "summary.md", "data.csv", "gemm.png", "e2e.png"} <= names
     with open(out / "index.html", encoding="utf-8") as f:
         page = f.read()
     assert "none (cpu run)" in page

@@ -55,7 +55,7 @@ TEST_F(CompareCliTest, SameRunPassesWithReports) {
   Outcome o = Gpuqual("compare " + Path("base.json") + " --baseline " + Path("base.json") + " --markdown " +
                       Path("c.md") + " --junit " + Path("c.xml") + " --json " + Path("c.json"));
   EXPECT_EQ(o.code, 0) << o.output;
-  EXPECT_NE(o.output.find("5 unchanged"), std::string::npos) << o.output;  // membw copy, 2 gemm, 2 allreduce
+  EXPECT_NE(o.output.find("6 unchanged"), std::string::npos) << o.output;  // membw copy, 2 gemm, 2 allreduce, e2e
   EXPECT_TRUE(fs::exists(Path("c.md")));
   EXPECT_EQ(ReadJsonFile(Path("c.json"))["passed"], true);
   std::ifstream xml(Path("c.xml"));
@@ -90,7 +90,8 @@ TEST_F(CompareCliTest, InjectedSlowdownRegressesAndExitsOne) {
   // A tolerance above the slowdown lets it through; per workload, so the others still regress.
   EXPECT_EQ(Gpuqual("compare " + Path("slow.json") + " --baseline " + Path("baseline.json") + " --tolerance-for gemm=40").code, 1);
   EXPECT_EQ(Gpuqual("compare " + Path("slow.json") + " --baseline " + Path("baseline.json") +
-                    " --tolerance-for gemm=40 --tolerance-for allreduce=40 --tolerance-for membw=40").code, 0);
+                    " --tolerance-for gemm=40 --tolerance-for allreduce=40 --tolerance-for membw=40"
+                    " --tolerance-for e2e=40").code, 0);
 }
 
 TEST_F(CompareCliTest, BadInputsExitTwo) {

@@ -27,11 +27,7 @@
 #include "harness/comm_types.h"
 #include "workloads/allreduce/collective_problem.h"
 
-#if defined(__CUDACC__)
-#define GQ_HOST_DEVICE __host__ __device__
-#else
-#define GQ_HOST_DEVICE
-#endif
+#include "harness/host_device.h"
 
 namespace gq {
 

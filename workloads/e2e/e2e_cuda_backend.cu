@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/cuda_check.h"
+#include "harness/byte_text.h"
 #include "harness/errors.h"
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/attention/attention_flash_fwd.cuh"
@@ -26,12 +27,6 @@
 
 namespace gq {
 namespace {
-
-std::string GiB(double bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / double(1ull << 30));
-  return buf;
-}
 
 class E2eCudaBackend final : public E2eBackend {
  public:
@@ -412,10 +407,10 @@ std::unique_ptr<E2eBackend> MakeE2eCudaBackend(const E2eProblem& p, int64_t max_
     GQ_CUDA_CHECK(cudaSetDevice(d));
     GQ_CUDA_CHECK(cudaMemGetInfo(&free, &total));
     if (need.total() > double(free)) {
-      throw CaseSkipped("does not fit: needs " + GiB(need.total()) + " per GPU (weights " + GiB(need.weights) +
-                        ", KV cache " + GiB(need.kv_cache) + ", activations " + GiB(need.activations) +
-                        ", workspace " + GiB(need.workspace) + "), cuda:" + std::to_string(d) + " has " +
-                        GiB(double(free)) + " free");
+      throw CaseSkipped("does not fit: needs " + GiBText(need.total()) + " per GPU (weights " + GiBText(need.weights) +
+                        ", KV cache " + GiBText(need.kv_cache) + ", activations " + GiBText(need.activations) +
+                        ", workspace " + GiBText(need.workspace) + "), cuda:" + std::to_string(d) + " has " +
+                        GiBText(double(free)) + " free");
     }
   }
   // Allocation may fail on one rank only: agree before the collective communicator set-up.

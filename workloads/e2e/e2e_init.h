@@ -6,11 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__CUDACC__)
-#define GQ_HOST_DEVICE __host__ __device__
-#else
-#define GQ_HOST_DEVICE
-#endif
+#include "harness/host_device.h"
 
 namespace gq {
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "harness/byte_text.h"
 #include "harness/errors.h"
 #include "harness/host_info.h"
 #include "workloads/e2e/e2e_case.h"
@@ -17,12 +18,6 @@
 namespace gq {
 namespace {
 
-std::string GiB(double bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f GiB", bytes / double(1ull << 30));
-  return buf;
-}
-
 // Rows of the largest step: the timed prefill, or the verification's full forward.
 int64_t MaxRows(const E2eProblem& p) {
   return std::max(MaxStepRows(p.batch, p.input_len), MaxStepRows(p.batch, p.input_len + E2eVerifySteps(p.output_len)));
@@ -33,8 +28,8 @@ std::unique_ptr<E2eBackend> CpuBackend(const E2eProblem& p, int rank, Communicat
   const double need = E2eCpuBackendBytes(p, rows);
   const double available = double(AvailableHostMemoryBytes());
   if (available > 0 && need > 0.9 * available) {
-    throw CaseSkipped("does not fit: the cpu backend needs " + GiB(need) + " (fp32 weights, KV cache, activations), " +
-                      GiB(available) + " of host memory is available");
+    throw CaseSkipped("does not fit: the cpu backend needs " + GiBText(need) + " (fp32 weights, KV cache, activations), " +
+                      GiBText(available) + " of host memory is available");
   }
   return MakeE2eCpuBackend(p, rows, rank, world);
 }
