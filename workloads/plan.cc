@@ -87,6 +87,7 @@ std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOp
   for (const Entry& e : entries) {
     for (CaseSpec& spec : ExpandCases(e.workload->Name(), e.workload->Axes(), Overlay(*e.workload, e.device, e.axes, options.axes))) {
       if (!seen.insert({spec.Id(), static_cast<int>(e.device)}).second) continue;
+      e.workload->Validate(spec);
       plan.push_back({e.workload, std::move(spec), e.device});
     }
   }

@@ -8,7 +8,8 @@
 //   per device kind (Workload::DefaultsFor) gets one entry for cuda and one for cpu.
 // - An entry restricted to one device kind starts from that kind's defaults.
 // - An override axis that no planned workload has is an error, as is an unknown workload, an
-//   invalid value, or a plan with nothing to run. Errors are UsageError.
+//   invalid value, a case whose values do not fit together (Workload::Validate), or a plan with
+//   nothing to run. Errors are UsageError.
 // Duplicate cases (same id and device filter) are kept once, in first-seen order.
 #include <vector>
 

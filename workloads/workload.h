@@ -52,6 +52,10 @@ class Workload {
   virtual std::vector<AxisSpec> Axes() const = 0;
   virtual std::vector<MetricSpec> Metrics() const = 0;  // primary metric first
   virtual std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) = 0;
+  // Throws UsageError when the case's axis values do not fit together (e.g. kv_heads not
+  // dividing heads). BuildPlan calls it for every planned case, so bad input ends the run with
+  // exit code 2 before anything runs instead of failing cases one by one.
+  virtual void Validate(const CaseSpec& /*spec*/) const {}
 
   // Axis defaults for one device kind where they differ from Axes() (e.g. smaller sizes on the
   // cpu); BuildPlan uses them for entries meant for that kind. Empty: Axes() defaults everywhere.

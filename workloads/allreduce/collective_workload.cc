@@ -92,4 +92,6 @@ std::unique_ptr<PreparedCase> CollectiveWorkload::Prepare(const CaseSpec& spec,
 #endif
 }
 
+void CollectiveWorkload::Validate(const CaseSpec& spec) const { CollectiveProblemFromCase(kind_, spec); }
+
 }  // namespace gq

@@ -55,6 +55,7 @@ class CollectiveWorkload final : public Workload {
   std::vector<MetricSpec> Metrics() const override;
   // Throws UsageError for size < 1; CaseSkipped for what the device's backend cannot run.
   std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) override;
+  void Validate(const CaseSpec& spec) const override;
   std::map<std::string, std::vector<std::string>> DefaultsFor(DeviceRef::Kind kind) const override;
   bool SpansDevices(const CaseSpec& /*spec*/) const override { return true; }
 

@@ -70,4 +70,6 @@ std::unique_ptr<PreparedCase> AttentionWorkload::Prepare(const CaseSpec& spec, D
 #endif
 }
 
+void AttentionWorkload::Validate(const CaseSpec& spec) const { AttentionProblemFromCase(spec); }
+
 }  // namespace gq

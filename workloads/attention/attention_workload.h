@@ -31,6 +31,7 @@ class AttentionWorkload final : public Workload {
   // Throws UsageError for a bad shape, CaseSkipped for a backend that does not run on this device
   // or a case it cannot run.
   std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) override;
+  void Validate(const CaseSpec& spec) const override;
 };
 
 }  // namespace gq

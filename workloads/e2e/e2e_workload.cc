@@ -127,4 +127,6 @@ std::unique_ptr<PreparedCase> E2eWorkload::Prepare(const CaseSpec& spec, DeviceC
 #endif
 }
 
+void E2eWorkload::Validate(const CaseSpec& spec) const { E2eProblemFromCase(spec); }
+
 }  // namespace gq

@@ -37,6 +37,7 @@ class E2eWorkload final : public Workload {
   std::vector<AxisSpec> Axes() const override;
   std::vector<MetricSpec> Metrics() const override;
   std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) override;
+  void Validate(const CaseSpec& spec) const override;
   std::map<std::string, std::vector<std::string>> DefaultsFor(DeviceRef::Kind kind) const override;
   bool SpansDevices(const CaseSpec& spec) const override;
 

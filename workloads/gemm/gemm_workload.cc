@@ -49,4 +49,6 @@ std::unique_ptr<PreparedCase> GemmWorkload::Prepare(const CaseSpec& spec, Device
 #endif
 }
 
+void GemmWorkload::Validate(const CaseSpec& spec) const { GemmProblemFromCase(spec); }
+
 }  // namespace gq

@@ -29,6 +29,7 @@ class GemmWorkload final : public Workload {
   // Throws UsageError for m, n or k < 1, CaseSkipped for a dtype/layout/shape the device's
   // backend cannot run or that does not fit in memory.
   std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) override;
+  void Validate(const CaseSpec& spec) const override;
 };
 
 }  // namespace gq

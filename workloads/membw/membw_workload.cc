@@ -50,4 +50,6 @@ std::unique_ptr<PreparedCase> MembwWorkload::Prepare(const CaseSpec& spec, Devic
 #endif
 }
 
+void MembwWorkload::Validate(const CaseSpec& spec) const { MembwProblemFromCase(spec); }
+
 }  // namespace gq

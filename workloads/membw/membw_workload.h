@@ -37,6 +37,7 @@ class MembwWorkload final : public Workload {
   // Throws UsageError for a size that is not a positive multiple of 16 or threads out of range,
   // CaseSkipped for a case this device cannot run.
   std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) override;
+  void Validate(const CaseSpec& spec) const override;
 };
 
 }  // namespace gq
