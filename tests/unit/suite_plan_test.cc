@@ -104,5 +104,23 @@ TEST(PlanTest, AdHocErrors) {
   EXPECT_EQ(BuildPlan(reg, o, nullptr).size(), 1u);  // duplicates kept once
 }
 
+TEST(PlanTest, CasesWhoseValuesDoNotFitTogetherAreUsageErrors) {
+  const WorkloadRegistry reg = BuildRegistry();
+  RunOptions o;
+  o.workloads = {"e2e"};
+  o.axes["tp"] = {"2"};
+  EXPECT_FALSE(BuildPlan(reg, o, nullptr).empty());
+  o.axes["tp"] = {"1", "3"};  // 3 divides neither llama-3-8b's 32 heads nor tiny's 4
+  try {
+    BuildPlan(reg, o, nullptr);
+    FAIL() << "tp=3 planned";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("tp=3 must divide heads"), std::string::npos) << e.what();
+  }
+  o.workloads = {"attention"};
+  o.axes = {{"heads", {"4"}}, {"kv_heads", {"3"}}};
+  EXPECT_THROW(BuildPlan(reg, o, nullptr), UsageError);
+}
+
 }  // namespace
 }  // namespace gq

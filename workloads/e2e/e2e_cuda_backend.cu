@@ -4,7 +4,6 @@
 
 #include <cuda_runtime.h>
 
-#include <cstdio>
 #include <exception>
 #include <stdexcept>
 #include <string>

@@ -1,7 +1,6 @@
 #include "workloads/e2e/e2e_workload.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <exception>
 
 #include "harness/byte_text.h"
