@@ -6,8 +6,10 @@
 #include <cuda_runtime.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "workloads/e2e/e2e_backend.h"
 #include "workloads/e2e/e2e_cuda_linear.cuh"
 #include "workloads/e2e/e2e_model.h"
 #include "workloads/e2e/e2e_rows.h"
@@ -44,6 +46,11 @@ class E2eShard {
 
   bf16* B(const DeviceBuffer& b) const { return b.as<bf16>(); }
 };
+
+// The backend over shards already made (in e2e_cuda_backend.cu): comms holds one ncclComm_t per
+// shard when tp > 1, comm_mode how they were made.
+std::unique_ptr<E2eBackend> MakeE2eCudaBackendOn(const E2eProblem& p, std::vector<std::unique_ptr<E2eShard>> shards,
+                                                 std::vector<void*> comms, std::string comm_mode);
 
 // Split count of the decode attention kernel for this problem on a GPU with `sm_count` SMs.
 int E2eDecodeSplits(const E2eProblem& p, int sm_count);
