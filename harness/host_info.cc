@@ -9,12 +9,17 @@
 //  - /proc/sys/kernel/hostname and /proc/sys/kernel/osrelease: one line each.
 #include "harness/host_info.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
+
+#include "harness/byte_text.h"
+#include "harness/errors.h"
 
 namespace gq {
 namespace {
@@ -128,8 +133,20 @@ HostInfo DiscoverHost(const std::string& root) {
 }
 
 uint64_t AvailableHostMemoryBytes() {
-  auto meminfo = ReadFile("/proc/meminfo");
-  return meminfo ? ParseMeminfoBytes(*meminfo, "MemAvailable") : 0;
+  if (auto meminfo = ReadFile("/proc/meminfo")) {
+    if (const uint64_t bytes = ParseMeminfoBytes(*meminfo, "MemAvailable"); bytes > 0) return bytes;
+  }
+  const long pages = sysconf(_SC_AVPHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
+}
+
+void CheckHostMemory(double bytes, double fraction) {
+  const uint64_t available = AvailableHostMemoryBytes();
+  if (available > 0 && bytes > fraction * static_cast<double>(available)) {
+    throw CaseSkipped("needs " + GiBText(bytes) + " of host memory, " + GiBText(double(available)) +
+                      " available");
+  }
 }
 
 }  // namespace gq

@@ -41,6 +41,10 @@ TEST(E2eCpuOpsTest, InitIsDeterministicInRangeBf16AndShardConsistent) {
   }
   EXPECT_NEAR(sum / w.size(), 0.25, 0.01);  // uniform: mean = offset (sd of the mean ~ 0.001)
   EXPECT_THROW(InitTensorCpu(nullptr, 5, 1, 1, 0), std::invalid_argument);
+  // A run [first, first + n) of the tensor, as a shard fills it.
+  std::vector<float> run(7);
+  InitTensorCpuFrom(run.data(), 7, 42, 99990, 0.5f, 0.25f);
+  EXPECT_EQ(run, std::vector<float>(w.begin() + 99990, w.begin() + 99997));
 }
 
 TEST(E2eCpuOpsTest, PromptTokensInRangeAndOnlyTheirPositions) {

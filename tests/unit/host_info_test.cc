@@ -10,6 +10,8 @@
 #include <random>
 #include <string>
 
+#include "harness/errors.h"
+
 namespace gq {
 namespace {
 
@@ -112,6 +114,19 @@ TEST(HostInfoRealRootTest, HasHostnameAndCores) {
   const HostInfo host = DiscoverHost("/");
   EXPECT_FALSE(host.hostname.empty());
   EXPECT_GT(host.cores, 0);
+}
+
+TEST(HostMemoryTest, CheckSkipsWhatExceedsTheAvailableShare) {
+  const double available = double(AvailableHostMemoryBytes());
+  ASSERT_GT(available, 0);  // Linux: /proc/meminfo MemAvailable
+  EXPECT_NO_THROW(CheckHostMemory(4096));
+  try {
+    CheckHostMemory(available, 0.5);
+    FAIL() << "all of the available memory passed a 50% share";
+  } catch (const CaseSkipped& e) {
+    EXPECT_NE(std::string(e.what()).find("of host memory"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("GiB available"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "harness/byte_text.h"
 #include "harness/errors.h"
 #include "workloads/allreduce/collective_check.h"
 
@@ -17,12 +18,6 @@ namespace {
 constexpr int kSentinelByte = 0x7f;
 // A rank's buffers may take this share of the host memory divided among the node's ranks.
 constexpr double kUsableHostFraction = 0.8;
-
-std::string Gib(double bytes) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.2f GiB", bytes / double(1ull << 30));
-  return text;
-}
 
 double HostMemoryBytes() {
   const long pages = sysconf(_SC_PHYS_PAGES);
@@ -49,9 +44,9 @@ class CollectiveCpuCase final : public PreparedCase {
     const double needed = double(recv_elems + send_elems) * double(elem_);
     const double host = HostMemoryBytes();
     if (host > 0 && needed * world.local_size() > kUsableHostFraction * host) {
-      throw CaseSkipped("needs " + Gib(needed) + " per rank x " +
+      throw CaseSkipped("needs " + GiBText(needed) + " per rank x " +
                         std::to_string(world.local_size()) +
-                        " rank(s) on this node, host memory is " + Gib(host));
+                        " rank(s) on this node, host memory is " + GiBText(host));
     }
     recv_ = Allocate(recv_elems);
     send_ = Allocate(send_elems);

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/byte_text.h"
 #include "harness/cuda_check.h"
 #include "harness/errors.h"
 #include "workloads/allreduce/collective_check.h"
@@ -34,12 +35,6 @@ namespace {
 
 constexpr int kSentinelByte = 0x7f;  // in output-only memory before a checked run
 constexpr double kUsableFreeFraction = 0.9;
-
-std::string Gib(double bytes) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.2f GiB", bytes / double(1ull << 30));
-  return text;
-}
 
 struct Lane {
   int device = 0;
@@ -138,8 +133,8 @@ class NcclCollectiveCase final : public PreparedCase {
       GQ_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
       const double needed = double(send_bytes) + double(recv_bytes) + 4096.0;
       if (needed > kUsableFreeFraction * double(free_bytes)) {
-        throw CaseSkipped("needs " + Gib(needed) + " on cuda:" + std::to_string(lane.device) +
-                          ", " + Gib(double(free_bytes)) + " free");
+        throw CaseSkipped("needs " + GiBText(needed) + " on cuda:" + std::to_string(lane.device) +
+                          ", " + GiBText(double(free_bytes)) + " free");
       }
       if (i == 0) {
         lane.stream = main_;

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "harness/errors.h"
+#include "harness/seeds.h"
 #include "workloads/attention/attention_reference.h"
-#include "workloads/gemm/gemm_problem.h"  // Mix64
 
 namespace gq {
 namespace {

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "harness/device_buffer.cuh"
 #include "harness/errors.h"
 #include "workloads/attention/attention_cudnn.h"
 
@@ -18,7 +19,6 @@
 #include "workloads/attention/attention_cudnn_backend.cuh"
 #include "workloads/attention/attention_cudnn_graph.cuh"
 #include "workloads/attention/attention_device_data.cuh"
-#include "workloads/gemm/gemm_cuda_objects.cuh"
 
 namespace gq {
 namespace {

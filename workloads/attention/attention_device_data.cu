@@ -9,12 +9,13 @@
 #include <cstring>
 #include <string>
 
+#include "harness/byte_text.h"
 #include "harness/cuda_check.h"
 #include "harness/errors.h"
+#include "harness/seeds.h"
 #include "workloads/attention/attention_device_data.cuh"
 #include "workloads/attention/attention_reference.h"
 #include "workloads/gemm/gemm_fill.cuh"
-#include "workloads/gemm/gemm_problem.h"  // Mix64
 
 namespace gq {
 namespace {
@@ -23,12 +24,6 @@ constexpr double kL2Multiple = 3.0;
 constexpr int kMaxCopies = 16;
 constexpr double kUsableFreeFraction = 0.9;
 constexpr int kPoisonByte = 0xFF;  // 0xFFFF is a NaN in bf16 and in fp16
-
-std::string Gib(double bytes) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.2f", bytes / double(size_t{1} << 30));
-  return text;
-}
 
 // bf16 / fp16 bits to float (exact).
 float ToFloat(uint16_t bits, AttentionDtype dtype) {
@@ -107,7 +102,7 @@ AttentionDeviceData::AttentionDeviceData(const AttentionProblem& problem, cudaSt
   size_t free_bytes = 0, total_bytes = 0;
   GQ_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
   if (needed > kUsableFreeFraction * double(free_bytes)) {
-    throw CaseSkipped("needs " + Gib(needed) + " GiB, " + Gib(double(free_bytes)) + " GiB free");
+    throw CaseSkipped("needs " + GiBText(needed) + ", " + GiBText(double(free_bytes)) + " free");
   }
   for (int c = 0; c < copies; ++c) {
     Set set;

@@ -11,8 +11,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "harness/device_buffer.cuh"
 #include "workloads/attention/attention_problem.h"
-#include "workloads/gemm/gemm_cuda_objects.cuh"
 #include "workloads/workload.h"
 
 namespace gq {

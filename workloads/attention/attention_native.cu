@@ -9,12 +9,12 @@
 #include <string>
 
 #include "harness/cuda_check.h"
+#include "harness/device_buffer.cuh"
 #include "harness/errors.h"
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/attention/attention_device_data.cuh"
 #include "workloads/attention/attention_flash_fwd.cuh"
 #include "workloads/attention/attention_native.h"
-#include "workloads/gemm/gemm_cuda_objects.cuh"
 
 namespace gq {
 namespace {

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "harness/errors.h"
-#include "workloads/gemm/gemm_problem.h"  // SeedFromText
+#include "harness/seeds.h"
 
 namespace gq {
 

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "workloads/e2e/e2e_cpu_ops.h"
-#include "workloads/e2e/e2e_init.h"
 #include "workloads/e2e/e2e_rows.h"
 #include "workloads/e2e/e2e_weights.h"
 
@@ -21,9 +20,7 @@ std::vector<float> MakeWeight(const E2eProblem& p, int rank, E2eWeight which, in
   const E2eTensorPlan plan = PlanWeight(p, rank, which, layer);
   std::vector<float> w(static_cast<size_t>(plan.elements()));
   for (const E2eFill& f : plan.fills) {
-    for (int64_t i = 0; i < f.count; ++i) {
-      w[static_cast<size_t>(f.dest + i)] = E2eInitValue(f.seed, f.first_index + uint64_t(i), f.scale, f.offset);
-    }
+    if (f.count > 0) InitTensorCpuFrom(w.data() + f.dest, f.count, f.seed, f.first_index, f.scale, f.offset);
   }
   return w;
 }

@@ -32,9 +32,13 @@ int CheckedPos(const E2eRows& rows, int64_t t, int max_seq, const char* op) {
 }  // namespace
 
 void InitTensorCpu(float* w, int64_t n, uint64_t seed, float scale, float offset) {
+  InitTensorCpuFrom(w, n, seed, 0, scale, offset);
+}
+
+void InitTensorCpuFrom(float* w, int64_t n, uint64_t seed, uint64_t first, float scale, float offset) {
   Require(n > 0 && w != nullptr, "InitTensorCpu", "needs n > 0 and a tensor");
   for (int64_t i = 0; i < n; ++i)
-    w[i] = E2eInitValue(seed, static_cast<uint64_t>(i), scale, offset);
+    w[i] = E2eInitValue(seed, first + static_cast<uint64_t>(i), scale, offset);
 }
 
 void FillPromptCpu(int* tokens, int batch, int max_seq, int len, int vocab, uint64_t seed) {

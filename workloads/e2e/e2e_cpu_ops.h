@@ -30,6 +30,8 @@ GQ_HOST_DEVICE inline int E2eRowPos(const E2eRows& rows, int64_t t) {
 
 // w[i] = E2eInitValue(seed, i, scale, offset) for i < n.
 void InitTensorCpu(float* w, int64_t n, uint64_t seed, float scale, float offset);
+// Elements [first, first + n) of that tensor: w[i] = E2eInitValue(seed, first + i, ...).
+void InitTensorCpuFrom(float* w, int64_t n, uint64_t seed, uint64_t first, float scale, float offset);
 
 // tokens[b * max_seq + p] = E2ePromptToken(seed, b, p, vocab) for b < batch, p < len; the other
 // entries are left as they are. Needs 0 < len <= max_seq.

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "harness/device_buffer.cuh"
 #include "workloads/e2e/e2e_backend.h"
 #include "workloads/e2e/e2e_cuda_linear.cuh"
 #include "workloads/e2e/e2e_model.h"
 #include "workloads/e2e/e2e_rows.h"
-#include "workloads/gemm/gemm_cuda_objects.cuh"
 
 namespace gq {
 

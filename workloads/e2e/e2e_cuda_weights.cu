@@ -1,25 +1,15 @@
-// Device-side state setup (contract in e2e_cuda_weights.cuh).
-// fill_weight_kernel: one grid-stride loop per run of the plan; element i of the run ->
-// dst[dest + i] = bf16(E2eInitValue(seed, first_index + i, ...)), already a bf16 number, so the
-// conversion is exact. set_positions_kernel: one thread per sequence.
+// Device-side state setup (contract in e2e_cuda_weights.cuh): LaunchFillWeight runs
+// LaunchInitBf16From (e2e_kernels.cuh) over each run of the plan; set_positions_kernel: one
+// thread per sequence.
 #include "workloads/e2e/e2e_cuda_weights.cuh"
 
-#include <algorithm>
 #include <stdexcept>
 
 #include "harness/cuda_check.h"
-#include "workloads/e2e/e2e_init.h"
+#include "workloads/e2e/e2e_kernels.cuh"
 
 namespace gq {
 namespace {
-
-__global__ void fill_weight_kernel(__nv_bfloat16* dst, int64_t count, uint64_t seed,
-                                   uint64_t first_index, float scale, float offset) {
-  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
-  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < count; i += stride) {
-    dst[i] = __float2bfloat16(E2eInitValue(seed, first_index + uint64_t(i), scale, offset));
-  }
-}
 
 __global__ void set_positions_kernel(int* pos, int* kv_len, int batch, int position) {
   for (int b = blockIdx.x * blockDim.x + threadIdx.x; b < batch; b += gridDim.x * blockDim.x) {
@@ -37,13 +27,8 @@ void LaunchSetPositions(int* pos, int* kv_len, int batch, int position, cudaStre
 }
 
 void LaunchFillWeight(__nv_bfloat16* dst, const E2eTensorPlan& plan, cudaStream_t stream) {
-  constexpr int kThreads = 256;
   for (const E2eFill& f : plan.fills) {
-    if (f.count <= 0) continue;
-    const int64_t blocks = std::min<int64_t>((f.count + kThreads - 1) / kThreads, 65536);
-    fill_weight_kernel<<<static_cast<unsigned>(blocks), kThreads, 0, stream>>>(
-        dst + f.dest, f.count, f.seed, f.first_index, f.scale, f.offset);
-    GQ_CUDA_CHECK(cudaGetLastError());
+    if (f.count > 0) LaunchInitBf16From(dst + f.dest, f.count, f.seed, f.first_index, f.scale, f.offset, stream);
   }
 }
 

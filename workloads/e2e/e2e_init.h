@@ -7,21 +7,13 @@
 #include <cstring>
 
 #include "harness/host_device.h"
+#include "harness/seeds.h"
 
 namespace gq {
 
-// splitmix64 finaliser (Steele, Lea, Flood, "Fast splittable pseudorandom number generators",
-// OOPSLA 2014): a bijective 64-bit mix.
-GQ_HOST_DEVICE inline uint64_t E2eMix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 // Uniform in [-1, 1): the top 24 bits of the mix, exactly representable in float.
 GQ_HOST_DEVICE inline float E2eUniform(uint64_t seed, uint64_t index) {
-  const uint64_t bits = E2eMix(seed ^ E2eMix(index)) >> 40;  // 24 bits
+  const uint64_t bits = Mix64(seed ^ Mix64(index)) >> 40;  // 24 bits
   return float(int64_t(bits) - (int64_t(1) << 23)) * (1.0f / float(1 << 23));
 }
 
@@ -47,7 +39,7 @@ GQ_HOST_DEVICE inline float E2eInitValue(uint64_t seed, uint64_t index, float sc
 
 // A prompt token of sequence b at position p, uniform over [0, vocab).
 GQ_HOST_DEVICE inline int E2ePromptToken(uint64_t seed, int b, int p, int vocab) {
-  const uint64_t h = E2eMix(seed ^ E2eMix((uint64_t(uint32_t(b)) << 32) | uint32_t(p)));
+  const uint64_t h = Mix64(seed ^ Mix64((uint64_t(uint32_t(b)) << 32) | uint32_t(p)));
   return int(h % uint64_t(vocab));
 }
 

@@ -24,6 +24,10 @@ namespace gq {
 // 2^31.
 void LaunchInitBf16(__nv_bfloat16* w, int64_t n, uint64_t seed, float scale, float offset,
                     cudaStream_t stream);
+// The same for elements [first, first + n) of the tensor: w[i] = bf16(E2eInitValue(seed, first +
+// i, ...)), i < n (a shard's run of the whole tensor, e2e_weights.h).
+void LaunchInitBf16From(__nv_bfloat16* w, int64_t n, uint64_t seed, uint64_t first, float scale,
+                        float offset, cudaStream_t stream);
 
 // tokens[b * max_seq + p] = E2ePromptToken(seed, b, p, vocab) for b < batch, p < len.
 void LaunchFillPrompt(int* tokens, int batch, int max_seq, int len, int vocab, uint64_t seed,

@@ -1,7 +1,7 @@
 // Init, prompt, embedding and last-row kernels of the e2e workload (launchers declared in
 // e2e_kernels.cuh, host twins in e2e_cpu_ops.h).
 //
-//   init_bf16_kernel      w[i] = bf16(E2eInitValue(seed, i, scale, offset)), i < n, grid-stride
+//   init_bf16_kernel      w[i] = bf16(E2eInitValue(seed, first + i, scale, offset)), i < n, grid-stride
 //                         with 64-bit i; the host's value bit for bit (see e2e_init.h).
 //   fill_prompt_kernel    element e < batch * len: b = e / len, p = e % len,
 //                         tokens[b * max_seq + p] = E2ePromptToken(seed, b, p, vocab)
@@ -41,11 +41,11 @@ int GridStrideBlocks(int64_t n) {
 }
 
 __global__ void init_bf16_kernel(__nv_bfloat16* __restrict__ w, int64_t n, uint64_t seed,
-                                 float scale, float offset) {
+                                 uint64_t first, float scale, float offset) {
   const int64_t stride = static_cast<int64_t>(gridDim.x) * blockDim.x;
   for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
        i += stride) {
-    w[i] = __float2bfloat16_rn(E2eInitValue(seed, static_cast<uint64_t>(i), scale, offset));
+    w[i] = __float2bfloat16_rn(E2eInitValue(seed, first + static_cast<uint64_t>(i), scale, offset));
   }
 }
 
@@ -91,9 +91,14 @@ __global__ void select_last_kernel(const __nv_bfloat16* __restrict__ h, int len,
 
 void LaunchInitBf16(__nv_bfloat16* w, int64_t n, uint64_t seed, float scale, float offset,
                     cudaStream_t stream) {
+  LaunchInitBf16From(w, n, seed, 0, scale, offset, stream);
+}
+
+void LaunchInitBf16From(__nv_bfloat16* w, int64_t n, uint64_t seed, uint64_t first, float scale,
+                        float offset, cudaStream_t stream) {
   E2eRequire(w != nullptr && n > 0, "LaunchInitBf16", "needs a tensor and n > 0");
-  init_bf16_kernel<<<GridStrideBlocks(n), kElementwiseThreads, 0, stream>>>(w, n, seed, scale,
-                                                                            offset);
+  init_bf16_kernel<<<GridStrideBlocks(n), kElementwiseThreads, 0, stream>>>(w, n, seed, first,
+                                                                            scale, offset);
   GQ_CUDA_CHECK(cudaGetLastError());
 }
 

@@ -10,7 +10,7 @@ namespace {
 constexpr uint64_t kWeightSeed = 0x6770757175616C31ull;  // "gpuqual1": fixed, so runs compare
 
 uint64_t SeedOf(E2eWeight which, int layer, int part) {
-  return E2eMix(kWeightSeed ^ E2eMix((uint64_t(which) << 40) ^ (uint64_t(uint32_t(layer)) << 8) ^ uint64_t(part)));
+  return Mix64(kWeightSeed ^ Mix64((uint64_t(which) << 40) ^ (uint64_t(uint32_t(layer)) << 8) ^ uint64_t(part)));
 }
 
 float MatmulScale(double fan_in) { return static_cast<float>(std::sqrt(3.0 / fan_in)); }

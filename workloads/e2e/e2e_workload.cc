@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <exception>
 
-#include "harness/byte_text.h"
 #include "harness/errors.h"
 #include "harness/host_info.h"
 #include "workloads/e2e/e2e_case.h"
@@ -24,12 +23,7 @@ int64_t MaxRows(const E2eProblem& p) {
 
 std::unique_ptr<E2eBackend> CpuBackend(const E2eProblem& p, int rank, Communicator* world) {
   const int64_t rows = MaxRows(p);
-  const double need = E2eCpuBackendBytes(p, rows);
-  const double available = double(AvailableHostMemoryBytes());
-  if (available > 0 && need > 0.9 * available) {
-    throw CaseSkipped("does not fit: the cpu backend needs " + GiBText(need) + " (fp32 weights, KV cache, activations), " +
-                      GiBText(available) + " of host memory is available");
-  }
+  CheckHostMemory(E2eCpuBackendBytes(p, rows), 0.9);  // fp32 weights, KV cache, activations
   return MakeE2eCpuBackend(p, rows, rank, world);
 }
 

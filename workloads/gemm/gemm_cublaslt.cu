@@ -15,6 +15,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "harness/byte_text.h"
 #include "harness/cuda_check.h"
 #include "harness/errors.h"
 #include "workloads/gemm/gemm_algo_select.cuh"
@@ -40,12 +41,6 @@ constexpr float kFp8ScaleB = 2.0f;
 // ~2e29, fp64 ~1e233): an entry the GEMM fails to write shows up in Verify, while a kernel that
 // reads C despite beta = 0 still gets 0 * C = 0.
 constexpr int kOutputSentinelByte = 0x70;
-
-std::string Gib(double bytes) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.2f", bytes / double(size_t{1} << 30));
-  return text;
-}
 
 template <typename T>
 double ToDouble(T v) {
@@ -163,7 +158,7 @@ class GemmCublasLtCase final : public PreparedCase {
     size_t free_bytes = 0, total_bytes = 0;
     GQ_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
     if (needed > kUsableFreeFraction * double(free_bytes)) {
-      throw CaseSkipped("needs " + Gib(needed) + " GiB, " + Gib(double(free_bytes)) + " GiB free");
+      throw CaseSkipped("needs " + GiBText(needed) + ", " + GiBText(double(free_bytes)) + " free");
     }
 
     workspace_ = DeviceBuffer::Allocate(kWorkspaceBytes);

@@ -1,67 +1,17 @@
 #pragma once
-// Owners (RAII) of the CUDA memory and cuBLASLt objects a GEMM case holds. Destructors release
-// without throwing and ignore errors; the owner of a group of them makes its device current
-// first. Move-only.
+// Owners (RAII) of the cuBLASLt objects and CUDA events a GEMM case holds (device memory:
+// harness/device_buffer.cuh). Destructors release without throwing and ignore errors; the owner
+// of a group of them makes its device current first. Move-only.
 #include <cublasLt.h>
 #include <cuda_runtime.h>
 
 #include <cstddef>
-#include <cstdio>
 #include <utility>
 
 #include "harness/cuda_check.h"
-#include "harness/errors.h"
+#include "harness/device_buffer.cuh"
 
 namespace gq {
-
-// Device memory from cudaMalloc (256-byte aligned). Allocate throws CaseSkipped when the device is
-// out of memory (DESIGN.md §9: out-of-memory skips the case), std::runtime_error otherwise.
-class DeviceBuffer {
- public:
-  DeviceBuffer() = default;
-  DeviceBuffer(DeviceBuffer&& other) noexcept
-      : ptr_(std::exchange(other.ptr_, nullptr)), bytes_(std::exchange(other.bytes_, 0)) {}
-  DeviceBuffer& operator=(DeviceBuffer&& other) noexcept {
-    if (this != &other) {
-      Release();
-      ptr_ = std::exchange(other.ptr_, nullptr);
-      bytes_ = std::exchange(other.bytes_, 0);
-    }
-    return *this;
-  }
-  ~DeviceBuffer() { Release(); }
-
-  static DeviceBuffer Allocate(size_t bytes) {
-    DeviceBuffer buffer;
-    const cudaError_t status = cudaMalloc(&buffer.ptr_, bytes);
-    if (status == cudaErrorMemoryAllocation) {
-      cudaGetLastError();  // not sticky: clear it so later calls do not report it
-      char text[96];
-      std::snprintf(text, sizeof(text), "cudaMalloc of %.2f GiB failed: out of device memory",
-                    bytes / double(1ull << 30));
-      throw CaseSkipped(text);
-    }
-    GQ_CUDA_CHECK(status);
-    buffer.bytes_ = bytes;
-    return buffer;
-  }
-
-  void* get() const { return ptr_; }
-  template <typename T>
-  T* as() const {
-    return static_cast<T*>(ptr_);
-  }
-  size_t bytes() const { return bytes_; }
-
- private:
-  void Release() noexcept {
-    if (ptr_ != nullptr) cudaFree(ptr_);
-    ptr_ = nullptr;
-    bytes_ = 0;
-  }
-  void* ptr_ = nullptr;
-  size_t bytes_ = 0;
-};
 
 // Owner of one cuBLASLt opaque handle type H, destroyed with `Destroy`.
 template <typename H, cublasStatus_t (*Destroy)(H)>

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "harness/axis.h"
+#include "harness/seeds.h"
 #include "harness/work.h"
 
 namespace gq {
@@ -56,12 +57,5 @@ inline int64_t GemmOpAIndex(const GemmProblem& g, int64_t i, int64_t p) {
 }
 inline int64_t GemmOpBIndex(const GemmProblem& g, int64_t p, int64_t j) { return p + j * g.k; }
 inline int64_t GemmCIndex(const GemmProblem& g, int64_t i, int64_t j) { return i + j * g.m; }
-
-// 64-bit FNV-1a of `text` (Fowler-Noll-Vo; offset basis 14695981039346656037, prime
-// 1099511628211): a stable seed from a case id.
-uint64_t SeedFromText(const std::string& text);
-// SplitMix64 finaliser (Steele, Lea, Flood 2014; constants from Vigna's splitmix64.c): derives
-// independent seeds, e.g. Mix64(seed + stream_number).
-uint64_t Mix64(uint64_t x);
 
 }  // namespace gq

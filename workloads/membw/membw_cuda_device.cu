@@ -16,9 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "harness/byte_text.h"
 #include "harness/cuda_check.h"
+#include "harness/device_buffer.cuh"
 #include "harness/errors.h"
-#include "workloads/gemm/gemm_cuda_objects.cuh"  // DeviceBuffer
 #include "workloads/membw/membw_cuda.h"
 #include "workloads/membw/membw_cuda_objects.cuh"
 #include "workloads/membw/membw_kernels.cuh"
@@ -30,12 +31,6 @@ namespace {
 
 constexpr double kL2Multiple = 3.0;
 constexpr double kUsableFreeFraction = 0.9;
-
-std::string Gib(double bytes) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.2f GiB", bytes / double(size_t{1} << 30));
-  return text;
-}
 
 MembwKernel KernelFor(MembwOp op) {
   switch (op) {
@@ -213,7 +208,7 @@ void CheckDeviceMemory(double bytes) {
   size_t free_bytes = 0, total_bytes = 0;
   GQ_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
   if (bytes > kUsableFreeFraction * static_cast<double>(free_bytes)) {
-    throw CaseSkipped("needs " + Gib(bytes) + " of device memory, " + Gib(double(free_bytes)) +
+    throw CaseSkipped("needs " + GiBText(bytes) + " of device memory, " + GiBText(double(free_bytes)) +
                       " free");
   }
 }

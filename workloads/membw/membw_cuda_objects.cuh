@@ -1,6 +1,6 @@
 #pragma once
 // Owners (RAII) of the CUDA objects membw cases hold besides device memory (DeviceBuffer comes
-// from workloads/gemm/gemm_cuda_objects.cuh), and the per-case helpers both CUDA files share.
+// from harness/device_buffer.cuh), and the per-case helpers both CUDA files share.
 // Destructors release without throwing and ignore errors. Move-free: cases hold them in place.
 #include <cuda_runtime.h>
 

@@ -11,8 +11,8 @@
 
 #include "harness/cuda_check.h"
 #include "harness/device.h"
+#include "harness/device_buffer.cuh"
 #include "harness/errors.h"
-#include "workloads/gemm/gemm_cuda_objects.cuh"  // DeviceBuffer
 #include "workloads/membw/membw_cuda_objects.cuh"
 #include "workloads/membw/membw_kernels.cuh"
 #include "workloads/membw/membw_pattern.h"

@@ -23,8 +23,9 @@
 #include "harness/cuda_check.h"
 #include "harness/cuda_devices.h"
 #include "harness/device.h"
+#include "harness/device_buffer.cuh"
 #include "harness/errors.h"
-#include "workloads/gemm/gemm_cuda_objects.cuh"  // DeviceBuffer
+#include "harness/host_info.h"
 #include "workloads/membw/membw_cuda_objects.cuh"
 #include "workloads/membw/membw_host_link.h"
 #include "workloads/membw/membw_host_memory.h"

@@ -8,12 +8,7 @@
 
 namespace gq {
 
-// MemAvailable from /proc/meminfo, else free physical pages; 0 when unknown.
-uint64_t HostAvailableBytes();
-
-// Throws CaseSkipped when `bytes` exceeds `fraction` of the available host memory (first touch of
-// an over-committed mapping would otherwise end in the OOM killer rather than a skipped case).
-void CheckHostMemory(double bytes, double fraction = 0.8);
+// The available-memory check for host buffers is CheckHostMemory (harness/host_info.h).
 
 class HostRegion {
  public:

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "harness/errors.h"
-#include "workloads/gemm/gemm_problem.h"  // SeedFromText
+#include "harness/seeds.h"
 
 namespace gq {
 namespace {
