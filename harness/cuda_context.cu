@@ -1,5 +1,5 @@
 // The CUDA DeviceContext: one non-blocking stream on one device, and timers made of CUDA events
-// recorded on that stream (DESIGN.md §5: GPU time from CUDA events around a batch of iterations).
+// recorded on that stream with the stream held while a batch is enqueued (cuda_event_timer.h).
 // A group context (several GPUs, one case: the collectives) keeps its stream and timers on the
 // group's first GPU; the case joins the other GPUs' work into that stream.
 //
@@ -13,54 +13,11 @@
 #include <string>
 
 #include "harness/cuda_check.h"
+#include "harness/cuda_event_timer.h"
 #include "harness/device.h"
 
 namespace gq {
 namespace {
-
-// Times the work issued on `stream` between Start() and StopSeconds(): both events are recorded on
-// the stream, so the interval covers exactly that work, and StopSeconds waits for the stop event.
-class CudaEventTimer final : public Timer {
- public:
-  CudaEventTimer(int device, cudaStream_t stream) : device_(device), stream_(stream) {
-    GQ_CUDA_CHECK(cudaSetDevice(device_));
-    GQ_CUDA_CHECK(cudaEventCreate(&start_));
-    const cudaError_t status = cudaEventCreate(&stop_);
-    if (status != cudaSuccess) {
-      cudaEventDestroy(start_);
-      GQ_CUDA_CHECK(status);
-    }
-  }
-  CudaEventTimer(const CudaEventTimer&) = delete;
-  CudaEventTimer& operator=(const CudaEventTimer&) = delete;
-
-  ~CudaEventTimer() override {
-    // Destructors must not throw: errors here are ignored.
-    cudaSetDevice(device_);
-    cudaEventDestroy(start_);
-    cudaEventDestroy(stop_);
-  }
-
-  void Start() override {
-    GQ_CUDA_CHECK(cudaSetDevice(device_));
-    GQ_CUDA_CHECK(cudaEventRecord(start_, stream_));
-  }
-
-  double StopSeconds() override {
-    GQ_CUDA_CHECK(cudaSetDevice(device_));
-    GQ_CUDA_CHECK(cudaEventRecord(stop_, stream_));
-    GQ_CUDA_CHECK(cudaEventSynchronize(stop_));
-    float ms = 0;
-    GQ_CUDA_CHECK(cudaEventElapsedTime(&ms, start_, stop_));
-    return static_cast<double>(ms) * 1e-3;
-  }
-
- private:
-  int device_;
-  cudaStream_t stream_;
-  cudaEvent_t start_ = nullptr;
-  cudaEvent_t stop_ = nullptr;
-};
 
 class CudaContext final : public DeviceContext {
  public:
@@ -85,7 +42,7 @@ class CudaContext final : public DeviceContext {
   void* stream() override { return stream_; }
 
   std::unique_ptr<Timer> MakeTimer() override {
-    return std::make_unique<CudaEventTimer>(device_.index, stream_);
+    return MakeCudaEventTimer(device_.index, stream_);
   }
 
   void Synchronize() override {

@@ -38,6 +38,8 @@ class Timer {
   virtual ~Timer() = default;
   virtual void Start() = 0;
   virtual double StopSeconds() = 0;
+  // How this timer measured, in words, for the case details (empty: nothing to say).
+  virtual std::string Note() const { return ""; }
 };
 
 class DeviceContext {

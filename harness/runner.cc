@@ -226,6 +226,7 @@ std::optional<CaseResult> RunCaseOn(Workload& workload, const CaseSpec& spec, De
                             static_cast<int64_t>(r.samples_s.size()) * r.iterations_per_sample, r.metrics);
       }
       r.details = prepared->Details();
+      if (std::string note = timer->Note(); !note.empty()) r.details["timer"] = note;
     });
     if (StepOutcome o = sync.Agree(local); !o.ok()) return fail(o);
     if (sync.multi()) {

@@ -42,7 +42,8 @@ E2eProblem Tiny(int batch, int in, int out, int tp = 1) {
 }
 
 int64_t Rows(const E2eProblem& p) {
-  return std::max(MaxStepRows(p.batch, p.input_len), MaxStepRows(p.batch, p.input_len + E2eVerifySteps(p.output_len)));
+  return std::max(MaxStepRows(p.batch, p.input_len, p.prefill_chunk_tokens),
+                  MaxStepRows(p.batch, p.input_len + E2eVerifySteps(p.output_len), p.prefill_chunk_tokens));
 }
 
 #if GQ_WITH_CUDA

@@ -2,7 +2,10 @@
 // verification passes for a correct backend and fails for a broken one, phases are reported.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "harness/work.h"
 #include "workloads/e2e/e2e_case.h"
@@ -24,7 +27,15 @@ E2eProblem Tiny(int batch, int in, int out) {
 }
 
 std::unique_ptr<E2eBackend> Cpu(const E2eProblem& p) {
-  return MakeE2eCpuBackend(p, MaxStepRows(p.batch, p.input_len + E2eVerifySteps(p.output_len)), 0, nullptr);
+  const int64_t rows = std::max(MaxStepRows(p.batch, p.input_len, p.prefill_chunk_tokens),
+                                MaxStepRows(p.batch, p.input_len + E2eVerifySteps(p.output_len), p.prefill_chunk_tokens));
+  return MakeE2eCpuBackend(p, rows, 0, nullptr);
+}
+
+// The logits of the last Sample (shard 0), one row per sequence.
+std::vector<float> Logits(E2eBackend& m, int batch) {
+  m.Synchronize();
+  return m.ReadLogits(0, batch);
 }
 
 // Forwards everything to a cpu backend, except that decode steps skip attention: the attention
@@ -108,8 +119,8 @@ TEST(E2eCpuCaseTest, GenerationIsDeterministicAndPromptIsKept) {
   auto a = Cpu(p), b = Cpu(p);
   for (E2eBackend* m : {a.get(), b.get()}) {
     m->FillPrompt();
-    Prefill(*m, p.model, p.batch, p.input_len);
-    for (int i = 0; i < 4; ++i) DecodeStep(*m, p.model, p.batch);
+    Prefill(*m, p, p.input_len);
+    for (int i = 0; i < 4; ++i) DecodeStep(*m, p);
   }
   const std::vector<int> ta = a->ReadTokens(), tb = b->ReadTokens();
   EXPECT_EQ(ta, tb);
@@ -153,8 +164,47 @@ TEST(E2eCpuCaseTest, OneOutputTokenHasNoDecodePhases) {
 TEST(E2eCpuCaseTest, LongPromptsRunInChunks) {
   EXPECT_EQ(PrefillChunkSeqs(64, 1024), 16);
   EXPECT_EQ(PrefillChunkSeqs(4, 100000), 1);
+  EXPECT_EQ(PrefillChunkSeqs(5, 12, 32), 2);
   EXPECT_EQ(MaxStepRows(64, 1024), 16384);
   EXPECT_EQ(MaxStepRows(256, 1), 256);
+  EXPECT_EQ(MaxStepRows(5, 12, 32), 24);
+}
+
+// A prefill split into chunks of sequences leaves the same logits, row b for sequence b, as one
+// unchunked prefill: 5 sequences of 12 tokens in chunks of 2, 2 and 1 sequences (32-token chunks),
+// and 3 sequences of 40 tokens, one per chunk (each prompt longer than a chunk).
+TEST(E2eCpuCaseTest, ChunkedPrefillGivesEverySequenceItsOwnLogits) {
+  for (const auto& [batch, len] : {std::pair{5, 12}, std::pair{3, 40}}) {
+    E2eProblem whole = Tiny(batch, len, 2);
+    E2eProblem chunked = whole;
+    chunked.prefill_chunk_tokens = 32;
+    ASSERT_GT(batch, PrefillChunkSeqs(batch, len, chunked.prefill_chunk_tokens));
+    auto a = Cpu(whole), b = Cpu(chunked);
+    for (E2eBackend* m : {a.get(), b.get()}) m->FillPrompt();
+    Prefill(*a, whole, len);
+    Prefill(*b, chunked, len);
+    const std::vector<float> la = Logits(*a, batch), lb = Logits(*b, batch);
+    const int v = whole.vocab_local();
+    EXPECT_LT(MaxRowRelativeL2(lb.data(), la.data(), batch, v, v, 0), 1e-6) << batch << "x" << len;
+    // Sequences hold different prompts, so their logits differ: a row copied from another
+    // sequence would not pass the comparison above.
+    EXPECT_GT(MaxRowRelativeL2(la.data(), la.data() + v, 1, v, v, 0), 1e-3);
+    EXPECT_EQ(a->ReadTokens(), b->ReadTokens());  // the same first output token everywhere
+  }
+}
+
+// Verification of a case whose prefill (and the full forward it checks against) spans several
+// chunks: the cached-decode check compares each sequence with itself.
+TEST(E2eCpuCaseTest, VerificationPassesWhenThePrefillIsChunked) {
+  E2eProblem p = Tiny(5, 12, 4);
+  p.prefill_chunk_tokens = 32;  // 2 sequences per chunk: chunks of 2, 2 and 1
+  auto c = MakeE2eCase(p, Cpu(p), Cpu(p), kE2eCpuTolerance);
+  c->Run(nullptr);
+  const VerifyResult v = c->Verify();
+  EXPECT_TRUE(v.passed) << v.detail;
+  EXPECT_LT(v.max_rel_err, kE2eCpuTolerance);
+  EXPECT_NE(v.detail.find("argmax same in 5/5"), std::string::npos) << v.detail;
+  EXPECT_EQ(c->Details().at("prefill_chunk_seqs"), "2");
 }
 
 }  // namespace

@@ -12,7 +12,8 @@
 //   x [T, hidden] residual stream   h [T, hidden] normed      qkv [T, (H + 2 Hkv) D]
 //   q [T, H, D]   k, v [T, Hkv, D] (prefill copies)            attn [T, H, D]
 //   delta [T, hidden] a projection's output                     gate_up [T, 2F]   act [T, F]
-//   last [seqs, hidden]   logits [seqs, V_local] (fp32)
+//   last [batch, hidden]   logits [batch, V_local] (fp32): row b is sequence b's, whatever
+//   prefill chunk computed it (e2e_forward.h runs the LM head once over every sequence)
 // (H, Hkv, F, V_local: the shard's heads, kv heads, ffn and vocabulary slice.)
 #include <cstdint>
 #include <functional>
@@ -50,7 +51,8 @@ class E2eBackend {
   // With add_delta: x += delta. Then h = RMSNorm(x) * gamma (the layer's attention or MLP norm,
   // or the final norm; layer is ignored for kFinal).
   virtual void Norm(E2eNorm which, int layer, const E2eStep& step, bool add_delta) = 0;
-  // The matmul of a layer (layer ignored for kLmHead, which takes step.seqs rows of `last`).
+  // The matmul of a layer (layer ignored for kLmHead, which maps rows [0, step.seqs) of `last`
+  // to the same rows of `logits`; its step starts at sequence 0).
   virtual void Linear(E2eLinear which, int layer, const E2eStep& step) = 0;
   // Bias (if the model has one), RoPE on q and k at each row's position, k and v into the
   // layer's cache; prefill also writes the contiguous k, v copies.
@@ -61,10 +63,11 @@ class E2eBackend {
   virtual void SiluMul(const E2eStep& step) = 0;
   // delta = sum of delta over the tensor-parallel ranks (nothing at tp = 1).
   virtual void AllReduceDelta(const E2eStep& step) = 0;
-  // last = h at the last row of each sequence.
+  // last[first_seq + s] = h at the last row of the step's sequence s, s in [0, seqs).
   virtual void SelectLast(const E2eStep& step) = 0;
-  // Greedy sampling from logits over all ranks' slices: the next token of each sequence goes
-  // into the token table after its last row; pos and kv_len advance.
+  // Greedy sampling from logits rows [0, step.seqs) over all ranks' slices (the step starts at
+  // sequence 0): the next token of each sequence goes into the token table after its last row;
+  // pos and kv_len advance.
   virtual void Sample(const E2eStep& step) = 0;
   // pos[b] = position, kv_len[b] = position + 1 for every sequence (the decode scenario rewinds
   // to the end of the prompt before each step).

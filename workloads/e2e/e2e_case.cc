@@ -25,8 +25,8 @@ class E2eCase final : public PreparedCase {
       : p_(p), m_(std::move(backend)), ref_(std::move(reference)), tolerance_(tolerance) {
     m_->FillPrompt();
     if (ref_) ref_->FillPrompt();
-    Prefill(*m_, p_.model, p_.batch, p_.input_len);  // the decode capture needs a prefilled cache
-    m_->CaptureDecode([this] { DecodeStep(*m_, p_.model, p_.batch); });
+    Prefill(*m_, p_, p_.input_len);  // the decode capture needs a prefilled cache
+    m_->CaptureDecode([this] { DecodeStep(*m_, p_); });
     m_->Synchronize();
   }
 
@@ -35,7 +35,7 @@ class E2eCase final : public PreparedCase {
     m_->Mark(0);
     switch (p_.scenario) {
       case E2eScenario::kOffline:
-        Prefill(*m_, p_.model, p_.batch, p_.input_len);
+        Prefill(*m_, p_, p_.input_len);
         m_->Mark(1);
         for (int i = 1; i < p_.output_len; ++i) {
           m_->ReplayDecode();
@@ -43,7 +43,7 @@ class E2eCase final : public PreparedCase {
         }
         break;
       case E2eScenario::kPrefill:
-        Prefill(*m_, p_.model, p_.batch, p_.input_len);
+        Prefill(*m_, p_, p_.input_len);
         m_->Mark(1);
         break;
       case E2eScenario::kDecode:
@@ -89,7 +89,7 @@ class E2eCase final : public PreparedCase {
     d["params_b"] = Num(p_.model.TotalParams() * 1e-9);
     d["decode_graph"] = m_->GraphState();
     d["kv_cache_rows"] = std::to_string(p_.max_seq());
-    d["prefill_chunk_seqs"] = std::to_string(PrefillChunkSeqs(p_.batch, p_.input_len));
+    d["prefill_chunk_seqs"] = std::to_string(PrefillChunkSeqs(p_.batch, p_.input_len, p_.prefill_chunk_tokens));
     // Per GPU: bytes one decode step moves at the mean context, and the rates they imply.
     const double context = p_.scenario == E2eScenario::kDecode ? p_.input_len + 1.0 : E2eMeanDecodeContext(p_);
     const E2ePhaseWork step = E2eDecodeStepWork(p_, context);

@@ -120,7 +120,9 @@ class E2eCpuBackend final : public E2eBackend {
     world_->AllReduce(nullptr, delta_.data(), size_t(s.tokens()) * p_.model.hidden, CommDtype::kFp32, CommOp::kSum);
   }
 
-  void SelectLast(const E2eStep& s) override { SelectLastRowsCpu(h_.data(), Rows(s), p_.model.hidden, last_.data()); }
+  void SelectLast(const E2eStep& s) override {
+    SelectLastRowsCpu(h_.data(), Rows(s), p_.model.hidden, last_.data() + size_t(s.first_seq) * p_.model.hidden);
+  }
 
   void Sample(const E2eStep& s) override {
     ArgmaxRowsCpu(logits_.data(), s.seqs, p_.vocab_local(), VocabOffset(0), local_best_.data());

@@ -143,7 +143,10 @@ class E2eCudaBackend final : public E2eBackend {
   }
 
   void SelectLast(const E2eStep& st) override {
-    Each([&](E2eShard& s) { LaunchSelectLastRows(s.B(s.h), Rows(s, st), p_.model.hidden, s.B(s.last), s.stream); });
+    Each([&](E2eShard& s) {
+      bf16* rows = s.B(s.last) + size_t(st.first_seq) * p_.model.hidden;  // last is [batch, hidden]
+      LaunchSelectLastRows(s.B(s.h), Rows(s, st), p_.model.hidden, rows, s.stream);
+    });
   }
 
   void Sample(const E2eStep& st) override {
@@ -182,12 +185,14 @@ class E2eCudaBackend final : public E2eBackend {
     GQ_CUDA_CHECK(cudaSetDevice(s0.device));
     cudaError_t status = cudaStreamBeginCapture(s0.stream, cudaStreamCaptureModeThreadLocal);
     if (status == cudaSuccess) {
-      for (size_t i = 1; i < shards_.size(); ++i) {  // fork the other shards into the capture
-        GQ_CUDA_CHECK(cudaEventRecord(s0.fork, s0.stream));
-        GQ_CUDA_CHECK(cudaStreamWaitEvent(shards_[i]->stream, s0.fork, 0));
-      }
+      // Everything between Begin and End may throw; the capture is ended below in every case, so
+      // no stream is left in capture mode.
       std::string error;
       try {
+        for (size_t i = 1; i < shards_.size(); ++i) {  // fork the other shards into the capture
+          GQ_CUDA_CHECK(cudaEventRecord(s0.fork, s0.stream));
+          GQ_CUDA_CHECK(cudaStreamWaitEvent(shards_[i]->stream, s0.fork, 0));
+        }
         step_();
         for (size_t i = 1; i < shards_.size(); ++i) {  // and join them back
           E2eShard& s = *shards_[i];

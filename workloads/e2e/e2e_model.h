@@ -49,6 +49,8 @@ std::vector<std::string> ModelPresetNames();
 // Throws UsageError naming the known presets for an unknown name.
 ModelConfig ModelPreset(const std::string& name);
 
+inline constexpr int64_t kPrefillChunkTokens = 16384;
+
 enum class E2eScenario { kOffline, kPrefill, kDecode };
 const char* E2eScenarioName(E2eScenario s);
 
@@ -60,6 +62,10 @@ struct E2eProblem {
   int output_len = 1;
   int tp = 1;
   std::string dtype = "bf16";
+  // Prefill runs in chunks of whole sequences of at most this many token rows (one sequence per
+  // chunk when a prompt is longer), so activation buffers stay bounded (e2e_forward.h). Not an
+  // axis: tests lower it to make small problems span several chunks.
+  int64_t prefill_chunk_tokens = kPrefillChunkTokens;
   // Rows per sequence in the KV cache: the prompt, the generated tokens and kVerifyExtraRows for
   // the consistency check (see e2e_verify.h).
   int max_seq() const;

@@ -53,13 +53,13 @@ VerifyResult VerifyE2e(E2eBackend& m, const E2eProblem& p, E2eBackend* reference
   const int b = p.batch, vl = p.vocab_local();
 
   // 1. Cached decode vs a full forward.
-  Prefill(m, p.model, b, p.input_len);
+  Prefill(m, p, p.input_len);
   for (int i = 0; i < k; ++i) m.ReplayDecode();
   m.Synchronize();
   std::vector<std::vector<float>> decoded;
   for (int s = 0; s < m.shards(); ++s) decoded.push_back(m.ReadLogits(s, b));
   const std::vector<int> tokens = m.ReadTokens();
-  Prefill(m, p.model, b, full_len);
+  Prefill(m, p, full_len);
   m.Synchronize();
   double err = 0;
   int agree = 0;
@@ -79,7 +79,7 @@ VerifyResult VerifyE2e(E2eBackend& m, const E2eProblem& p, E2eBackend* reference
   // 2. Against the reference backend on the same tokens.
   if (reference != nullptr) {
     reference->WriteTokens(tokens);
-    Prefill(*reference, p.model, b, full_len);
+    Prefill(*reference, p, full_len);
     reference->Synchronize();
     const std::vector<float> ref = reference->ReadLogits(0, b);
     double ref_err = 0;

@@ -18,7 +18,8 @@ namespace {
 
 // Rows of the largest step: the timed prefill, or the verification's full forward.
 int64_t MaxRows(const E2eProblem& p) {
-  return std::max(MaxStepRows(p.batch, p.input_len), MaxStepRows(p.batch, p.input_len + E2eVerifySteps(p.output_len)));
+  return std::max(MaxStepRows(p.batch, p.input_len, p.prefill_chunk_tokens),
+                  MaxStepRows(p.batch, p.input_len + E2eVerifySteps(p.output_len), p.prefill_chunk_tokens));
 }
 
 std::unique_ptr<E2eBackend> CpuBackend(const E2eProblem& p, int rank, Communicator* world) {

@@ -21,6 +21,42 @@
 namespace gq {
 namespace {
 
+// Peer access from `device` to `peer`, enabled by Enable and disabled again on destruction when
+// Enable turned it on (not when it was already on). As a member of the case, it is also undone
+// when a later step of the case's constructor throws.
+class PeerAccess {
+ public:
+  PeerAccess() = default;
+  PeerAccess(const PeerAccess&) = delete;
+  PeerAccess& operator=(const PeerAccess&) = delete;
+  ~PeerAccess() {
+    if (!enabled_here_) return;
+    int current = 0;
+    cudaGetDevice(&current);
+    cudaSetDevice(device_);
+    cudaDeviceDisablePeerAccess(peer_);
+    cudaSetDevice(current);
+  }
+
+  // Makes `device` current and enables its access to `peer`'s memory.
+  void Enable(int device, int peer) {
+    GQ_CUDA_CHECK(cudaSetDevice(device));
+    const cudaError_t status = cudaDeviceEnablePeerAccess(peer, 0);
+    if (status == cudaErrorPeerAccessAlreadyEnabled) {
+      cudaGetLastError();  // not sticky; clear it
+      return;
+    }
+    GQ_CUDA_CHECK(status);
+    device_ = device;
+    peer_ = peer;
+    enabled_here_ = true;
+  }
+
+ private:
+  int device_ = 0, peer_ = 0;
+  bool enabled_here_ = false;
+};
+
 class MembwPeerCase final : public PreparedCase {
  public:
   MembwPeerCase(const MembwProblem& problem, int device, int peer, cudaStream_t stream)
@@ -37,13 +73,7 @@ class MembwPeerCase final : public PreparedCase {
     }
     GQ_CUDA_CHECK(cudaSetDevice(device_));
     if (can_access) {
-      const cudaError_t status = cudaDeviceEnablePeerAccess(peer_, 0);
-      if (status == cudaErrorPeerAccessAlreadyEnabled) {
-        cudaGetLastError();  // not sticky; clear it
-      } else {
-        GQ_CUDA_CHECK(status);
-        enabled_here_ = true;
-      }
+      access_.Enable(device_, peer_);
       peer_access_ = true;
     }
     CheckDeviceMemory(static_cast<double>(p_.size));
@@ -70,8 +100,7 @@ class MembwPeerCase final : public PreparedCase {
     cudaSetDevice(peer_);
     dst_ = DeviceBuffer();  // freed with its own device current
     cudaSetDevice(device_);
-    if (enabled_here_) cudaDeviceDisablePeerAccess(peer_);
-  }
+  }  // then access_ disables the peer access this case enabled
 
   void Run(void* stream) override {
     cudaStream_t s = static_cast<cudaStream_t>(stream);
@@ -122,7 +151,8 @@ class MembwPeerCase final : public PreparedCase {
   int device_, peer_;
   cudaStream_t stream_;
   int64_t n_;
-  bool peer_access_ = false, enabled_here_ = false;
+  bool peer_access_ = false;
+  PeerAccess access_;       // declared before the buffers: destroyed after them
   DeviceBuffer src_, dst_;  // src_ on device_, dst_ on peer_
   MembwLaunch launch_;
   bool ran_ = false;

@@ -191,10 +191,15 @@ int FillBlocks(int64_t count) {
 }  // namespace
 
 MembwLaunch PlanMembwLaunch(MembwKernel kernel, int device, int64_t n) {
-  int sms = 0, resident = 0;
+  int sms = 0, resident = 0, current = 0;
   GQ_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  GQ_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&resident, KernelSymbol(kernel),
-                                                              kMembwThreads, 0));
+  // The occupancy query answers for the current device: make it `device` for the query.
+  GQ_CUDA_CHECK(cudaGetDevice(&current));
+  GQ_CUDA_CHECK(cudaSetDevice(device));
+  const cudaError_t status = cudaOccupancyMaxActiveBlocksPerMultiprocessor(
+      &resident, KernelSymbol(kernel), kMembwThreads, 0);
+  GQ_CUDA_CHECK(cudaSetDevice(current));
+  GQ_CUDA_CHECK(status);
   const int64_t wave = static_cast<int64_t>(sms) * std::max(1, resident);
   const int64_t needed = std::max<int64_t>(1, (n + kMembwThreads - 1) / kMembwThreads);
   int64_t blocks = std::min(wave, needed);
