@@ -59,8 +59,15 @@ void ThrottleChecks(const ResultsDoc& doc, std::vector<QualifyCheck>& out) {
   std::set<std::string> sampled;
   for (const CaseResult& c : doc.cases) {
     if (!c.telemetry || !c.telemetry->available) continue;
-    sampled.insert(c.device);
-    for (const std::string& r : c.telemetry->throttle_reasons) seen[c.device][r].insert(c.id);
+    if (c.telemetry->gpus.empty()) {
+      sampled.insert(c.device);
+      for (const std::string& r : c.telemetry->throttle_reasons) seen[c.device][r].insert(c.id);
+    }
+    for (const GpuTelemetry& g : c.telemetry->gpus) {  // a group: each GPU is judged on its own
+      const std::string dev = "cuda:" + std::to_string(g.index);
+      sampled.insert(dev);
+      for (const std::string& r : g.throttle_reasons) seen[dev][r].insert(c.id);
+    }
   }
   for (const std::string& dev : sampled) {
     bool flagged = false;

@@ -97,19 +97,33 @@ struct TelemetrySample {
   double t_s = 0, sm_mhz = 0, memory_mhz = 0, power_w = 0, temperature_c = 0;
 };
 
-// Telemetry of the case's device over its timed samples (DESIGN.md §5). `available` is false
-// (with the reason) where NVML is absent, e.g. on the cpu backend; that is never a failure.
-struct TelemetrySummary {
-  bool available = false;
-  std::string reason;  // why unavailable
-  int samples = 0;
-  double period_s = 0;
+// Figures of the readings of one GPU, or of a group of GPUs, over a case's timed samples.
+struct TelemetryFigures {
+  int samples = 0;  // readings taken
   double sm_mhz_min = 0, sm_mhz_median = 0, memory_mhz_median = 0;
   double temperature_c_max = 0, power_w_mean = 0, power_w_max = 0;
   double energy_j = 0;  // from the total-energy counter where supported, else mean power x time
   std::vector<std::string> throttle_reasons;  // union over the case: "sw_power_cap", "hw_slowdown",
                                               // "hw_thermal", "sw_thermal", "hw_power_brake", ...
   std::vector<TelemetrySample> series;        // at most ~64 readings, evenly thinned
+};
+
+// One GPU of a group: its own figures and its CUDA ordinal.
+struct GpuTelemetry : TelemetryFigures {
+  int index = 0;
+};
+
+// Telemetry of the case's device over its timed samples (DESIGN.md §5). `available` is false
+// (with the reason) where NVML is absent, e.g. on the cpu backend; that is never a failure.
+// For a group of GPUs (a case driving several, e.g. tensor-parallel e2e or NCCL collectives in one
+// process) the top-level figures are the group's (rules in harness/telemetry_summary.h: energy
+// and power summed, clocks the lowest, temperature the highest, throttle reasons the union) and
+// `gpus` holds every GPU's own figures; for one GPU `gpus` is empty.
+struct TelemetrySummary : TelemetryFigures {
+  bool available = false;
+  std::string reason;  // why unavailable
+  double period_s = 0;
+  std::vector<GpuTelemetry> gpus;
 };
 
 // One rank's own figure for a case of a multi-rank (MPI) run: the median over its own samples of

@@ -142,16 +142,15 @@ SystemInfo SystemFromJson(const JsonFields& f) {
   return s;
 }
 
-json TelemetryToJson(const TelemetrySummary& t) {
+namespace {
+
+json FiguresToJson(const TelemetryFigures& t) {
   json series = json::array();
   for (const TelemetrySample& x : t.series) {
     series.push_back({{"t_s", x.t_s}, {"sm_mhz", x.sm_mhz}, {"memory_mhz", x.memory_mhz},
                       {"power_w", x.power_w}, {"temperature_c", x.temperature_c}});
   }
-  return {{"available", t.available},
-          {"reason", t.reason},
-          {"samples", t.samples},
-          {"period_s", t.period_s},
+  return {{"samples", t.samples},
           {"sm_mhz_min", t.sm_mhz_min},
           {"sm_mhz_median", t.sm_mhz_median},
           {"memory_mhz_median", t.memory_mhz_median},
@@ -163,13 +162,8 @@ json TelemetryToJson(const TelemetrySummary& t) {
           {"series", series}};
 }
 
-TelemetrySummary TelemetryFromJson(const JsonFields& f) {
-  TelemetrySummary t;
-  t.available = f.Bool("available");
-  t.reason = f.StrOr("reason", "");
-  if (!t.available) return t;
+void FiguresFromJson(const JsonFields& f, TelemetryFigures& t) {
   t.samples = static_cast<int>(f.Int("samples"));
-  t.period_s = f.Num("period_s");
   t.sm_mhz_min = f.Num("sm_mhz_min");
   t.sm_mhz_median = f.Num("sm_mhz_median");
   t.memory_mhz_median = f.Num("memory_mhz_median");
@@ -185,6 +179,43 @@ TelemetrySummary TelemetryFromJson(const JsonFields& f) {
   for (std::size_t i = 0; i < series.value().size(); ++i) {
     JsonFields x = series.At(i);
     t.series.push_back({x.Num("t_s"), x.Num("sm_mhz"), x.Num("memory_mhz"), x.Num("power_w"), x.Num("temperature_c")});
+  }
+}
+
+}  // namespace
+
+// "gpus" (every GPU of a group) is written only for a group and optional when read.
+json TelemetryToJson(const TelemetrySummary& t) {
+  json j = {{"available", t.available}, {"reason", t.reason}, {"period_s", t.period_s}};
+  j.update(FiguresToJson(t));
+  if (!t.gpus.empty()) {
+    json gpus = json::array();
+    for (const GpuTelemetry& g : t.gpus) {
+      json one = FiguresToJson(g);
+      one["index"] = g.index;
+      gpus.push_back(std::move(one));
+    }
+    j["gpus"] = std::move(gpus);
+  }
+  return j;
+}
+
+TelemetrySummary TelemetryFromJson(const JsonFields& f) {
+  TelemetrySummary t;
+  t.available = f.Bool("available");
+  t.reason = f.StrOr("reason", "");
+  if (!t.available) return t;
+  t.period_s = f.Num("period_s");
+  FiguresFromJson(f, t);
+  if (f.Has("gpus")) {
+    JsonFields gpus = f.Arr("gpus");
+    for (std::size_t i = 0; i < gpus.value().size(); ++i) {
+      JsonFields g = gpus.At(i);
+      GpuTelemetry one;
+      one.index = static_cast<int>(g.Int("index"));
+      FiguresFromJson(g, one);
+      t.gpus.push_back(std::move(one));
+    }
   }
   return t;
 }

@@ -46,6 +46,20 @@ RooflineCheck CheckByteRate(const Work& work, const MetricSpec& primary, double 
   return out;
 }
 
+// The busbw roofline of a collective (rules in roofline.h).
+RooflineCheck CheckBusRate(const Work& work, double achieved, const DeviceSpec& spec) {
+  RooflineCheck out;
+  if (work.bandwidth_domain != "interconnect" || !(work.busbw_factor > 0)) return out;
+  if (spec.interconnect_gbs > 0) {
+    out.roofline = Roofline{"interconnect", spec.interconnect_gbs, achieved / spec.interconnect_gbs,
+                            "datasheet NVLink per GPU per direction, " + spec.sku};
+  } else if (work.link_peak_gbs > 0) {
+    out.roofline = Roofline{"interconnect", work.link_peak_gbs, achieved / work.link_peak_gbs,
+                            work.link_peak_source};
+  }
+  return out;
+}
+
 // Lower bound on the iteration time of a case with phases (rules in roofline.h), in seconds;
 // -1 when a peak that a phase needs is unknown. `memory_s` gets the memory-bound phases' share.
 double MinIterationSeconds(const Work& work, double flops_per_s, double bytes_per_s,
@@ -128,6 +142,8 @@ RooflineCheck CheckRoofline(const Work& work, const MetricSpec& primary, double 
     }
   } else if (primary.quantity == Quantity::kBytes && primary.unit == "GB/s") {
     out = CheckByteRate(work, primary, achieved, spec, bw, bw_source);
+  } else if (primary.quantity == Quantity::kBusBytes && primary.unit == "GB/s") {
+    out = CheckBusRate(work, achieved, spec);
   } else if (primary.quantity == Quantity::kTokens && primary.phase.empty()) {
     out = CheckTokenRate(work, primary, achieved, spec, bw, bw_source);
   }

@@ -14,6 +14,14 @@
 //   "peer":   no roofline (which link a GPU<->GPU copy takes is not known here);
 //   "":       the measured bandwidth when given, else the datasheet's (other workloads).
 // bound = "memory" for every byte-rate roofline. efficiency = achieved median / attainable.
+// For a bus-bandwidth primary metric (busbw, Quantity::kBusBytes, GB/s; collectives), the peak is
+// the link a collective's traffic crosses, per GPU and direction (nccl-tests doc/PERFORMANCE.md:
+// busbw is comparable to the hardware's peak bus bandwidth):
+//   "interconnect": the SKU's NVLink figure (DeviceSpec::interconnect_gbs) when it has one, else
+//                   Work::link_peak_gbs (the PCIe link) when known; bound = "interconnect";
+//   "network", or busbw_factor 0 (one rank): no roofline.
+// No sanity guard: NVLink SHARP (NVLS) reduces in the switch and legitimately reports a busbw
+// above the per-direction link figure, so an efficiency above 1 is possible.
 // For a token-rate primary metric (Quantity::kTokens from the iteration time, e2e output_tok_s)
 // of a case with Work::phases, a lower bound on the iteration time (a run of a phase takes at
 // least the longer of its compute and memory times; phases do not overlap):

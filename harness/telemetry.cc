@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "harness/stats.h"
 
 namespace gq {
 namespace {
@@ -34,29 +33,30 @@ TelemetrySampler::~TelemetrySampler() {
   }
 }
 
-void TelemetrySampler::Begin(int cuda_index) {
+void TelemetrySampler::Begin(const std::vector<int>& cuda_indices) {
   if (running_) throw std::logic_error("TelemetrySampler::Begin while a window is open");
+  if (cuda_indices.empty()) throw std::invalid_argument("TelemetrySampler::Begin: no GPU");
   running_ = true;
-  cuda_index_ = cuda_index;
-  readings_.clear();
+  indices_ = cuda_indices;
+  ticks_.clear();
   stop_ = false;
-  energy_begin_mj_.reset();
+  energy_.assign(indices_.size(), GpuEnergyReads{});
   begin_ = Clock::now();
   if (!monitor_.available()) return;
-  energy_begin_mj_ = ReadEnergy();
-  TakeReading();
+  for (std::size_t g = 0; g < indices_.size(); ++g) energy_[g].begin_mj = ReadEnergy(indices_[g]);
+  TakeTick();
   thread_ = std::thread(&TelemetrySampler::Loop, this);
 }
 
 TelemetrySummary TelemetrySampler::End() {
   if (!running_) throw std::logic_error("TelemetrySampler::End without Begin");
   running_ = false;
-  TelemetrySummary summary;
   if (!monitor_.available()) {
+    TelemetrySummary summary;
     summary.reason = monitor_.reason();
     return summary;
   }
-  const std::optional<uint64_t> energy_end_mj = ReadEnergy();
+  for (std::size_t g = 0; g < indices_.size(); ++g) energy_[g].end_mj = ReadEnergy(indices_[g]);
   const double elapsed_s = std::chrono::duration<double>(Clock::now() - begin_).count();
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -64,43 +64,41 @@ TelemetrySummary TelemetrySampler::End() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  TakeReading();
-
-  if (readings_.empty()) {
-    summary.reason = "no telemetry readings from cuda:" + std::to_string(cuda_index_);
-    return summary;
-  }
-  std::vector<std::pair<TelemetrySample, uint64_t>> readings;
-  readings.reserve(readings_.size());
-  for (const Reading& r : readings_) readings.emplace_back(r.sample, r.throttle_mask);
-  return SummariseTelemetry(readings, period_s_, elapsed_s, energy_begin_mj_, energy_end_mj);
+  TakeTick();
+  return SummariseGroupTelemetry(indices_, ticks_, energy_, period_s_, elapsed_s);
 }
 
-std::optional<uint64_t> TelemetrySampler::ReadEnergy() {
+std::optional<uint64_t> TelemetrySampler::ReadEnergy(int cuda_index) {
   try {
-    return monitor_.EnergyMillijoules(cuda_index_);
+    return monitor_.EnergyMillijoules(cuda_index);
   } catch (const std::exception&) {
     return std::nullopt;  // treated like an unsupported counter
   }
 }
 
-void TelemetrySampler::TakeReading() {
-  Reading r;
-  try {
-    std::optional<TelemetrySample> s = monitor_.Read(cuda_index_);
-    if (!s) return;
-    r.sample = *s;
-    r.throttle_mask = monitor_.ThrottleMask(cuda_index_);
-  } catch (const std::exception&) {
-    return;  // a monitor that throws loses this reading; the sampler thread must not die with it
+void TelemetrySampler::TakeTick() {
+  TelemetryTick tick;
+  tick.readings.resize(indices_.size());
+  bool any = false;
+  for (std::size_t g = 0; g < indices_.size(); ++g) {
+    try {
+      std::optional<TelemetrySample> s = monitor_.Read(indices_[g]);
+      if (!s) continue;
+      const uint64_t mask = monitor_.ThrottleMask(indices_[g]);
+      s->t_s = std::chrono::duration<double>(Clock::now() - begin_).count();
+      tick.readings[g] = std::make_pair(*s, mask);
+      any = true;
+    } catch (const std::exception&) {
+      // A monitor that throws loses this reading; the sampler thread must not die with it.
+    }
   }
-  r.sample.t_s = std::chrono::duration<double>(Clock::now() - begin_).count();
+  if (!any) return;
   std::lock_guard<std::mutex> lock(mutex_);
-  readings_.push_back(r);
+  ticks_.push_back(std::move(tick));
 }
 
-// Readings land on the grid begin + k * period; a reading slower than a period skips the missed
-// slots rather than bunching up.
+// Ticks land on the grid begin + k * period; a tick slower than a period skips the missed slots
+// rather than bunching up.
 void TelemetrySampler::Loop() {
   const auto period = std::max(
       Clock::duration(1),  // at least one tick, so the catch-up loop below always advances
@@ -109,66 +107,18 @@ void TelemetrySampler::Loop() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!wake_.wait_until(lock, next, [this] { return stop_; })) {
     lock.unlock();
-    TakeReading();
+    TakeTick();
     const auto now = Clock::now();
     while (next <= now) next += period;
     lock.lock();
   }
 }
 
-TelemetrySummary SummariseTelemetry(
-    const std::vector<std::pair<TelemetrySample, uint64_t>>& readings, double period_s,
-    double elapsed_s, std::optional<uint64_t> energy_begin_mj,
-    std::optional<uint64_t> energy_end_mj) {
-  if (readings.empty()) throw std::invalid_argument("SummariseTelemetry: no readings");
-  TelemetrySummary t;
-  t.available = true;
-  t.samples = static_cast<int>(readings.size());
-  t.period_s = period_s;
-  std::vector<double> sm, mem, power;
-  std::vector<TelemetrySample> series;
-  uint64_t mask = 0;
-  for (const auto& [s, bits] : readings) {
-    sm.push_back(s.sm_mhz);
-    mem.push_back(s.memory_mhz);
-    power.push_back(s.power_w);
-    t.temperature_c_max = std::max(t.temperature_c_max, s.temperature_c);
-    t.power_w_max = std::max(t.power_w_max, s.power_w);
-    series.push_back(s);
-    mask |= bits;
-  }
-  t.sm_mhz_min = *std::min_element(sm.begin(), sm.end());
-  t.sm_mhz_median = Median(sm);
-  t.memory_mhz_median = Median(mem);
-  t.power_w_mean = Mean(power);
-  if (energy_begin_mj && energy_end_mj && *energy_end_mj > *energy_begin_mj) {
-    t.energy_j = static_cast<double>(*energy_end_mj - *energy_begin_mj) / 1000.0;  // mJ -> J
-  } else {
-    t.energy_j = t.power_w_mean * elapsed_s;
-  }
-  t.throttle_reasons = ThrottleReasonNames(mask & ~nvml::kReasonGpuIdle);
-  t.series = ThinSeries(series, kMaxTelemetrySeries);
-  return t;
-}
-
-std::vector<TelemetrySample> ThinSeries(const std::vector<TelemetrySample>& series,
-                                        std::size_t max_points) {
-  if (series.size() <= max_points) return series;
-  if (max_points == 0) return {};
-  if (max_points == 1) return {series.front()};
-  std::vector<TelemetrySample> out;
-  out.reserve(max_points);
-  const std::size_t last = series.size() - 1;
-  for (std::size_t i = 0; i < max_points; ++i) {
-    // Index round(i * last / (max_points - 1)): strictly increasing since last >= max_points.
-    out.push_back(series[(i * last + (max_points - 1) / 2) / (max_points - 1)]);
-  }
-  return out;
-}
-
 TelemetryScope::TelemetryScope(TelemetrySampler* sampler, const DeviceRef& device) {
   if (sampler == nullptr || !device.IsCuda()) return;
-  sampler->Begin(device.index);
+  std::vector<int> gpus;
+  for (int i = 0; i < device.count; ++i) gpus.push_back(device.index + i);
+  sampler->Begin(gpus);
   sampler_ = sampler;
 }
 

@@ -1,12 +1,14 @@
 #pragma once
-// Per-case GPU telemetry (DESIGN.md §5): a background thread reads a GpuMonitor every period while
-// the case's timed samples run, and the readings are summarised into a TelemetrySummary so that a
-// throttled or power-capped run can be explained. Energy joins the case's metrics as
+// Per-case GPU telemetry (DESIGN.md §5): a background thread reads a GpuMonitor every period, for
+// every GPU the case drives, while the case's timed samples run, and the readings are summarised
+// (harness/telemetry_summary.h) into a TelemetrySummary so that a throttled or power-capped run
+// can be explained, on any GPU of a group. Energy joins the case's metrics as
 // joules_per_tflop / joules_per_token.
 //
-// Readings: one at Begin (on the caller's thread), one per period on the sampler thread, one at End
-// (caller's thread), so even a window shorter than a period has two. A reading the monitor cannot
-// give is skipped. The energy counter is read at Begin and End.
+// Readings: one tick at Begin (on the caller's thread), one per period on the sampler thread, one
+// at End (caller's thread), so even a window shorter than a period has two; each tick reads every
+// GPU of the window. A reading the monitor cannot give is skipped. The energy counter of each GPU
+// is read at Begin and End.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -20,12 +22,10 @@
 #include "harness/device.h"
 #include "harness/gpu_monitor.h"
 #include "harness/results.h"
+#include "harness/telemetry_summary.h"
 #include "harness/work.h"
 
 namespace gq {
-
-// Most readings kept in TelemetrySummary::series; longer windows are thinned evenly.
-inline constexpr std::size_t kMaxTelemetrySeries = 64;
 
 class TelemetrySampler {
  public:
@@ -35,8 +35,10 @@ class TelemetrySampler {
   TelemetrySampler(const TelemetrySampler&) = delete;
   TelemetrySampler& operator=(const TelemetrySampler&) = delete;
 
-  // Starts a window on GPU `cuda_index`. std::logic_error when a window is already open.
-  void Begin(int cuda_index);
+  // Starts a window on the GPUs `cuda_indices` (at least one; std::invalid_argument otherwise).
+  // std::logic_error when a window is already open.
+  void Begin(const std::vector<int>& cuda_indices);
+  void Begin(int cuda_index) { Begin(std::vector<int>{cuda_index}); }
   // Closes the window (stops and joins the thread) and summarises it. With an unavailable monitor,
   // or no reading at all, the summary has available = false and the reason.
   // std::logic_error when no window is open.
@@ -46,47 +48,27 @@ class TelemetrySampler {
 
  private:
   using Clock = std::chrono::steady_clock;
-  struct Reading {
-    TelemetrySample sample;  // t_s relative to Begin
-    uint64_t throttle_mask = 0;
-  };
 
-  void TakeReading();  // appends one reading (if the monitor gives one) under mutex_
-  std::optional<uint64_t> ReadEnergy();  // the energy counter; nullopt if unsupported or it throws
-  void Loop();                           // the sampler thread
+  void TakeTick();  // appends one tick (readings of every GPU that gives one) under mutex_
+  std::optional<uint64_t> ReadEnergy(int cuda_index);  // nullopt if unsupported or it throws
+  void Loop();                                         // the sampler thread
 
   GpuMonitor& monitor_;
   const double period_s_;
   bool running_ = false;  // touched by the caller's thread only
-  int cuda_index_ = 0;
+  std::vector<int> indices_;
   Clock::time_point begin_;
-  std::optional<uint64_t> energy_begin_mj_;
+  std::vector<GpuEnergyReads> energy_;
 
-  std::mutex mutex_;  // guards stop_ and readings_
+  std::mutex mutex_;  // guards stop_ and ticks_
   std::condition_variable wake_;
   bool stop_ = false;
-  std::vector<Reading> readings_;
+  std::vector<TelemetryTick> ticks_;
   std::thread thread_;
 };
 
-// Summary of readings taken over `elapsed_s` seconds (a pure function; TelemetrySampler::End uses
-// it). energy_j = (energy_end - energy_begin) / 1000 when both counter reads exist and the counter
-// advanced; otherwise mean power x elapsed_s (the counter is absent before Volta, may not have
-// ticked within a short window, and restarts when the driver reloads). throttle_reasons is the
-// union of the readings' reason bits, without "gpu_idle": the device can report idle in the gaps
-// between kernel launches (and at the Begin/End readings, right before and after the work), which
-// says nothing about clocks being held down while the case runs. `readings` must not be empty.
-TelemetrySummary SummariseTelemetry(
-    const std::vector<std::pair<TelemetrySample, uint64_t>>& readings, double period_s,
-    double elapsed_s, std::optional<uint64_t> energy_begin_mj,
-    std::optional<uint64_t> energy_end_mj);
-
-// At most `max_points` elements of `series`, evenly spaced by index, first and last included.
-std::vector<TelemetrySample> ThinSeries(const std::vector<TelemetrySample>& series,
-                                        std::size_t max_points);
-
 // One case's telemetry window for the runner: Begins when `sampler` is non-null and `device` is a
-// CUDA device; End() returns the summary (nullopt when not sampling). A window still open at
+// CUDA device (every GPU of a group); End() returns the summary (nullopt when not sampling). A window still open at
 // destruction (the case threw or was abandoned) is closed and its summary dropped.
 class TelemetryScope {
  public:

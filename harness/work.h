@@ -35,9 +35,11 @@ struct Work {
   // Bandwidth benchmarks (membw) name the path their bytes are bounded by, which picks the peak
   // of their GB/s roofline (harness/roofline.h): "" = not stated (other workloads);
   // "device" = the memory of the case's device (HBM on a GPU, DRAM on the cpu);
-  // "pcie" = the host<->device link; "peer" = a GPU<->GPU path.
+  // "pcie" = the host<->device link; "peer" = a GPU<->GPU path; collectives (busbw):
+  // "interconnect" = the GPUs' links within one node (NVLink, else PCIe), "network" = ranks on
+  // several nodes (the NIC rate is not known here).
   std::string bandwidth_domain;
-  double link_peak_gbs = 0;      // "pcie": theoretical GB/s of the link for this traffic; 0 unknown
+  double link_peak_gbs = 0;      // "pcie", "interconnect": theoretical GB/s of the link for this traffic; 0 unknown
   std::string link_peak_source;  // how link_peak_gbs was derived (shown as the roofline's source)
   double prefill_tokens = 0;     // prompt tokens processed per iteration (e2e: batch x input_len)
   double gpus = 0;               // devices one iteration uses (e2e: tp); 0 means 1

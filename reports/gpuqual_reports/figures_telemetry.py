@@ -2,7 +2,8 @@
 
 Each case's NVML series (t_s from the start of its timed samples) is placed after the previous
 cases of the same device, offset by their wall time (prepare + warm-up + samples + verify), so
-the x axis is approximate run time. Cases that reported throttle reasons are shaded.
+the x axis is approximate run time. A case that drove a group of GPUs draws one line per GPU
+from its per-GPU telemetry. Cases that reported throttle reasons are shaded.
 """
 
 from . import style
@@ -16,17 +17,44 @@ _PANELS = (
 )
 
 
+def _parts(row):
+    """(device name, telemetry part) per GPU a case sampled: a GPU group's case (telemetry with
+    "gpus") gives one part per GPU, named cuda:<index>, so every GPU gets its own line."""
+    tel = row.telemetry or {}
+    if not tel.get("available"):
+        return []
+    gpus = tel.get("gpus") or []
+    if gpus:
+        return [(f"cuda:{int(g.get('index', 0))}", g) for g in gpus]
+    return [(row.device, tel)]
+
+
+class _Item:
+    """One case's readings on one GPU: what the panels draw."""
+
+    def __init__(self, row, part):
+        self.row = row
+        self.case_id = row.case_id
+        self.series = part.get("series") or []
+        self.throttle_reasons = part.get("throttle_reasons") or []
+
+
 def _timeline(rows):
-    """{device: [(offset_s, row)]} for rows with an available telemetry series."""
+    """{device: [(offset_s, item)]} per GPU with an available telemetry series; a case's offset
+    is the wall time of the cases before it on the same device (a group's on each of its GPUs)."""
     out, clock = {}, {}
     for r in rows:
-        t0 = clock.get(r.device, 0.0)
-        tel = r.telemetry or {}
-        series = tel.get("series") or []
-        if tel.get("available") and series:
-            out.setdefault(r.device, []).append((t0, r))
-        span = max([float(s.get("t_s", 0)) for s in series] + [r.wall_time_s])
-        clock[r.device] = t0 + span
+        parts = _parts(r)
+        names = [name for name, _ in parts] or [r.device]
+        t0 = max(clock.get(n, 0.0) for n in names)
+        span = r.wall_time_s
+        for name, part in parts:
+            item = _Item(r, part)
+            if item.series:
+                out.setdefault(name, []).append((t0, item))
+                span = max([span] + [float(s.get("t_s", 0)) for s in item.series])
+        for n in names:
+            clock[n] = t0 + span
     return out
 
 
@@ -41,7 +69,7 @@ def telemetry_figure(run, rows, name="telemetry"):
         for (_, key), ax in zip(_PANELS, axes):
             xs, ys = [], []
             for t0, r in items:
-                for s in r.telemetry["series"]:
+                for s in r.series:
                     if s.get(key) is not None:
                         xs.append(t0 + float(s["t_s"]))
                         ys.append(float(s[key]))
@@ -49,18 +77,17 @@ def telemetry_figure(run, rows, name="telemetry"):
                 ys.append(float("nan"))
             ax.plot(xs, ys, color=style.color(i), label=device, linewidth=1.2)
         for t0, r in items:
-            reasons = r.telemetry.get("throttle_reasons") or []
-            if reasons:
-                end = t0 + max(float(s["t_s"]) for s in r.telemetry["series"])
-                throttled.append((t0, end, r.case_id, reasons))
-    for t0, end, _, _ in throttled:
+            if r.throttle_reasons:
+                end = t0 + max(float(s["t_s"]) for s in r.series)
+                throttled.append((t0, end, r.case_id, r.throttle_reasons))
+    for t0, end, _, _ in set((t0, end, c, tuple(rs)) for t0, end, c, rs in throttled):
         for ax in axes:
             ax.axvspan(t0, max(end, t0 + 1e-3), color="#d62728", alpha=0.08, linewidth=0)
     for (ylabel, _), ax in zip(_PANELS, axes):
         ax.set_ylabel(ylabel)
     axes[-1].set_xlabel("Time in run (s)")
     style.legend(axes[0], loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    cases = sum(len(items) for items in timeline.values())
+    cases = len({id(r.row) for items in timeline.values() for _, r in items})
     style.finish(fig, f"Telemetry over the run — {run.label} ({cases} case(s) with readings)")
     reasons = sorted({x for _, _, _, rs in throttled for x in rs})
     caption = ("NVML readings during each case's timed samples; cases laid end to end by wall "

@@ -86,10 +86,13 @@ def _check_case(case):
     tel = case.obj("telemetry", None)
     if tel is not None:
         tel.bool("available", None)
-        for sample in tel.objs("series", []):
-            sample.num("t_s")
-            for key in ("sm_mhz", "memory_mhz", "power_w", "temperature_c"):
-                sample.num(key, None)
+        for part in [tel] + tel.objs("gpus", []):  # a GPU group also has every GPU's own
+            if part is not tel:
+                part.num("index")
+            for sample in part.objs("series", []):
+                sample.num("t_s")
+                for key in ("sm_mhz", "memory_mhz", "power_w", "temperature_c"):
+                    sample.num(key, None)
 
 
 def _common_sku(devices, host):

@@ -129,3 +129,35 @@ def test_single_run_report_via_main(tmp_path, capsys):
 def test_each_fixture_alone(name, tmp_path):
     assert cli.main([fixture(name), "-o", str(tmp_path)]) == 0
     assert (tmp_path / "index.html").exists()
+
+
+def test_telemetry_of_a_gpu_group_draws_every_gpu(tmp_path):
+    """A case that drove a group of GPUs (telemetry with per-GPU figures) gives each GPU its own
+    line, named cuda:<index>, and its throttled GPU shades the case."""
+    import json
+
+    from gpuqual_reports.figures_telemetry import telemetry_figure
+    from gpuqual_reports.load import load_all
+    from gpuqual_reports.table import tidy
+
+    with open(fixture("aws_p5_run1.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    case = next(c for c in doc["cases"] if (c.get("telemetry") or {}).get("available"))
+    doc["cases"] = [case]
+    case["device"] = "cuda:0-1"
+    series = case["telemetry"]["series"]
+    case["telemetry"]["gpus"] = [
+        dict(case["telemetry"], index=0, throttle_reasons=[], series=series),
+        dict(case["telemetry"], index=1, throttle_reasons=["hw_power_brake"],
+             series=[dict(s, power_w=s["power_w"] / 2) for s in series]),
+    ]
+    for g in case["telemetry"]["gpus"]:
+        g.pop("gpus", None)
+    path = tmp_path / "group.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    runs = load_all([str(path)])
+    spec = telemetry_figure(runs[0], tidy(runs))
+    labels = [line.get_label() for line in spec.fig.axes[0].get_lines()]
+    assert labels == ["cuda:0", "cuda:1"]
+    assert "1 case(s) with readings" in spec.fig._suptitle.get_text()
+    assert "hw_power_brake" in spec.caption

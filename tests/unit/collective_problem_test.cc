@@ -50,8 +50,10 @@ TEST(CollectiveProblemTest, LayoutAndWorkPerCollective) {
   EXPECT_EQ(rs.send_elems, 8 * rs.count);
   EXPECT_EQ(rs.recv_elems, rs.count);
 
-  const Work w = CollectiveWork(Problem(CollectiveKind::kAllReduce, 1 << 20), ar);
+  const Work w = CollectiveWork(Problem(CollectiveKind::kAllReduce, 1 << 20), ar, 1);
   EXPECT_DOUBLE_EQ(w.bytes, 1 << 20);
+  EXPECT_EQ(w.bandwidth_domain, "interconnect");  // one node: the GPUs' links
+  EXPECT_EQ(CollectiveWork(Problem(CollectiveKind::kAllReduce, 1 << 20), ar, 2).bandwidth_domain, "network");
   EXPECT_DOUBLE_EQ(w.busbw_factor, 1.75);
   EXPECT_DOUBLE_EQ(w.flops, 0.0);
   // 1 MiB in 10 us: algbw 104.8576 GB/s, busbw x 1.75.
@@ -89,7 +91,7 @@ TEST(CollectiveProblemTest, SizesRoundDownLikeNcclTests) {
 TEST(CollectiveProblemTest, OneRankHasNoBusBandwidthAndSaysSo) {
   const CollectiveProblem p = Problem(CollectiveKind::kAllReduce, 4096);
   const CollectiveLayout l = CollectiveLayoutFor(p, 1);
-  const Work w = CollectiveWork(p, l);
+  const Work w = CollectiveWork(p, l, 1);
   EXPECT_DOUBLE_EQ(w.busbw_factor, 0.0);
   EXPECT_DOUBLE_EQ(BusBandwidthMetric().FromTime(1e-6, w), 0.0);  // 0, not NaN
   EXPECT_GT(BandwidthMetric("algbw").FromTime(1e-6, w), 0.0);

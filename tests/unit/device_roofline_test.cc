@@ -114,6 +114,41 @@ TEST(RooflineTest, BandwidthDomainPicksThePeak) {
   EXPECT_TRUE(q.invalid_reason.empty());
 }
 
+// Collectives: busbw is placed against the GPUs' link (NVLink from the SKU, else a link figure
+// the workload found), never against HBM, and a figure above it is not invalid (NVLS).
+TEST(RooflineTest, BusBandwidthIsPlacedOnTheInterconnect) {
+  const DeviceSpec nvlink{"nv-gpu", "NVLink GPU", {{"bf16", 1000.0}}, 4800.0, 450.0, "test"};
+  Work w;
+  w.bytes = 1 << 30;
+  w.busbw_factor = 1.75;
+  w.bandwidth_domain = "interconnect";
+  RooflineCheck c = CheckRoofline(w, BusBandwidthMetric(), 360, nvlink, 4300, "membw/op=copy");
+  ASSERT_TRUE(c.roofline);
+  EXPECT_EQ(c.roofline->bound, "interconnect");
+  EXPECT_DOUBLE_EQ(c.roofline->peak, 450.0);
+  EXPECT_DOUBLE_EQ(c.roofline->efficiency, 0.8);
+  EXPECT_NE(c.roofline->peak_source.find("NVLink"), std::string::npos);
+  // NVLS: above the per-direction figure, still valid.
+  c = CheckRoofline(w, BusBandwidthMetric(), 480, nvlink);
+  EXPECT_TRUE(c.invalid_reason.empty());
+  EXPECT_GT(c.roofline->efficiency, 1.0);
+  // No NVLink: the link the workload found, or nothing.
+  const DeviceSpec pcie_only{"pcie-gpu", "PCIe GPU", {{"bf16", 100.0}}, 300.0, 0, "test"};
+  EXPECT_FALSE(CheckRoofline(w, BusBandwidthMetric(), 20, pcie_only).roofline);
+  w.link_peak_gbs = 63;
+  w.link_peak_source = "PCIe Gen5 x16";
+  c = CheckRoofline(w, BusBandwidthMetric(), 31.5, pcie_only);
+  ASSERT_TRUE(c.roofline);
+  EXPECT_DOUBLE_EQ(c.roofline->efficiency, 0.5);
+  EXPECT_EQ(c.roofline->peak_source, "PCIe Gen5 x16");
+  // Across nodes (the NIC is not known) and with one rank (no bus traffic): no roofline.
+  w.bandwidth_domain = "network";
+  EXPECT_FALSE(CheckRoofline(w, BusBandwidthMetric(), 40, nvlink).roofline);
+  w.bandwidth_domain = "interconnect";
+  w.busbw_factor = 0;
+  EXPECT_FALSE(CheckRoofline(w, BusBandwidthMetric(), 0, nvlink).roofline);
+}
+
 TEST(RooflineTest, NoteMeasuredBandwidthKeepsTheBestOkDeviceFigure) {
   auto result = [](const std::string& id, CaseStatus status, const std::string& domain, double gbs) {
     CaseResult r;

@@ -1,7 +1,9 @@
 #pragma once
 // Test double for GpuMonitor: hands out scripted readings (each once, in order, then none), a
-// scripted energy counter (in order, the last repeating) and canned health records. Thread-safe:
-// the telemetry sampler reads it from its own thread.
+// scripted energy counter (in order, the last repeating) and canned health records. Readings and
+// energy can be scripted for any GPU (SetReadings, SetEnergy) or per CUDA ordinal (the *For
+// variants, which take precedence for that ordinal). Thread-safe: the telemetry sampler reads it
+// from its own thread.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -40,6 +42,14 @@ class FakeGpuMonitor : public GpuMonitor {
     std::lock_guard<std::mutex> lock(mu_);
     energy_ = std::move(energy_mj);
   }
+  void SetReadingsFor(int cuda_index, std::vector<ScriptedReading> readings) {
+    std::lock_guard<std::mutex> lock(mu_);
+    readings_for_[cuda_index].assign(readings.begin(), readings.end());
+  }
+  void SetEnergyFor(int cuda_index, std::deque<std::optional<uint64_t>> energy_mj) {
+    std::lock_guard<std::mutex> lock(mu_);
+    energy_for_[cuda_index] = std::move(energy_mj);
+  }
   void SetHealth(int cuda_index, DeviceHealth h) {
     std::lock_guard<std::mutex> lock(mu_);
     health_[cuda_index] = std::move(h);
@@ -66,24 +76,28 @@ class FakeGpuMonitor : public GpuMonitor {
     std::lock_guard<std::mutex> lock(mu_);
     ++read_calls_;
     indices_seen_.push_back(cuda_index);
-    if (readings_.empty()) return std::nullopt;
-    ScriptedReading r = readings_.front();
-    readings_.pop_front();
-    last_mask_ = r.throttle_mask;
+    auto own = readings_for_.find(cuda_index);
+    std::deque<ScriptedReading>& queue = own != readings_for_.end() ? own->second : readings_;
+    if (queue.empty()) return std::nullopt;
+    ScriptedReading r = queue.front();
+    queue.pop_front();
+    last_mask_[cuda_index] = r.throttle_mask;
     ++served_;
     served_cv_.notify_all();
     return r.sample;
   }
-  std::optional<uint64_t> EnergyMillijoules(int /*cuda_index*/) override {
+  std::optional<uint64_t> EnergyMillijoules(int cuda_index) override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (energy_.empty()) return std::nullopt;
-    std::optional<uint64_t> e = energy_.front();
-    if (energy_.size() > 1) energy_.pop_front();
+    auto own = energy_for_.find(cuda_index);
+    std::deque<std::optional<uint64_t>>& queue = own != energy_for_.end() ? own->second : energy_;
+    if (queue.empty()) return std::nullopt;
+    std::optional<uint64_t> e = queue.front();
+    if (queue.size() > 1) queue.pop_front();
     return e;
   }
-  uint64_t ThrottleMask(int /*cuda_index*/) override {
+  uint64_t ThrottleMask(int cuda_index) override {
     std::lock_guard<std::mutex> lock(mu_);
-    return last_mask_;  // the mask scripted with the reading just served
+    return last_mask_[cuda_index];  // the mask scripted with the reading just served
   }
   DeviceHealth Health(int cuda_index) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -102,8 +116,10 @@ class FakeGpuMonitor : public GpuMonitor {
   std::condition_variable served_cv_;
   std::deque<ScriptedReading> readings_;
   std::deque<std::optional<uint64_t>> energy_;
+  std::map<int, std::deque<ScriptedReading>> readings_for_;
+  std::map<int, std::deque<std::optional<uint64_t>>> energy_for_;
   std::map<int, DeviceHealth> health_;
-  uint64_t last_mask_ = 0;
+  std::map<int, uint64_t> last_mask_;
   std::size_t served_ = 0;
   int read_calls_ = 0;
   std::vector<int> indices_seen_;

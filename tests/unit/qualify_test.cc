@@ -141,6 +141,28 @@ TEST(QualifyTest, DegradedPcieAndPowerCapAndThermalThrottling) {
   EXPECT_EQ(v.overall, "FAIL");
 }
 
+// A case driving a group of GPUs: throttling is judged per GPU, so the GPU that throttled is named.
+TEST(QualifyTest, ThrottlingInAGroupNamesTheGpu) {
+  ResultsDoc d = Machine();
+  CaseResult& c = d.cases[1];
+  c.device = "cuda:0-7";
+  c.telemetry = TelemetrySummary{};
+  c.telemetry->available = true;
+  c.telemetry->throttle_reasons = {"hw_power_brake"};  // the union
+  for (int i = 0; i < 8; ++i) {
+    GpuTelemetry g;
+    g.index = i;
+    if (i == 5) g.throttle_reasons = {"hw_power_brake"};
+    c.telemetry->gpus.push_back(g);
+  }
+  const Baseline b = H100Baseline();
+  QualifyVerdict v = Qualify(d, &b, nullptr, {});
+  ASSERT_NE(Check(v, "cuda:5 throttling"), nullptr);
+  EXPECT_EQ(Check(v, "cuda:5 throttling")->status, "FAIL");
+  EXPECT_EQ(Check(v, "cuda:0-7 throttling"), nullptr);
+  EXPECT_NE(Check(v, "cuda:4 throttling")->status, "FAIL");
+}
+
 TEST(QualifyTest, InventoryAgainstTheCatalog) {
   ResultsDoc d = Machine();
   d.system.devices.pop_back();  // 7 GPUs visible on an 8-GPU instance

@@ -50,6 +50,13 @@ ResultsDoc SampleDoc() {
   t.energy_j = 812.5;
   t.throttle_reasons = {"sw_power_cap"};
   t.series = {{0.0, 1980, 2619, 690.5, 61}, {0.05, 1755, 2619, 699.0, 63}};
+  GpuTelemetry one;  // a group's per-GPU figures
+  one.index = 1;
+  one.samples = 2;
+  one.energy_j = 400.25;
+  one.throttle_reasons = {"hw_thermal"};
+  one.series = {{0.0, 1900, 2619, 345.0, 70}};
+  t.gpus = {one};
   c.telemetry = t;
   d.cases.push_back(c);
   DeviceHealth h;
@@ -87,6 +94,11 @@ TEST(ResultsJsonTest, RoundTripKeepsEveryField) {
   ASSERT_TRUE(back.cases[0].telemetry.has_value());
   EXPECT_EQ(back.cases[0].telemetry->series.size(), 2u);
   EXPECT_EQ(back.cases[0].telemetry->throttle_reasons, std::vector<std::string>{"sw_power_cap"});
+  ASSERT_EQ(back.cases[0].telemetry->gpus.size(), 1u);
+  EXPECT_EQ(back.cases[0].telemetry->gpus[0].index, 1);
+  EXPECT_DOUBLE_EQ(back.cases[0].telemetry->gpus[0].energy_j, 400.25);
+  EXPECT_EQ(back.cases[0].telemetry->gpus[0].throttle_reasons, std::vector<std::string>{"hw_thermal"});
+  EXPECT_EQ(back.cases[0].telemetry->gpus[0].series.size(), 1u);
   ASSERT_TRUE(back.health.before.has_value());
   EXPECT_FALSE(back.health.after.has_value());
   EXPECT_EQ(back.health.before->devices[0].driver_version, "580.159.04");

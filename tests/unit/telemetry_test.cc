@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -204,6 +205,76 @@ TEST(TelemetryScopeTest, SamplesCudaDevicesOnlyAndClosesOnScopeExit) {
     EXPECT_TRUE(sampler.running());
   }
   EXPECT_FALSE(sampler.running());
+}
+
+// A group of GPUs: energy and power summed, clocks the lowest, temperature the highest, throttle
+// reasons the union, each GPU's own figures kept (a hot GPU 1 is not hidden by GPU 0).
+TEST(SummariseGroupTelemetryTest, GroupFiguresAndEveryGpusOwn) {
+  using R = std::pair<TelemetrySample, uint64_t>;
+  auto at = [](double t, double sm, double power, double temp, uint64_t mask = 0) {
+    return R{TelemetrySample{t, sm, 2619, power, temp}, mask};
+  };
+  std::vector<TelemetryTick> ticks = {
+      {{at(0.0, 1980, 500, 60), at(0.0, 1980, 400, 61)}},
+      {{at(0.1, 1900, 700, 65), at(0.1, 1500, 650, 88, nvml::kReasonHwThermalSlowdown)}},
+      {{at(0.2, 1950, 690, 66), std::nullopt}},  // GPU 1 not read at this tick
+  };
+  const std::vector<GpuEnergyReads> energy = {{1000, 61000}, {5000, 45000}};
+  TelemetrySummary t = SummariseGroupTelemetry({2, 3}, ticks, energy, 0.1, 0.25);
+  ASSERT_TRUE(t.available);
+  ASSERT_EQ(t.gpus.size(), 2u);
+  EXPECT_EQ(t.gpus[0].index, 2);
+  EXPECT_EQ(t.gpus[1].index, 3);
+  EXPECT_DOUBLE_EQ(t.gpus[0].energy_j, 60.0);
+  EXPECT_DOUBLE_EQ(t.gpus[1].energy_j, 40.0);
+  EXPECT_DOUBLE_EQ(t.energy_j, 100.0);  // the group's: what joules_per_token divides
+  EXPECT_EQ(t.samples, 5);
+  EXPECT_DOUBLE_EQ(t.gpus[0].power_w_mean, 630.0);
+  EXPECT_DOUBLE_EQ(t.gpus[1].power_w_mean, 525.0);
+  EXPECT_DOUBLE_EQ(t.power_w_mean, 1155.0);
+  EXPECT_DOUBLE_EQ(t.power_w_max, 1350.0);  // tick 1, where both were read
+  EXPECT_DOUBLE_EQ(t.sm_mhz_min, 1500.0);
+  EXPECT_DOUBLE_EQ(t.temperature_c_max, 88.0);
+  EXPECT_TRUE(t.gpus[0].throttle_reasons.empty());
+  EXPECT_EQ(t.gpus[1].throttle_reasons, (std::vector<std::string>{"hw_thermal"}));
+  EXPECT_EQ(t.throttle_reasons, (std::vector<std::string>{"hw_thermal"}));
+  ASSERT_EQ(t.series.size(), 3u);
+  EXPECT_DOUBLE_EQ(t.series[1].power_w, 1350.0);
+  EXPECT_DOUBLE_EQ(t.series[1].sm_mhz, 1500.0);
+  EXPECT_DOUBLE_EQ(t.series[1].temperature_c, 88.0);
+  EXPECT_DOUBLE_EQ(t.series[2].power_w, 690.0);  // only GPU 0 read
+}
+
+TEST(SummariseGroupTelemetryTest, OneGpuIsThePlainSummaryAndNoReadingsSayWhich) {
+  std::vector<TelemetryTick> ticks;
+  for (const auto& r : Pairs(kScript)) ticks.push_back({{r}});
+  const TelemetrySummary one = SummariseGroupTelemetry({0}, ticks, {{1000, 6000}}, 0.05, 2.0);
+  const TelemetrySummary plain = SummariseTelemetry(Pairs(kScript), 0.05, 2.0, 1000, 6000);
+  EXPECT_TRUE(one.gpus.empty());
+  EXPECT_DOUBLE_EQ(one.energy_j, plain.energy_j);
+  EXPECT_DOUBLE_EQ(one.sm_mhz_median, plain.sm_mhz_median);
+  EXPECT_EQ(one.throttle_reasons, plain.throttle_reasons);
+  const TelemetrySummary none = SummariseGroupTelemetry({4, 5}, {}, {}, 0.05, 1.0);
+  EXPECT_FALSE(none.available);
+  EXPECT_EQ(none.reason, "no telemetry readings from cuda:4, cuda:5");
+}
+
+TEST(TelemetrySamplerTest, AGroupIsSampledOnEveryGpu) {
+  FakeGpuMonitor monitor;
+  monitor.SetReadingsFor(0, {Reading(1980, 2619, 600, 60), Reading(1980, 2619, 610, 61)});
+  monitor.SetReadingsFor(1, {Reading(1980, 2619, 500, 70), Reading(1600, 2619, 520, 90, nvml::kReasonHwPowerBrakeSlowdown)});
+  monitor.SetEnergyFor(0, {1000, 11000});
+  monitor.SetEnergyFor(1, {2000, 32000});
+  TelemetrySampler sampler(monitor, kLongPeriod);
+  TelemetryScope scope(&sampler, DeviceRef{DeviceRef::Kind::kCuda, 0, 2});  // cuda:0-1
+  std::optional<TelemetrySummary> t = scope.End();
+  ASSERT_TRUE(t && t->available);
+  ASSERT_EQ(t->gpus.size(), 2u);
+  EXPECT_DOUBLE_EQ(t->energy_j, 40.0);  // 10 J + 30 J
+  EXPECT_EQ(t->gpus[1].throttle_reasons, (std::vector<std::string>{"hw_power_brake"}));
+  EXPECT_DOUBLE_EQ(t->temperature_c_max, 90.0);
+  std::vector<int> seen = monitor.indices_seen();
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), 2);  // both ticks read GPU 1 too
 }
 
 TEST(EnergyMetricsTest, JoulesPerTflopAndPerTokenOverTheSampledIterations) {

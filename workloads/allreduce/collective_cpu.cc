@@ -70,7 +70,7 @@ class CollectiveCpuCase final : public PreparedCase {
     }
   }
 
-  Work GetWork() const override { return CollectiveWork(p_, layout_); }
+  Work GetWork() const override { return CollectiveWork(p_, layout_, world_.nodes()); }
 
   // Refills the inputs (timed in-place runs reduce their own output again and again), runs once
   // and checks every element of this rank's output.

@@ -87,7 +87,7 @@ class NcclCollectiveCase final : public PreparedCase {
 
   void Run(void* stream) override { Launch(static_cast<cudaStream_t>(stream), p_.graph); }
 
-  Work GetWork() const override { return CollectiveWork(p_, layout_); }
+  Work GetWork() const override { return CollectiveWork(p_, layout_, world_.nodes()); }
 
   VerifyResult Verify() override {
     Fill();

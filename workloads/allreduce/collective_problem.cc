@@ -68,11 +68,12 @@ double BusBandwidthFactor(CollectiveKind kind, int64_t ranks) {
   return kind == CollectiveKind::kAllReduce ? 2.0 * factor : factor;
 }
 
-Work CollectiveWork(const CollectiveProblem& p, const CollectiveLayout& layout) {
+Work CollectiveWork(const CollectiveProblem& p, const CollectiveLayout& layout, int nodes) {
   Work work;
   // S, "the size of the total array" (nccl-tests doc/PERFORMANCE.md): algbw = S / t.
   work.bytes = static_cast<double>(layout.bytes);
   work.busbw_factor = BusBandwidthFactor(p.kind, layout.ranks);
+  work.bandwidth_domain = nodes > 1 ? "network" : "interconnect";
   return work;
 }
 

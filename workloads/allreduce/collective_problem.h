@@ -61,8 +61,9 @@ CollectiveLayout CollectiveLayoutFor(const CollectiveProblem& p, int64_t ranks);
 // 2(n-1)/n for allreduce, (n-1)/n for all_gather and reduce_scatter (0 for one rank).
 double BusBandwidthFactor(CollectiveKind kind, int64_t ranks);
 
-// bytes = S, busbw_factor as above, no flops.
-Work CollectiveWork(const CollectiveProblem& p, const CollectiveLayout& layout);
+// bytes = S, busbw_factor as above, no flops; bandwidth_domain "interconnect" when every rank is
+// on one node, "network" across `nodes` > 1 (harness/roofline.h places busbw accordingly).
+Work CollectiveWork(const CollectiveProblem& p, const CollectiveLayout& layout, int nodes);
 
 // Facts every backend records: "ranks", "count", "bytes", and when they apply "size_note" (the
 // rounding) and single_rank = "true" with "note" = "single rank: bus bandwidth undefined".
