@@ -1,38 +1,92 @@
 #!/usr/bin/env bash
-# On a GPU machine: builds with all cores, runs the `gpu` test label, a short GEMM run per dtype,
-# the end-to-end decode and prefill figures of ANCHORS.md and, when GQ_TORCH_ANCHORS names
-# torch_anchors.py, the PyTorch anchors in the same call so the figures compare on one GPU. Logs and result files go to $GQ_OUT when set.
+# The GPU first-light kit: one command that turns one device call into a verdict on every GPU path,
+# within a fixed time budget (default 350 s), every step under `timeout`, a failed or timed-out
+# step recorded and the next one run. Steps, most information first:
+#   setup     binaries: the kit packed here by scripts/gpu-pack.sh (.device-carry/gpuqual-kit.tar.xz,
+#             checked with ldd and `gpuqual --version`), else a build on this machine (all cores)
+#   info      nvidia-smi, gpuqual info
+#   tests     every `gpu` GoogleTest in one process (gq_gpu_tests), a per-test time limit; a test
+#             that hangs is recorded and the rest rerun without it
+#   sanitize  compute-sanitizer memcheck and racecheck on small cases of every kernel family,
+#             synccheck on one flash case (through the GPU tests)
+#   perf      the anchors suite (suites/anchors.json) and shared/anchors/torch_anchors.py, in turn
+#   cudnn     one rerun, with cuDNN's debug log, of an anchors cuDNN case that was skipped or failed
+# Output under $GQ_OUT (else $OUT, else gpu-check-out), at most 8 files: summary.md (check | result
+# | figure | torch figure | ratio), logs.tar.gz, anchors.json, info.json, gpu-tests.xml. The
+# summary table is printed last.
+#
+# Usage: scripts/gpu-check.sh [--dry-run] [--steps setup,info,tests,sanitize,perf,cudnn]
+#                             [--budget SECONDS] [--kit FILE] [--build-dir DIR]
+# --dry-run runs every step's skip path on a machine without a GPU, with the local build
+# (default build/), and makes one GPU test hang on purpose to exercise the watchdog and the rerun.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out="${GQ_OUT:-gpu-check-out}"
+root=$PWD
+start=$(date +%s)
+
+dry_run=0 steps="setup,info,tests,sanitize,perf,cudnn" budget=350
+kit_archive=.device-carry/gpuqual-kit.tar.xz build_dir=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dry-run) dry_run=1 ;;
+    --steps) steps="${2:?--steps needs a list}"; shift ;;
+    --budget) budget="${2:?--budget needs seconds}"; shift ;;
+    --kit) kit_archive="${2:?--kit needs a file}"; shift ;;
+    --build-dir) build_dir="${2:?--build-dir needs a directory}"; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    *) echo "gpu-check: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ "$budget" =~ ^[0-9]+$ ]] || { echo "gpu-check: --budget '$budget' is not a whole number of seconds" >&2; exit 2; }
+
+out="${GQ_OUT:-${OUT:-gpu-check-out}}"
 mkdir -p "$out"
-build_dir="${GQ_BUILD_DIR:-build}"
-status=0
+out=$(cd "$out" && pwd)
+work=$(mktemp -d)
+logs="$work/logs"
+mkdir -p "$logs"
+rows="$work/rows.tsv"   # check \t result \t figure \t note, one line per check
+: > "$rows"
+deadline=$((start + budget))
 
-nvidia-smi > "$out/nvidia-smi.txt" 2>&1 || true
-if ! GQ_JOBS="${GQ_JOBS:-$(nproc)}" scripts/build.sh "$@" > "$out/build.log" 2>&1; then
-  tail -50 "$out/build.log"; echo "gpu-check: build failed"; exit 1
-fi
-gq="$build_dir/harness/cli/gpuqual"
-"$gq" info | tee "$out/info.txt"
+row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "${3:-}" "${4:-}" >> "$rows"; }
+wants() { [[ ",$steps," == *",$1,"* ]]; }
+left() { echo $((deadline - $(date +%s))); }
 
-ctest --test-dir "$build_dir" -L gpu --output-on-failure > "$out/ctest-gpu.log" 2>&1 || status=1
-tail -5 "$out/ctest-gpu.log"
-ctest --test-dir "$build_dir" -LE gpu -j "$(nproc)" > "$out/ctest-host.log" 2>&1 || status=1
-tail -3 "$out/ctest-host.log"
+# run NAME CAP_S CMD...: runs CMD under timeout min(CAP_S, time left), output to logs/NAME.log.
+# Sets RC (124: timed out) and SECS. Returns 0 when it ran, 1 when no time was left.
+run() {
+  local name=$1 cap=$2
+  shift 2
+  local limit
+  limit=$(left)
+  [ "$limit" -gt "$cap" ] && limit=$cap
+  if [ "$limit" -lt 5 ]; then RC=-1; SECS=0; return 1; fi
+  local t0
+  t0=$(date +%s)
+  timeout --kill-after=5 "$limit" "$@" > "$logs/$name.log" 2>&1
+  RC=$?
+  [ "$RC" -eq 137 ] && RC=124
+  SECS=$(( $(date +%s) - t0 ))
+  LIMIT=$limit
+  return 0
+}
+# outcome NAME: one word for the last run (ok, failed (rc N), timed out after N s).
+outcome() { if [ "$RC" -eq 0 ]; then echo ok; elif [ "$RC" -eq 124 ]; then echo "timed out after ${LIMIT} s"; else echo "failed (rc $RC)"; fi; }
 
-"$gq" run gemm --device cuda:0 -a dtype=bf16,fp16,fp8_e4m3,tf32,fp32 -a m=8192 -a n=8192 -a k=8192 \
-  -o "$out/gemm.json" 2>&1 | tee "$out/gemm.log" || status=1
-# ANCHORS.md's end-to-end figures: HBM copy first (the decode roofline's measured bandwidth), then
-# Llama-3-8B decode steps at context 1024 and the prefills.
-"$gq" run membw e2e --device cuda:0 -a op=copy -a size=1G -a model=llama-3-8b -a scenario=decode \
-  -a batch=1,8,32,64,128 -a input_len=1024 -o "$out/e2e-decode.json" 2>&1 | tee "$out/e2e-decode.log" || status=1
-"$gq" run e2e --device cuda:0 -a model=llama-3-8b -a scenario=prefill -a batch=1,4 -a input_len=2048 \
-  -o "$out/e2e-prefill.json" 2>&1 | tee "$out/e2e-prefill.log" || status=1
+source "$root/scripts/gpu-check-steps.sh"
 
-if [ -n "${GQ_TORCH_ANCHORS:-}" ]; then
-  python3 "$GQ_TORCH_ANCHORS" gemm e2e > "$out/torch-anchors.log" 2>&1 || status=1
-  tail -30 "$out/torch-anchors.log"
-fi
-echo "gpu-check: $([ $status -eq 0 ] && echo passed || echo FAILED) (logs in $out)"
-exit $status
+wants setup && step_setup
+wants info && step_info
+wants tests && step_tests
+wants sanitize && step_sanitize
+wants perf && step_perf
+wants cudnn && step_cudnn
+
+elapsed=$(( $(date +%s) - start ))
+tar -C "$work" -czf "$out/logs.tar.gz" logs rows.tsv 2>/dev/null
+python3 "$root/scripts/gpu_check_summary.py" --rows "$rows" --results "$out/anchors.json" \
+  --torch "$logs/torch.log" --elapsed "$elapsed" --budget "$budget" --out "$out/summary.md" \
+  || { echo "gpu-check: summary failed"; cat "$rows"; }
+rm -rf "$work"

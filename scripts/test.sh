@@ -15,4 +15,21 @@ py=/usr/bin/python3
 if [ -d reports/tests ] && ls reports/tests/test_*.py >/dev/null 2>&1; then
   GQ_BINARY="$PWD/$build_dir/harness/cli/gpuqual" "$py" -m pytest -q reports/tests
 fi
+# Every ctest has a time limit (a stuck kernel or child process must fail, not hang).
+ctest --test-dir "$build_dir" --show-only=json-v1 | python3 -c '
+import json, sys
+tests = json.load(sys.stdin)["tests"]
+bare = [t["name"] for t in tests if not any(p["name"] == "TIMEOUT" for p in t.get("properties", []))]
+sys.exit(f"tests without a TIMEOUT: {bare}" if bare else 0)'
+
+# The GPU kit, dry: every step's skip path, the watchdog on a test that hangs on purpose, the summary.
+kit_out="$build_dir/gpu-check-dry-run"
+rm -rf "$kit_out"
+GQ_OUT="$kit_out" scripts/gpu-check.sh --dry-run --build-dir "$build_dir" --budget 240
+for expect in "setup: dry run | ok" "tests: gpu GoogleTests" "tests: WatchdogSelfTest.HangsWhenAsked | timed out" \
+              "sanitize" "perf: gpuqual anchors | skipped" "cudnn: debug rerun | skipped"; do
+  grep -qF "$expect" "$kit_out/summary.md" || { echo "test.sh: the GPU kit's dry run lacks '$expect'"; exit 1; }
+done
+test -s "$kit_out/logs.tar.gz" || { echo "test.sh: the GPU kit's dry run left no logs.tar.gz"; exit 1; }
+
 echo "test.sh: all tests passed"

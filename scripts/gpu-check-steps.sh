@@ -1,0 +1,193 @@
+# The steps of scripts/gpu-check.sh (sourced by it; uses its run, row, outcome, left and the
+# variables root, work, logs, out, dry_run, kit_archive, build_dir). Each step records one or more
+# rows (check, result, figure, note) and never exits the script.
+
+gq="" gtests="" have_gpu=0
+
+# Directories that hold the CUDA libraries the binaries load (cuBLASLt, cuDNN, NCCL), on this
+# machine: the CUDA toolkit's, then the Python packages that PyTorch installs (nvidia/*/lib).
+cuda_library_dirs() {
+  local dirs=() d
+  for d in /usr/local/cuda/lib64 /usr/local/cuda/lib /usr/local/cuda/targets/x86_64-linux/lib; do
+    [ -d "$d" ] && dirs+=("$d")
+  done
+  local site
+  site=$(python3 -c 'import nvidia, os; print("\n".join(nvidia.__path__))' 2>/dev/null)
+  for d in $site; do
+    for lib in "$d"/*/lib; do [ -d "$lib" ] && dirs+=("$lib"); done
+  done
+  (IFS=:; echo "${dirs[*]}")
+}
+
+# Unpacks the kit and checks that its binaries start; returns 1 when they do not.
+use_kit() {
+  [ -f "$kit_archive" ] || { row "setup: carried kit" skipped "" "no $kit_archive (make it with scripts/gpu-pack.sh)"; return 1; }
+  mkdir -p "$work/kit"
+  if ! tar -C "$work/kit" -xJf "$kit_archive" 2> "$logs/setup-unpack.log"; then
+    row "setup: carried kit" failed "" "cannot unpack $kit_archive"; return 1
+  fi
+  local kit="$work/kit/gpuqual-kit"
+  export LD_LIBRARY_PATH="$kit/lib:$(cuda_library_dirs)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  ldd "$kit/bin/gpuqual" "$kit/bin/gq_gpu_tests" > "$logs/setup-ldd.log" 2>&1
+  local missing
+  missing=$(grep "not found" "$logs/setup-ldd.log" | awk '{print $1}' | sort -u | tr '\n' ' ')
+  if [ -n "$missing" ] || ! "$kit/bin/gpuqual" --version > "$logs/setup-version.log" 2>&1; then
+    row "setup: carried kit" failed "" "does not start here: ${missing:-gpuqual --version failed} (see setup-ldd.log)"
+    return 1
+  fi
+  gq="$kit/bin/gpuqual" gtests="$kit/bin/gq_gpu_tests"
+  row "setup: carried kit" ok "$(head -1 "$logs/setup-version.log")" "$(sed -n 2p "$kit/MANIFEST")"
+}
+
+# Builds the gpu-kit preset here with every core (the slow way: several minutes of the budget).
+build_here() {
+  local deps="$work/kit/gpuqual-kit/deps" extra=()
+  [ -d "$deps" ] && extra+=("-DCMAKE_PREFIX_PATH=$deps")
+  local lib
+  for lib in libcudnn.so.9 libnccl.so.2; do
+    local found
+    found=$(IFS=:; for d in $(cuda_library_dirs); do [ -e "$d/$lib" ] && { echo "$d/$lib"; break; }; done)
+    [ -n "$found" ] && case "$lib" in
+      libcudnn*) extra+=("-DGQ_CUDNN_LIBRARY=$found") ;;
+      libnccl*) extra+=("-DGQ_NCCL_LIBRARY=$found") ;;
+    esac
+  done
+  run setup-build 300 bash -c "cmake --preset gpu-kit ${extra[*]} && cmake --build --preset gpu-kit -j $(nproc)"
+  if [ "$RC" -ne 0 ]; then
+    row "setup: build here" "$(outcome)" "" "see setup-build.log"; return 1
+  fi
+  gq="$root/build-gpu/harness/cli/gpuqual" gtests="$root/build-gpu/tests/gq_gpu_tests"
+  row "setup: build here" ok "${SECS} s" "built with $(nproc) cores"
+}
+
+step_setup() {
+  if [ "$dry_run" = 1 ]; then
+    local dir="${build_dir:-build}"
+    gq="$root/$dir/harness/cli/gpuqual" gtests="$root/$dir/tests/gq_gpu_tests"
+    if [ -x "$gq" ] && [ -x "$gtests" ]; then
+      row "setup: dry run" ok "$("$gq" --version 2>&1 | head -1)" "local build $dir/ (no kit, no GPU expected)"
+    else
+      row "setup: dry run" failed "" "$dir/ has no gpuqual or gq_gpu_tests: build first"
+    fi
+  elif [ -n "$build_dir" ]; then
+    gq="$root/$build_dir/harness/cli/gpuqual" gtests="$root/$build_dir/tests/gq_gpu_tests"
+    row "setup: build dir" ok "$build_dir" ""
+  else
+    use_kit || build_here
+  fi
+  [ -x "$gq" ] || gq=""
+  [ -x "$gtests" ] || gtests=""
+  [ -n "$gq" ] && export GQ_SUITES_DIR="$root/suites" GQ_BASELINES_DIR="$root/baselines" GQ_REPORTS_DIR="$root/reports"
+  return 0
+}
+
+step_info() {
+  if command -v nvidia-smi > /dev/null && run nvidia-smi 20 nvidia-smi; then
+    local gpu
+    gpu=$(nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,power.limit --format=csv,noheader 2>/dev/null | head -1)
+    row "info: nvidia-smi" "$(outcome)" "$gpu"
+  else
+    row "info: nvidia-smi" skipped "" "nvidia-smi not found (no NVIDIA driver here)"
+  fi
+  [ -n "$gq" ] || { row "info: gpuqual info" skipped "" "no gpuqual binary"; return 0; }
+  run info 30 "$gq" info --json
+  cp "$logs/info.log" "$out/info.json" 2>/dev/null
+  local count
+  count=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d.get("devices") or []))' "$logs/info.log" 2>/dev/null || echo 0)
+  [ "$count" -gt 0 ] 2>/dev/null && have_gpu=1
+  row "info: gpuqual info" "$(outcome)" "$count CUDA device(s)" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("; ".join((x.get("name","?")+" sku "+(x.get("sku") or "unknown")) for x in d.get("devices") or []))' "$logs/info.log" 2>/dev/null)"
+}
+
+# Runs gq_gpu_tests until every test has ended or hung (at most 6 processes): each rerun leaves out
+# the tests the progress file says ended or timed out.
+step_tests() {
+  [ -n "$gtests" ] || { row "tests: gpu GoogleTests" skipped "" "no gq_gpu_tests binary"; return 0; }
+  local progress="$logs/gpu-tests.progress" limit=45 attempt exclude=""
+  : > "$progress"
+  [ "$dry_run" = 1 ] && { export GQ_WATCHDOG_SELF_TEST=1; limit=2; }
+  for attempt in 1 2 3 4 5 6; do
+    run "gpu-tests-$attempt" 100 env GQ_TEST_TIME_LIMIT_S=$limit GQ_TEST_PROGRESS_FILE="$progress" \
+      "$gtests" --gtest_filter="*${exclude:+-$exclude}" --gtest_output="xml:$logs/gpu-tests-$attempt.xml" || break
+    # The watchdog ended a hung test (its line is the last): rerun without what ended or hung.
+    tail -1 "$progress" | grep -q '^timeout' || break
+    exclude=$(awk '$1 == "end" || $1 == "timeout" {print $2}' "$progress" | sort -u | paste -sd: -)
+  done
+  unset GQ_WATCHDOG_SELF_TEST
+  cp "$logs/gpu-tests-1.xml" "$out/gpu-tests.xml" 2>/dev/null
+  local passed failed skipped hung
+  passed=$(grep -c '^end .* passed' "$progress"); failed=$(grep -c '^end .* failed' "$progress")
+  skipped=$(grep -c '^end .* skipped' "$progress"); hung=$(grep -c '^timeout' "$progress")
+  local result=ok
+  [ "$failed" -gt 0 ] || [ "$hung" -gt 0 ] && result=failed
+  row "tests: gpu GoogleTests" "$result" "$passed passed, $failed failed, $skipped skipped, $hung timed out" \
+    "one process per run, ${limit} s per test; $(grep -c '^' "$progress") events"
+  grep '^end .* failed' "$progress" | head -10 | while read -r _ name _ secs; do row "tests: $name" failed "${secs%.*} s" "see gpu-tests-*.log"; done
+  grep '^timeout' "$progress" | while read -r _ name secs; do row "tests: $name" "timed out" "${secs%.*} s" "watchdog"; done
+  local overhead
+  overhead=$(grep -h '\[timer overhead\]' "$logs"/gpu-tests-*.log 2>/dev/null | head -1 | sed 's/.*\] //')
+  [ -n "$overhead" ] && row "timer: remaining overhead" ok "$overhead" "CudaEventTimerTest"
+  return 0
+}
+
+# compute-sanitizer over small GPU tests of every kernel family.
+step_sanitize() {
+  local cs
+  cs=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null)
+  [ -n "$cs" ] || { row "sanitize" skipped "" "compute-sanitizer not found"; return 0; }
+  [ -n "$gtests" ] || { row "sanitize" skipped "" "no gq_gpu_tests binary"; return 0; }
+  [ "$have_gpu" = 1 ] || { row "sanitize" skipped "" "no CUDA device visible"; return 0; }
+  local flash='Shapes/AttentionFlashTest.MatchesReference/2x8h2kv_q17_kv17_d64_causal_bf16:Shapes/AttentionFlashTest.MatchesReference/1x4h1kv_q129_kv257_d96_causal_bf16:Shapes/AttentionFlashTest.MatchesReference/1x8h8kv_q200_kv17_d64_causal_bf16'
+  local decode='AttentionDecodeRaggedTest.*:Shapes/AttentionDecodeTest.MatchesReference/3x8h2kv_q4_kv200_d64_causal_bf16'
+  local e2e='E2eKernelsTest.*:E2eCudaTest.DecodeScenarioRepeatsTheSameStep'
+  local other='MembwCudaTest.VerifyWithoutRunAndRotationOfSmallBuffers:AllDtypes/GemmCublasLtVerifyTest.RunsAndVerifies/bf16_TN_37x53x61'
+  local tool filter cap
+  for spec in "memcheck|$flash:$decode:$e2e:$other|60" "racecheck|$flash:$decode:$e2e|45" \
+              "synccheck|Shapes/AttentionFlashTest.MatchesReference/1x4h1kv_q129_kv257_d96_causal_bf16|25"; do
+    IFS='|' read -r tool filter cap <<< "$spec"
+    if ! run "sanitize-$tool" "$cap" "$cs" --tool "$tool" --error-exitcode 9 --print-limit 20 \
+        "$gtests" --gtest_filter="$filter"; then
+      row "sanitize: $tool" skipped "" "out of time"; continue
+    fi
+    local summary
+    summary=$(grep -ho 'ERROR SUMMARY: [0-9]* error[s]*\|RACECHECK SUMMARY: [0-9]* hazard[s]*[^$]*' "$logs/sanitize-$tool.log" | tail -1)
+    local result
+    if [ "$RC" -eq 0 ]; then result=ok; elif [ "$RC" -eq 9 ]; then result="errors found"; else result=$(outcome); fi
+    row "sanitize: $tool" "$result" "${summary:-no summary line}" "$(grep -c '^\[       OK \]' "$logs/sanitize-$tool.log") test(s) passed under the tool"
+  done
+}
+
+step_perf() {
+  [ "$have_gpu" = 1 ] || { row "perf: gpuqual anchors" skipped "" "no CUDA device visible"; row "perf: torch anchors" skipped "" "no CUDA device visible"; return 0; }
+  if run anchors 90 "$gq" run --suite anchors --device cuda:0 --max-time 3 --min-time 0.5 --warmup 0.3 \
+      -o "$out/anchors.json"; then
+    row "perf: gpuqual anchors" "$(outcome)" "$(grep -o '[0-9]* case(s):.*' "$logs/anchors.log" | tail -1)" "${SECS} s"
+  else
+    row "perf: gpuqual anchors" skipped "" "out of time"
+  fi
+  local anchors="$work/kit/gpuqual-kit/anchors/torch_anchors.py"
+  [ -f "$anchors" ] || anchors="$root/../shared/anchors/torch_anchors.py"
+  if [ ! -f "$anchors" ]; then
+    row "perf: torch anchors" skipped "" "torch_anchors.py not carried"
+  elif ! python3 -c 'import torch; assert torch.cuda.is_available()' 2> "$logs/torch-import.log"; then
+    row "perf: torch anchors" skipped "" "python3 has no torch with CUDA"
+  elif run torch 80 env PYTHONUNBUFFERED=1 python3 "$anchors" copy gemm attn e2e; then
+    row "perf: torch anchors" "$(outcome)" "$(head -1 "$logs/torch.log")" "${SECS} s"
+  else
+    row "perf: torch anchors" skipped "" "out of time"
+  fi
+}
+
+# One rerun of a cuDNN attention case the anchors run skipped or failed, with cuDNN's debug log.
+step_cudnn() {
+  local id=""
+  [ -f "$out/anchors.json" ] && id=$(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+bad = [c for c in d.get("cases", []) if c.get("workload") == "attention" and (c.get("params") or {}).get("backend") == "cudnn" and c.get("status") in ("skipped", "failed")]
+print(bad[0]["id"] if bad else "")' "$out/anchors.json" 2>/dev/null)
+  [ -n "$id" ] || { row "cudnn: debug rerun" skipped "" "no cuDNN case was skipped or failed"; return 0; }
+  local axes=() kv
+  for kv in $(echo "$id" | tr '/' ' ' | tail -n +2); do axes+=(-a "$kv"); done
+  run cudnn-debug 25 env CUDNN_LOGLEVEL_DBG=3 CUDNN_LOGDEST_DBG="$logs/cudnn-debug.txt" \
+    "$gq" run attention "${axes[@]}" --device cuda:0 --max-time 1 -o "$work/cudnn-rerun.json"
+  row "cudnn: debug rerun" "$(outcome)" "$id" "cuDNN log: cudnn-debug.txt ($(wc -l < "$logs/cudnn-debug.txt" 2>/dev/null || echo 0) lines) in logs.tar.gz"
+}

@@ -1,0 +1,148 @@
+"""Writes the GPU kit's summary (scripts/gpu-check.sh): one Markdown table of every check, then
+gpuqual's anchor cases beside PyTorch's figures from the same call, and prints the table.
+
+Inputs: the steps' rows (TSV: check, result, figure, note), the anchors results file
+(gpuqual.results/1, optional) and torch_anchors.py's output (one JSON object per line, optional).
+Ratios are gpuqual / torch of the same quantity; the floors are the first-light targets of the
+H200 issue, shown for reading, not judged here. Standard library only (runs under any python3).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+# (workload, params that must match, gpuqual metric) -> (torch row filter, torch field, scale to
+# gpuqual's unit, floor note)
+ANCHORS = [
+    ("gemm", {"dtype": "bf16", "m": 8192}, "tflops",
+     ({"kind": "gemm", "dtype": "bf16", "m": 8192, "n": 8192, "k": 8192}, "tflops", 1.0, "floor 1.00x torch")),
+    ("gemm", {"dtype": "fp8_e4m3", "m": 8192}, "tflops",
+     ({"kind": "gemm", "dtype": "fp8_e4m3", "m": 8192}, "tflops", 1.0, "floor 1.00x torch")),
+    ("membw", {"op": "copy"}, "bandwidth",
+     ({"kind": "d2d_copy"}, "tbs", 1000.0, "floor 0.98x torch (bytes read + written)")),
+    ("membw", {"op": "read"}, "bandwidth", (None, None, None, "floor 85% of the 4.8 TB/s datasheet")),
+    ("attention", {"backend": "native", "seq_q": 16384}, "tflops",
+     ({"kind": "attn_fwd", "backend": "flash", "hd": 128, "seq": 16384, "causal": False}, "tflops", 1.0,
+      "floor 0.75x torch flash")),
+    ("attention", {"backend": "cudnn", "seq_q": 16384}, "tflops",
+     ({"kind": "attn_fwd", "backend": "cudnn", "hd": 128, "seq": 16384, "causal": False}, "tflops", 1.0,
+      "floor 0.95x torch cuDNN")),
+    ("e2e", {"scenario": "decode", "batch": 1}, "output_tok_s",
+     ({"kind": "decode", "batch": 1, "ctx": 1024}, "tok_s", 1.0, "floor 1.0x torch graph step")),
+    ("e2e", {"scenario": "decode", "batch": 64}, "output_tok_s",
+     ({"kind": "decode", "batch": 64, "ctx": 1024}, "tok_s", 1.0, "goal 1.1x torch")),
+    ("e2e", {"scenario": "prefill", "batch": 4}, "prefill_tok_s",
+     ({"kind": "prefill", "batch": 4, "seq": 2048}, "tok_s", 1.0, "floor 0.9x torch")),
+]
+
+
+def read_rows(path):
+    rows = []
+    if os.path.exists(path):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t") + ["", "", "", ""]
+                rows.append(parts[:4])
+    return rows
+
+
+def read_torch(path):
+    out = []
+    if path and os.path.exists(path):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                line = line.strip()
+                if line.startswith("{"):
+                    try:
+                        out.append(json.loads(line))
+                    except ValueError:
+                        pass
+    return out
+
+
+def read_cases(path):
+    if not path or not os.path.exists(path):
+        return []
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f).get("cases") or []
+    except (OSError, ValueError):
+        return []
+
+
+def matches(params, want):
+    return all(str(params.get(k)) == str(v) for k, v in want.items())
+
+
+def metric(case, name):
+    for_name = (case.get("metrics") or {}).get(name) or {}
+    return for_name.get("median"), for_name.get("unit", "")
+
+
+def fmt(x):
+    if x is None:
+        return ""
+    return f"{x:.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
+
+
+def anchor_rows(cases, torch_rows):
+    rows = []
+    for workload, want, name, (torch_want, field, scale, note) in ANCHORS:
+        case = next((c for c in cases if c.get("workload") == workload and matches(c.get("params") or {}, want)), None)
+        label = f"perf: {workload} " + " ".join(f"{k}={v}" for k, v in want.items())
+        if case is None:
+            rows.append([label, "not run", "", "", "", note])
+            continue
+        status = case.get("status", "?")
+        ver = case.get("verification") or {}
+        if ver:
+            status += ", verified" if ver.get("passed") else ", verification FAILED"
+        value, unit = metric(case, name)
+        figure = f"{fmt(value)} {unit}" if value is not None else case.get("reason", "")[:120]
+        torch_value = None
+        if torch_want is not None:
+            hit = next((t for t in torch_rows if matches(t, torch_want) and t.get(field) is not None), None)
+            if hit is not None:
+                torch_value = float(hit[field]) * scale
+        ratio = f"{value / torch_value:.3f}x" if value and torch_value else ""
+        roof = case.get("roofline") or {}
+        if roof.get("efficiency") is not None:
+            note += f"; {100 * roof['efficiency']:.1f}% of {fmt(roof.get('peak'))} ({roof.get('bound', '')})"
+        rows.append([label, status, figure, f"{fmt(torch_value)} {unit}" if torch_value else "", ratio, note])
+    return rows
+
+
+def table(rows):
+    head = ["check", "result", "figure", "torch figure", "ratio", "note"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        lines.append("| " + " | ".join(str(x).replace("|", "/").replace("\n", " ") for x in r) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", required=True)
+    ap.add_argument("--results")
+    ap.add_argument("--torch")
+    ap.add_argument("--elapsed", type=int, default=0)
+    ap.add_argument("--budget", type=int, default=0)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    steps = [[c, r, f, "", "", n] for c, r, f, n in read_rows(a.rows)]
+    cases = read_cases(a.results)
+    perf = anchor_rows(cases, read_torch(a.torch)) if cases else []
+    text = (f"# gpuqual GPU check\n\n{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}; "
+            f"{a.elapsed} s of a {a.budget} s budget.\n\n{table(steps + perf)}\n")
+    tmp = a.out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, a.out)
+    sys.stdout.write("\n" + table(steps + perf) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
