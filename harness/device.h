@@ -15,7 +15,7 @@ struct DeviceRef {
   Kind kind = Kind::kCpu;
   int index = 0;  // CUDA ordinal (the first of a group); 0 for the cpu
   // CUDA only: a group of GPUs index .. index + count - 1 that one case drives together (the
-  // collectives in a process that sees several GPUs; see harness/run_targets.h).
+  // collectives in a process that sees several GPUs; see harness/measure/run_targets.h).
   int count = 1;
 
   std::string Name() const;  // "cpu", "cuda:N", or "cuda:N-M" for a group

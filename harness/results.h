@@ -116,7 +116,7 @@ struct GpuTelemetry : TelemetryFigures {
 // Telemetry of the case's device over its timed samples (DESIGN.md §5). `available` is false
 // (with the reason) where NVML is absent, e.g. on the cpu backend; that is never a failure.
 // For a group of GPUs (a case driving several, e.g. tensor-parallel e2e or NCCL collectives in one
-// process) the top-level figures are the group's (rules in harness/telemetry_summary.h: energy
+// process) the top-level figures are the group's (rules in harness/measure/telemetry_summary.h: energy
 // and power summed, clocks the lowest, temperature the highest, throttle reasons the union) and
 // `gpus` holds every GPU's own figures; for one GPU `gpus` is empty.
 struct TelemetrySummary : TelemetryFigures {

@@ -8,7 +8,7 @@
 // Which time t is depends on MetricSpec::phase:
 //   phase empty:     t = the time of one iteration (a sample's time / iterations per sample);
 //   phase non-empty: t = the seconds of that named phase of one iteration, as the prepared case
-//                    reports them (PreparedCase::PhaseSeconds in workloads/workload.h; the runner
+//                    reports them (PreparedCase::PhaseSeconds in harness/workload.h; the runner
 //                    keeps them per sample in CaseResult::phase_samples_s). A case that reports
 //                    no such phase gets no figure for the metric.
 #include <string>
@@ -16,7 +16,7 @@
 
 namespace gq {
 
-// One stage of an iteration for the roofline (harness/roofline.h): `repeats` runs of a stage that
+// One stage of an iteration for the roofline (harness/measure/roofline.h): `repeats` runs of a stage that
 // does `flops` and moves `bytes` each, e.g. {"prefill", F, B, 1} and
 // {"decode_step", f, b, output_len - 1}. Names describe the stage; they need not be phase names.
 struct WorkPhase {
@@ -33,7 +33,7 @@ struct Work {
   double busbw_factor = 0;   // collectives: busbw = algbw * factor (nccl-tests doc/PERFORMANCE.md)
   std::string compute_dtype; // dtype whose datasheet peak bounds the flops ("bf16", "fp8", "tf32", "fp32", "fp64")
   // Bandwidth benchmarks (membw) name the path their bytes are bounded by, which picks the peak
-  // of their GB/s roofline (harness/roofline.h): "" = not stated (other workloads);
+  // of their GB/s roofline (harness/measure/roofline.h): "" = not stated (other workloads);
   // "device" = the memory of the case's device (HBM on a GPU, DRAM on the cpu);
   // "pcie" = the host<->device link; "peer" = a GPU<->GPU path; collectives (busbw):
   // "interconnect" = the GPUs' links within one node (NVLink, else PCIe), "network" = ranks on
@@ -43,7 +43,7 @@ struct Work {
   std::string link_peak_source;  // how link_peak_gbs was derived (shown as the roofline's source)
   double prefill_tokens = 0;     // prompt tokens processed per iteration (e2e: batch x input_len)
   double gpus = 0;               // devices one iteration uses (e2e: tp); 0 means 1
-  // Stages of the iteration, for the token-rate roofline (harness/roofline.h); may be empty.
+  // Stages of the iteration, for the token-rate roofline (harness/measure/roofline.h); may be empty.
   std::vector<WorkPhase> phases;
 };
 

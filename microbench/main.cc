@@ -17,10 +17,10 @@
 #include <memory>
 #include <string>
 
+#include "app/plan.h"
+#include "app/suite.h"
 #include "harness/device.h"
 #include "harness/errors.h"
-#include "harness/suite.h"
-#include "workloads/plan.h"
 
 namespace gq {
 namespace {

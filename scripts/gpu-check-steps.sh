@@ -56,21 +56,21 @@ build_here() {
   if [ "$RC" -ne 0 ]; then
     row "setup: build here" "$(outcome)" "" "see setup-build.log"; return 1
   fi
-  gq="$root/build-gpu/harness/cli/gpuqual" gtests="$root/build-gpu/tests/gq_gpu_tests"
+  gq="$root/build-gpu/app/gpuqual" gtests="$root/build-gpu/tests/gq_gpu_tests"
   row "setup: build here" ok "${SECS} s" "built with $(nproc) cores"
 }
 
 step_setup() {
   if [ "$dry_run" = 1 ]; then
     local dir="${build_dir:-build}"
-    gq="$root/$dir/harness/cli/gpuqual" gtests="$root/$dir/tests/gq_gpu_tests"
+    gq="$root/$dir/app/gpuqual" gtests="$root/$dir/tests/gq_gpu_tests"
     if [ -x "$gq" ] && [ -x "$gtests" ]; then
       row "setup: dry run" ok "$("$gq" --version 2>&1 | head -1)" "local build $dir/ (no kit, no GPU expected)"
     else
       row "setup: dry run" failed "" "$dir/ has no gpuqual or gq_gpu_tests: build first"
     fi
   elif [ -n "$build_dir" ]; then
-    gq="$root/$build_dir/harness/cli/gpuqual" gtests="$root/$build_dir/tests/gq_gpu_tests"
+    gq="$root/$build_dir/app/gpuqual" gtests="$root/$build_dir/tests/gq_gpu_tests"
     row "setup: build dir" ok "$build_dir" ""
   else
     use_kit || build_here

@@ -33,7 +33,7 @@ if [ "$build" = 1 ]; then
   cmake --preset gpu-kit >/dev/null
   cmake --build --preset gpu-kit -j "${GQ_JOBS:-$(nproc)}"
 fi
-for exe in "$build_dir/harness/cli/gpuqual" "$build_dir/tests/gq_gpu_tests"; do
+for exe in "$build_dir/app/gpuqual" "$build_dir/tests/gq_gpu_tests"; do
   [ -x "$exe" ] || { echo "gpu-pack: $exe is missing (build the gpu-kit preset first)" >&2; exit 2; }
 done
 
@@ -41,7 +41,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 kit="$stage/gpuqual-kit"
 mkdir -p "$kit/bin" "$kit/lib" "$kit/share/gpuqual" "$kit/anchors"
-for exe in "$build_dir/harness/cli/gpuqual" "$build_dir/tests/gq_gpu_tests"; do
+for exe in "$build_dir/app/gpuqual" "$build_dir/tests/gq_gpu_tests"; do
   strip -o "$kit/bin/$(basename "$exe")" "$exe"
 done
 

@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 build_dir="${GQ_BUILD_DIR:-build}"
-"$build_dir/harness/cli/gpuqual" info
-exec "$build_dir/harness/cli/gpuqual" run --suite quick "$@"
+"$build_dir/app/gpuqual" info
+exec "$build_dir/app/gpuqual" run --suite quick "$@"

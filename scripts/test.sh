@@ -13,7 +13,7 @@ ctest --test-dir "$build_dir" --output-on-failure -j "${GQ_JOBS:-$(nproc)}"
 # Reports are drawn with a python3 that has matplotlib (Debian's /usr/bin/python3).
 py=/usr/bin/python3
 if [ -d reports/tests ] && ls reports/tests/test_*.py >/dev/null 2>&1; then
-  GQ_BINARY="$PWD/$build_dir/harness/cli/gpuqual" "$py" -m pytest -q reports/tests
+  GQ_BINARY="$PWD/$build_dir/app/gpuqual" "$py" -m pytest -q reports/tests
 fi
 # Every ctest has a time limit (a stuck kernel or child process must fail, not hang).
 ctest --test-dir "$build_dir" --show-only=json-v1 | python3 -c '

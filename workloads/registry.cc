@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "harness/errors.h"
-#include "harness/host_info.h"
+#include "harness/system/host_info.h"
 #include "workloads/allreduce/collective_workload.h"
 #include "workloads/attention/attention_workload.h"
 #include "workloads/e2e/e2e_workload.h"

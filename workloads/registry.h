@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/communicator.h"
-#include "workloads/workload.h"
+#include "harness/system/communicator.h"
+#include "harness/workload.h"
 
 namespace gq {
 

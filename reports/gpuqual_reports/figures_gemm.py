@@ -1,7 +1,7 @@
 """GEMM figure: TFLOP/s per shape, one panel per dtype, one bar per machine, SKU peak dashed.
 
 The peak is the case's roofline.peak where roofline.bound == "compute": the datasheet dense
-peak of the SKU for that dtype (harness/roofline.h). Memory-bound shapes carry no such peak.
+peak of the SKU for that dtype (harness/measure/roofline.h). Memory-bound shapes carry no such peak.
 """
 
 from . import plots, style, table

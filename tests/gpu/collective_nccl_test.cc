@@ -10,7 +10,7 @@
 
 #include "harness/device.h"
 #include "harness/errors.h"
-#include "harness/runner.h"
+#include "harness/measure/runner.h"
 #include "workloads/allreduce/collective_workload.h"
 #if GQ_WITH_NCCL
 #include <cuda_runtime.h>

@@ -1,4 +1,4 @@
-// GPU tests of the CUDA event timer (harness/cuda_event_timer.h) on cuda:0: what a held sample
+// GPU tests of the CUDA event timer (harness/gpu/cuda_event_timer.h) on cuda:0: what a held sample
 // still contains (an empty sample: the two event records), that holding the stream removes the
 // launch latency an idle stream adds, and that a hold which times out is released and said so.
 // The figures are printed (the GPU kit keeps them) and recorded as test properties. Each test
@@ -12,12 +12,12 @@
 #include <thread>
 #include <vector>
 
+#include "harness/decide/stats.h"
 #include "harness/device.h"
-#include "harness/stats.h"
 #if GQ_WITH_CUDA
 #include <cuda_runtime.h>
 
-#include "harness/cuda_event_timer.h"
+#include "harness/gpu/cuda_event_timer.h"
 #endif
 
 namespace gq {

@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
-#include "harness/communicator.h"
 #include "harness/device.h"
 #include "harness/errors.h"
+#include "harness/system/communicator.h"
 #include "harness/work.h"
 #include "workloads/e2e/e2e_case.h"
 #include "workloads/e2e/e2e_cpu_backend.h"

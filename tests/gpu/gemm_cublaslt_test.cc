@@ -11,9 +11,9 @@
 #include <tuple>
 #include <vector>
 
-#include "harness/cuda_devices.h"
 #include "harness/device.h"
 #include "harness/errors.h"
+#include "harness/system/cuda_devices.h"
 #include "workloads/gemm/gemm_workload.h"
 
 namespace gq {

@@ -10,8 +10,8 @@
 
 #include "harness/device.h"
 #include "harness/errors.h"
-#include "harness/runner.h"
-#include "harness/system_info.h"
+#include "harness/measure/runner.h"
+#include "harness/system/system_info.h"
 #include "workloads/membw/membw_problem.h"
 #include "workloads/membw/membw_workload.h"
 

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <string>
 
-#include "harness/results_json.h"
+#include "harness/record/results_json.h"
 
 namespace gq {
 namespace {

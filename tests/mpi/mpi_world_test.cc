@@ -8,8 +8,8 @@
 #include <set>
 #include <string>
 
-#include "harness/communicator.h"
-#include "harness/runner.h"
+#include "harness/measure/runner.h"
+#include "harness/system/communicator.h"
 #include "workloads/allreduce/collective_workload.h"
 
 namespace gq {

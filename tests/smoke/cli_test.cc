@@ -14,7 +14,7 @@
 #include <fstream>
 #include <thread>
 
-#include "harness/results_json.h"
+#include "harness/record/results_json.h"
 
 #include "tests/smoke/run_gpuqual.h"
 

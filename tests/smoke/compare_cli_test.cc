@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "harness/results_json.h"
+#include "harness/record/results_json.h"
 
 #include "tests/smoke/run_gpuqual.h"
 

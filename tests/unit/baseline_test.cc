@@ -1,12 +1,12 @@
-// Baselines of token (e2e) cases (harness/baseline.h): metrics from the iteration time are
+// Baselines of token (e2e) cases (harness/decide/baseline.h): metrics from the iteration time are
 // recomputed from the merged samples, metrics measured from a phase take the median of the
 // source medians; compare judges such cases on output_tok_s.
-#include "harness/baseline.h"
+#include "harness/decide/baseline.h"
 
 #include <gtest/gtest.h>
 
-#include "harness/case_metrics.h"
-#include "harness/compare.h"
+#include "harness/decide/compare.h"
+#include "harness/measure/case_metrics.h"
 
 namespace gq {
 namespace {

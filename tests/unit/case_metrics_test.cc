@@ -1,5 +1,5 @@
-// A case's figures from its samples (harness/case_metrics.h), without the runner.
-#include "harness/case_metrics.h"
+// A case's figures from its samples (harness/measure/case_metrics.h), without the runner.
+#include "harness/measure/case_metrics.h"
 
 #include <gtest/gtest.h>
 

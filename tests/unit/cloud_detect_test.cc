@@ -1,6 +1,6 @@
-// Tests for harness/cloud_detect.*: fake DMI trees with the values each provider sets (see the
+// Tests for harness/system/cloud_detect.*: fake DMI trees with the values each provider sets (see the
 // comment at the top of cloud_detect.cc), and the GQ_* environment overrides.
-#include "harness/cloud_detect.h"
+#include "harness/system/cloud_detect.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/errors.h"
-#include "harness/runner.h"
+#include "harness/measure/runner.h"
 #include "workloads/allreduce/collective_workload.h"
 
 namespace gq {

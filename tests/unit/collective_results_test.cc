@@ -4,10 +4,10 @@
 // per-device-kind size defaults.
 #include <gtest/gtest.h>
 
-#include "harness/compare.h"
-#include "harness/qualify.h"
-#include "harness/results_json.h"
-#include "workloads/plan.h"
+#include "app/plan.h"
+#include "harness/decide/compare.h"
+#include "harness/decide/qualify.h"
+#include "harness/record/results_json.h"
 
 namespace gq {
 namespace {

@@ -1,6 +1,6 @@
 // The single-process communicator, launcher detection, the agreement helper, and the host
 // fp16/bf16 conversions the MPI reductions and the checks use.
-#include "harness/communicator.h"
+#include "harness/system/communicator.h"
 
 #include <gtest/gtest.h>
 

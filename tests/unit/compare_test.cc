@@ -1,4 +1,4 @@
-#include "harness/compare.h"
+#include "harness/decide/compare.h"
 
 #include <gtest/gtest.h>
 
@@ -6,11 +6,11 @@
 #include <random>
 #include <sstream>
 
-#include "harness/baseline.h"
-#include "harness/compare_format.h"
+#include "harness/decide/baseline.h"
+#include "harness/decide/compare_format.h"
+#include "harness/decide/stats.h"
 #include "harness/errors.h"
-#include "harness/results_json.h"
-#include "harness/stats.h"
+#include "harness/record/results_json.h"
 
 namespace gq {
 namespace {

@@ -1,4 +1,4 @@
-#include "harness/console_reporter.h"
+#include "harness/record/console_reporter.h"
 
 #include <gtest/gtest.h>
 

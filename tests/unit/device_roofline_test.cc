@@ -2,7 +2,7 @@
 
 #include "harness/device.h"
 #include "harness/errors.h"
-#include "harness/roofline.h"
+#include "harness/measure/roofline.h"
 
 namespace gq {
 namespace {

@@ -1,7 +1,7 @@
-// Tests for harness/device_specs.*: the names and memory sizes real devices report through
+// Tests for harness/system/device_specs.*: the names and memory sizes real devices report through
 // cudaGetDeviceProperties (name, totalGlobalMem). Memory sizes are written as MiB the way
 // nvidia-smi shows them, or in bytes where the exact figure is known.
-#include "harness/device_specs.h"
+#include "harness/system/device_specs.h"
 
 #include <gtest/gtest.h>
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/communicator.h"
+#include "harness/system/communicator.h"
 
 namespace gq::testing {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/gpu_monitor.h"
+#include "harness/system/gpu_monitor.h"
 
 namespace gq::testing {
 

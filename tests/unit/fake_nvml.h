@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/nvml_api.h"
+#include "harness/system/nvml_api.h"
 
 namespace gq::testing {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "harness/errors.h"
-#include "workloads/workload.h"
+#include "harness/workload.h"
 
 namespace gq::testing {
 

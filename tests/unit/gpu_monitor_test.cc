@@ -1,4 +1,4 @@
-#include "harness/gpu_monitor.h"
+#include "harness/system/gpu_monitor.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "harness/health.h"
+#include "harness/system/health.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-// Tests for harness/host_info.*: a fake filesystem tree in a fresh temp directory, plus a smoke
+// Tests for harness/system/host_info.*: a fake filesystem tree in a fresh temp directory, plus a smoke
 // check on the real root.
-#include "harness/host_info.h"
+#include "harness/system/host_info.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

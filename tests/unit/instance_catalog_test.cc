@@ -1,12 +1,12 @@
-#include "harness/instance_catalog.h"
+#include "harness/decide/instance_catalog.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <set>
 
-#include "harness/device_specs.h"
 #include "harness/errors.h"
+#include "harness/system/device_specs.h"
 
 namespace gq {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "harness/device.h"
-#include "harness/runner.h"
+#include "harness/measure/runner.h"
 #include "workloads/membw/membw_host_workers.h"
 #include "workloads/membw/membw_workload.h"
 

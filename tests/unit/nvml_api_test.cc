@@ -1,4 +1,4 @@
-#include "harness/nvml_api.h"
+#include "harness/system/nvml_api.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "harness/qualify.h"
+#include "harness/decide/qualify.h"
 
 #include <gtest/gtest.h>
 

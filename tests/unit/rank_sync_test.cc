@@ -1,12 +1,12 @@
 // Multi-rank runner logic with a fake world (tests/unit/fake_communicator.h): samples are the
 // slowest rank's, every rank's median is gathered to rank 0 with its host, the straggler is named
 // above the threshold, and a rank that cannot prepare a case skips it everywhere with its reason.
-#include "harness/rank_sync.h"
+#include "harness/measure/rank_sync.h"
 
 #include <gtest/gtest.h>
 
 #include "harness/errors.h"
-#include "harness/runner.h"
+#include "harness/measure/runner.h"
 #include "tests/unit/fake_communicator.h"
 #include "tests/unit/fake_workload.h"
 

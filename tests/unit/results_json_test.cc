@@ -1,4 +1,4 @@
-#include "harness/results_json.h"
+#include "harness/record/results_json.h"
 
 #include <gtest/gtest.h>
 

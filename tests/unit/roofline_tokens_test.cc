@@ -1,9 +1,9 @@
-// The tok/s roofline of cases made of phases (harness/roofline.h): t_min summed over phases,
+// The tok/s roofline of cases made of phases (harness/measure/roofline.h): t_min summed over phases,
 // memory/compute bound by the share of t_min, measured bandwidth, several GPUs, and the
 // datasheet guard.
 #include <gtest/gtest.h>
 
-#include "harness/roofline.h"
+#include "harness/measure/roofline.h"
 
 namespace gq {
 namespace {

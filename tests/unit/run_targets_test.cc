@@ -1,6 +1,6 @@
 // Where cases run: one target per device, collectives once over all GPUs of a process, and the
 // one device each MPI rank drives.
-#include "harness/run_targets.h"
+#include "harness/measure/run_targets.h"
 
 #include <gtest/gtest.h>
 

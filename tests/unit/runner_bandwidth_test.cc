@@ -1,4 +1,4 @@
-// The measured-bandwidth feed of the runner (harness/runner.cc step 6): an ok device-bandwidth
+// The measured-bandwidth feed of the runner (harness/measure/runner.cc step 6): an ok device-bandwidth
 // case sets the memory roof of later cases on the same device, in RunAll and in RunCase.
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/runner.h"
+#include "harness/measure/runner.h"
 #include "tests/unit/fake_workload.h"
 
 namespace gq {

@@ -1,4 +1,4 @@
-// Phase times in the runner (harness/runner.h steps 4 and 6): PhaseSeconds after every timed
+// Phase times in the runner (harness/measure/runner.h steps 4 and 6): PhaseSeconds after every timed
 // sample into phase_samples_s, phase metrics from them (not divided by iterations per sample),
 // iteration-time token metrics, no phase metrics for a case without phases, and the multi-rank
 // agreement (each phase the slowest rank's; ranks naming other phases fail the case).
@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/runner.h"
-#include "harness/stats.h"
+#include "harness/decide/stats.h"
+#include "harness/measure/runner.h"
 #include "tests/unit/fake_communicator.h"
 #include "tests/unit/fake_workload.h"
 

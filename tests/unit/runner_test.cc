@@ -1,4 +1,4 @@
-#include "harness/runner.h"
+#include "harness/measure/runner.h"
 
 #include <gtest/gtest.h>
 

@@ -3,10 +3,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "app/plan.h"
+#include "app/suite.h"
 #include "harness/errors.h"
-#include "harness/suite.h"
 #include "tests/unit/fake_workload.h"
-#include "workloads/plan.h"
 
 namespace gq {
 namespace {

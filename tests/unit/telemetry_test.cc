@@ -1,4 +1,4 @@
-#include "harness/telemetry.h"
+#include "harness/measure/telemetry.h"
 
 #include <gtest/gtest.h>
 

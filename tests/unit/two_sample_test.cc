@@ -1,4 +1,4 @@
-#include "harness/two_sample.h"
+#include "harness/decide/two_sample.h"
 
 #include <gtest/gtest.h>
 

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string>
 
-#include "harness/comm_types.h"
+#include "harness/system/comm_types.h"
+#include "harness/workload.h"
 #include "workloads/allreduce/collective_values.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

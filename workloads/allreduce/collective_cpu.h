@@ -5,9 +5,9 @@
 // the NCCL backend; Run ignores the stream. graph=true is skipped (CUDA graphs need a GPU).
 #include <memory>
 
-#include "harness/communicator.h"
+#include "harness/system/communicator.h"
+#include "harness/workload.h"
 #include "workloads/allreduce/collective_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <utility>
 
-#include "harness/cuda_check.h"
 #include "harness/errors.h"
+#include "harness/gpu/cuda_check.h"
 
 namespace gq {
 

@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/allreduce/collective_kernels.cuh"
 
 namespace gq {

@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "harness/byte_text.h"
-#include "harness/cuda_check.h"
 #include "harness/errors.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/allreduce/collective_check.h"
 #include "workloads/allreduce/collective_cuda_objects.cuh"
 #include "workloads/allreduce/collective_kernels.cuh"

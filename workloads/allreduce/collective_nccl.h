@@ -3,7 +3,7 @@
 // host-includable: no CUDA or NCCL headers here).
 //
 // Launch modes (DESIGN.md §8):
-//  - one process driving several GPUs, a DeviceRef group cuda:F-L (harness/run_targets.h): one
+//  - one process driving several GPUs, a DeviceRef group cuda:F-L (harness/measure/run_targets.h): one
 //    communicator per GPU from ncclCommInitAll, the calls grouped in ncclGroupStart/End; each
 //    GPU has its own stream, forked from and joined back into the context's stream (on the first
 //    GPU) with events, so the context's CUDA-event timer spans the whole collective;
@@ -18,10 +18,10 @@
 // counts wrong elements of every local GPU's output on the device, exactly.
 #include <memory>
 
-#include "harness/communicator.h"
 #include "harness/device.h"
+#include "harness/system/communicator.h"
+#include "harness/workload.h"
 #include "workloads/allreduce/collective_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

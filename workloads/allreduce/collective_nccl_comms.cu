@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/allreduce/collective_nccl.h"
 #include "workloads/allreduce/collective_nccl_comms.cuh"
 

@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "harness/comm_types.h"
-#include "harness/communicator.h"
 #include "harness/device.h"
+#include "harness/system/comm_types.h"
+#include "harness/system/communicator.h"
 
 namespace gq {
 

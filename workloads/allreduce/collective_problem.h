@@ -23,7 +23,7 @@
 #include <string>
 
 #include "harness/axis.h"
-#include "harness/comm_types.h"
+#include "harness/system/comm_types.h"
 #include "harness/work.h"
 
 namespace gq {
@@ -62,7 +62,7 @@ CollectiveLayout CollectiveLayoutFor(const CollectiveProblem& p, int64_t ranks);
 double BusBandwidthFactor(CollectiveKind kind, int64_t ranks);
 
 // bytes = S, busbw_factor as above, no flops; bandwidth_domain "interconnect" when every rank is
-// on one node, "network" across `nodes` > 1 (harness/roofline.h places busbw accordingly).
+// on one node, "network" across `nodes` > 1 (harness/measure/roofline.h places busbw accordingly).
 Work CollectiveWork(const CollectiveProblem& p, const CollectiveLayout& layout, int nodes);
 
 // Facts every backend records: "ranks", "count", "bytes", and when they apply "size_note" (the

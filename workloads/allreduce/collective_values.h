@@ -24,7 +24,7 @@
 // a_h = 0, so at most L ranks contribute to any element.
 #include <cstdint>
 
-#include "harness/comm_types.h"
+#include "harness/system/comm_types.h"
 #include "workloads/allreduce/collective_problem.h"
 
 #include "harness/host_device.h"

@@ -18,9 +18,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/communicator.h"
+#include "harness/system/communicator.h"
+#include "harness/workload.h"
 #include "workloads/allreduce/collective_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

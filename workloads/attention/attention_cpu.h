@@ -6,8 +6,8 @@
 // Cases above kAttentionCpuMaxFlops are skipped so that a run stays bounded.
 #include <memory>
 
+#include "harness/workload.h"
 #include "workloads/attention/attention_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

@@ -3,8 +3,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "harness/device_buffer.cuh"
 #include "harness/errors.h"
+#include "harness/gpu/device_buffer.cuh"
 #include "workloads/attention/attention_cudnn.h"
 
 #if GQ_WITH_CUDNN
@@ -15,7 +15,7 @@
 #include <optional>
 #include <vector>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/attention/attention_cudnn_backend.cuh"
 #include "workloads/attention/attention_cudnn_graph.cuh"
 #include "workloads/attention/attention_device_data.cuh"

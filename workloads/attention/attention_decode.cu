@@ -25,7 +25,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/attention/attention_decode_params.cuh"
 #include "workloads/attention/attention_mma.cuh"

@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/attention/attention_decode_params.cuh"
 #include "workloads/attention/attention_mma.cuh"
 

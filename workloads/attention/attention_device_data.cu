@@ -10,8 +10,8 @@
 #include <string>
 
 #include "harness/byte_text.h"
-#include "harness/cuda_check.h"
 #include "harness/errors.h"
+#include "harness/gpu/cuda_check.h"
 #include "harness/seeds.h"
 #include "workloads/attention/attention_device_data.cuh"
 #include "workloads/attention/attention_reference.h"

@@ -11,9 +11,9 @@
 #include <cstddef>
 #include <vector>
 
-#include "harness/device_buffer.cuh"
+#include "harness/gpu/device_buffer.cuh"
+#include "harness/workload.h"
 #include "workloads/attention/attention_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

@@ -29,7 +29,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/attention/attention_flash_fwd.cuh"
 #include "workloads/attention/attention_flash_tile.cuh"
 #include "workloads/attention/attention_mma.cuh"

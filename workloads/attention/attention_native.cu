@@ -8,9 +8,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "harness/cuda_check.h"
-#include "harness/device_buffer.cuh"
 #include "harness/errors.h"
+#include "harness/gpu/cuda_check.h"
+#include "harness/gpu/device_buffer.cuh"
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/attention/attention_device_data.cuh"
 #include "workloads/attention/attention_flash_fwd.cuh"

@@ -12,8 +12,8 @@
 #include <memory>
 
 #include "harness/device.h"
+#include "harness/workload.h"
 #include "workloads/attention/attention_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

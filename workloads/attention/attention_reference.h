@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "harness/workload.h"
 #include "workloads/attention/attention_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

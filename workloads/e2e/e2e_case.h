@@ -15,9 +15,9 @@
 #include <functional>
 #include <memory>
 
+#include "harness/workload.h"
 #include "workloads/e2e/e2e_backend.h"
 #include "workloads/e2e/e2e_model.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

@@ -6,7 +6,7 @@
 // Marks are host steady_clock times (the work is synchronous).
 #include <memory>
 
-#include "harness/communicator.h"
+#include "harness/system/communicator.h"
 #include "workloads/e2e/e2e_backend.h"
 #include "workloads/e2e/e2e_model.h"
 

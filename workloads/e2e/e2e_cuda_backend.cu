@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/cuda_check.h"
 #include "harness/errors.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/attention/attention_flash_fwd.cuh"
 #include "workloads/e2e/e2e_cuda_shard.cuh"

@@ -15,8 +15,8 @@
 // all-gathers each rank's (max, index) pairs.
 #include <memory>
 
-#include "harness/communicator.h"
 #include "harness/device.h"
+#include "harness/system/communicator.h"
 #include "workloads/e2e/e2e_backend.h"
 #include "workloads/e2e/e2e_model.h"
 

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 
 namespace gq {
 namespace {

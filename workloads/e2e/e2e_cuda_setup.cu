@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "harness/byte_text.h"
-#include "harness/cuda_check.h"
 #include "harness/errors.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/attention/attention_flash_fwd.cuh"
 #include "workloads/e2e/e2e_cuda_backend.h"

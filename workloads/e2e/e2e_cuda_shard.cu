@@ -1,6 +1,6 @@
 #include "workloads/e2e/e2e_cuda_shard.cuh"
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/e2e/e2e_cuda_weights.cuh"
 #include "workloads/e2e/e2e_weights.h"

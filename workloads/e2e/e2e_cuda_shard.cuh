@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/device_buffer.cuh"
+#include "harness/gpu/device_buffer.cuh"
 #include "workloads/e2e/e2e_backend.h"
 #include "workloads/e2e/e2e_cuda_linear.cuh"
 #include "workloads/e2e/e2e_model.h"

@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/e2e/e2e_kernels.cuh"
 
 namespace gq {

@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 
 namespace gq::e2e_internal {
 

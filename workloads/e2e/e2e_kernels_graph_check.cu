@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/e2e/e2e_kernel_buffers.cuh"
 #include "workloads/e2e/e2e_kernels.cuh"
 #include "workloads/e2e/e2e_kernels_host.h"

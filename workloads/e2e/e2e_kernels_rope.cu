@@ -24,7 +24,7 @@
 #include <climits>
 #include <cstdint>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/e2e/e2e_cpu_ops.h"  // E2eRopeInvFreq, E2eRowSeq, E2eRowPos
 #include "workloads/e2e/e2e_kernel_util.cuh"
 #include "workloads/e2e/e2e_kernels.cuh"

@@ -17,7 +17,7 @@
 #include <climits>
 #include <cstdint>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/e2e/e2e_cpu_ops.h"  // E2eRowSeq, E2eRowPos
 #include "workloads/e2e/e2e_init.h"
 #include "workloads/e2e/e2e_kernel_util.cuh"

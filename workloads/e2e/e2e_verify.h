@@ -14,9 +14,9 @@
 // sequences, shards and both checks. A non-finite logit fails.
 #include <string>
 
+#include "harness/workload.h"
 #include "workloads/e2e/e2e_backend.h"
 #include "workloads/e2e/e2e_model.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

@@ -4,7 +4,7 @@
 #include <exception>
 
 #include "harness/errors.h"
-#include "harness/host_info.h"
+#include "harness/system/host_info.h"
 #include "workloads/e2e/e2e_case.h"
 #include "workloads/e2e/e2e_cpu_backend.h"
 #include "workloads/e2e/e2e_forward.h"

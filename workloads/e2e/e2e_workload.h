@@ -15,8 +15,8 @@
 // checked against the cpu fp32 reference of the whole model on one device.
 #include <memory>
 
+#include "harness/workload.h"
 #include "workloads/allreduce/collective_workload.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

@@ -6,7 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/gemm/gemm_algo_select.cuh"
 #include "workloads/gemm/gemm_cuda_objects.cuh"
 

@@ -4,8 +4,8 @@
 // seeded (std::mt19937_64 from the case seed) uniform in [-1, 1]. Run ignores the stream.
 #include <memory>
 
+#include "harness/workload.h"
 #include "workloads/gemm/gemm_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "harness/byte_text.h"
-#include "harness/cuda_check.h"
 #include "harness/errors.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/gemm/gemm_algo_select.cuh"
 #include "workloads/gemm/gemm_cublaslt.h"
 #include "workloads/gemm/gemm_cublaslt_support.cuh"

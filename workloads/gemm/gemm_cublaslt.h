@@ -14,8 +14,8 @@
 #include <memory>
 
 #include "harness/device.h"
+#include "harness/workload.h"
 #include "workloads/gemm/gemm_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

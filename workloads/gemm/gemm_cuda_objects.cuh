@@ -1,6 +1,6 @@
 #pragma once
 // Owners (RAII) of the cuBLASLt objects and CUDA events a GEMM case holds (device memory:
-// harness/device_buffer.cuh). Destructors release without throwing and ignore errors; the owner
+// harness/gpu/device_buffer.cuh). Destructors release without throwing and ignore errors; the owner
 // of a group of them makes its device current first. Move-only.
 #include <cublasLt.h>
 #include <cuda_runtime.h>
@@ -8,8 +8,8 @@
 #include <cstddef>
 #include <utility>
 
-#include "harness/cuda_check.h"
-#include "harness/device_buffer.cuh"
+#include "harness/gpu/cuda_check.h"
+#include "harness/gpu/device_buffer.cuh"
 
 namespace gq {
 

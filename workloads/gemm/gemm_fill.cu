@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/gemm/gemm_fill.cuh"
 
 namespace gq {

@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "harness/workload.h"
 #include "workloads/gemm/gemm_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

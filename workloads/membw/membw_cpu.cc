@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "harness/errors.h"
-#include "harness/host_info.h"
+#include "harness/system/host_info.h"
 #include "workloads/membw/membw_host_link.h"
 #include "workloads/membw/membw_host_memory.h"
 #include "workloads/membw/membw_host_workers.h"

@@ -14,8 +14,8 @@
 // copy_ce and the host<->device and peer ops need a GPU: they are skipped with that reason.
 #include <memory>
 
+#include "harness/workload.h"
 #include "workloads/membw/membw_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "harness/device.h"
+#include "harness/workload.h"
 #include "workloads/membw/membw_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

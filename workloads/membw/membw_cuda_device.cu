@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "harness/byte_text.h"
-#include "harness/cuda_check.h"
-#include "harness/device_buffer.cuh"
 #include "harness/errors.h"
+#include "harness/gpu/cuda_check.h"
+#include "harness/gpu/device_buffer.cuh"
 #include "workloads/membw/membw_cuda.h"
 #include "workloads/membw/membw_cuda_objects.cuh"
 #include "workloads/membw/membw_kernels.cuh"

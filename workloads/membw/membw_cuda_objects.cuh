@@ -1,6 +1,6 @@
 #pragma once
 // Owners (RAII) of the CUDA objects membw cases hold besides device memory (DeviceBuffer comes
-// from harness/device_buffer.cuh), and the per-case helpers both CUDA files share.
+// from harness/gpu/device_buffer.cuh), and the per-case helpers both CUDA files share.
 // Destructors release without throwing and ignore errors. Move-free: cases hold them in place.
 #include <cuda_runtime.h>
 
@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
+#include "harness/workload.h"
 #include "workloads/membw/membw_problem.h"
-#include "workloads/workload.h"
 
 namespace gq {
 

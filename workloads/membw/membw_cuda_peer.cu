@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/cuda_check.h"
 #include "harness/device.h"
-#include "harness/device_buffer.cuh"
 #include "harness/errors.h"
+#include "harness/gpu/cuda_check.h"
+#include "harness/gpu/device_buffer.cuh"
 #include "workloads/membw/membw_cuda_objects.cuh"
 #include "workloads/membw/membw_kernels.cuh"
 #include "workloads/membw/membw_pattern.h"

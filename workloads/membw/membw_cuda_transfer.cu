@@ -20,12 +20,12 @@
 #include <string>
 #include <vector>
 
-#include "harness/cuda_check.h"
-#include "harness/cuda_devices.h"
 #include "harness/device.h"
-#include "harness/device_buffer.cuh"
 #include "harness/errors.h"
-#include "harness/host_info.h"
+#include "harness/gpu/cuda_check.h"
+#include "harness/gpu/device_buffer.cuh"
+#include "harness/system/cuda_devices.h"
+#include "harness/system/host_info.h"
 #include "workloads/membw/membw_cuda_objects.cuh"
 #include "workloads/membw/membw_host_link.h"
 #include "workloads/membw/membw_host_memory.h"

@@ -8,7 +8,7 @@
 
 namespace gq {
 
-// The available-memory check for host buffers is CheckHostMemory (harness/host_info.h).
+// The available-memory check for host buffers is CheckHostMemory (harness/system/host_info.h).
 
 class HostRegion {
  public:

@@ -26,7 +26,7 @@
 #include <cstdint>
 #include <stdexcept>
 
-#include "harness/cuda_check.h"
+#include "harness/gpu/cuda_check.h"
 #include "workloads/membw/membw_kernels.cuh"
 #include "workloads/membw/membw_pattern.h"
 

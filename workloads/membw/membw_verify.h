@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "workloads/workload.h"
+#include "harness/workload.h"
 
 namespace gq {
 

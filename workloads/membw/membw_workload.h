@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "workloads/workload.h"
+#include "harness/workload.h"
 
 namespace gq {
 

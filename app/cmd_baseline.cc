@@ -1,0 +1,68 @@
+// `gpuqual baseline create RESULTS... --name NAME [-o FILE] [--warn-below F] [--fail-below F]
+//  [--threshold WORKLOAD=WARN:FAIL]...`: merges real results files into a gpuqual.baseline/1 file.
+#include <iostream>
+#include <memory>
+
+#include "app/commands.h"
+#include "harness/decide/baseline.h"
+#include "harness/errors.h"
+#include "harness/record/results_json.h"
+
+namespace gq::cli {
+namespace {
+
+struct BaselineArgs {
+  std::vector<std::string> results, thresholds;
+  std::string name, output;
+  double warn_below = QualifyThreshold{}.warn_below, fail_below = QualifyThreshold{}.fail_below;
+};
+
+QualifyThreshold CheckedThreshold(double warn, double fail, const std::string& what) {
+  if (!(fail > 0 && fail <= warn && warn <= 1.5)) {
+    throw UsageError(what + ": need 0 < fail <= warn <= 1.5 (fractions of the baseline)");
+  }
+  return {warn, fail};
+}
+
+int Create(BaselineArgs& a) {
+  if (a.name.empty() || a.name.find('/') != std::string::npos) throw UsageError("--name must be a plain name, e.g. h100-sxm-80gb");
+  std::vector<ResultsDoc> docs;
+  for (const std::string& f : a.results) docs.push_back(ReadResultsFile(f));
+  Baseline b = CreateBaseline(docs, a.results, a.name);
+  b.default_threshold = CheckedThreshold(a.warn_below, a.fail_below, "--warn-below/--fail-below");
+  for (const std::string& t : a.thresholds) {
+    auto eq = t.find('='), colon = t.find(':');
+    if (eq == std::string::npos || colon == std::string::npos || colon < eq) {
+      throw UsageError("--threshold '" + t + "' is not WORKLOAD=WARN:FAIL (e.g. gemm=0.95:0.9)");
+    }
+    try {
+      b.workload_thresholds[t.substr(0, eq)] =
+          CheckedThreshold(std::stod(t.substr(eq + 1, colon - eq - 1)), std::stod(t.substr(colon + 1)), "--threshold " + t);
+    } catch (const std::logic_error&) {
+      throw UsageError("--threshold '" + t + "' is not WORKLOAD=WARN:FAIL (e.g. gemm=0.95:0.9)");
+    }
+  }
+  const std::string out = a.output.empty() ? "baselines/" + a.name + ".json" : a.output;
+  WriteBaselineFile(out, b);
+  std::cout << "baseline '" << b.name << "' (sku " << b.sku << "): " << b.cases.size() << " case(s) from "
+            << b.sources.size() << " run(s) -> " << out << "\n";
+  return 0;
+}
+
+}  // namespace
+
+Action AddBaselineCommand(CLI::App& root) {
+  auto args = std::make_shared<BaselineArgs>();
+  CLI::App* cmd = root.add_subcommand("baseline", "Make baselines from results files");
+  cmd->require_subcommand(1);
+  CLI::App* create = cmd->add_subcommand("create", "Merge results files into a gpuqual.baseline/1 file");
+  create->add_option("results", args->results, "Results files (one SKU)")->required();
+  create->add_option("--name", args->name, "Baseline name, e.g. h100-sxm-80gb")->required();
+  create->add_option("-o,--output", args->output, "Output file (default baselines/<name>.json)");
+  create->add_option("--warn-below", args->warn_below, "qualify WARN below this fraction of baseline")->capture_default_str();
+  create->add_option("--fail-below", args->fail_below, "qualify FAIL below this fraction of baseline")->capture_default_str();
+  create->add_option("--threshold", args->thresholds, "Per-workload thresholds WORKLOAD=WARN:FAIL (repeatable)");
+  return [args](const std::string&) { return Create(*args); };
+}
+
+}  // namespace gq::cli

@@ -1,0 +1,83 @@
+// `gpuqual compare CANDIDATE --baseline FILE [--tolerance PCT] [--tolerance-for WORKLOAD=PCT]...
+//  [--alpha A] [--allow-missing] [--junit FILE] [--markdown FILE] [--json FILE]`
+// FILE may be a baseline or a results file (merged into a baseline on the fly). Exit 1 on any
+// regressed or failed case (or missing, unless allowed), 2 on bad input.
+#include <iostream>
+#include <memory>
+
+#include "app/commands.h"
+#include "harness/decide/compare_format.h"
+#include "harness/errors.h"
+#include "harness/record/results_json.h"
+
+namespace gq::cli {
+namespace {
+
+struct CompareArgs {
+  std::string candidate, baseline, junit, markdown, json;
+  std::vector<std::string> tolerance_for;
+  double tolerance_pct = 5.0, alpha = 0.01;
+  bool allow_missing = false;
+};
+
+Baseline LoadBaselineOrResults(const std::string& path) {
+  const auto j = ReadJsonFile(path);
+  if (j.is_object() && j.contains("schema") && j["schema"].is_string() &&
+      j["schema"].get<std::string>().rfind("gpuqual.results/", 0) == 0) {
+    return CreateBaseline({ResultsFromJson(j, path)}, {path}, path);
+  }
+  return ReadBaselineFile(path);
+}
+
+double Percent(const std::string& what, double pct) {
+  if (!(pct >= 0 && pct < 100)) throw UsageError(what + " must be a percentage in [0, 100)");
+  return pct / 100.0;
+}
+
+int Run(const CompareArgs& a) {
+  CompareOptions opt;
+  opt.tolerance = Percent("--tolerance", a.tolerance_pct);
+  if (!(a.alpha > 0 && a.alpha < 1)) throw UsageError("--alpha must be in (0, 1)");
+  opt.alpha = a.alpha;
+  opt.allow_missing = a.allow_missing;
+  for (const std::string& t : a.tolerance_for) {
+    auto eq = t.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError("--tolerance-for '" + t + "' is not WORKLOAD=PCT");
+    try {
+      opt.tolerance_for[t.substr(0, eq)] = Percent("--tolerance-for " + t, std::stod(t.substr(eq + 1)));
+    } catch (const std::logic_error&) {
+      throw UsageError("--tolerance-for '" + t + "' is not WORKLOAD=PCT");
+    }
+  }
+  const ResultsDoc candidate = ReadResultsFile(a.candidate);
+  const Baseline baseline = LoadBaselineOrResults(a.baseline);
+  CompareReport report = Compare(candidate, baseline, opt);
+  report.candidate = a.candidate;
+  report.baseline = a.baseline;
+  PrintCompareTable(std::cout, report);
+  if (!a.markdown.empty()) WriteFileAtomic(a.markdown, CompareMarkdown(report));
+  if (!a.junit.empty()) WriteFileAtomic(a.junit, CompareJunit(report));
+  if (!a.json.empty()) WriteFileAtomic(a.json, CompareJson(report).dump(1) + "\n");
+  const int code = report.ExitCode();
+  std::cout << (code == 0 ? "compare: PASS" : "compare: FAIL") << "\n";
+  return code;
+}
+
+}  // namespace
+
+Action AddCompareCommand(CLI::App& root) {
+  auto a = std::make_shared<CompareArgs>();
+  CLI::App* cmd = root.add_subcommand("compare", "Compare a results file with a baseline (CI regression gate)");
+  cmd->add_option("candidate", a->candidate, "Results file to judge")->required();
+  cmd->add_option("--baseline", a->baseline, "Baseline file (or a results file)")->required();
+  cmd->add_option("--tolerance", a->tolerance_pct, "Regression tolerance in percent")->capture_default_str();
+  cmd->add_option("--tolerance-for", a->tolerance_for, "Per-workload tolerance WORKLOAD=PCT (repeatable)");
+  cmd->add_option("--alpha", a->alpha, "Significance level of the Mann-Whitney U test")->capture_default_str();
+  cmd->add_flag("--allow-missing", a->allow_missing, "Do not fail on baseline cases the candidate lacks");
+  cmd->add_option("--junit", a->junit, "Write JUnit XML here");
+  cmd->add_option("--markdown", a->markdown, "Write a Markdown summary here");
+  cmd->add_option("--json", a->json, "Write the comparison as JSON here");
+  return [a](const std::string&) { return Run(*a); };
+}
+
+}  // namespace gq::cli

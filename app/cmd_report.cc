@@ -1,0 +1,129 @@
+// `gpuqual report RESULTS... [-o DIR] [--baseline FILE] [--prices FILE] [--title TEXT]`: turns
+// result files into a self-contained report (index.html, summary.md, one PNG per figure,
+// data.csv) by running the Python package reports/gpuqual_reports (matplotlib; DESIGN.md §1:
+// Python only draws). The input files must exist (else exit 2); the report's own exit code is
+// returned: 0 written, 2 bad input (one line naming the file), 1 anything else.
+//
+// The interpreter is $GQ_PYTHON, else /usr/bin/python3 when present (Debian's, with
+// python3-matplotlib), else python3 from PATH. The package is looked for like suites are:
+// $GQ_REPORTS_DIR, <exe>/../share/gpuqual/reports, <exe>/../../reports, <exe>/../../../reports,
+// the source tree's reports/; the first holding gpuqual_reports/ goes on PYTHONPATH.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+#include "harness/data_dirs.h"
+#include "harness/errors.h"
+
+namespace gq::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ReportArgs {
+  std::vector<std::string> results;
+  std::string output = "reports-out";
+  std::string baseline, prices, title;
+};
+
+// The first search directory holding the package; throws (exit 1) when none does.
+std::string FindReportsDir() {
+  const std::vector<std::string> dirs = DataDirCandidates("GQ_REPORTS_DIR", "reports");
+  for (const std::string& dir : dirs) {
+    std::error_code ec;
+    if (fs::is_regular_file(fs::path(dir) / "gpuqual_reports" / "__init__.py", ec)) return dir;
+  }
+  std::string searched;
+  for (const std::string& dir : dirs) searched += (searched.empty() ? "" : ", ") + dir;
+  throw std::runtime_error("cannot find the reports package gpuqual_reports (searched " + searched +
+                           "; set GQ_REPORTS_DIR to the reports/ directory)");
+}
+
+std::string PythonInterpreter() {
+  if (const char* env = std::getenv("GQ_PYTHON"); env != nullptr && *env != '\0') return env;
+  if (::access("/usr/bin/python3", X_OK) == 0) return "/usr/bin/python3";
+  return "python3";
+}
+
+void RequireFile(const std::string& path, const std::string& what) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw UsageError(path + ": no such file (" + what + ")");
+  if (fs::is_directory(path, ec)) throw UsageError(path + ": is a directory, not a " + what);
+}
+
+std::vector<std::string> PythonArgv(const ReportArgs& a) {
+  std::vector<std::string> argv = {PythonInterpreter(), "-m", "gpuqual_reports"};
+  argv.insert(argv.end(), a.results.begin(), a.results.end());
+  argv.insert(argv.end(), {"-o", a.output});
+  if (!a.baseline.empty()) argv.insert(argv.end(), {"--baseline", a.baseline});
+  if (!a.prices.empty()) argv.insert(argv.end(), {"--prices", a.prices});
+  if (!a.title.empty()) argv.insert(argv.end(), {"--title", a.title});
+  return argv;
+}
+
+constexpr int kExecFailed = 127;
+
+// Runs argv (no shell) with PYTHONPATH led by reports_dir; returns its exit code, 128 + signal
+// when it was killed, or 1 (with a message) when the interpreter could not be started.
+int RunPython(const std::vector<std::string>& argv, const std::string& reports_dir) {
+  std::vector<char*> cargv;
+  for (const std::string& s : argv) cargv.push_back(const_cast<char*>(s.c_str()));
+  cargv.push_back(nullptr);
+  const char* old_path = std::getenv("PYTHONPATH");
+  const std::string pythonpath =
+      reports_dir + (old_path != nullptr && *old_path != '\0' ? ":" + std::string(old_path) : "");
+  std::cout.flush();
+  std::cerr.flush();
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("cannot fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    ::setenv("PYTHONPATH", pythonpath.c_str(), 1);
+    ::execvp(cargv[0], cargv.data());
+    const std::string msg = "gpuqual: failed: cannot run '" + argv[0] + "' (" + std::strerror(errno) +
+                            "); set GQ_PYTHON to a python3 with matplotlib\n";
+    [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, msg.data(), msg.size());
+    ::_exit(kExecFailed);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
+  }
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  return code == kExecFailed ? 1 : code;
+}
+
+}  // namespace
+
+Action AddReportCommand(CLI::App& root) {
+  CLI::App* cmd = root.add_subcommand(
+      "report", "Draw a report (index.html, summary.md, PNGs, data.csv) from result files");
+  auto args = std::make_shared<ReportArgs>();
+  cmd->add_option("results", args->results, "Result files (gpuqual.results/1); several are compared")
+      ->required();
+  cmd->add_option("-o,--output", args->output, "Output directory (default: reports-out)");
+  cmd->add_option("--baseline", args->baseline,
+                  "Normalise to this baseline (gpuqual.baseline/1) or results file instead of the best machine");
+  cmd->add_option("--prices", args->prices,
+                  "Instance prices (gpuqual.prices/1, see README) for perf per dollar and $ per 1M tokens");
+  cmd->add_option("--title", args->title, "Report title (default: from the machines)");
+  return [args](const std::string&) {
+    for (const std::string& path : args->results) RequireFile(path, "results file");
+    if (!args->baseline.empty()) RequireFile(args->baseline, "baseline file");
+    if (!args->prices.empty()) RequireFile(args->prices, "prices file");
+    return RunPython(PythonArgv(*args), FindReportsDir());
+  };
+}
+
+}  // namespace gq::cli

@@ -1,0 +1,276 @@
+// `gpuqual run [WORKLOAD...] [--suite NAME|FILE] [-a AXIS=V1,V2]... [--device D] [-o FILE] ...`
+// Plans the cases, runs them on the chosen devices, writes the results file after every case and
+// prints the table. With GPUs among the devices it also loads NVML (absent NVML is not an error):
+// device health before and after the run, PCIe links in system.devices, and per-case telemetry
+// sampled every --telemetry-period ms (0 turns the sampling off).
+// Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid, 2 bad input, 128+signal when
+// interrupted (finished cases are kept in the file).
+// Under MPI (mpirun / srun; DESIGN.md §8) every rank plans the same cases and runs them in
+// lockstep on its own device (harness/measure/run_targets.h, harness/measure/rank_sync.h); only rank 0 discovers
+// the system, writes the results file, prints the table and watches its GPUs with NVML. Setup
+// errors are agreed first, so no rank starts the run alone; the ranks without the error exit 2
+// quietly and the one(s) with it explain.
+#include <algorithm>
+#include <exception>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/commands.h"
+#include "app/plan.h"
+#include "app/run_world.h"
+#include "harness/errors.h"
+#include "harness/measure/interrupt.h"
+#include "harness/measure/rank_sync.h"
+#include "harness/measure/run_targets.h"
+#include "harness/measure/telemetry.h"
+#include "harness/record/console_reporter.h"
+#include "harness/record/results_recorder.h"
+#include "harness/system/gpu_monitor.h"
+#include "harness/system/health.h"
+#include "harness/system/system_info.h"
+#include "harness/version.h"
+
+namespace gq::cli {
+namespace {
+
+struct RunArgs {
+  RunOptions options;
+  std::vector<std::string> axis_assignments, label_assignments;
+  MeasureOptions cli;  // values of the measure flags; applied over the suite's where given
+  double max_noise_pct = 1.0;
+  double telemetry_period_ms = 50;  // 0 = no per-case telemetry
+  double straggler_pct = 10;        // multi-rank: name the slowest rank above this spread
+  CLI::Option *min_samples = nullptr, *min_time = nullptr, *max_time = nullptr, *max_noise = nullptr,
+              *warmup = nullptr;
+  std::string command_line;
+};
+
+class NullSink : public CaseSink {
+ public:
+  void OnCaseDone(const CaseResult&) override {}
+};
+
+class TeeSink : public CaseSink {
+ public:
+  TeeSink(CaseSink& a, CaseSink& b) : a_(a), b_(b) {}
+  void OnCaseDone(const CaseResult& r) override {
+    a_.OnCaseDone(r);
+    b_.OnCaseDone(r);
+  }
+
+ private:
+  CaseSink& a_;
+  CaseSink& b_;
+};
+
+void ParseAssignments(RunArgs& args) {
+  for (const std::string& text : args.axis_assignments) {
+    auto [axis, values] = ParseAxisAssignment(text);
+    args.options.axes[axis] = values;
+  }
+  for (const std::string& text : args.label_assignments) {
+    auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError("--label '" + text + "' is not KEY=VALUE");
+    args.options.labels[text.substr(0, eq)] = text.substr(eq + 1);
+  }
+}
+
+void CheckMeasure(const MeasureOptions& m) {
+  if (m.min_samples < 1) throw UsageError("--min-samples must be >= 1");
+  if (m.min_time_s < 0 || m.max_time_s <= 0 || m.warmup_time_s < 0) throw UsageError("times must be positive");
+  if (m.max_time_s < m.min_time_s) throw UsageError("--max-time must be >= --min-time");
+  if (m.max_noise <= 0) throw UsageError("--max-noise must be > 0 (percent)");
+}
+
+// The NVML side of a run on GPUs: the monitor, and the sampler when telemetry is on.
+struct GpuWatch {
+  std::unique_ptr<GpuMonitor> monitor;
+  std::unique_ptr<TelemetrySampler> sampler;
+  std::vector<int> cuda_indices;
+};
+
+// Loads NVML when any device is a GPU, records the health-before snapshot in `doc` and copies each
+// GPU's PCIe link into doc.system.devices. Returns an empty watch for cpu-only runs.
+GpuWatch WatchGpus(const std::vector<DeviceRef>& devices, double period_ms, ResultsDoc& doc) {
+  GpuWatch w;
+  for (const DeviceRef& d : devices) {
+    if (d.IsCuda()) w.cuda_indices.push_back(d.index);
+  }
+  if (w.cuda_indices.empty()) return w;
+  w.monitor = MakeNvmlMonitor(doc.system.devices);
+  doc.health.before = TakeHealthSnapshot(*w.monitor, w.cuda_indices);
+  for (GpuInfo& g : doc.system.devices) {
+    if (g.pcie.gen >= 0) continue;  // already known
+    DeviceHealth h = w.monitor->Health(g.index);
+    if (h.available) g.pcie = h.pcie;
+  }
+  if (period_ms > 0) w.sampler = std::make_unique<TelemetrySampler>(*w.monitor, period_ms / 1000.0);
+  return w;
+}
+
+// Plans the run and resolves this rank's devices (every rank; may throw).
+struct Setup {
+  std::unique_ptr<Suite> suite;
+  std::vector<PlannedCase> plan;
+  std::vector<DeviceRef> devices;
+  std::size_t runnable = 0, id_width = 0;
+};
+
+void PlanRun(RunArgs& args, const WorkloadRegistry& registry, const Communicator& world, Setup& s) {
+  ParseAssignments(args);
+  RunOptions& opt = args.options;
+  if (!opt.suite.empty()) {
+    s.suite = std::make_unique<Suite>(LoadSuite(opt.suite, SuiteSearchDirs()));
+    s.suite->measure.ApplyTo(opt.measure);
+  }
+  // Precedence: defaults < suite "measure" < explicit flags.
+  if (args.min_samples->count() > 0) opt.measure.min_samples = args.cli.min_samples;
+  if (args.min_time->count() > 0) opt.measure.min_time_s = args.cli.min_time_s;
+  if (args.max_time->count() > 0) opt.measure.max_time_s = args.cli.max_time_s;
+  if (args.warmup->count() > 0) opt.measure.warmup_time_s = args.cli.warmup_time_s;
+  if (args.max_noise->count() > 0) opt.measure.max_noise = args.max_noise_pct / 100.0;
+  CheckMeasure(opt.measure);
+  // Below 1 ms the sampler would compete with the benchmark for the host CPU, and NVML's own
+  // counters update far more slowly than that.
+  if (!(args.telemetry_period_ms == 0 || args.telemetry_period_ms >= 1)) {
+    throw UsageError("--telemetry-period must be 0 (off) or at least 1 ms");
+  }
+  if (!(args.straggler_pct >= 0)) throw UsageError("--straggler-threshold must be >= 0 (percent)");
+
+  s.plan = BuildPlan(registry, opt, s.suite.get());
+  s.devices = ResolveDevices(opt.device, CudaDeviceCount());
+  if (world.size() > 1) s.devices = {DeviceForRank(s.devices, world.local_rank())};
+  for (const RunTarget& t : PlanTargets(s.plan, s.devices)) {
+    for (const PlannedCase* c : t.cases) {
+      ++s.runnable;
+      s.id_width = std::max(s.id_width, c->spec.Id().size());
+    }
+  }
+  if (s.runnable == 0) {
+    throw UsageError("no cases to run on " + opt.device + (s.suite ? " in suite '" + s.suite->name + "'" : ""));
+  }
+}
+
+std::string DeviceList(const std::vector<DeviceRef>& devices, const Communicator& world) {
+  if (world.size() > 1) {
+    return CaseDeviceLabel(devices.front(), world.size()) + " (" +
+           std::to_string(world.size()) + " MPI ranks on " + std::to_string(world.nodes()) + " node(s))";
+  }
+  std::string out;
+  for (const DeviceRef& d : devices) out += (out.empty() ? "" : " ") + d.Name();
+  return out;
+}
+
+int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
+  Communicator& world = *world_ptr;
+  const bool root = world.rank() == 0;
+  RunOptions& opt = args.options;
+  const WorkloadRegistry registry = BuildRegistry(world_ptr);
+  Setup setup;
+  std::exception_ptr error;
+  try {
+    PlanRun(args, registry, world, setup);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (const int code = AgreeOnSetup(world, error, setup.devices); code != 0) return code;
+
+  ResultsDoc doc;
+  std::string path;
+  GpuWatch gpus;
+  std::unique_ptr<ResultsRecorder> recorder;
+  std::unique_ptr<ConsoleReporter> console;
+  try {
+    if (root) {
+      doc.system = DiscoverSystem();
+      doc.system.world = WorldInfoOf(world);
+      doc.run.id = NewRunId(doc.system.host.hostname);
+      doc.run.started_at = UtcTimestamp();
+      doc.run.tool_version = ToolVersion();
+      doc.run.tool_git = ToolGitRevision();
+      doc.run.command = args.command_line;
+      doc.run.suite = setup.suite ? setup.suite->name : "";
+      doc.run.labels = opt.labels;
+      path = opt.output.empty() ? DefaultResultsPath(doc.system.host.hostname) : opt.output;
+      gpus = WatchGpus(setup.devices, args.telemetry_period_ms, doc);
+      try {
+        recorder = std::make_unique<ResultsRecorder>(path, doc);
+      } catch (const std::exception& e) {
+        throw UsageError("cannot write results file " + path + ": " + e.what());
+      }
+      console = std::make_unique<ConsoleReporter>(std::cout, setup.id_width);
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (const int code = AgreeOnSetup(world, error, setup.devices); code != 0) return code;
+
+  NullSink quiet;
+  std::unique_ptr<TeeSink> tee;
+  if (root) tee = std::make_unique<TeeSink>(*recorder, *console);
+  CaseSink& sink = root ? static_cast<CaseSink&>(*tee) : quiet;
+
+  RunnerEnv env;
+  env.measure = opt.measure;
+  env.specs = SpecsByDevice(doc.system);
+  env.stop = &InstallStopHandlers();
+  env.telemetry = gpus.sampler.get();
+  env.comm = world.size() > 1 ? &world : nullptr;
+  env.straggler_threshold = args.straggler_pct / 100.0;
+  if (root) {
+    std::cout << "gpuqual " << ToolVersion() << ": " << setup.runnable << " case(s) on "
+              << DeviceList(setup.devices, world) << "\n";
+  }
+  const bool completed = RunAll(setup.plan, setup.devices, env, sink);
+  if (!root) return completed ? 0 : 128 + (StopSignal() != 0 ? StopSignal() : 2);
+  if (gpus.monitor) {
+    HealthReport health = recorder->doc().health;
+    health.after = TakeHealthSnapshot(*gpus.monitor, gpus.cuda_indices);
+    recorder->SetHealth(std::move(health));
+  }
+  recorder->Finish(!completed);
+  console->PrintSummary(recorder->doc(), path);
+  PrintSingleRankNote(recorder->doc(), std::cout);
+  if (!completed) return 128 + (StopSignal() != 0 ? StopSignal() : 2);
+  const auto& cases = recorder->doc().cases;
+  bool bad = std::any_of(cases.begin(), cases.end(), [](const CaseResult& c) {
+    return c.status == CaseStatus::kFailed || c.status == CaseStatus::kInvalid;
+  });
+  return bad ? 1 : 0;
+}
+
+}  // namespace
+
+Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = root.add_subcommand("run", "Run workloads or a suite and write a results file");
+  RunOptions& o = args->options;
+  cmd->add_option("workloads", o.workloads, "Workloads to run (see `gpuqual list`)");
+  cmd->add_option("--suite", o.suite, "Suite name (ci, quick, full) or suite file");
+  cmd->add_option("-a,--axis", args->axis_assignments, "Axis values AXIS=V1,V2 (repeatable)");
+  cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_option("-o,--output", o.output, "Results file (default results/<utc>-<host>.json)");
+  args->max_noise = cmd->add_option("--max-noise", args->max_noise_pct,
+                                    "Stop when the median's 95% CI is within this percent")->capture_default_str();
+  args->min_samples = cmd->add_option("--min-samples", args->cli.min_samples, "Fewest samples per case")->capture_default_str();
+  args->min_time = cmd->add_option("--min-time", args->cli.min_time_s, "Least sampled seconds per case")->capture_default_str();
+  args->max_time = cmd->add_option("--max-time", args->cli.max_time_s, "Most sampled seconds per case (then noisy)")->capture_default_str();
+  args->warmup = cmd->add_option("--warmup", args->cli.warmup_time_s, "Warm-up seconds per case")->capture_default_str();
+  cmd->add_flag_function(
+      "--no-verify", [args](std::int64_t) { args->options.measure.verify = false; }, "Skip output verification");
+  cmd->add_option("--label", args->label_assignments, "Run label KEY=VALUE (repeatable)");
+  cmd->add_option("--telemetry-period", args->telemetry_period_ms,
+                  "GPU telemetry sampling period in ms (0 = off)")->capture_default_str();
+  cmd->add_option("--straggler-threshold", args->straggler_pct,
+                  "MPI runs: name the slowest rank when its median is this percent above the fastest's")
+      ->capture_default_str();
+  return [args, world](const std::string& command_line) {
+    args->command_line = command_line;
+    return Run(*args, world);
+  };
+}
+
+}  // namespace gq::cli

@@ -1,0 +1,67 @@
+// gpuqual: qualify GPU machines (see README.md). Parses the command line, runs the chosen
+// command, and turns errors into exit codes: UsageError and CLI parse errors -> 2 with one line
+// on stderr, anything unexpected -> 1 with its message (under MPI: the whole job is aborted, as
+// other ranks may be waiting for this one). Only main() exits.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/commands.h"
+#include "harness/errors.h"
+#include "harness/system/communicator.h"
+#include "harness/version.h"
+
+int main(int argc, char** argv) {
+  // MPI is initialised here when a launcher started several ranks, and finalised when `world`
+  // goes (the last line of main); see harness/system/communicator.h.
+  std::shared_ptr<gq::Communicator> world;
+  try {
+    world = gq::MakeWorldCommunicator(&argc, &argv);
+  } catch (const std::exception& e) {
+    std::cerr << "gpuqual: failed: " << e.what() << "\n";
+    return 1;
+  }
+  // Under MPI only rank 0 speaks for the errors every rank has alike (bad arguments).
+  const bool root = world->rank() == 0;
+  CLI::App app{"gpuqual: benchmark and qualify GPU machines (GEMM, attention, collectives, LLM tokens/s)"};
+  app.set_version_flag("--version", "gpuqual " + gq::ToolVersion() + " (" + gq::ToolGitRevision() + ")");
+  app.require_subcommand(1);
+  const std::vector<std::pair<const char*, gq::cli::Action>> commands = {
+      {"info", gq::cli::AddInfoCommand(app)},
+      {"list", gq::cli::AddListCommand(app)},
+      {"run", gq::cli::AddRunCommand(app, world)},
+      {"baseline", gq::cli::AddBaselineCommand(app)},
+      {"compare", gq::cli::AddCompareCommand(app)},
+      {"qualify", gq::cli::AddQualifyCommand(app)},
+      {"report", gq::cli::AddReportCommand(app)},
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return root ? app.exit(e) : 0;  // --help, --version
+    if (root) std::cerr << "gpuqual: error: " << e.what() << " (see gpuqual --help)\n";
+    return 2;
+  }
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+  try {
+    for (const auto& [name, action] : commands) {
+      if (app.get_subcommand(name)->parsed()) return action(command_line);
+    }
+    return 2;
+  } catch (const gq::UsageError& e) {
+    if (root) std::cerr << "gpuqual: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    if (world->size() == 1) {
+      std::cerr << "gpuqual: failed: " << e.what() << "\n";
+      return 1;
+    }
+    // Other ranks may be waiting for this one inside a collective: end the whole job.
+    std::cerr << "gpuqual: failed: rank " << world->rank() << ": " << e.what() << "\n";
+    world->Abort(1);
+  }
+}

@@ -1,0 +1,97 @@
+#include "app/plan.h"
+
+#include <algorithm>
+#include <set>
+
+#include "harness/errors.h"
+
+namespace gq {
+namespace {
+
+bool HasAxis(const Workload& w, const std::string& axis) {
+  auto axes = w.Axes();
+  return std::any_of(axes.begin(), axes.end(), [&](const AxisSpec& a) { return a.name == axis; });
+}
+
+// The workload's defaults for the entry's device kind, then the entry's axes, then the CLI
+// overrides that apply to this workload.
+std::map<std::string, std::vector<std::string>> Overlay(
+    const Workload& w, DeviceFilter device, const std::map<std::string, std::vector<std::string>>& entry,
+    const std::map<std::string, std::vector<std::string>>& overrides) {
+  std::map<std::string, std::vector<std::string>> axes;
+  if (device == DeviceFilter::kCpu) axes = w.DefaultsFor(DeviceRef::Kind::kCpu);
+  if (device == DeviceFilter::kCuda) axes = w.DefaultsFor(DeviceRef::Kind::kCuda);
+  for (const auto& [axis, values] : entry) axes[axis] = values;
+  for (const auto& [axis, values] : overrides) {
+    if (HasAxis(w, axis)) axes[axis] = values;
+  }
+  return axes;
+}
+
+bool HasDeviceDefaults(const Workload& w) {
+  return !w.DefaultsFor(DeviceRef::Kind::kCpu).empty() || !w.DefaultsFor(DeviceRef::Kind::kCuda).empty();
+}
+
+}  // namespace
+
+std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOptions& options,
+                                   const Suite* suite) {
+  struct Entry {
+    Workload* workload;
+    DeviceFilter device;
+    std::map<std::string, std::vector<std::string>> axes;
+  };
+  std::vector<Entry> entries;
+  for (const std::string& name : options.workloads) registry.Get(name);  // unknown -> UsageError
+  if (suite != nullptr) {
+    for (const SuiteEntry& e : suite->entries) {
+      Workload& w = registry.Get(e.workload);
+      if (!options.workloads.empty() &&
+          std::find(options.workloads.begin(), options.workloads.end(), e.workload) == options.workloads.end()) {
+        continue;
+      }
+      entries.push_back({&w, e.device, e.axes});
+    }
+    if (entries.empty()) {
+      throw UsageError("suite '" + suite->name + "' has no entries for the named workloads");
+    }
+  } else {
+    for (const std::string& name : options.workloads) {
+      Workload& w = registry.Get(name);
+      if (HasDeviceDefaults(w)) {  // one entry per device kind, each with its own defaults
+        entries.push_back({&w, DeviceFilter::kCuda, {}});
+        entries.push_back({&w, DeviceFilter::kCpu, {}});
+      } else {
+        entries.push_back({&w, DeviceFilter::kAny, {}});
+      }
+    }
+  }
+  if (entries.empty()) throw UsageError("nothing to run: name one or more workloads or a --suite");
+
+  for (const auto& [axis, _] : options.axes) {
+    bool used = std::any_of(entries.begin(), entries.end(), [&](const Entry& e) { return HasAxis(*e.workload, axis); });
+    if (!used) {
+      std::string known;
+      for (const Entry& e : entries) {
+        std::string names;
+        for (const AxisSpec& a : e.workload->Axes()) names += (names.empty() ? "" : ", ") + a.name;
+        const std::string line = "'" + e.workload->Name() + "' has no axis '" + axis + "' (axes: " + names + ")";
+        if (known.find(line) == std::string::npos) known += (known.empty() ? "" : "; ") + line;
+      }
+      throw UsageError("-a " + axis + ": " + known);
+    }
+  }
+
+  std::vector<PlannedCase> plan;
+  std::set<std::pair<std::string, int>> seen;
+  for (const Entry& e : entries) {
+    for (CaseSpec& spec : ExpandCases(e.workload->Name(), e.workload->Axes(), Overlay(*e.workload, e.device, e.axes, options.axes))) {
+      if (!seen.insert({spec.Id(), static_cast<int>(e.device)}).second) continue;
+      e.workload->Validate(spec);
+      plan.push_back({e.workload, std::move(spec), e.device});
+    }
+  }
+  return plan;
+}
+
+}  // namespace gq

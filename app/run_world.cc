@@ -1,0 +1,56 @@
+#include "app/run_world.h"
+
+#include <iostream>
+#include <string>
+
+#include "harness/errors.h"
+
+namespace gq::cli {
+
+int AgreeOnSetup(Communicator& world, const std::exception_ptr& error,
+                 const std::vector<DeviceRef>& devices) {
+  if (world.size() == 1) {
+    if (error) std::rethrow_exception(error);
+    return 0;
+  }
+  const bool root = world.rank() == 0;
+  bool cuda = false, cpu = false;
+  for (const DeviceRef& d : devices) (d.IsCuda() ? cuda : cpu) = true;
+  std::vector<double> flags{error ? 1.0 : 0.0, root && error ? 1.0 : 0.0, cuda ? 1.0 : 0.0,
+                            cpu ? 1.0 : 0.0};
+  world.AllReduceMax(flags);
+  if (flags[0] > 0) {
+    if (!error || (!root && flags[1] > 0)) return 2;  // someone else explains
+    if (root) std::rethrow_exception(error);
+    try {
+      std::rethrow_exception(error);
+    } catch (const UsageError& e) {
+      std::cerr << "gpuqual: error: rank " << world.rank() << ": " << e.what() << "\n";
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "gpuqual: failed: rank " << world.rank() << ": " << e.what() << "\n";
+      return 1;
+    }
+  }
+  if (flags[2] > 0 && flags[3] > 0) {
+    if (!root) return 2;
+    throw UsageError(
+        "the ranks resolved --device to both the cpu and GPUs (GPUs are not visible "
+        "to every rank): pass --device cpu or make GPUs visible everywhere");
+  }
+  return 0;
+}
+
+void PrintSingleRankNote(const ResultsDoc& doc, std::ostream& out) {
+  int single = 0;
+  for (const CaseResult& c : doc.cases) {
+    auto it = c.details.find("single_rank");
+    if (it != c.details.end() && it->second == "true") ++single;
+  }
+  if (single == 0) return;
+  out << "note: " << single << " collective case(s) ran on a single rank: bus bandwidth "
+      << "undefined (busbw 0), left out of qualification; run one rank per GPU with mpirun / "
+      << "srun, or several GPUs in one process\n";
+}
+
+}  // namespace gq::cli

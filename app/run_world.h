@@ -1,0 +1,27 @@
+#pragma once
+// The parts of `gpuqual run` that concern the process world (DESIGN.md §8): agreeing on setup
+// before a multi-rank run starts, and the note about single-rank collectives.
+#include <exception>
+#include <ostream>
+#include <vector>
+
+#include "harness/device.h"
+#include "harness/results.h"
+#include "harness/system/communicator.h"
+
+namespace gq::cli {
+
+// Called by every rank after a setup step that may fail on some ranks only (`error`: this rank's
+// failure, if any). Returns 0 when the run can go on everywhere. Otherwise the ranks stop
+// together: rank 0 rethrows its own error (main reports it); a rank whose error rank 0 does not
+// share prints it (prefixed with its rank) and returns 2 (bad input) or 1; the other ranks return
+// 2 quietly. Also stops the run (UsageError on rank 0) when ranks resolved their devices to
+// different kinds (some on the cpu, some on GPUs). In a single process: rethrows `error`, if any.
+int AgreeOnSetup(Communicator& world, const std::exception_ptr& error,
+                 const std::vector<DeviceRef>& devices);
+
+// After the table: a line saying how many collective cases ran on a single rank, whose bus
+// bandwidth is undefined (reported as 0) and which qualification leaves out. Nothing when none.
+void PrintSingleRankNote(const ResultsDoc& doc, std::ostream& out);
+
+}  // namespace gq::cli

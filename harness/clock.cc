@@ -1,0 +1,42 @@
+#include "harness/clock.h"
+
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <random>
+
+namespace gq {
+namespace {
+
+std::string FormatUtc(const char* format) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+// The hostname with every character outside [A-Za-z0-9.-] replaced, for file names and ids.
+std::string SafeHost(const std::string& hostname) {
+  std::string out;
+  for (char c : hostname) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
+  return out.empty() ? "host" : out;
+}
+
+}  // namespace
+
+std::string UtcTimestamp() { return FormatUtc("%Y-%m-%dT%H:%M:%SZ"); }
+
+std::string NewRunId(const std::string& hostname) {
+  std::random_device rd;
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "%06x", static_cast<unsigned>(rd() & 0xffffff));
+  return FormatUtc("%Y%m%dT%H%M%SZ") + "-" + SafeHost(hostname) + "-" + hex;
+}
+
+std::string DefaultResultsPath(const std::string& hostname) {
+  return "results/" + FormatUtc("%Y%m%dT%H%M%SZ") + "-" + SafeHost(hostname) + ".json";
+}
+
+}  // namespace gq

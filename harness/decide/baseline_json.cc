@@ -1,0 +1,119 @@
+// JSON form of gpuqual.baseline/1 (see baseline.h):
+//   {"schema", "name", "sku", "created_at", "tool": {version, git},
+//    "qualify": {"default": {"warn_below", "fail_below"}, "workloads": {NAME: {...}}},
+//    "sources": [{file, run_id, started_at, hostname, provider, instance_type, tool_version,
+//                 tool_git, devices[]}],
+//    "cases": [{id, workload, params, primary_metric, metrics{}, samples_s[], work{}, sources}]}
+#include <set>
+
+#include "harness/decide/baseline.h"
+#include "harness/errors.h"
+#include "harness/json_fields.h"
+#include "harness/record/results_json.h"
+#include "harness/record/results_json_parts.h"
+
+namespace gq {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json ThresholdToJson(const QualifyThreshold& t) { return {{"warn_below", t.warn_below}, {"fail_below", t.fail_below}}; }
+
+QualifyThreshold ThresholdFromJson(const JsonFields& f) {
+  QualifyThreshold t{f.Num("warn_below"), f.Num("fail_below")};
+  if (!(t.fail_below > 0 && t.fail_below <= t.warn_below && t.warn_below <= 1.5)) {
+    f.Fail("", "needs 0 < fail_below <= warn_below <= 1.5");
+  }
+  return t;
+}
+
+std::vector<std::string> Strings(const JsonFields& f, const char* key) {
+  std::vector<std::string> out;
+  for (const json& v : f.Arr(key).value()) {
+    if (!v.is_string()) f.Fail(key, "must hold strings");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+void WriteBaselineFile(const std::string& path, const Baseline& b) {
+  json workloads = json::object();
+  for (const auto& [w, t] : b.workload_thresholds) workloads[w] = ThresholdToJson(t);
+  json sources = json::array();
+  for (const BaselineSource& s : b.sources) {
+    sources.push_back({{"file", s.file}, {"run_id", s.run_id}, {"started_at", s.started_at},
+                       {"hostname", s.hostname}, {"provider", s.provider}, {"instance_type", s.instance_type},
+                       {"tool_version", s.tool_version}, {"tool_git", s.tool_git}, {"devices", s.devices}});
+  }
+  json cases = json::array();
+  for (const BaselineCase& c : b.cases) {
+    json metrics = json::object();
+    for (const auto& [name, m] : c.metrics) metrics[name] = MetricToJson(m);
+    cases.push_back({{"id", c.id}, {"workload", c.workload}, {"params", ParamsToJson(c.params)},
+                     {"primary_metric", c.primary_metric}, {"metrics", metrics}, {"samples_s", c.samples_s},
+                     {"work", WorkToJson(c.work)}, {"sources", c.sources}});
+  }
+  json doc = {{"schema", kBaselineSchema},
+              {"name", b.name},
+              {"sku", b.sku},
+              {"created_at", b.created_at},
+              {"tool", {{"version", b.tool_version}, {"git", b.tool_git}}},
+              {"qualify", {{"default", ThresholdToJson(b.default_threshold)}, {"workloads", workloads}}},
+              {"sources", sources},
+              {"cases", cases}};
+  WriteFileAtomic(path, doc.dump(1) + "\n");
+}
+
+Baseline ReadBaselineFile(const std::string& path) {
+  const json j = ReadJsonFile(path);
+  JsonFields root(j, path, "");
+  if (!j.is_object()) root.Fail("", "is not a JSON object");
+  const std::string schema = root.Str("schema");
+  if (schema != kBaselineSchema) {
+    root.Fail("schema", "'" + schema + "' is not " + kBaselineSchema +
+                            (schema.rfind("gpuqual.results/", 0) == 0 ? " (this is a results file: make a baseline with `gpuqual baseline create`)" : ""));
+  }
+  Baseline b;
+  b.name = root.Str("name");
+  b.sku = root.Str("sku");
+  b.created_at = root.Str("created_at");
+  JsonFields tool = root.Obj("tool");
+  b.tool_version = tool.Str("version");
+  b.tool_git = tool.Str("git");
+  JsonFields qualify = root.Obj("qualify");
+  b.default_threshold = ThresholdFromJson(qualify.Obj("default"));
+  JsonFields workloads = qualify.Obj("workloads");
+  for (const auto& [w, _] : workloads.value().items()) b.workload_thresholds[w] = ThresholdFromJson(workloads.Obj(w));
+  JsonFields sources = root.Arr("sources");
+  for (std::size_t i = 0; i < sources.value().size(); ++i) {
+    JsonFields s = sources.At(i);
+    b.sources.push_back({s.Str("file"), s.Str("run_id"), s.Str("started_at"), s.Str("hostname"), s.Str("provider"),
+                         s.Str("instance_type"), s.Str("tool_version"), s.Str("tool_git"), Strings(s, "devices")});
+  }
+  JsonFields cases = root.Arr("cases");
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < cases.value().size(); ++i) {
+    JsonFields c = cases.At(i);
+    BaselineCase bc;
+    bc.id = c.Str("id");
+    if (!ids.insert(bc.id).second) c.Fail("id", "case '" + bc.id + "' appears twice");
+    bc.workload = c.Str("workload");
+    bc.params = ParamsFromJson(c.Obj("params"));
+    bc.primary_metric = c.Str("primary_metric");
+    JsonFields metrics = c.Obj("metrics");
+    for (const auto& [name, _] : metrics.value().items()) bc.metrics.emplace_back(name, MetricFromJson(metrics.Obj(name)));
+    if (bc.FindMetric(bc.primary_metric) == nullptr) c.Fail("primary_metric", "names '" + bc.primary_metric + "', which is not in metrics");
+    for (const json& s : c.Arr("samples_s").value()) {
+      if (!s.is_number()) c.Fail("samples_s", "must hold numbers");
+      bc.samples_s.push_back(s.get<double>());
+    }
+    bc.work = WorkFromJson(c.Obj("work"));
+    bc.sources = static_cast<int>(c.Int("sources"));
+    b.cases.push_back(std::move(bc));
+  }
+  return b;
+}
+
+}  // namespace gq

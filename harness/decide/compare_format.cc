@@ -1,0 +1,162 @@
+#include "harness/decide/compare_format.h"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace gq {
+namespace {
+
+std::string Fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+std::string Figure(double v, const std::string& unit) {
+  return Fmt(v >= 100 ? "%.1f" : v >= 1 ? "%.2f" : "%.4g", v) + " " + unit;
+}
+
+std::string Change(const CompareRow& r) { return r.compared() ? Fmt("%+.1f%%", 100 * r.change) : "-"; }
+
+std::string Interval(const CompareRow& r) {
+  if (!r.compared() || r.p_value < 0) return "-";
+  return "[" + Fmt("%.3f", r.ratio_low) + ", " + Fmt("%.3f", r.ratio_high) + "]";
+}
+
+std::string PValue(const CompareRow& r) { return r.p_value < 0 ? "-" : Fmt("%.2g", r.p_value); }
+
+std::string Xml(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string Cell(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+
+std::string Counts(const CompareReport& r) {
+  std::string out;
+  for (Verdict v : {Verdict::kRegressed, Verdict::kFailed, Verdict::kMissing, Verdict::kImproved,
+                    Verdict::kUnchanged, Verdict::kNew}) {
+    auto it = r.counts.find(v);
+    if (it != r.counts.end()) out += (out.empty() ? "" : ", ") + std::to_string(it->second) + " " + VerdictName(v);
+  }
+  return out.empty() ? "no cases" : out;
+}
+
+}  // namespace
+
+void PrintCompareTable(std::ostream& out, const CompareReport& report) {
+  std::size_t w = 4;
+  for (const CompareRow& r : report.rows) w = std::max(w, r.id.size());
+  char line[512];
+  std::snprintf(line, sizeof line, "%-10s %-7s %-*s %16s %16s %8s %17s %8s\n", "verdict", "device", static_cast<int>(w),
+                "case", "baseline", "candidate", "change", "ratio 95% CI", "p");
+  out << line;
+  for (const CompareRow& r : report.rows) {
+    std::snprintf(line, sizeof line, "%-10s %-7s %-*s %16s %16s %8s %17s %8s\n", VerdictName(r.verdict),
+                  r.device.empty() ? "-" : r.device.c_str(), static_cast<int>(w), r.id.c_str(),
+                  r.compared() ? Figure(r.baseline_median, r.unit).c_str() : "-",
+                  r.compared() ? Figure(r.candidate_median, r.unit).c_str() : "-", Change(r).c_str(),
+                  Interval(r).c_str(), PValue(r).c_str());
+    out << line;
+    // Reasons for every verdict that needs one, and for changes beyond tolerance that the test
+    // could not call significant.
+    const bool beyond = r.compared() && std::fabs(r.change) > r.tolerance;
+    if ((r.verdict != Verdict::kUnchanged && r.verdict != Verdict::kImproved) || beyond) {
+      out << "           -> " << r.reason << "\n";
+    }
+  }
+  out << "\n" << Counts(report) << "; geometric-mean change " << Fmt("%+.2f%%", 100 * report.geomean_change) << "\n";
+}
+
+std::string CompareMarkdown(const CompareReport& report) {
+  std::ostringstream md;
+  const int code = report.ExitCode();
+  md << "## gpuqual compare: " << (code == 0 ? "PASS" : "FAIL") << "\n\n";
+  md << "Candidate `" << report.candidate << "` against baseline `" << report.baseline << "`: " << Counts(report)
+     << "; geometric-mean change " << Fmt("%+.2f%%", 100 * report.geomean_change) << ".\n\n";
+  md << "| verdict | case | device | baseline | candidate | change | ratio 95% CI | p | note |\n";
+  md << "| --- | --- | --- | ---: | ---: | ---: | --- | ---: | --- |\n";
+  for (const CompareRow& r : report.rows) {
+    md << "| " << (r.verdict == Verdict::kRegressed || r.verdict == Verdict::kFailed || r.verdict == Verdict::kMissing
+                       ? "**" + std::string(VerdictName(r.verdict)) + "**"
+                       : std::string(VerdictName(r.verdict)))
+       << " | `" << Cell(r.id) << "` | " << (r.device.empty() ? "-" : r.device) << " | "
+       << (r.compared() ? Figure(r.baseline_median, r.unit) : "-") << " | "
+       << (r.compared() ? Figure(r.candidate_median, r.unit) : "-") << " | " << Change(r) << " | " << Interval(r)
+       << " | " << PValue(r) << " | " << Cell(r.reason) << " |\n";
+  }
+  return md.str();
+}
+
+std::string CompareJunit(const CompareReport& report) {
+  int failures = 0, skipped = 0;
+  for (const CompareRow& r : report.rows) {
+    if (r.verdict == Verdict::kRegressed || r.verdict == Verdict::kFailed ||
+        (r.verdict == Verdict::kMissing && !report.allow_missing)) {
+      ++failures;
+    } else if (r.verdict == Verdict::kNew || r.verdict == Verdict::kMissing) {
+      ++skipped;
+    }
+  }
+  std::ostringstream x;
+  x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  x << "<testsuites name=\"gpuqual compare\" tests=\"" << report.rows.size() << "\" failures=\"" << failures << "\">\n";
+  x << "  <testsuite name=\"" << Xml(report.baseline) << "\" tests=\"" << report.rows.size() << "\" failures=\""
+    << failures << "\" skipped=\"" << skipped << "\">\n";
+  for (const CompareRow& r : report.rows) {
+    x << "    <testcase classname=\"gpuqual." << Xml(r.workload) << "\" name=\"" << Xml(r.id)
+      << (r.device.empty() ? "" : " [" + Xml(r.device) + "]") << "\"";
+    const bool failure = r.verdict == Verdict::kRegressed || r.verdict == Verdict::kFailed ||
+                         (r.verdict == Verdict::kMissing && !report.allow_missing);
+    const bool skip = !failure && (r.verdict == Verdict::kNew || r.verdict == Verdict::kMissing);
+    if (!failure && !skip) {
+      x << ">\n      <system-out>" << VerdictName(r.verdict) << ": " << Xml(r.reason) << "</system-out>\n    </testcase>\n";
+    } else if (skip) {
+      x << ">\n      <skipped message=\"" << VerdictName(r.verdict) << ": " << Xml(r.reason) << "\"/>\n    </testcase>\n";
+    } else {
+      x << ">\n      <failure type=\"" << VerdictName(r.verdict) << "\" message=\"" << Xml(r.reason) << "\">"
+        << VerdictName(r.verdict) << ": " << Xml(r.id) << ": " << Xml(r.reason) << "</failure>\n    </testcase>\n";
+    }
+  }
+  x << "  </testsuite>\n</testsuites>\n";
+  return x.str();
+}
+
+nlohmann::ordered_json CompareJson(const CompareReport& report) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const CompareRow& r : report.rows) {
+    nlohmann::ordered_json row = {{"id", r.id}, {"workload", r.workload}, {"device", r.device},
+                                  {"metric", r.metric}, {"unit", r.unit}, {"verdict", VerdictName(r.verdict)},
+                                  {"reason", r.reason}, {"tolerance", r.tolerance}};
+    if (r.compared()) {
+      row["baseline_median"] = r.baseline_median;
+      row["candidate_median"] = r.candidate_median;
+      row["ratio"] = r.ratio;
+      row["ratio_ci95"] = {r.ratio_low, r.ratio_high};
+      row["change"] = r.change;
+      row["p_value"] = r.p_value < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.p_value);
+    }
+    rows.push_back(row);
+  }
+  nlohmann::ordered_json counts = nlohmann::ordered_json::object();
+  for (const auto& [v, n] : report.counts) counts[VerdictName(v)] = n;
+  return {{"schema", "gpuqual.compare/1"}, {"candidate", report.candidate}, {"baseline", report.baseline},
+          {"passed", report.ExitCode() == 0}, {"geomean_change", report.geomean_change},
+          {"counts", counts}, {"rows", rows}};
+}
+
+}  // namespace gq

@@ -1,0 +1,97 @@
+// The CUDA event timer with a held stream (contract in cuda_event_timer.h).
+#include "harness/gpu/cuda_event_timer.h"
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "harness/gpu/cuda_check.h"
+#include "harness/gpu/stream_hold.cuh"
+
+namespace gq {
+namespace {
+
+class CudaEventTimer final : public Timer {
+ public:
+  CudaEventTimer(int device, cudaStream_t stream, double hold_timeout_s) : device_(device), stream_(stream) {
+    GQ_CUDA_CHECK(cudaSetDevice(device_));
+    GQ_CUDA_CHECK(cudaEventCreate(&start_));
+    cudaError_t status = cudaEventCreate(&stop_);
+    if (status != cudaSuccess) {
+      cudaEventDestroy(start_);
+      GQ_CUDA_CHECK(status);
+    }
+    if (hold_timeout_s > 0) {
+      try {
+        hold_ = std::make_unique<StreamHold>(device_, static_cast<uint64_t>(hold_timeout_s * 1e9));
+      } catch (...) {
+        cudaEventDestroy(start_);
+        cudaEventDestroy(stop_);
+        throw;
+      }
+    }
+  }
+  CudaEventTimer(const CudaEventTimer&) = delete;
+  CudaEventTimer& operator=(const CudaEventTimer&) = delete;
+
+  ~CudaEventTimer() override {
+    hold_.reset();  // releases a held stream and waits for it
+    // Destructors must not throw: errors here are ignored.
+    cudaSetDevice(device_);
+    cudaEventDestroy(start_);
+    cudaEventDestroy(stop_);
+  }
+
+  void Start() override {
+    GQ_CUDA_CHECK(cudaSetDevice(device_));
+    holding_ = hold_ != nullptr && timeouts_ == 0;
+    if (holding_) hold_->Hold(stream_);
+    GQ_CUDA_CHECK(cudaEventRecord(start_, stream_));
+  }
+
+  double StopSeconds() override {
+    GQ_CUDA_CHECK(cudaSetDevice(device_));
+    const cudaError_t recorded = cudaEventRecord(stop_, stream_);
+    if (holding_) hold_->Release();  // even when the record failed: never leave the stream held
+    GQ_CUDA_CHECK(recorded);
+    GQ_CUDA_CHECK(cudaEventSynchronize(stop_));
+    ++samples_;
+    if (holding_ && hold_->TimedOut() && timeouts_++ == 0) timed_out_in_ = samples_;
+    holding_ = false;
+    float ms = 0;
+    GQ_CUDA_CHECK(cudaEventElapsedTime(&ms, start_, stop_));
+    return static_cast<double>(ms) * 1e-3;
+  }
+
+  std::string Note() const override {
+    if (hold_ == nullptr) return "CUDA events on the case's stream (stream not held)";
+    if (timeouts_ == 0) {
+      return "CUDA events on the case's stream, held behind a spin kernel while each batch was enqueued";
+    }
+    return "CUDA events; the stream hold timed out after " + std::to_string(hold_->timeout_ns() / 1000000) +
+           " ms in sample " + std::to_string(timed_out_in_) + " of " + std::to_string(samples_) +
+           " (the batch did not fit the launch queue in time), so later samples were not held and "
+           "include launch gaps";
+  }
+
+ private:
+  int device_;
+  cudaStream_t stream_;
+  cudaEvent_t start_ = nullptr;
+  cudaEvent_t stop_ = nullptr;
+  std::unique_ptr<StreamHold> hold_;
+  bool holding_ = false;
+  int timeouts_ = 0;
+  int64_t samples_ = 0;       // batches timed, warm-up included
+  int64_t timed_out_in_ = 0;  // the batch whose hold timed out first
+};
+
+}  // namespace
+
+std::unique_ptr<Timer> MakeCudaEventTimer(int device, void* stream, double hold_timeout_s) {
+  return std::make_unique<CudaEventTimer>(device, static_cast<cudaStream_t>(stream), hold_timeout_s);
+}
+
+}  // namespace gq

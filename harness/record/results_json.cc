@@ -1,0 +1,240 @@
+#include "harness/record/results_json.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "harness/errors.h"
+#include "harness/json_fields.h"
+#include "harness/record/results_json_parts.h"
+#include "harness/version.h"
+
+namespace gq {
+using json = nlohmann::ordered_json;
+
+namespace {
+
+// Multi-rank figures (results.h): "ranks": [{rank, host, device, median_s}], "straggler":
+// {rank, host, device, median_s, spread} or null. Files without them read as a single process.
+json RanksToJson(const std::vector<RankFigure>& ranks) {
+  json out = json::array();
+  for (const RankFigure& r : ranks) {
+    out.push_back({{"rank", r.rank}, {"host", r.host}, {"device", r.device}, {"median_s", r.median_s}});
+  }
+  return out;
+}
+
+std::vector<RankFigure> RanksFromJson(const JsonFields& f) {
+  std::vector<RankFigure> out;
+  for (std::size_t i = 0; i < f.value().size(); ++i) {
+    JsonFields r = f.At(i);
+    out.push_back({static_cast<int>(r.Int("rank")), r.Str("host"), r.Str("device"), r.Num("median_s")});
+  }
+  return out;
+}
+
+json StragglerToJson(const Straggler& s) {
+  return {{"rank", s.rank}, {"host", s.host}, {"device", s.device}, {"median_s", s.median_s},
+          {"spread", s.spread}};
+}
+
+Straggler StragglerFromJson(const JsonFields& f) {
+  return {static_cast<int>(f.Int("rank")), f.Str("host"), f.Str("device"), f.Num("median_s"),
+          f.Num("spread")};
+}
+
+// Phase times (results.h): "phase_samples_s": {name: [seconds per sample]}, written only when a
+// case has any; absent reads as none.
+std::map<std::string, std::vector<double>> PhaseSamplesFromJson(const JsonFields& f) {
+  std::map<std::string, std::vector<double>> out;
+  for (const auto& [name, _] : f.value().items()) {
+    std::vector<double>& values = out[name];
+    for (const json& s : f.Arr(name.c_str()).value()) {
+      if (!s.is_number()) f.Fail(name, "must hold numbers");
+      values.push_back(s.get<double>());
+    }
+  }
+  return out;
+}
+
+json CaseToJson(const CaseResult& c) {
+  json metrics = json::object();
+  for (const auto& [name, m] : c.metrics) metrics[name] = MetricToJson(m);
+  json j = {{"id", c.id},
+            {"workload", c.workload},
+            {"params", ParamsToJson(c.params)},
+            {"device", c.device},
+            {"status", CaseStatusName(c.status)},
+            {"reason", c.reason},
+            {"primary_metric", c.primary_metric},
+            {"metrics", metrics},
+            {"samples_s", c.samples_s}};
+  if (!c.phase_samples_s.empty()) j["phase_samples_s"] = c.phase_samples_s;
+  j["iterations_per_sample"] = c.iterations_per_sample;
+  j["work"] = WorkToJson(c.work);
+  j["roofline"] = c.roofline ? json{{"bound", c.roofline->bound},
+                                            {"peak", c.roofline->peak},
+                                            {"efficiency", c.roofline->efficiency},
+                                            {"peak_source", c.roofline->peak_source}}
+                             : json(nullptr);
+  j["verification"] = c.verification ? json{{"passed", c.verification->passed},
+                                                    {"max_rel_err", c.verification->max_rel_err},
+                                                    {"tolerance", c.verification->tolerance},
+                                                    {"detail", c.verification->detail}}
+                                     : json(nullptr);
+  j["details"] = c.details;
+  j["telemetry"] = c.telemetry ? TelemetryToJson(*c.telemetry) : json(nullptr);
+  j["wall_time_s"] = c.wall_time_s;
+  j["ranks"] = RanksToJson(c.ranks);
+  j["straggler"] = c.straggler ? StragglerToJson(*c.straggler) : json(nullptr);
+  return j;
+}
+
+CaseResult CaseFromJson(const JsonFields& f) {
+  CaseResult c;
+  c.id = f.Str("id");
+  c.workload = f.Str("workload");
+  c.params = ParamsFromJson(f.Obj("params"));
+  c.device = f.Str("device");
+  const std::string status = f.Str("status");
+  try {
+    c.status = ParseCaseStatus(status);
+  } catch (const std::invalid_argument&) {
+    f.Fail("status", "unknown status '" + status + "'");
+  }
+  c.reason = f.Str("reason");
+  c.primary_metric = f.Str("primary_metric");
+  JsonFields metrics = f.Obj("metrics");
+  for (const auto& [name, _] : metrics.value().items()) {
+    c.metrics.emplace_back(name, MetricFromJson(metrics.Obj(name)));
+  }
+  if (!c.metrics.empty() && c.FindMetric(c.primary_metric) == nullptr) {
+    f.Fail("primary_metric", "names '" + c.primary_metric + "', which is not in metrics");
+  }
+  for (const json& s : f.Arr("samples_s").value()) {
+    if (!s.is_number()) f.Fail("samples_s", "must hold numbers");
+    c.samples_s.push_back(s.get<double>());
+  }
+  if (f.Has("phase_samples_s")) c.phase_samples_s = PhaseSamplesFromJson(f.Obj("phase_samples_s"));
+  c.iterations_per_sample = f.Int("iterations_per_sample");
+  c.work = WorkFromJson(f.Obj("work"));
+  if (f.Has("roofline")) {
+    JsonFields r = f.Obj("roofline");
+    c.roofline = Roofline{r.Str("bound"), r.Num("peak"), r.Num("efficiency"), r.StrOr("peak_source", "")};
+  }
+  if (f.Has("verification")) {
+    JsonFields v = f.Obj("verification");
+    c.verification = VerificationResult{v.Bool("passed"), v.Num("max_rel_err"), v.Num("tolerance"),
+                                        v.StrOr("detail", "")};
+  }
+  if (f.Has("details")) {
+    JsonFields d = f.Obj("details");
+    for (const auto& [k, _] : d.value().items()) c.details[k] = d.Str(k);
+  }
+  if (f.Has("telemetry")) c.telemetry = TelemetryFromJson(f.Obj("telemetry"));
+  c.wall_time_s = f.NumOr("wall_time_s", 0);
+  if (f.Has("ranks")) c.ranks = RanksFromJson(f.Arr("ranks"));
+  if (f.Has("straggler")) c.straggler = StragglerFromJson(f.Obj("straggler"));
+  return c;
+}
+
+}  // namespace
+
+json ResultsToJson(const ResultsDoc& doc) {
+  json cases = json::array();
+  for (const CaseResult& c : doc.cases) cases.push_back(CaseToJson(c));
+  const RunInfo& r = doc.run;
+  return {{"schema", kResultsSchema},
+          {"run",
+           {{"id", r.id},
+            {"started_at", r.started_at},
+            {"finished_at", r.finished_at},
+            {"tool", {{"version", r.tool_version}, {"git", r.tool_git}}},
+            {"command", r.command},
+            {"suite", r.suite},
+            {"labels", r.labels},
+            {"interrupted", r.interrupted}}},
+          {"system", SystemToJson(doc.system)},
+          {"cases", cases},
+          {"health", HealthToJson(doc.health)},
+          {"verdict", doc.verdict ? VerdictToJson(*doc.verdict) : json(nullptr)}};
+}
+
+ResultsDoc ResultsFromJson(const json& j, const std::string& origin) {
+  JsonFields root(j, origin, "");
+  if (!j.is_object()) root.Fail("", "is not a JSON object");
+  const std::string schema = root.Str("schema");
+  if (schema.rfind(kResultsSchemaPrefix, 0) != 0) {
+    root.Fail("schema", "'" + schema + "' is not a gpuqual results schema (expected " +
+                            kResultsSchema + ")");
+  }
+  if (schema != kResultsSchema) {
+    root.Fail("schema", "version '" + schema + "' is not supported by this gpuqual (reads " +
+                            kResultsSchema + ")");
+  }
+  ResultsDoc doc;
+  JsonFields run = root.Obj("run");
+  doc.run.id = run.Str("id");
+  doc.run.started_at = run.Str("started_at");
+  doc.run.finished_at = run.Str("finished_at");
+  JsonFields tool = run.Obj("tool");
+  doc.run.tool_version = tool.Str("version");
+  doc.run.tool_git = tool.Str("git");
+  doc.run.command = run.Str("command");
+  doc.run.suite = run.Str("suite");
+  JsonFields labels = run.Obj("labels");
+  for (const auto& [k, _] : labels.value().items()) doc.run.labels[k] = labels.Str(k);
+  doc.run.interrupted = run.BoolOr("interrupted", false);
+  doc.system = SystemFromJson(root.Obj("system"));
+  JsonFields cases = root.Arr("cases");
+  for (std::size_t i = 0; i < cases.value().size(); ++i) doc.cases.push_back(CaseFromJson(cases.At(i)));
+  if (root.Has("health")) doc.health = HealthFromJson(root.Obj("health"));
+  if (root.Has("verdict")) doc.verdict = VerdictFromJson(root.Obj("verdict"));
+  return doc;
+}
+
+void WriteFileAtomic(const std::string& path, const std::string& text) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  if (target.has_parent_path()) fs::create_directories(target.parent_path());
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp);
+    throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  }
+}
+
+void WriteResultsFile(const std::string& path, const ResultsDoc& doc) {
+  WriteFileAtomic(path, ResultsToJson(doc).dump(1) + "\n");
+}
+
+json ReadJsonFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(path + ": cannot open file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  try {
+    return json::parse(buf.str());
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    auto pos = what.find("parse error");
+    throw UsageError(path + ": malformed JSON (" + (pos == std::string::npos ? what : what.substr(pos)) + ")");
+  }
+}
+
+ResultsDoc ReadResultsFile(const std::string& path) { return ResultsFromJson(ReadJsonFile(path), path); }
+
+}  // namespace gq

@@ -1,0 +1,33 @@
+#include "harness/system/system_info.h"
+
+#include "harness/system/cloud_detect.h"
+#include "harness/system/cuda_devices.h"
+#include "harness/system/host_info.h"
+
+namespace gq {
+
+SystemInfo DiscoverSystem() {
+  SystemInfo s;
+  s.host = DiscoverHost();
+  s.cloud = DetectCloud();
+  s.devices = DiscoverCudaDevices();
+  for (GpuInfo& g : s.devices) {
+    const DeviceSpec* spec = MatchSku(g.name, g.memory_bytes);
+    g.sku = spec != nullptr ? spec->sku : "unknown";
+  }
+  return s;
+}
+
+WorldInfo WorldInfoOf(const Communicator& world) {
+  return WorldInfo{world.size(), world.nodes(), world.backend()};
+}
+
+std::map<std::string, const DeviceSpec*> SpecsByDevice(const SystemInfo& system) {
+  std::map<std::string, const DeviceSpec*> out;
+  for (const GpuInfo& g : system.devices) {
+    if (const DeviceSpec* spec = FindSku(g.sku)) out["cuda:" + std::to_string(g.index)] = spec;
+  }
+  return out;
+}
+
+}  // namespace gq
