@@ -5,8 +5,8 @@
 #include <set>
 
 #include "harness/clock.h"
-#include "harness/decide/stats.h"
 #include "harness/errors.h"
+#include "harness/stats.h"
 #include "harness/work.h"
 
 namespace gq {

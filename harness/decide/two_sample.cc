@@ -6,7 +6,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "harness/decide/stats.h"
+#include "harness/stats.h"
 
 namespace gq {
 namespace {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "harness/decide/stats.h"
+#include "harness/stats.h"
 
 namespace gq {
 namespace {

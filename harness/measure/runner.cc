@@ -8,12 +8,12 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "harness/decide/stats.h"
 #include "harness/errors.h"
 #include "harness/measure/case_metrics.h"
 #include "harness/measure/rank_sync.h"
 #include "harness/measure/roofline.h"
 #include "harness/measure/run_targets.h"
+#include "harness/stats.h"
 
 namespace gq {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "harness/decide/stats.h"
+#include "harness/stats.h"
 #include "harness/system/gpu_monitor.h"
 
 namespace gq {

@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "harness/decide/stats.h"
 #include "harness/device.h"
+#include "harness/stats.h"
 #if GQ_WITH_CUDA
 #include <cuda_runtime.h>
 

@@ -8,9 +8,9 @@
 
 #include "harness/decide/baseline.h"
 #include "harness/decide/compare_format.h"
-#include "harness/decide/stats.h"
 #include "harness/errors.h"
 #include "harness/record/results_json.h"
+#include "harness/stats.h"
 
 namespace gq {
 namespace {

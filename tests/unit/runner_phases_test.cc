@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/decide/stats.h"
 #include "harness/measure/runner.h"
+#include "harness/stats.h"
 #include "tests/unit/fake_communicator.h"
 #include "tests/unit/fake_workload.h"
 

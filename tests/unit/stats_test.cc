@@ -1,10 +1,10 @@
-// Tests for harness/decide/stats.*. Expected values are independent of the code under test:
+// Tests for harness/stats.*. Expected values are independent of the code under test:
 //  - "numpy": numpy 1.24.2 (/usr/bin/python3): np.median, np.mean, np.std(x, ddof=1),
 //    np.percentile(x, p) (default method "linear" = type 7), printed with repr().
 //  - "exact": ranks of the median CI from exact integer arithmetic in Python,
 //    l = largest rank with 2 * sum_{k<l} C(n, k) / 2^n <= 1 - level (math.comb, big integers).
 //  - "hand": worked out in the comment beside the assertion.
-#include "harness/decide/stats.h"
+#include "harness/stats.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "harness/decide/stats.h"
+#include "harness/stats.h"
 #include "workloads/e2e/e2e_forward.h"
 #include "workloads/e2e/e2e_verify.h"
 #include "workloads/e2e/e2e_work.h"

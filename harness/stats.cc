@@ -12,7 +12,7 @@
 // reachable target (1 - level) / 2 >= 2^-54 and contribute nothing. std::lgamma is avoided
 // because glibc's version writes the global `signgam` (not thread-safe). Cost is O(l) <= O(n/2)
 // per call: about a millisecond at n = 1e5.
-#include "harness/decide/stats.h"
+#include "harness/stats.h"
 
 #include <algorithm>
 #include <cmath>
