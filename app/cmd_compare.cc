@@ -55,9 +55,9 @@ int Run(const CompareArgs& a) {
   report.candidate = a.candidate;
   report.baseline = a.baseline;
   PrintCompareTable(std::cout, report);
-  if (!a.markdown.empty()) WriteFileAtomic(a.markdown, CompareMarkdown(report));
-  if (!a.junit.empty()) WriteFileAtomic(a.junit, CompareJunit(report));
-  if (!a.json.empty()) WriteFileAtomic(a.json, CompareJson(report).dump(1) + "\n");
+  if (!a.markdown.empty()) WriteFileSafely(a.markdown, CompareMarkdown(report));
+  if (!a.junit.empty()) WriteFileSafely(a.junit, CompareJunit(report));
+  if (!a.json.empty()) WriteFileSafely(a.json, CompareJson(report).dump(1) + "\n");
   const int code = report.ExitCode();
   std::cout << (code == 0 ? "compare: PASS" : "compare: FAIL") << "\n";
   return code;

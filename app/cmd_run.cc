@@ -11,6 +11,7 @@
 // errors are agreed first, so no rank starts the run alone; the ranks without the error exit 2
 // quietly and the one(s) with it explain.
 #include <algorithm>
+#include <cstdio>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -22,6 +23,7 @@
 #include "app/plan.h"
 #include "app/run_world.h"
 #include "harness/errors.h"
+#include "harness/numbers.h"
 #include "harness/measure/interrupt.h"
 #include "harness/measure/rank_sync.h"
 #include "harness/measure/run_targets.h"
@@ -78,11 +80,22 @@ void ParseAssignments(RunArgs& args) {
   }
 }
 
+// The measure flags given, by the ranges of harness/options.h (suites are checked when loaded).
+void CheckMeasureFlags(const RunArgs& a) {
+  if (a.min_samples->count() > 0) CheckInteger("--min-samples", a.cli.min_samples, 1, kMaxMinSamples);
+  if (a.min_time->count() > 0) CheckNumber("--min-time", a.cli.min_time_s, kSampleTimeRange);
+  if (a.max_time->count() > 0) CheckNumber("--max-time", a.cli.max_time_s, kMaxTimeRange);
+  if (a.warmup->count() > 0) CheckNumber("--warmup", a.cli.warmup_time_s, kSampleTimeRange);
+  if (a.max_noise->count() > 0) CheckNumber("--max-noise (percent)", a.max_noise_pct, {0, 100, true});
+}
+
 void CheckMeasure(const MeasureOptions& m) {
-  if (m.min_samples < 1) throw UsageError("--min-samples must be >= 1");
-  if (m.min_time_s < 0 || m.max_time_s <= 0 || m.warmup_time_s < 0) throw UsageError("times must be positive");
-  if (m.max_time_s < m.min_time_s) throw UsageError("--max-time must be >= --min-time");
-  if (m.max_noise <= 0) throw UsageError("--max-noise must be > 0 (percent)");
+  if (m.max_time_s < m.min_time_s) {
+    char text[160];
+    std::snprintf(text, sizeof text, "--max-time %g s is below --min-time %g s (flags or the suite's measure)",
+                  m.max_time_s, m.min_time_s);
+    throw UsageError(text);
+  }
 }
 
 // The NVML side of a run on GPUs: the monitor, and the sampler when telemetry is on.
@@ -127,6 +140,7 @@ void PlanRun(RunArgs& args, const WorkloadRegistry& registry, const Communicator
     s.suite->measure.ApplyTo(opt.measure);
   }
   // Precedence: defaults < suite "measure" < explicit flags.
+  CheckMeasureFlags(args);
   if (args.min_samples->count() > 0) opt.measure.min_samples = args.cli.min_samples;
   if (args.min_time->count() > 0) opt.measure.min_time_s = args.cli.min_time_s;
   if (args.max_time->count() > 0) opt.measure.max_time_s = args.cli.max_time_s;
@@ -135,10 +149,8 @@ void PlanRun(RunArgs& args, const WorkloadRegistry& registry, const Communicator
   CheckMeasure(opt.measure);
   // Below 1 ms the sampler would compete with the benchmark for the host CPU, and NVML's own
   // counters update far more slowly than that.
-  if (!(args.telemetry_period_ms == 0 || args.telemetry_period_ms >= 1)) {
-    throw UsageError("--telemetry-period must be 0 (off) or at least 1 ms");
-  }
-  if (!(args.straggler_pct >= 0)) throw UsageError("--straggler-threshold must be >= 0 (percent)");
+  if (args.telemetry_period_ms != 0) CheckNumber("--telemetry-period (ms; 0 = off)", args.telemetry_period_ms, {1, 60000});
+  CheckNumber("--straggler-threshold (percent)", args.straggler_pct, {0, 1000});
 
   s.plan = BuildPlan(registry, opt, s.suite.get());
   s.devices = ResolveDevices(opt.device, CudaDeviceCount());
@@ -196,11 +208,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
       doc.run.labels = opt.labels;
       path = opt.output.empty() ? DefaultResultsPath(doc.system.host.hostname) : opt.output;
       gpus = WatchGpus(setup.devices, args.telemetry_period_ms, doc);
-      try {
-        recorder = std::make_unique<ResultsRecorder>(path, doc);
-      } catch (const std::exception& e) {
-        throw UsageError("cannot write results file " + path + ": " + e.what());
-      }
+      recorder = std::make_unique<ResultsRecorder>(path, doc, &std::cerr);  // OutputError: exit 2
       console = std::make_unique<ConsoleReporter>(std::cout, setup.id_width);
     }
   } catch (...) {
@@ -262,6 +270,9 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   cmd->add_flag_function(
       "--no-verify", [args](std::int64_t) { args->options.measure.verify = false; }, "Skip output verification");
   cmd->add_option("--label", args->label_assignments, "Run label KEY=VALUE (repeatable)");
+  cmd->add_option("--max-cases", o.max_cases, "Refuse a plan of more cases than this")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{100000000}));
   cmd->add_option("--telemetry-period", args->telemetry_period_ms,
                   "GPU telemetry sampling period in ms (0 = off)")->capture_default_str();
   cmd->add_option("--straggler-threshold", args->straggler_pct,

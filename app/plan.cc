@@ -28,6 +28,20 @@ std::map<std::string, std::vector<std::string>> Overlay(
   return axes;
 }
 
+// Cases an entry expands into (the product of its axes' value counts), at most `cap` + 1 so the
+// product cannot overflow; `shape` gets the factors, e.g. "size 1000 x dtype 4".
+int64_t CountCases(const Workload& w, const std::map<std::string, std::vector<std::string>>& axes, int64_t cap,
+                   std::string* shape) {
+  int64_t n = 1;
+  for (const AxisSpec& a : w.Axes()) {
+    auto it = axes.find(a.name);
+    const int64_t values = static_cast<int64_t>(it != axes.end() ? it->second.size() : a.defaults.size());
+    if (values > 1) *shape += (shape->empty() ? "" : " x ") + a.name + " " + std::to_string(values);
+    n = values == 0 ? 0 : std::min(cap + 1, n * std::min(values, cap + 1));
+  }
+  return n;
+}
+
 bool HasDeviceDefaults(const Workload& w) {
   return !w.DefaultsFor(DeviceRef::Kind::kCpu).empty() || !w.DefaultsFor(DeviceRef::Kind::kCuda).empty();
 }
@@ -80,6 +94,24 @@ std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOp
       }
       throw UsageError("-a " + axis + ": " + known);
     }
+  }
+
+  // The plan's size before any case is made: a typo like -a size=1..1000000 must not allocate
+  // gigabytes of case specs.
+  int64_t total = 0, biggest = -1;
+  std::string largest;
+  for (const Entry& e : entries) {
+    std::string shape;
+    const int64_t n = CountCases(*e.workload, Overlay(*e.workload, e.device, e.axes, options.axes), options.max_cases, &shape);
+    if (n > biggest) {
+      biggest = n;
+      largest = e.workload->Name() + (shape.empty() ? "" : ": " + shape);
+    }
+    total = std::min(options.max_cases + 1, total + n);
+  }
+  if (total > options.max_cases) {
+    throw UsageError("the plan has more than " + std::to_string(options.max_cases) + " cases (largest entry: " + largest +
+                     "); narrow the axes or raise the limit with --max-cases");
   }
 
   std::vector<PlannedCase> plan;

@@ -9,7 +9,7 @@
 #include "harness/data_dirs.h"
 #include "harness/errors.h"
 #include "harness/json_fields.h"
-#include "harness/record/results_json.h"
+#include "harness/record/file_io.h"
 
 namespace gq {
 namespace fs = std::filesystem;
@@ -39,12 +39,10 @@ void MeasureOverrides::ApplyTo(MeasureOptions& m) const {
 std::vector<std::string> SuiteSearchDirs() { return DataDirCandidates("GQ_SUITES_DIR", "suites"); }
 
 Suite ParseSuite(const std::string& text, const std::string& origin) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw UsageError(origin + ": malformed JSON (" + e.what() + ")");
-  }
+  return SuiteFromJson(ParseJsonText(text, origin), origin);
+}
+
+Suite SuiteFromJson(const json& j, const std::string& origin) {
   JsonFields root(j, origin, "");
   if (!j.is_object()) root.Fail("", "is not a JSON object");
   if (root.Str("schema") != kSuiteSchema) {
@@ -57,11 +55,11 @@ Suite ParseSuite(const std::string& text, const std::string& origin) {
   if (root.Has("measure")) {
     JsonFields m = root.Obj("measure");
     for (const auto& [key, _] : m.value().items()) {
-      if (key == "min_samples") s.measure.min_samples = static_cast<int>(m.Int("min_samples"));
-      else if (key == "min_time_s") s.measure.min_time_s = m.Num("min_time_s");
-      else if (key == "max_time_s") s.measure.max_time_s = m.Num("max_time_s");
-      else if (key == "max_noise") s.measure.max_noise = m.Num("max_noise");
-      else if (key == "warmup_time_s") s.measure.warmup_time_s = m.Num("warmup_time_s");
+      if (key == "min_samples") s.measure.min_samples = static_cast<int>(m.IntIn("min_samples", 1, kMaxMinSamples));
+      else if (key == "min_time_s") s.measure.min_time_s = m.NumIn("min_time_s", kSampleTimeRange);
+      else if (key == "max_time_s") s.measure.max_time_s = m.NumIn("max_time_s", kMaxTimeRange);
+      else if (key == "max_noise") s.measure.max_noise = m.NumIn("max_noise", kMaxNoiseRange);
+      else if (key == "warmup_time_s") s.measure.warmup_time_s = m.NumIn("warmup_time_s", kSampleTimeRange);
       else m.Fail(key, "unknown measure option");
     }
   }
@@ -114,7 +112,7 @@ Suite LoadSuite(const std::string& name_or_path, const std::vector<std::string>&
       throw UsageError("unknown suite '" + name_or_path + "' (known: " + (known.empty() ? "none found" : known) + ")");
     }
   }
-  return ParseSuite(ReadJsonFile(path).dump(), path);
+  return SuiteFromJson(ReadJsonFile(path), path);
 }
 
 std::vector<std::string> ListSuites(const std::vector<std::string>& search_dirs) {

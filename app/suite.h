@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/device.h"
 #include "harness/options.h"
 
@@ -42,6 +44,8 @@ std::vector<std::string> SuiteSearchDirs();
 // Throws UsageError naming the suite/file on any problem (unknown name, malformed, bad keys).
 Suite LoadSuite(const std::string& name_or_path, const std::vector<std::string>& search_dirs);
 Suite ParseSuite(const std::string& text, const std::string& origin);
+// The same from a parsed document (files are parsed once, by ReadJsonFile).
+Suite SuiteFromJson(const nlohmann::ordered_json& j, const std::string& origin);
 // Names of the suites found in the search dirs (first hit wins), sorted.
 std::vector<std::string> ListSuites(const std::vector<std::string>& search_dirs);
 

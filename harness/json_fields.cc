@@ -1,5 +1,6 @@
 #include "harness/json_fields.h"
 
+#include <cstdint>
 #include <limits>
 
 #include "harness/errors.h"
@@ -55,7 +56,22 @@ double JsonFields::NumOr(const char* key, double fallback) const {
 int64_t JsonFields::Int(const char* key) const {
   const json& v = Field(key);
   if (!v.is_number_integer()) Fail(key, "must be an integer");
+  if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) {
+    Fail(key, "integer " + std::to_string(v.get<uint64_t>()) + " is out of range");
+  }
   return v.get<int64_t>();
+}
+
+double JsonFields::NumIn(const char* key, NumberRange range) const {
+  const json& v = Field(key);
+  if (!v.is_number()) Fail(key, "must be a number in " + RangeText(range));
+  return CheckNumber(origin_ + ": " + PathOf(key), v.get<double>(), range);
+}
+
+int64_t JsonFields::IntIn(const char* key, int64_t lo, int64_t hi) const {
+  const json& v = Field(key);
+  if (!v.is_number()) Fail(key, "must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return CheckInteger(origin_ + ": " + PathOf(key), v.get<double>(), lo, hi);
 }
 
 bool JsonFields::Bool(const char* key) const {

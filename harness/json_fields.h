@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/numbers.h"
+
 namespace gq {
 
 class JsonFields {
@@ -22,7 +24,11 @@ class JsonFields {
   std::string StrOr(const char* key, const std::string& fallback) const;
   double Num(const char* key) const;  // null reads as NaN (JSON cannot hold NaN)
   double NumOr(const char* key, double fallback) const;
-  int64_t Int(const char* key) const;
+  int64_t Int(const char* key) const;  // an integer that fits int64_t
+  // Finite and inside the range, or UsageError naming the file, the key and the range
+  // (harness/numbers.h).
+  double NumIn(const char* key, NumberRange range) const;
+  int64_t IntIn(const char* key, int64_t lo, int64_t hi) const;
   bool Bool(const char* key) const;
   bool BoolOr(const char* key, bool fallback) const;
   JsonFields Obj(const char* key) const;

@@ -1,8 +1,11 @@
 #pragma once
 // Options that travel from the CLI to the runner (no globals).
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "harness/numbers.h"
 
 namespace gq {
 
@@ -29,6 +32,14 @@ struct RunOptions {
   std::string output;                                        // results path; empty = default
   std::map<std::string, std::string> labels;
   MeasureOptions measure;
+  int64_t max_cases = 10000;  // a plan with more cases is refused before anything is allocated
 };
+
+// Ranges of the measure options: one rule wherever they are given (the run command's flags, a
+// suite's "measure" object), checked with harness/numbers.h. Times in seconds.
+inline constexpr int64_t kMaxMinSamples = 1000000;
+inline constexpr NumberRange kSampleTimeRange{0, 86400};       // min_time_s, warmup_time_s
+inline constexpr NumberRange kMaxTimeRange{0, 86400, true};    // max_time_s
+inline constexpr NumberRange kMaxNoiseRange{0, 1, true};       // max_noise (a fraction)
 
 }  // namespace gq

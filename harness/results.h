@@ -63,6 +63,10 @@ struct RunInfo {
   std::string suite;    // suite name or file; empty for ad-hoc runs
   std::map<std::string, std::string> labels;
   bool interrupted = false;
+  // False while the run is being written (after every case), true once the writer finished: a
+  // file left with complete = false was cut off (the process was killed). Files written before
+  // this field existed read as complete.
+  bool complete = true;
 };
 
 enum class CaseStatus { kOk, kFailed, kSkipped, kInvalid, kNoisy };
@@ -79,7 +83,7 @@ struct MetricResult {
 };
 
 struct Roofline {
-  std::string bound;        // "compute" or "memory"
+  std::string bound;        // "compute", "memory" or "interconnect"
   double peak = 0;          // attainable rate of the primary metric at this arithmetic intensity
   double efficiency = 0;    // median primary metric / peak
   std::string peak_source;  // e.g. "datasheet H100 SXM bf16 dense"

@@ -63,7 +63,7 @@ void WriteBaselineFile(const std::string& path, const Baseline& b) {
               {"qualify", {{"default", ThresholdToJson(b.default_threshold)}, {"workloads", workloads}}},
               {"sources", sources},
               {"cases", cases}};
-  WriteFileAtomic(path, doc.dump(1) + "\n");
+  WriteFileSafely(path, doc.dump(1) + "\n");
 }
 
 Baseline ReadBaselineFile(const std::string& path) {

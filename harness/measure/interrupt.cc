@@ -19,6 +19,7 @@ extern "C" void OnStopSignal(int sig) {
 const std::atomic<bool>& InstallStopHandlers() {
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
+  std::signal(SIGHUP, OnStopSignal);
   return g_stop;
 }
 

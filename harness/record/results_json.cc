@@ -10,6 +10,7 @@
 
 #include "harness/errors.h"
 #include "harness/json_fields.h"
+#include "harness/record/file_io.h"
 #include "harness/record/results_json_parts.h"
 #include "harness/version.h"
 
@@ -157,7 +158,8 @@ json ResultsToJson(const ResultsDoc& doc) {
             {"command", r.command},
             {"suite", r.suite},
             {"labels", r.labels},
-            {"interrupted", r.interrupted}}},
+            {"interrupted", r.interrupted},
+            {"complete", r.complete}}},
           {"system", SystemToJson(doc.system)},
           {"cases", cases},
           {"health", HealthToJson(doc.health)},
@@ -189,6 +191,7 @@ ResultsDoc ResultsFromJson(const json& j, const std::string& origin) {
   JsonFields labels = run.Obj("labels");
   for (const auto& [k, _] : labels.value().items()) doc.run.labels[k] = labels.Str(k);
   doc.run.interrupted = run.BoolOr("interrupted", false);
+  doc.run.complete = run.BoolOr("complete", true);
   doc.system = SystemFromJson(root.Obj("system"));
   JsonFields cases = root.Arr("cases");
   for (std::size_t i = 0; i < cases.value().size(); ++i) doc.cases.push_back(CaseFromJson(cases.At(i)));
@@ -197,42 +200,8 @@ ResultsDoc ResultsFromJson(const json& j, const std::string& origin) {
   return doc;
 }
 
-void WriteFileAtomic(const std::string& path, const std::string& text) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  if (target.has_parent_path()) fs::create_directories(target.parent_path());
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp);
-    throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + ec.message());
-  }
-}
-
 void WriteResultsFile(const std::string& path, const ResultsDoc& doc) {
-  WriteFileAtomic(path, ResultsToJson(doc).dump(1) + "\n");
-}
-
-json ReadJsonFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError(path + ": cannot open file");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  try {
-    return json::parse(buf.str());
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    auto pos = what.find("parse error");
-    throw UsageError(path + ": malformed JSON (" + (pos == std::string::npos ? what : what.substr(pos)) + ")");
-  }
+  WriteFileSafely(path, ResultsToJson(doc).dump(1) + "\n");
 }
 
 ResultsDoc ReadResultsFile(const std::string& path) { return ResultsFromJson(ReadJsonFile(path), path); }

@@ -1,14 +1,15 @@
 #pragma once
 // JSON form of a results file (schema gpuqual.results/1; DESIGN.md §6) and its file I/O.
 //
-// Writing is atomic: the document goes to "<path>.tmp.<pid>" and is renamed over <path>, so a
-// reader (or an interrupted run) never sees a half-written file.
+// Files are written and read through harness/record/file_io.h: a write never leaves a half-written
+// file (temporary + fsync + rename), a read limits nesting and names the file in every error.
 // Reading validates the schema identifier (a different major version is refused) and every key
 // readers rely on; errors are UsageError whose one-line message names the file and the problem.
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "harness/record/file_io.h"  // ReadJsonFile, for callers not yet moved to file_io.h
 #include "harness/results.h"
 
 namespace gq {
@@ -19,11 +20,5 @@ ResultsDoc ResultsFromJson(const nlohmann::ordered_json& j, const std::string& o
 
 void WriteResultsFile(const std::string& path, const ResultsDoc& doc);
 ResultsDoc ReadResultsFile(const std::string& path);
-
-// Writes `text` to `path` atomically (temp file + rename); throws std::runtime_error on failure.
-void WriteFileAtomic(const std::string& path, const std::string& text);
-
-// Parses a JSON file, throwing UsageError naming the file when it cannot be read or parsed.
-nlohmann::ordered_json ReadJsonFile(const std::string& path);
 
 }  // namespace gq

@@ -41,10 +41,27 @@ def _parser():
     return p
 
 
+# Options that take a value: the word after one is its value even when it starts with "-"
+# (`--title -x`), which argparse alone would take for another option.
+_VALUE_OPTIONS = ("-o", "--output", "--baseline", "--prices", "--title")
+
+
+def _join_values(argv):
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] in _VALUE_OPTIONS and i + 1 < len(argv):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
 def run(argv):
     """Parses argv, builds and writes the report; returns the list of written paths.
     Raises ReportInputError for bad input."""
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_join_values(argv))
     runs = load_all(args.results)
     baseline = load_baseline(args.baseline) if args.baseline else None
     price_list = load_prices(args.prices) if args.prices else None

@@ -13,20 +13,66 @@ from .errors import ReportInputError
 _REQUIRED = object()
 
 
+# The C++ readers' limit (harness/record/file_io.h): deeper nesting is refused before parsing,
+# so a hostile file cannot exhaust the stack of either language.
+MAX_JSON_DEPTH = 64
+
+
+def nesting_depth(text):
+    """Depth of the deepest array/object nesting in `text`, strings skipped (not a validator)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for c in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}" and depth > 0:
+            depth -= 1
+    return deepest
+
+
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number out of range: {text}")
+    return value
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
 def read_json(path):
-    """Parses the JSON file at `path`; raises ReportInputError for unreadable or malformed files."""
+    """Parses the JSON file at `path` once; raises ReportInputError for unreadable or malformed
+    files, nesting deeper than MAX_JSON_DEPTH, NaN/Infinity and numbers out of range (1e400),
+    as the C++ readers do."""
     try:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as e:
         raise ReportInputError(f"{path}: cannot open file ({e.strerror or e})") from None
     try:
-        return json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ReportInputError(f"{path}: not UTF-8 text (is it a JSON file?)") from None
+    if nesting_depth(text) > MAX_JSON_DEPTH:
+        raise ReportInputError(f"{path}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(text, parse_float=_finite_float, parse_constant=_no_constant)
     except json.JSONDecodeError as e:
         raise ReportInputError(
             f"{path}: malformed JSON (line {e.lineno} column {e.colno}: {e.msg})") from None
+    except ValueError as e:
+        raise ReportInputError(f"{path}: malformed JSON ({e})") from None
 
 
 class Fields:

@@ -11,8 +11,17 @@ from . import compare_tables, summaries
 MAX_CASE_ROWS = 40
 
 
+_MD_PUNCTUATION = "\\[]|"
+
+
 def _esc(x):
-    return str(x).replace("|", "\\|").replace("\n", " ")
+    """Text from result files (labels, case ids, reasons, titles) as inert Markdown: HTML is
+    shown, not rendered (& < > as entities); backslashes, brackets (links, images) and pipes
+    (table cells) are backslash-escaped; a newline cannot start a new block. Underscores stay as
+    they are (GitHub does not emphasise inside words), so case ids read as they are written."""
+    text = str(x).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = "".join("\\" + c if c in _MD_PUNCTUATION else c for c in text)
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def table_md(t, limit=None, kv=False):
@@ -22,7 +31,7 @@ def table_md(t, limit=None, kv=False):
     rows = t.rows if limit is None else t.rows[:limit]
     status = set(t.status_cols)
     headers = ["", ""] if kv else t.headers
-    out = [f"### {t.title}", "", "| " + " | ".join(_esc(h) for h in headers) + " |",
+    out = [f"### {_esc(t.title)}", "", "| " + " | ".join(_esc(h) for h in headers) + " |",
            "|" + "|".join("---" for _ in headers) + "|"]
     for row in rows:
         cells = [f"**{_esc(c)}**" if (i in status and c) else _esc(c) for i, c in enumerate(row)]
@@ -38,14 +47,14 @@ def table_md(t, limit=None, kv=False):
 
 def render(report):
     """The Markdown text of the summary."""
-    out = [f"# {report.title}", "",
+    out = [f"# {_esc(report.title)}", "",
            f"_Generated {report.generated_at} from {len(report.runs)} result file(s)"
-           + (f", normalised to baseline {report.baseline.name}" if report.baseline else "")
+           + (f", normalised to baseline {_esc(report.baseline.name)}" if report.baseline else "")
            + ". Figures: `index.html` and the PNGs beside this file._", ""]
     verdicts = [(run, run.verdict) for run in report.runs if run.verdict]
     if verdicts:
         out += ["## Verdict", ""]
-        out += [f"- **{v.get('overall', '?')}** — {run.label} ({run.sku})" for run, v in verdicts]
+        out += [f"- **{_esc(v.get('overall', '?'))}** — {_esc(run.label)} ({_esc(run.sku)})" for run, v in verdicts]
         out.append("")
         for run, _ in verdicts:
             tables = summaries.verdict_tables(run)

@@ -145,3 +145,22 @@ def test_baseline_from_baseline_or_results_file(tmp_path):
         {"id": "gemm/x", "primary_metric": "tflops", "metrics": {"time_ms": {"median": 1}}}]}))
     with pytest.raises(ReportInputError, match=r"cases\[0\].primary_metric: names 'tflops'"):
         load_baseline(str(path))
+
+
+@pytest.mark.parametrize("text,message", [
+    ("[" * 200000 + "]" * 200000, "JSON nested deeper than 64 levels"),
+    ('{"schema": NaN}', "malformed JSON (NaN is not JSON)"),
+    ('{"schema": 1e400}', "malformed JSON (number out of range: 1e400)"),
+])
+def test_hostile_json_is_one_line_error_like_the_cpp_readers(text, message, tmp_path, capsys):
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    assert cli.main([str(path), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"gpuqual report: error: {path}: {message}"
+
+
+def test_an_option_value_may_start_with_a_dash(tmp_path):
+    out = tmp_path / "out"
+    assert cli.main([fixture("aws_p5_run1.json"), "-o", str(out), "--title", "-x"]) == 0
+    assert "<title>-x" in (out / "index.html").read_text(encoding="utf-8")

@@ -161,3 +161,21 @@ def test_telemetry_of_a_gpu_group_draws_every_gpu(tmp_path):
     assert labels == ["cuda:0", "cuda:1"]
     assert "1 case(s) with readings" in spec.fig._suptitle.get_text()
     assert "hw_power_brake" in spec.caption
+
+
+def test_summary_md_shows_html_from_labels_as_text(tmp_path):
+    """A label holding HTML or a Markdown link is shown as text in summary.md, never rendered."""
+    import json
+
+    from gpuqual_reports.load import load_all
+    from gpuqual_reports import markdown, report as report_mod
+
+    with open(fixture("aws_p5_run1.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["run"]["labels"]["machine"] = '<img src=x onerror=alert(1)>[click](http://x) | a'
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    md = markdown.render(report_mod.build(load_all([str(path)])))
+    assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt;" in md
+    assert "[click](" not in md and "\\[click\\](http://x)" in md
+    assert "\\| a" in md

@@ -43,12 +43,20 @@ TEST(CliTest, BadInputExitsTwoWithOneLine) {
   ExpectUsageError("run --suite nosuch --device cpu", "unknown suite 'nosuch' (known:");
   ExpectUsageError("run gemm --device cuda:7", "--device 'cuda:7'");
   ExpectUsageError("run gemm --device tpu", "is not one of auto, cpu, cuda, cuda:N");
-  ExpectUsageError("run gemm --device cpu --max-time 0.1 --min-time 1", "--max-time must be >= --min-time");
+  ExpectUsageError("run gemm --device cpu --max-time 0.1 --min-time 1", "--max-time 0.1 s is below --min-time 1 s");
+  ExpectUsageError("run gemm --device cpu --max-time nan", "--max-time: must be a number in (0, 86400] (got nan)");
+  ExpectUsageError("run gemm --device cpu --min-time inf", "--min-time: must be a number in [0, 86400] (got inf)");
+  ExpectUsageError("run gemm --device cpu --warmup nan", "--warmup: must be a number in [0, 86400] (got nan)");
+  ExpectUsageError("run gemm --device cpu --max-noise nan", "--max-noise (percent): must be a number in (0, 100] (got nan)");
+  ExpectUsageError("run gemm --device cpu --telemetry-period 0.5", "--telemetry-period (ms; 0 = off): must be a number in [1, 60000]");
+  ExpectUsageError("run gemm --device cpu -a m=1,2,3 --max-cases 2", "the plan has more than 2 cases");
   ExpectUsageError("run gemm --device cpu --label nolabel", "--label 'nolabel' is not KEY=VALUE");
   ExpectUsageError("run", "nothing to run");
   ExpectUsageError("run gemm --frobnicate", "gpuqual: error:");
   ExpectUsageError("", "gpuqual: error:");
-  ExpectUsageError("run gemm --device cpu -o /proc/gpuqual-nope/r.json", "cannot write results file");
+  ExpectUsageError("run gemm --device cpu -o /proc/gpuqual-nope/r.json",
+                   "gpuqual: error: cannot write /proc/gpuqual-nope/r.json: cannot create /proc/gpuqual-nope");
+  ExpectUsageError("run gemm --device cpu -o /tmp", "gpuqual: error: cannot write /tmp: is a directory");
 }
 
 TEST(CliTest, SuiteWithNoCasesForTheDeviceIsUsageError) {

@@ -159,7 +159,8 @@ TEST(CompareTest, NoiseWithinToleranceOrNotSignificantIsUnchanged) {
   // Very noisy (+-30%) samples with a 6% shift: not significant at alpha 0.01 with 12 samples.
   ResultsDoc base = Doc({MakeCase("g/a", 1e-3, 0.3, 5, 12)});
   ResultsDoc cand = Doc({MakeCase("g/a", 1.06e-3, 0.3, 6, 12)});
-  const CompareRow& row = Row(Compare(cand, CreateBaseline({base}, {"b"}, "b"), {}), "g/a");
+  const CompareReport report = Compare(cand, CreateBaseline({base}, {"b"}, "b"), {});
+  const CompareRow& row = Row(report, "g/a");  // a reference into `report`, which outlives it
   EXPECT_GE(row.p_value, 0.01);
   EXPECT_EQ(row.verdict, Verdict::kUnchanged);
 }

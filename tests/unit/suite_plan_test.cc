@@ -86,6 +86,49 @@ TEST(PlanTest, SuitePlanAppliesOverridesOnlyWhereTheAxisExists) {
   EXPECT_EQ(BuildPlan(reg, o, &s).size(), 2u);
 }
 
+// The plan's size is checked from the axes before any case is made (a million-case typo must not
+// allocate first), and the limit can be raised.
+TEST(PlanTest, APlanOverTheLimitIsRefusedBeforeItIsMade) {
+  WorkloadRegistry reg = FakeRegistry();
+  RunOptions o;
+  o.workloads = {"alpha"};
+  std::vector<std::string> sizes, dtypes;
+  for (int i = 1; i <= 2000; ++i) sizes.push_back(std::to_string(i));
+  for (int i = 0; i < 1000; ++i) dtypes.push_back("t" + std::to_string(i));
+  o.axes = {{"size", sizes}, {"dtype", dtypes}};  // 2,000,000 cases
+  try {
+    BuildPlan(reg, o, nullptr);
+    FAIL() << "a 2M-case plan was built";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "the plan has more than 10000 cases (largest entry: alpha: dtype 1000 x size 2000); narrow the axes or "
+              "raise the limit with --max-cases");
+  }
+  o.axes = {{"size", {"1", "2", "3"}}};
+  o.max_cases = 2;
+  EXPECT_THROW(BuildPlan(reg, o, nullptr), UsageError);
+  o.max_cases = 3;
+  EXPECT_EQ(BuildPlan(reg, o, nullptr).size(), 3u);
+}
+
+TEST(SuiteTest, MeasureNumbersAreFiniteAndInRange) {
+  auto error = [](const std::string& measure) {
+    try {
+      ParseSuite(R"({"schema": "gpuqual.suite/1", "name": "s", "measure": )" + measure +
+                     R"(, "entries": [{"workload": "a"}]})",
+                 "s.json");
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  EXPECT_EQ(error(R"({"max_time_s": null})"), "s.json: measure.max_time_s: must be a number in (0, 86400]");
+  EXPECT_EQ(error(R"({"min_samples": 4294967301})"),
+            "s.json: measure.min_samples: must be an integer in [1, 1000000] (got 4294967301)");
+  EXPECT_EQ(error(R"({"max_noise": 0})"), "s.json: measure.max_noise: must be a number in (0, 1] (got 0)");
+  EXPECT_EQ(error(R"({"warmup_time_s": 1e300})"), "s.json: measure.warmup_time_s: must be a number in [0, 86400] (got 1e+300)");
+}
+
 TEST(PlanTest, AdHocErrors) {
   WorkloadRegistry reg = FakeRegistry();
   RunOptions o;
