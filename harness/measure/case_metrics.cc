@@ -60,13 +60,18 @@ std::string CheckPhaseSeconds(const std::map<std::string, double>& phases) {
 }
 
 std::string AppendPhaseSample(CaseResult& r, const std::map<std::string, double>& phases) {
-  const bool first = r.samples_s.size() <= 1;
-  if (!first && !SameNames(phases, r.phase_samples_s)) {
+  return AppendPhaseSample(r.phase_samples_s, r.samples_s.size(), phases);
+}
+
+std::string AppendPhaseSample(std::map<std::string, std::vector<double>>& phase_samples,
+                              std::size_t samples, const std::map<std::string, double>& phases) {
+  const bool first = samples <= 1;
+  if (!first && !SameNames(phases, phase_samples)) {
     return "PhaseSeconds named the phases " + Names(phases) + " in sample " +
-           std::to_string(r.samples_s.size()) + " but " + Names(r.phase_samples_s) +
+           std::to_string(samples) + " but " + Names(phase_samples) +
            " in sample 1: every sample must name the same phases";
   }
-  for (const auto& [name, seconds] : phases) r.phase_samples_s[name].push_back(seconds);
+  for (const auto& [name, seconds] : phases) phase_samples[name].push_back(seconds);
   return "";
 }
 

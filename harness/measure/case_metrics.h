@@ -12,6 +12,7 @@
 // A phase metric whose phase the case did not report is left out (never a zero figure), unless it
 // is the primary metric (the first): the case cannot be judged without it, so FillMetrics throws
 // std::runtime_error naming the phase.
+#include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ std::string CheckPhaseSeconds(const std::map<std::string, double>& phases);
 // the phase names; returns "" or, when a later sample names other phases, the reason (nothing is
 // appended then).
 std::string AppendPhaseSample(CaseResult& r, const std::map<std::string, double>& phases);
+// The same on the phase samples alone, `samples` being the number of samples taken so far, the
+// one just taken included (r.samples_s.size() above).
+std::string AppendPhaseSample(std::map<std::string, std::vector<double>>& phase_samples,
+                              std::size_t samples, const std::map<std::string, double>& phases);
 
 void FillMetrics(CaseResult& r, const std::vector<MetricSpec>& metrics);
 

@@ -1,18 +1,16 @@
 #include "harness/measure/runner.h"
 
 #include <chrono>
-#include <cmath>
-#include <cstdint>
 #include <exception>
-#include <map>
-#include <sstream>
-#include <stdexcept>
+#include <string>
+#include <utility>
 
-#include "harness/errors.h"
 #include "harness/measure/case_metrics.h"
+#include "harness/measure/case_status.h"
 #include "harness/measure/rank_sync.h"
 #include "harness/measure/roofline.h"
 #include "harness/measure/run_targets.h"
+#include "harness/measure/sampling.h"
 #include "harness/stats.h"
 
 namespace gq {
@@ -22,83 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 bool StopRequested(const RunnerEnv& env) {
   return env.stop != nullptr && env.stop->load(std::memory_order_relaxed);
-}
-
-std::string Percent(double fraction) {
-  std::ostringstream os;
-  os.precision(2);
-  os << std::fixed << fraction * 100 << "%";
-  return os.str();
-}
-
-std::string Sci(double v) {
-  std::ostringstream os;
-  os.precision(2);
-  os << std::scientific << v;
-  return os.str();
-}
-
-// Times `iterations` back-to-back runs as one sample.
-double TimeBatch(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, int64_t iterations) {
-  timer.Start();
-  for (int64_t i = 0; i < iterations; ++i) prepared.Run(ctx.stream());
-  return timer.StopSeconds();
-}
-
-// 32-bit FNV-1a over the phase names (each ended by a NUL): equal on every rank that names the
-// same phases; exact as a double, so ranks compare it through Max.
-double NamesFingerprint(const std::map<std::string, double>& phases) {
-  uint32_t h = 2166136261u;
-  for (const auto& [name, _] : phases) {
-    for (char c : name + '\0') h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  }
-  return static_cast<double>(h);
-}
-
-// One batch, agreed over ranks after its timed region: its time is the slowest rank's, and a
-// failure or stop request on any rank is seen by all. Timed samples (not warm-up batches) also
-// take the case's PhaseSeconds, each phase the slowest rank's.
-struct Batch {
-  double own_s = 0;     // this rank's time
-  double agreed_s = 0;  // max over ranks
-  bool stop = false;
-  StepOutcome outcome;
-  std::map<std::string, double> phases;  // agreed; empty for warm-up batches
-};
-
-Batch RunBatch(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, int64_t iterations,
-               RankSync& sync, const RunnerEnv& env, bool take_phases) {
-  Batch b;
-  const bool stop = StopRequested(env);
-  if (stop && !sync.multi()) {  // alone: stop at once; with ranks: after this batch, all together
-    b.stop = true;
-    return b;
-  }
-  const StepOutcome local = TryStep([&] {
-    b.own_s = TimeBatch(prepared, ctx, timer, iterations);
-    if (!take_phases) return;
-    b.phases = prepared.PhaseSeconds();  // after the timer stopped: outside the timed region
-    if (std::string bad = CheckPhaseSeconds(b.phases); !bad.empty()) throw std::runtime_error(bad);
-  });
-  // The names' fingerprint as max and -min over ranks: equal when every rank names the same.
-  const double print = NamesFingerprint(b.phases);
-  const std::vector<double> agreed =
-      sync.Max({b.own_s, static_cast<double>(local.code()), stop ? 1.0 : 0.0, print, -print});
-  b.agreed_s = agreed[0];
-  b.stop = agreed[2] > 0;
-  b.outcome = sync.Resolve(local, static_cast<int>(agreed[1]));
-  if (b.stop || !b.outcome.ok()) return b;
-  if (agreed[3] != -agreed[4]) {
-    b.outcome = StepOutcome{CaseStatus::kFailed, "the ranks' PhaseSeconds name different phases"};
-    return b;
-  }
-  if (b.phases.empty()) return b;  // on every rank, as the names agree
-  std::vector<double> seconds;  // in key order, the same on every rank
-  for (const auto& [_, s] : b.phases) seconds.push_back(s);
-  seconds = sync.Max(std::move(seconds));
-  std::size_t i = 0;
-  for (auto& [_, s] : b.phases) s = seconds[i++];
-  return b;
 }
 
 // The SKU of a device (env.specs), or null when unknown. A GPU group (cuda:F-L) has its GPUs'
@@ -117,179 +38,180 @@ const DeviceSpec* SkuOf(const RunnerEnv& env, const DeviceRef& device) {
   return sku;
 }
 
-// Warm-up; returns the time of one iteration from the last (largest) batch. A batch that failed
-// or was stopped ends it early; `last` holds the last batch either way.
-double WarmUp(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, const MeasureOptions& m,
-              RankSync& sync, const RunnerEnv& env, Batch& last) {
-  last = RunBatch(prepared, ctx, timer, 1, sync, env, false);
-  if (last.stop || !last.outcome.ok()) return 0;
-  double elapsed = last.agreed_s;
-  double per_iteration = last.agreed_s;
-  int64_t batch = 1;
-  while (elapsed < m.warmup_time_s) {
-    last = RunBatch(prepared, ctx, timer, batch, sync, env, false);
-    if (last.stop || !last.outcome.ok()) return 0;
-    elapsed += last.agreed_s;
-    per_iteration = last.agreed_s / static_cast<double>(batch);
-    // Grow the batch towards the remaining warm-up time, at most doubling.
-    if (per_iteration > 0 && batch < (int64_t{1} << 30)) batch *= 2;
-  }
-  return per_iteration;
+// The device bandwidth measured earlier in this run on the case's device; none: gbs 0.
+MeasuredBandwidth MeasuredOn(const RunnerEnv& env, const std::string& device_label) {
+  if (!env.measured_bandwidth) return {};
+  auto it = env.measured_bandwidth->find(device_label);
+  return it != env.measured_bandwidth->end() ? it->second : MeasuredBandwidth{};
 }
 
-// One case on this rank. `ctx` is null when the device could not be opened (`context_error`
-// says why); in a multi-rank run the case still takes part in the agreement after Prepare.
-std::optional<CaseResult> RunCaseOn(Workload& workload, const CaseSpec& spec, DeviceContext* ctx,
-                                    const DeviceRef& device, const std::string& context_error,
-                                    const RunnerEnv& env) {
-  const MeasureOptions& m = env.measure;
-  RankSync sync(env.comm);
-  const auto wall_start = Clock::now();
-  CaseResult r;
-  r.id = spec.Id();
-  r.workload = workload.Name();
-  r.params = spec.params;
-  r.device = sync.DeviceLabel(device);
-  const std::vector<MetricSpec> metrics = workload.Metrics();
-  r.primary_metric = metrics.empty() ? "" : metrics.front().name;
-  auto finish = [&](CaseStatus status, std::string reason) {
-    r.status = status;
-    r.reason = std::move(reason);
-    r.wall_time_s = std::chrono::duration<double>(Clock::now() - wall_start).count();
-    return r;
-  };
-  auto fail = [&](const StepOutcome& o) {
-    if (o.status == CaseStatus::kFailed) r.metrics.clear();
-    return finish(o.status, o.reason);
-  };
+// One case on this rank (runner.h), as named steps: Prepare -> warm-up -> samples -> Summarise
+// -> Verify -> Judge. Each step's outcome is agreed over ranks before the next; a step that did
+// not succeed ends the case with it (Fail), a stop request abandons it (nullopt). `ctx` is null
+// when the device could not be opened (`context_error` says why); in a multi-rank run the case
+// still takes part in the agreement after Prepare.
+class CaseRun {
+ public:
+  CaseRun(Workload& workload, const CaseSpec& spec, DeviceContext* ctx, const DeviceRef& device,
+          const RunnerEnv& env);
+  std::optional<CaseResult> Run(const std::string& context_error);
 
+ private:
+  std::optional<CaseResult> Measure(const std::string& context_error);
+  StepOutcome Prepare(const std::string& context_error);
+  void KeepSamples(SampleSet& samples);
+  StepOutcome Summarise(TelemetryScope& telemetry);
+  void GatherRankFigures(const std::vector<double>& own_samples_s);
+  StepOutcome Verify();
+  CaseResult Judge();
+  CaseResult Finish(CaseStatus status, std::string reason);
+  CaseResult Fail(const StepOutcome& outcome);
+
+  Workload& workload_;
+  const CaseSpec& spec_;
+  DeviceContext* ctx_;
+  const RunnerEnv& env_;
+  RankSync sync_;
+  const Clock::time_point wall_start_;
+  const std::vector<MetricSpec> metrics_;  // primary first
+  std::unique_ptr<PreparedCase> prepared_;
+  std::unique_ptr<Timer> timer_;
+  CaseEvidence evidence_;  // gathered along the steps for Judge
+  CaseResult r_;
+};
+
+CaseRun::CaseRun(Workload& workload, const CaseSpec& spec, DeviceContext* ctx,
+                 const DeviceRef& device, const RunnerEnv& env)
+    : workload_(workload),
+      spec_(spec),
+      ctx_(ctx),
+      env_(env),
+      sync_(env.comm),
+      wall_start_(Clock::now()),
+      metrics_(workload.Metrics()) {
+  r_.id = spec.Id();
+  r_.workload = workload.Name();
+  r_.params = spec.params;
+  r_.device = sync_.DeviceLabel(device);
+  r_.primary_metric = metrics_.empty() ? "" : metrics_.front().name;
+}
+
+std::optional<CaseResult> CaseRun::Run(const std::string& context_error) {
   try {
-    // 1. Prepare, agreed: a case skipped or failed on any rank is dropped by all.
-    std::unique_ptr<PreparedCase> prepared;
-    std::unique_ptr<Timer> timer;
-    StepOutcome local{CaseStatus::kFailed, context_error};
-    if (ctx != nullptr) {
-      local = TryStep([&] {
-        prepared = workload.Prepare(spec, *ctx);
-        r.work = prepared->GetWork();
-        timer = ctx->MakeTimer();
-      });
-    }
-    if (StepOutcome o = sync.Agree(local); !o.ok()) return fail(o);
-
-    // 2. Warm-up and 3. samples, every batch agreed.
-    Batch batch;
-    const double per_iteration = WarmUp(*prepared, *ctx, *timer, m, sync, env, batch);
-    if (batch.stop) return std::nullopt;
-    if (!batch.outcome.ok()) return fail(batch.outcome);
-    r.iterations_per_sample =
-        per_iteration > 0
-            ? std::max<int64_t>(1, static_cast<int64_t>(std::ceil(m.min_sample_time_s / per_iteration)))
-            : 1;
-    std::vector<double> own_samples;
-    double sampled = 0;
-    bool converged = false;
-    double noise = 0;
-    TelemetryScope telemetry(env.telemetry, ctx->device());
-    while (true) {
-      batch = RunBatch(*prepared, *ctx, *timer, r.iterations_per_sample, sync, env, true);
-      if (batch.stop) return std::nullopt;
-      if (!batch.outcome.ok()) return fail(batch.outcome);
-      own_samples.push_back(batch.own_s);
-      r.samples_s.push_back(batch.agreed_s);
-      // Agreed data: every rank takes the same decision.
-      if (std::string bad = AppendPhaseSample(r, batch.phases); !bad.empty()) {
-        return finish(CaseStatus::kFailed, bad);
-      }
-      sampled += batch.agreed_s;
-      const int n = static_cast<int>(r.samples_s.size());
-      if (n >= m.min_samples && sampled >= m.min_time_s) {
-        noise = RelativeMedianNoise(r.samples_s);
-        if (noise <= m.max_noise) {
-          converged = true;
-          break;
-        }
-      }
-      if (sampled >= m.max_time_s || n >= m.max_samples) {
-        noise = n >= 2 ? RelativeMedianNoise(r.samples_s) : 1.0;
-        converged = noise <= m.max_noise;
-        break;
-      }
-    }
-
-    // 4. Summaries (local), agreed before anything else talks to the other ranks.
-    local = TryStep([&] {
-      r.telemetry = telemetry.End();
-      FillMetrics(r, metrics);
-      if (r.telemetry) {
-        AppendEnergyMetrics(*r.telemetry, r.work,
-                            static_cast<int64_t>(r.samples_s.size()) * r.iterations_per_sample, r.metrics);
-      }
-      r.details = prepared->Details();
-      if (std::string note = timer->Note(); !note.empty()) r.details["timer"] = note;
-    });
-    if (StepOutcome o = sync.Agree(local); !o.ok()) return fail(o);
-    if (sync.multi()) {
-      const double own_median = Median(own_samples) / static_cast<double>(r.iterations_per_sample);
-      r.ranks = sync.GatherFigures(ctx->device().Name(), own_median);
-      r.straggler = FindStraggler(r.ranks, env.straggler_threshold);
-    }
-
-    // 5. Verify on every rank; the case passes only when every rank's output does.
-    if (m.verify) {
-      VerifyResult v;
-      local = TryStep([&] { v = prepared->Verify(); });
-      const std::vector<double> agreed = sync.Max(
-          {static_cast<double>(local.code()), local.ok() && !v.passed ? 1.0 : 0.0, v.max_rel_err});
-      if (StepOutcome o = sync.Resolve(local, static_cast<int>(agreed[0])); !o.ok()) return fail(o);
-      const StepOutcome wrong = sync.Resolve({v.passed ? CaseStatus::kOk : CaseStatus::kFailed, v.detail},
-                                             agreed[1] > 0 ? 3 : 0);
-      r.verification = VerificationResult{agreed[1] == 0, agreed[2], v.tolerance, v.detail};
-      if (sync.multi() && r.verification->passed) {
-        r.verification->detail += "; all " + std::to_string(sync.size()) + " ranks checked, all passed";
-      }
-      if (!r.verification->passed) {
-        if (!wrong.reason.empty()) r.verification->detail = wrong.reason;
-        return finish(CaseStatus::kFailed, "verification failed: max relative error " +
-                                               Sci(r.verification->max_rel_err) + " > tolerance " +
-                                               Sci(v.tolerance) + " (" + r.verification->detail + ")");
-      }
-    }
-
-    // 6. Roofline and the sanity guard on this rank's device; then noise.
-    if (!metrics.empty()) {
-      static const DeviceSpec kUnknownSku{};  // no datasheet peaks; a link peak may still apply
-      const DeviceSpec* sku = SkuOf(env, ctx->device());
-      MeasuredBandwidth measured;
-      if (env.measured_bandwidth) {
-        auto it = env.measured_bandwidth->find(r.device);
-        if (it != env.measured_bandwidth->end()) measured = it->second;
-      }
-      RooflineCheck check =
-          CheckRoofline(r.work, metrics.front(), r.metrics.front().second.median,
-                        sku != nullptr ? *sku : kUnknownSku, measured.gbs, measured.case_id);
-      r.roofline = check.roofline;
-      if (!check.invalid_reason.empty()) return finish(CaseStatus::kInvalid, check.invalid_reason);
-    }
-    if (!converged) {
-      return finish(CaseStatus::kNoisy, "95% CI of the median is +-" + Percent(noise) +
-                                            " after " + std::to_string(r.samples_s.size()) +
-                                            " samples (target +-" + Percent(m.max_noise) + ")");
-    }
-    CaseResult done = finish(CaseStatus::kOk, "");
-    if (env.measured_bandwidth) NoteMeasuredBandwidth(done, *env.measured_bandwidth);
-    return done;
+    return Measure(context_error);
   } catch (const std::exception& e) {  // not from a step (e.g. the communicator): this rank only
-    r.metrics.clear();
-    return finish(CaseStatus::kFailed, e.what());
+    r_.metrics.clear();
+    return Finish(CaseStatus::kFailed, e.what());
   }
+}
+
+std::optional<CaseResult> CaseRun::Measure(const std::string& context_error) {
+  if (StepOutcome o = sync_.Agree(Prepare(context_error)); !o.ok()) return Fail(o);
+
+  Sampler sampler(*prepared_, *ctx_, *timer_, sync_, env_.measure, env_.stop);
+  const WarmUpResult warm = sampler.WarmUp();
+  if (warm.stopped) return std::nullopt;
+  if (!warm.outcome.ok()) return Fail(warm.outcome);
+  r_.iterations_per_sample = warm.iterations_per_sample;
+
+  TelemetryScope telemetry(env_.telemetry, ctx_->device());  // over the timed samples only
+  SampleSet samples = sampler.TakeSamples(r_.iterations_per_sample);
+  if (samples.stopped) return std::nullopt;
+  KeepSamples(samples);
+  if (!samples.outcome.ok()) return Fail(samples.outcome);
+
+  if (StepOutcome o = sync_.Agree(Summarise(telemetry)); !o.ok()) return Fail(o);
+  GatherRankFigures(samples.own_samples_s);
+
+  if (env_.measure.verify) {
+    if (StepOutcome o = Verify(); !o.ok()) return Fail(o);
+  }
+  return Judge();
+}
+
+// Step 1: the case's inputs, its work counts and a timer; agreed by the caller.
+StepOutcome CaseRun::Prepare(const std::string& context_error) {
+  if (ctx_ == nullptr) return {CaseStatus::kFailed, context_error};
+  return TryStep([&] {
+    prepared_ = workload_.Prepare(spec_, *ctx_);
+    r_.work = prepared_->GetWork();
+    timer_ = ctx_->MakeTimer();
+  });
+}
+
+// The agreed samples go to the result even when sampling failed part-way.
+void CaseRun::KeepSamples(SampleSet& samples) {
+  r_.samples_s = std::move(samples.samples_s);
+  r_.phase_samples_s = std::move(samples.phase_samples_s);
+  evidence_.stopping = samples.verdict;
+}
+
+// Summaries of this rank's data (metrics, energy, details), agreed by the caller before anything
+// else talks to the other ranks.
+StepOutcome CaseRun::Summarise(TelemetryScope& telemetry) {
+  return TryStep([&] {
+    r_.telemetry = telemetry.End();
+    FillMetrics(r_, metrics_);
+    if (r_.telemetry) {
+      const int64_t iterations =
+          static_cast<int64_t>(r_.samples_s.size()) * r_.iterations_per_sample;
+      AppendEnergyMetrics(*r_.telemetry, r_.work, iterations, r_.metrics);
+    }
+    r_.details = prepared_->Details();
+    if (std::string note = timer_->Note(); !note.empty()) r_.details["timer"] = note;
+  });
+}
+
+// Multi-rank: every rank's own median per iteration to rank 0, and the straggler if any.
+void CaseRun::GatherRankFigures(const std::vector<double>& own_samples_s) {
+  if (!sync_.multi()) return;
+  const double own_median = Median(own_samples_s) / static_cast<double>(r_.iterations_per_sample);
+  r_.ranks = sync_.GatherFigures(ctx_->device().Name(), own_median);
+  r_.straggler = FindStraggler(r_.ranks, env_.straggler_threshold);
+}
+
+// Step 5 on every rank, agreed; returns the outcome of calling Verify (its verdict is judged).
+StepOutcome CaseRun::Verify() {
+  VerifyReport report;
+  report.outcome = TryStep([&] { report.result = prepared_->Verify(); });
+  evidence_.verification = sync_.AgreeVerification(report);
+  evidence_.own_verification = report.result;
+  return evidence_.verification->outcome;
+}
+
+// Step 6: verification, roofline and noise decide the status (case_status.h).
+CaseResult CaseRun::Judge() {
+  evidence_.ranks = sync_.size();
+  evidence_.primary = metrics_.empty() ? nullptr : &metrics_.front();
+  evidence_.sku = SkuOf(env_, ctx_->device());
+  evidence_.measured = MeasuredOn(env_, r_.device);
+  evidence_.max_noise = env_.measure.max_noise;
+  const Judgement judgement = JudgeCase(r_, evidence_);
+  CaseResult done = Finish(judgement.status, judgement.reason);
+  if (judgement.ok() && env_.measured_bandwidth) {
+    NoteMeasuredBandwidth(done, *env_.measured_bandwidth);
+  }
+  return done;
+}
+
+CaseResult CaseRun::Finish(CaseStatus status, std::string reason) {
+  r_.status = status;
+  r_.reason = std::move(reason);
+  r_.wall_time_s = std::chrono::duration<double>(Clock::now() - wall_start_).count();
+  return r_;
+}
+
+// A step that did not succeed: a failed case keeps no figures.
+CaseResult CaseRun::Fail(const StepOutcome& outcome) {
+  if (outcome.status == CaseStatus::kFailed) r_.metrics.clear();
+  return Finish(outcome.status, outcome.reason);
 }
 
 }  // namespace
 
 std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, DeviceContext& ctx,
                                   const RunnerEnv& env) {
-  return RunCaseOn(workload, spec, &ctx, ctx.device(), "", env);
+  return CaseRun(workload, spec, &ctx, ctx.device(), env).Run("");
 }
 
 bool RunAll(const std::vector<PlannedCase>& cases, const std::vector<DeviceRef>& devices,
@@ -317,7 +239,8 @@ bool RunAll(const std::vector<PlannedCase>& cases, const std::vector<DeviceRef>&
         continue;
       }
       std::optional<CaseResult> result =
-          RunCaseOn(*planned->workload, planned->spec, ctx.get(), target.device, context_error, env);
+          CaseRun(*planned->workload, planned->spec, ctx.get(), target.device, env)
+              .Run(context_error);
       if (!result) return false;
       sink.OnCaseDone(*result);
     }

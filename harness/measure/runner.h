@@ -1,26 +1,33 @@
 #pragma once
 // The runner: for each device and case, Prepare -> warm-up -> timed samples -> Verify -> summary.
 // It measures and decides the case status; it never formats or writes files (a CaseSink does).
+// runner.cc reads as those steps; the parts live beside it: sampling.h (warm-up and samples),
+// stopping_rule.h, case_metrics.h (figures), case_status.h (verification, roofline, noise ->
+// status), rank_sync.h (agreement over ranks).
 //
 // Per case:
 //  1. Prepare. CaseSkipped -> status skipped; any other exception -> failed (the run goes on).
-//  2. Warm-up: one iteration, then batches of doubling size until warmup_time_s has passed; the
-//     last batch gives the time per iteration t.
+//  2. Warm-up (sampling.h): one iteration, then batches of doubling size until warmup_time_s has
+//     passed; the last batch gives the time per iteration t.
 //  3. iterations_per_sample = ceil(min_sample_time_s / t) (>= 1), so a sample spans >= ~1 ms.
-//  4. Samples until the stopping rule in MeasureOptions holds; reaching max_time_s (or
-//     max_samples) without the noise target -> status noisy. After each sample, outside its
-//     timed region, the case's PhaseSeconds() (harness/workload.h) go to
+//  4. Samples (sampling.h) until the stopping rule (stopping_rule.h, on MeasureOptions) holds;
+//     reaching max_time_s (or max_samples) without the noise target -> status noisy. After each
+//     sample, outside its timed region, the case's PhaseSeconds() (harness/workload.h) go to
 //     CaseResult::phase_samples_s, one value per sample and phase. A phase value that is not
 //     finite and > 0, or a sample naming other phases than the first -> status failed.
-//  5. Verify (unless disabled): failure -> status failed with the error and tolerance.
+//  5. Verify (unless disabled): failure -> status failed with the error and tolerance
+//     (case_status.h; the figures are kept).
 //  6. Metrics (harness/measure/case_metrics.h): a MetricSpec without a phase from the per-iteration
 //     times (sample / iterations_per_sample); one with a phase from that phase's seconds per
 //     sample, not divided again (they are per iteration); a phase the case did not report gives
-//     no figure (a primary metric needing it -> failed). Then the roofline of the primary metric
-//     and the above-peak sanity guard -> invalid, with the device's SKU from env.specs (a GPU
-//     group takes its GPUs' SKU when they all share one; otherwise unknown: no datasheet peaks).
+//     no figure (a primary metric needing it -> failed). Then (case_status.h) the roofline of the
+//     primary metric and the above-peak sanity guard -> invalid, with the device's SKU from
+//     env.specs (a GPU group takes its GPUs' SKU when they all share one; otherwise unknown: no
+//     datasheet peaks); then noise -> noisy; else ok.
 //     An ok device-bandwidth case (membw) records its figure in env.measured_bandwidth; later
 //     cases on that device take it as their memory roof (rules in roofline.h).
+// A step that fails drops the case's metrics (a failed verification keeps them); an exception
+// outside a step (e.g. the communicator) fails the case on this rank with its message.
 // Telemetry: on a CUDA device with env.telemetry set, the sampler runs over step 4 only (after
 // warm-up), its summary goes to CaseResult::telemetry and, when it has energy, the metrics
 // joules_per_tflop / joules_per_token are appended (see AppendEnergyMetrics in telemetry.h).

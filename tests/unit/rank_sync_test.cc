@@ -1,9 +1,15 @@
-// Multi-rank runner logic with a fake world (tests/unit/fake_communicator.h): samples are the
-// slowest rank's, every rank's median is gathered to rank 0 with its host, the straggler is named
-// above the threshold, and a rank that cannot prepare a case skips it everywhere with its reason.
+// Multi-rank runner logic with a fake world (tests/unit/fake_communicator.h): the typed
+// agreements (a batch: slowest time, worst outcome, any stop, same phase names; a verification:
+// every rank passed, largest error, the failing rank named), samples are the slowest rank's, every
+// rank's median is gathered to rank 0 with its host, the straggler is named above the threshold,
+// and a rank that cannot prepare a case skips it everywhere with its reason.
 #include "harness/measure/rank_sync.h"
 
 #include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
 
 #include "harness/errors.h"
 #include "harness/measure/runner.h"
@@ -89,6 +95,110 @@ TEST(RankSyncTest, PeerSkipRanksBelowARealSkip) {
   EXPECT_LT(peer.code(), own.code());
   EXPECT_LT(own.code(), fail.code());
   EXPECT_EQ(TryStep([] { throw std::bad_alloc(); }).reason, "out of host memory");
+}
+
+TEST(RankSyncTest, ABatchAloneIsTakenAsReported) {
+  RankSync alone(nullptr);
+  BatchReport report{2e-3, {}, false, {{"ttft", 0.01}}};
+  AgreedBatch b = alone.AgreeBatch(report);
+  EXPECT_EQ(b.slowest_s, 2e-3);
+  EXPECT_TRUE(b.outcome.ok());
+  EXPECT_FALSE(b.stop);
+  EXPECT_TRUE(b.same_phase_names);
+  EXPECT_EQ(b.phases, report.phases);
+  report.outcome = {CaseStatus::kFailed, "kernel fault"};
+  EXPECT_EQ(alone.AgreeBatch(report).outcome.reason, "kernel fault");
+}
+
+TEST(RankSyncTest, ABatchTakesTheSlowestRankAndAnyRanksStop) {
+  // Rank 1: 3 ms instead of 1 ms, phases twice as long, and a stop request.
+  FakeCommunicator world(2, [](int, int, const std::vector<double>& own) {
+    std::vector<double> v = own;
+    if (v.size() == 5) {
+      v[0] = 3e-3;
+      v[2] = 1.0;
+    } else {
+      for (double& x : v) x *= 2;
+    }
+    return v;
+  });
+  RankSync sync(&world);
+  AgreedBatch b = sync.AgreeBatch({1e-3, {}, false, {{"prefill", 0.008}, {"ttft", 0.01}}});
+  EXPECT_EQ(b.slowest_s, 3e-3);
+  EXPECT_TRUE(b.stop);
+  EXPECT_TRUE(b.phases.empty());  // a stop: the phases are not agreed
+  EXPECT_EQ(world.calls(), 1);
+  FakeCommunicator slow(2, [](int, int, const std::vector<double>& own) {
+    std::vector<double> v = own;
+    if (v.size() == 2) {
+      for (double& x : v) x *= 2;
+    }
+    return v;
+  });
+  RankSync sync2(&slow);
+  b = sync2.AgreeBatch({1e-3, {}, false, {{"prefill", 0.008}, {"ttft", 0.01}}});
+  EXPECT_FALSE(b.stop);
+  EXPECT_TRUE(b.same_phase_names);
+  EXPECT_EQ(b.phases, (std::map<std::string, double>{{"prefill", 0.016}, {"ttft", 0.02}}));
+}
+
+TEST(RankSyncTest, ABatchSeesAPeersFailureAndOtherPhaseNames) {
+  FakeCommunicator failed(
+      2,
+      [](int call, int, const std::vector<double>& own) {
+        std::vector<double> v = own;
+        if (call == 0) v[1] = 3.0;  // rank 1's severity: failed
+        if (call == 1) v = {3.0};   // the gathered severity
+        return v;
+      },
+      [](int, const std::string&) { return std::string("illegal address"); });
+  RankSync sync(&failed);
+  AgreedBatch b = sync.AgreeBatch({1e-3, {}, false, {}});
+  EXPECT_EQ(b.outcome.status, CaseStatus::kFailed);
+  EXPECT_EQ(b.outcome.reason, "rank 1: illegal address");
+
+  FakeCommunicator other_names(2, [](int, int, const std::vector<double>& own) {
+    std::vector<double> v = own;
+    v[3] += 1;  // another fingerprint on rank 1
+    v[4] += 1;
+    return v;
+  });
+  RankSync sync2(&other_names);
+  b = sync2.AgreeBatch({1e-3, {}, false, {{"ttft", 0.01}}});
+  EXPECT_TRUE(b.outcome.ok());
+  EXPECT_FALSE(b.same_phase_names);
+  EXPECT_TRUE(b.phases.empty());
+}
+
+TEST(RankSyncTest, VerificationAloneIsTheOwnVerdict) {
+  RankSync alone(nullptr);
+  AgreedVerification ok = alone.AgreeVerification({{}, {true, 1e-6, 1e-3, "exact"}});
+  EXPECT_TRUE(ok.outcome.ok());
+  EXPECT_TRUE(ok.passed);
+  EXPECT_EQ(ok.max_rel_err, 1e-6);
+  EXPECT_EQ(ok.failure_reason, "");
+  AgreedVerification wrong = alone.AgreeVerification({{}, {false, 0.5, 1e-3, "3 wrong"}});
+  EXPECT_FALSE(wrong.passed);
+  EXPECT_EQ(wrong.failure_reason, "3 wrong");
+  AgreedVerification threw = alone.AgreeVerification({{CaseStatus::kFailed, "no reference"}, {}});
+  EXPECT_EQ(threw.outcome.reason, "no reference");
+}
+
+TEST(RankSyncTest, VerificationFailsOnEveryRankWhenOneRanksOutputIsWrong) {
+  FakeCommunicator world(
+      2,
+      [](int call, int, const std::vector<double>& own) {
+        if (call == 0) return std::vector<double>{0.0, 1.0, 0.25};  // rank 1 wrong
+        if (call == 1) return std::vector<double>{3.0};             // its output's severity
+        return own;
+      },
+      [](int, const std::string&) { return std::string("exact check: 3 wrong"); });
+  RankSync sync(&world);
+  AgreedVerification v = sync.AgreeVerification({{}, {true, 1e-6, 1e-3, "exact"}});
+  EXPECT_TRUE(v.outcome.ok());
+  EXPECT_FALSE(v.passed);
+  EXPECT_EQ(v.max_rel_err, 0.25);
+  EXPECT_EQ(v.failure_reason, "rank 1: exact check: 3 wrong");
 }
 
 TEST(RunnerRanksTest, SamplesAreTheSlowestRanksAndFiguresAreGathered) {

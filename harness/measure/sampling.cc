@@ -1,0 +1,108 @@
+#include "harness/measure/sampling.h"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <stdexcept>
+#include <utility>
+
+#include "harness/measure/case_metrics.h"
+
+namespace gq {
+
+int64_t IterationsPerSample(double per_iteration_s, double min_sample_time_s) {
+  if (!(per_iteration_s > 0)) return 1;
+  return std::max<int64_t>(1, static_cast<int64_t>(std::ceil(min_sample_time_s / per_iteration_s)));
+}
+
+Sampler::Sampler(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, RankSync& sync,
+                 const MeasureOptions& options, const std::atomic<bool>* stop)
+    : prepared_(prepared), ctx_(ctx), timer_(timer), sync_(sync), options_(options), stop_(stop) {}
+
+Sampler::Batch Sampler::RunBatch(int64_t iterations, bool take_phases) {
+  BatchReport report;
+  report.stop = stop_ != nullptr && stop_->load(std::memory_order_relaxed);
+  Batch b;
+  if (report.stop && !sync_.multi()) {
+    b.agreed.stop = true;
+    return b;
+  }
+  report.outcome = TryStep([&] {
+    timer_.Start();
+    for (int64_t i = 0; i < iterations; ++i) prepared_.Run(ctx_.stream());
+    report.seconds = timer_.StopSeconds();
+    if (!take_phases) return;
+    report.phases = prepared_.PhaseSeconds();  // after the timer stopped: outside the timed region
+    if (std::string bad = CheckPhaseSeconds(report.phases); !bad.empty()) {
+      throw std::runtime_error(bad);
+    }
+  });
+  b.own_s = report.seconds;
+  b.agreed = sync_.AgreeBatch(report);
+  if (!b.agreed.stop && b.agreed.outcome.ok() && !b.agreed.same_phase_names) {
+    b.agreed.outcome =
+        StepOutcome{CaseStatus::kFailed, "the ranks' PhaseSeconds name different phases"};
+  }
+  return b;
+}
+
+WarmUpResult Sampler::WarmUp() {
+  WarmUpResult out;
+  auto ended = [&out](const Batch& b) {
+    out.stopped = b.agreed.stop;
+    out.outcome = b.agreed.outcome;
+    return out.stopped || !out.outcome.ok();
+  };
+  Batch last = RunBatch(1, false);
+  if (ended(last)) return out;
+  double elapsed = last.agreed.slowest_s;
+  double per_iteration = last.agreed.slowest_s;
+  int64_t batch = 1;
+  while (elapsed < options_.warmup_time_s) {
+    last = RunBatch(batch, false);
+    if (ended(last)) return out;
+    elapsed += last.agreed.slowest_s;
+    per_iteration = last.agreed.slowest_s / static_cast<double>(batch);
+    // Grow the batch towards the remaining warm-up time, at most doubling.
+    if (per_iteration > 0 && batch < (int64_t{1} << 30)) batch *= 2;
+  }
+  out.iterations_per_sample = IterationsPerSample(per_iteration, options_.min_sample_time_s);
+  return out;
+}
+
+void Sampler::SampleUntilVerdict(int64_t iterations_per_sample, StoppingRule& rule,
+                                 SampleSet& set) {
+  while (true) {
+    Batch b = RunBatch(iterations_per_sample, true);
+    set.stopped = b.agreed.stop;
+    set.outcome = b.agreed.outcome;
+    if (set.stopped || !set.outcome.ok()) return;
+    set.own_samples_s.push_back(b.own_s);
+    rule.Add(b.agreed.slowest_s);
+    // Agreed data: every rank takes the same decision.
+    const std::string bad =
+        AppendPhaseSample(set.phase_samples_s, rule.samples().size(), b.agreed.phases);
+    if (!bad.empty()) {
+      set.outcome = StepOutcome{CaseStatus::kFailed, bad};
+      return;
+    }
+    if (std::optional<StopVerdict> verdict = rule.Check()) {
+      set.verdict = *verdict;
+      return;
+    }
+  }
+}
+
+SampleSet Sampler::TakeSamples(int64_t iterations_per_sample) {
+  SampleSet set;
+  StoppingRule rule(options_);
+  try {
+    SampleUntilVerdict(iterations_per_sample, rule, set);
+  } catch (const std::exception& e) {  // not from a batch's step: recorded like the runner does
+    set.outcome = StepOutcome{CaseStatus::kFailed, e.what()};
+  }
+  set.samples_s = rule.samples();
+  return set;
+}
+
+}  // namespace gq

@@ -1,0 +1,79 @@
+#pragma once
+// Warm-up and timed samples of one prepared case (runner.h steps 2-4), every batch agreed over
+// ranks (RankSync::AgreeBatch), as plain data for the runner to summarise and judge.
+//
+// A batch is `iterations` back-to-back PreparedCase::Run calls between Timer::Start and
+// StopSeconds. After its timed region the ranks agree on it: its time is the slowest rank's; a
+// failure, skip or stop request on any rank is seen by all; timed samples (never warm-up batches)
+// also take the case's PhaseSeconds (checked finite and > 0), each phase the slowest rank's, and
+// ranks naming different phases fail the case. Alone, a stop request ends at once, before the
+// batch; with ranks, after the batch, all together.
+//
+// WarmUp: one iteration, then batches of 1, 2, 4, ... iterations (doubling while the time per
+// iteration is > 0, up to 2^30) until the agreed batch times sum to warmup_time_s; the last batch
+// gives the time per iteration t, and iterations_per_sample = IterationsPerSample(t, ...).
+// TakeSamples: samples of iterations_per_sample iterations until the StoppingRule
+// (stopping_rule.h) gives its verdict; each sample's PhaseSeconds are appended as
+// case_metrics.h's AppendPhaseSample does (the first sample fixes the names).
+// Either ends early on a stop request (stopped), or on a batch that did not succeed or a bad
+// phase sample (outcome not ok; the samples so far, the failing one included, are kept).
+// TakeSamples also ends as failed, keeping its samples, on an exception outside a batch (the
+// communicator; the stopping rule on a NaN time), with the exception's message.
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/device.h"
+#include "harness/measure/rank_sync.h"
+#include "harness/measure/stopping_rule.h"
+#include "harness/options.h"
+#include "harness/workload.h"
+
+namespace gq {
+
+struct WarmUpResult {
+  bool stopped = false;               // a stop was requested: the case is abandoned
+  StepOutcome outcome;                // agreed; not ok: the case ends with it
+  int64_t iterations_per_sample = 0;  // set when the warm-up succeeded
+};
+
+struct SampleSet {
+  bool stopped = false;               // a stop was requested: the case is abandoned
+  StepOutcome outcome;                // agreed; not ok: the case ends with it
+  std::vector<double> samples_s;      // agreed (slowest rank's) seconds per sample
+  std::vector<double> own_samples_s;  // this rank's seconds per sample, aligned with samples_s
+  std::map<std::string, std::vector<double>> phase_samples_s;  // as CaseResult::phase_samples_s
+  StopVerdict verdict;  // when sampling ran to the stopping rule's end
+};
+
+// ceil(min_sample_time_s / per_iteration_s), at least 1; 1 when per_iteration_s is not > 0.
+int64_t IterationsPerSample(double per_iteration_s, double min_sample_time_s);
+
+class Sampler {
+ public:
+  // The references must outlive the sampler (options are copied); `stop` may be null.
+  Sampler(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, RankSync& sync,
+          const MeasureOptions& options, const std::atomic<bool>* stop);
+
+  WarmUpResult WarmUp();
+  SampleSet TakeSamples(int64_t iterations_per_sample);
+
+ private:
+  struct Batch {
+    double own_s = 0;  // this rank's time
+    AgreedBatch agreed;
+  };
+  Batch RunBatch(int64_t iterations, bool take_phases);
+  void SampleUntilVerdict(int64_t iterations_per_sample, StoppingRule& rule, SampleSet& set);
+
+  PreparedCase& prepared_;
+  DeviceContext& ctx_;
+  Timer& timer_;
+  RankSync& sync_;
+  const MeasureOptions options_;
+  const std::atomic<bool>* stop_;
+};
+
+}  // namespace gq
