@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <random>
 #include <stdexcept>
 
+#include "harness/decide/bootstrap_median.h"
 #include "harness/stats.h"
 
 namespace gq {
@@ -93,15 +93,10 @@ RatioInterval BootstrapMedianRatio(const std::vector<double>& candidate, const s
   if (candidate.empty() || baseline.empty()) throw std::invalid_argument("BootstrapMedianRatio: empty sample");
   RatioInterval out;
   out.ratio = Median(candidate) / Median(baseline);
-  std::mt19937_64 rng(seed);
-  std::vector<double> ratios, c(candidate.size()), b(baseline.size());
-  ratios.reserve(resamples);
-  std::uniform_int_distribution<std::size_t> pick_c(0, candidate.size() - 1), pick_b(0, baseline.size() - 1);
-  for (int r = 0; r < resamples; ++r) {
-    for (double& v : c) v = candidate[pick_c(rng)];
-    for (double& v : b) v = baseline[pick_b(rng)];
-    ratios.push_back(Median(c) / Median(b));
-  }
+  const BootstrapMedianSampler c(candidate), b(baseline);
+  UniformSource uniform(seed);
+  std::vector<double> ratios(static_cast<std::size_t>(resamples));
+  for (double& r : ratios) r = c.Draw(uniform) / b.Draw(uniform);
   out.low = Percentile(ratios, 100.0 * (1.0 - level) / 2.0);
   out.high = Percentile(ratios, 100.0 * (1.0 + level) / 2.0);
   return out;
