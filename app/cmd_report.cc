@@ -8,21 +8,17 @@
 // python3-matplotlib), else python3 from PATH. The package is looked for like suites are:
 // $GQ_REPORTS_DIR, <exe>/../share/gpuqual/reports, <exe>/../../reports, <exe>/../../../reports,
 // the source tree's reports/; the first holding gpuqual_reports/ goes on PYTHONPATH.
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <iostream>
 #include <memory>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "app/commands.h"
+#include "app/subprocess.h"
 #include "harness/data_dirs.h"
 #include "harness/errors.h"
 
@@ -72,36 +68,18 @@ std::vector<std::string> PythonArgv(const ReportArgs& a) {
   return argv;
 }
 
-constexpr int kExecFailed = 127;
-
-// Runs argv (no shell) with PYTHONPATH led by reports_dir; returns its exit code, 128 + signal
-// when it was killed, or 1 (with a message) when the interpreter could not be started.
+// Runs the report with PYTHONPATH led by reports_dir; returns its exit code (128 + signal when it
+// was killed). An interpreter that cannot be started is an error (exit 1) saying how to pick one.
 int RunPython(const std::vector<std::string>& argv, const std::string& reports_dir) {
-  std::vector<char*> cargv;
-  for (const std::string& s : argv) cargv.push_back(const_cast<char*>(s.c_str()));
-  cargv.push_back(nullptr);
   const char* old_path = std::getenv("PYTHONPATH");
   const std::string pythonpath =
       reports_dir + (old_path != nullptr && *old_path != '\0' ? ":" + std::string(old_path) : "");
-  std::cout.flush();
-  std::cerr.flush();
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("cannot fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    ::setenv("PYTHONPATH", pythonpath.c_str(), 1);
-    ::execvp(cargv[0], cargv.data());
-    const std::string msg = "gpuqual: failed: cannot run '" + argv[0] + "' (" + std::strerror(errno) +
-                            "); set GQ_PYTHON to a python3 with matplotlib\n";
-    [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, msg.data(), msg.size());
-    ::_exit(kExecFailed);
+  try {
+    return RunSubprocess(argv, {{"PYTHONPATH", pythonpath}});
+  } catch (const SubprocessError& e) {
+    throw std::runtime_error(std::string(e.what()) +
+                             "; set GQ_PYTHON to a python3 with matplotlib");
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
-  }
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-  return code == kExecFailed ? 1 : code;
 }
 
 }  // namespace

@@ -23,6 +23,22 @@ CaseStatus ParseCaseStatus(const std::string& name) {
   throw std::invalid_argument("unknown case status '" + name + "'");
 }
 
+const char* QualifyStatusName(QualifyStatus status) {
+  switch (status) {
+    case QualifyStatus::kPass: return "PASS";
+    case QualifyStatus::kWarn: return "WARN";
+    case QualifyStatus::kFail: return "FAIL";
+  }
+  return "FAIL";
+}
+
+QualifyStatus ParseQualifyStatus(const std::string& name) {
+  for (QualifyStatus s : {QualifyStatus::kPass, QualifyStatus::kWarn, QualifyStatus::kFail}) {
+    if (name == QualifyStatusName(s)) return s;
+  }
+  throw std::invalid_argument("unknown qualify status '" + name + "'");
+}
+
 const MetricResult* CaseResult::FindMetric(const std::string& name) const {
   for (const auto& [n, m] : metrics) {
     if (n == name) return &m;

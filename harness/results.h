@@ -208,11 +208,18 @@ struct HealthReport {
   std::optional<HealthSnapshot> before, after;
 };
 
+// The outcome of one qualification check and of the whole verdict, in increasing severity (so
+// the overall verdict is the std::max of its checks). Written "PASS", "WARN", "FAIL".
+enum class QualifyStatus { kPass, kWarn, kFail };
+const char* QualifyStatusName(QualifyStatus status);
+// Throws std::invalid_argument for anything but "PASS", "WARN", "FAIL" (case-sensitive).
+QualifyStatus ParseQualifyStatus(const std::string& name);
+
 // One qualification check (written by `gpuqual qualify`; DESIGN.md §7).
 struct QualifyCheck {
   std::string name;    // case id, "cuda:0 ecc", "inventory gpu count", ...
   std::string kind;    // "performance", "health", "inventory"
-  std::string status;  // "PASS", "WARN", "FAIL"
+  QualifyStatus status = QualifyStatus::kPass;
   std::string reason;  // in words
   double value = 0, threshold = 0;  // performance checks: the figure and the FAIL threshold
   std::string unit;
@@ -225,7 +232,7 @@ struct QualifyCost {
 };
 
 struct QualifyVerdict {
-  std::string overall;  // "PASS", "WARN", "FAIL"
+  QualifyStatus overall = QualifyStatus::kPass;  // the most severe status of the checks
   std::string baseline, instance_type, evaluated_at;
   std::vector<QualifyCheck> checks;
   std::optional<QualifyCost> cost;

@@ -73,6 +73,15 @@ inline constexpr char kPhaseTpot[] = "tpot";
 inline constexpr char kPhaseItlP50[] = "itl_p50";
 inline constexpr char kPhaseItlP99[] = "itl_p99";
 
+// The cost figure of `gpuqual qualify --price-per-hour` that a metric feeds, declared by its
+// workload (formulas in harness/decide/qualify.h). Results files do not store it: qualify is
+// told per workload name which metric has which role (CostMetrics, built from the workloads).
+enum class CostRole {
+  kNone,
+  kComputeRate,   // a TFLOP/s figure -> TFLOP/s per dollar-hour
+  kOutputTokens,  // an output tok/s figure -> dollars per million output tokens
+};
+
 struct MetricSpec {
   std::string name;
   std::string unit;
@@ -82,6 +91,7 @@ struct MetricSpec {
   // "" = the figure comes from the iteration time; a phase name (kPhase*) = from that phase's
   // seconds of the iteration (see the top of this file).
   std::string phase;
+  CostRole cost_role = CostRole::kNone;
 
   // The figure for a time of `seconds` (one iteration, or one phase of it). Time metrics ignore
   // the work.

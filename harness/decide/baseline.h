@@ -42,6 +42,11 @@ struct QualifyThreshold {
   double fail_below = 0.90;
 };
 
+class JsonFields;
+// Reads {"warn_below": W, "fail_below": F} (a baseline's "qualify" section, a qualify spec);
+// throws UsageError naming the input and key unless 0 < F <= W <= 1.5.
+QualifyThreshold QualifyThresholdFromJson(const JsonFields& f);
+
 struct Baseline {
   std::string name, sku, created_at, tool_version, tool_git;
   std::vector<BaselineSource> sources;
@@ -74,5 +79,12 @@ void WriteBaselineFile(const std::string& path, const Baseline& b);
 // Throws UsageError naming the file on malformed JSON, another schema, missing keys or a case id
 // that appears twice.
 Baseline ReadBaselineFile(const std::string& path);
+
+// The baseline `qualify` judges a run against: the file `path` when given, else the stored
+// baseline of the run's GPU SKU, `dir`/<sku>.json, when every GPU of the run has that one SKU and
+// the file exists; nullopt otherwise (a cpu run, mixed SKUs, none stored). Throws UsageError for
+// a bad file.
+std::optional<Baseline> FindQualifyBaseline(const ResultsDoc& doc, const std::string& path,
+                                            const std::string& dir);
 
 }  // namespace gq

@@ -1,9 +1,10 @@
-// JSON form of gpuqual.baseline/1 (see baseline.h):
+// JSON form of gpuqual.baseline/1 (see baseline.h), its files, and the stored baseline of a run:
 //   {"schema", "name", "sku", "created_at", "tool": {version, git},
 //    "qualify": {"default": {"warn_below", "fail_below"}, "workloads": {NAME: {...}}},
 //    "sources": [{file, run_id, started_at, hostname, provider, instance_type, tool_version,
 //                 tool_git, devices[]}],
 //    "cases": [{id, workload, params, primary_metric, metrics{}, samples_s[], work{}, sources}]}
+#include <filesystem>
 #include <set>
 
 #include "harness/decide/baseline.h"
@@ -19,14 +20,6 @@ using json = nlohmann::ordered_json;
 
 json ThresholdToJson(const QualifyThreshold& t) { return {{"warn_below", t.warn_below}, {"fail_below", t.fail_below}}; }
 
-QualifyThreshold ThresholdFromJson(const JsonFields& f) {
-  QualifyThreshold t{f.Num("warn_below"), f.Num("fail_below")};
-  if (!(t.fail_below > 0 && t.fail_below <= t.warn_below && t.warn_below <= 1.5)) {
-    f.Fail("", "needs 0 < fail_below <= warn_below <= 1.5");
-  }
-  return t;
-}
-
 std::vector<std::string> Strings(const JsonFields& f, const char* key) {
   std::vector<std::string> out;
   for (const json& v : f.Arr(key).value()) {
@@ -37,6 +30,14 @@ std::vector<std::string> Strings(const JsonFields& f, const char* key) {
 }
 
 }  // namespace
+
+QualifyThreshold QualifyThresholdFromJson(const JsonFields& f) {
+  QualifyThreshold t{f.Num("warn_below"), f.Num("fail_below")};
+  if (!(t.fail_below > 0 && t.fail_below <= t.warn_below && t.warn_below <= 1.5)) {
+    f.Fail("", "needs 0 < fail_below <= warn_below <= 1.5");
+  }
+  return t;
+}
 
 void WriteBaselineFile(const std::string& path, const Baseline& b) {
   json workloads = json::object();
@@ -83,9 +84,11 @@ Baseline ReadBaselineFile(const std::string& path) {
   b.tool_version = tool.Str("version");
   b.tool_git = tool.Str("git");
   JsonFields qualify = root.Obj("qualify");
-  b.default_threshold = ThresholdFromJson(qualify.Obj("default"));
+  b.default_threshold = QualifyThresholdFromJson(qualify.Obj("default"));
   JsonFields workloads = qualify.Obj("workloads");
-  for (const auto& [w, _] : workloads.value().items()) b.workload_thresholds[w] = ThresholdFromJson(workloads.Obj(w));
+  for (const auto& [w, _] : workloads.value().items()) {
+    b.workload_thresholds[w] = QualifyThresholdFromJson(workloads.Obj(w));
+  }
   JsonFields sources = root.Arr("sources");
   for (std::size_t i = 0; i < sources.value().size(); ++i) {
     JsonFields s = sources.At(i);
@@ -114,6 +117,20 @@ Baseline ReadBaselineFile(const std::string& path) {
     b.cases.push_back(std::move(bc));
   }
   return b;
+}
+
+std::optional<Baseline> FindQualifyBaseline(const ResultsDoc& doc, const std::string& path,
+                                            const std::string& dir) {
+  if (!path.empty()) return ReadBaselineFile(path);
+  if (doc.system.devices.empty()) return std::nullopt;
+  const std::string sku = doc.system.devices.front().sku;
+  for (const GpuInfo& g : doc.system.devices) {
+    if (g.sku != sku) return std::nullopt;
+  }
+  const std::string stored = dir + "/" + sku + ".json";
+  std::error_code ec;
+  if (!std::filesystem::exists(stored, ec)) return std::nullopt;
+  return ReadBaselineFile(stored);
 }
 
 }  // namespace gq

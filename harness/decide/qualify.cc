@@ -1,8 +1,10 @@
 #include "harness/decide/qualify.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
+#include <utility>
 
 #include "harness/clock.h"
 #include "harness/decide/qualify_health.h"
@@ -10,6 +12,8 @@
 
 namespace gq {
 namespace {
+
+using enum QualifyStatus;  // kPass, kWarn, kFail
 
 std::string Fmt(const char* f, double a, double b = 0, double c = 0) {
   char buf[256];
@@ -30,11 +34,11 @@ void PerformanceChecks(const ResultsDoc& doc, const Baseline* baseline, const Qu
   for (const CaseResult& c : doc.cases) {
     const std::string name = c.id + " [" + c.device + "]";
     if (c.status == CaseStatus::kFailed || c.status == CaseStatus::kInvalid) {
-      out.push_back({name, "performance", "FAIL", std::string(CaseStatusName(c.status)) + ": " + c.reason, 0, 0, ""});
+      out.push_back({name, "performance", kFail, std::string(CaseStatusName(c.status)) + ": " + c.reason, 0, 0, ""});
       continue;
     }
     if (c.status == CaseStatus::kSkipped) {
-      out.push_back({name, "performance", "WARN", "skipped: " + c.reason, 0, 0, ""});
+      out.push_back({name, "performance", kWarn, "skipped: " + c.reason, 0, 0, ""});
       continue;
     }
     if (auto it = c.details.find("single_rank"); it != c.details.end() && it->second == "true") continue;  // busbw undefined
@@ -48,25 +52,25 @@ void PerformanceChecks(const ResultsDoc& doc, const Baseline* baseline, const Qu
     const double fraction = bm->higher_is_better ? ratio : 1.0 / ratio;
     // The FAIL threshold expressed in the metric itself.
     const double threshold = bm->higher_is_better ? bm->median * t.fail_below : bm->median / t.fail_below;
-    QualifyCheck check{name, "performance", "PASS", "", m->median, threshold, m->unit};
+    QualifyCheck check{name, "performance", kPass, "", m->median, threshold, m->unit};
     check.reason = Fmt("%.1f%% of baseline %.4g", 100 * fraction, bm->median) + " " + m->unit;
     if (fraction < t.fail_below) {
-      check.status = "FAIL";
+      check.status = kFail;
       check.reason += Fmt(" (below %.0f%%)", 100 * t.fail_below);
     } else if (fraction < t.warn_below) {
-      check.status = "WARN";
+      check.status = kWarn;
       check.reason += Fmt(" (below %.0f%%)", 100 * t.warn_below);
     }
     if (c.status == CaseStatus::kNoisy) {
-      if (check.status == "PASS") check.status = "WARN";
+      check.status = std::max(check.status, kWarn);
       check.reason += "; noisy: " + c.reason;
     }
     out.push_back(check);
   }
   if (baseline == nullptr) {
-    out.push_back({"baseline", "performance", "WARN", "no baseline for this SKU: performance not judged", 0, 0, ""});
+    out.push_back({"baseline", "performance", kWarn, "no baseline for this SKU: performance not judged", 0, 0, ""});
   } else if (judged == 0) {
-    out.push_back({"baseline", "performance", "WARN",
+    out.push_back({"baseline", "performance", kWarn,
                    "no case of this run is in baseline '" + baseline->name + "': performance not judged", 0, 0, ""});
   }
 }
@@ -75,17 +79,17 @@ void InventoryChecks(const ResultsDoc& doc, const InstanceEntry* entry, const st
                      std::vector<QualifyCheck>& out) {
   for (const GpuInfo& g : doc.system.devices) {
     if (g.sku == "unknown" || g.sku.empty()) {
-      out.push_back({"cuda:" + std::to_string(g.index) + " sku", "inventory", "WARN",
+      out.push_back({"cuda:" + std::to_string(g.index) + " sku", "inventory", kWarn,
                      "unknown SKU '" + g.name + "': no datasheet peaks, no baseline", 0, 0, ""});
     }
   }
   if (instance_type.empty()) return;
   if (entry == nullptr) {
-    out.push_back({"instance", "inventory", "WARN", "instance type '" + instance_type + "' is not in the catalog", 0, 0, ""});
+    out.push_back({"instance", "inventory", kWarn, "instance type '" + instance_type + "' is not in the catalog", 0, 0, ""});
     return;
   }
   const int count = static_cast<int>(doc.system.devices.size());
-  out.push_back({"gpu count", "inventory", count == entry->gpu_count ? "PASS" : "FAIL",
+  out.push_back({"gpu count", "inventory", count == entry->gpu_count ? kPass : kFail,
                  std::to_string(count) + " GPU(s) visible, " + entry->instance_type + " has " +
                      std::to_string(entry->gpu_count),
                  static_cast<double>(count), static_cast<double>(entry->gpu_count), "GPUs"});
@@ -93,7 +97,7 @@ void InventoryChecks(const ResultsDoc& doc, const InstanceEntry* entry, const st
   for (const GpuInfo& g : doc.system.devices) skus.insert(g.sku);
   for (const std::string& sku : skus) {
     const bool unknown = sku == "unknown" || sku.empty();
-    out.push_back({"gpu sku " + sku, "inventory", sku == entry->gpu_sku ? "PASS" : unknown ? "WARN" : "FAIL",
+    out.push_back({"gpu sku " + sku, "inventory", sku == entry->gpu_sku ? kPass : unknown ? kWarn : kFail,
                    "GPU SKU " + sku + ", " + entry->instance_type + " has " + entry->gpu_sku, 0, 0, ""});
   }
 }
@@ -108,12 +112,12 @@ std::optional<QualifyCost> Cost(const ResultsDoc& doc, const QualifyOptions& o) 
   std::set<std::string> tok_devices;
   for (const CaseResult& c : doc.cases) {
     if (c.status != CaseStatus::kOk && c.status != CaseStatus::kNoisy) continue;
-    if (c.workload == "gemm") {
-      if (const MetricResult* m = c.FindMetric("tflops"); m && m->median > 0) tflops.push_back(m->median);
+    if (const std::string* name = o.cost_metrics.Find(c.workload, CostRole::kComputeRate)) {
+      if (const MetricResult* m = c.FindMetric(*name); m && m->median > 0) tflops.push_back(m->median);
     }
-    if (c.workload == "e2e") {
-      const MetricResult* m = c.FindMetric("output_tok_s");
-      if (m != nullptr && tok_devices.insert(c.device).second) tok_s += m->median;  // first e2e case per device
+    if (const std::string* name = o.cost_metrics.Find(c.workload, CostRole::kOutputTokens)) {
+      const MetricResult* m = c.FindMetric(*name);
+      if (m != nullptr && tok_devices.insert(c.device).second) tok_s += m->median;  // first per device
     }
   }
   if (!tflops.empty()) cost.tflops_per_usd_hour = GeometricMean(tflops) * gpus / cost.price_per_hour_usd;
@@ -122,6 +126,17 @@ std::optional<QualifyCost> Cost(const ResultsDoc& doc, const QualifyOptions& o) 
 }
 
 }  // namespace
+
+void CostMetrics::Declare(const std::string& workload, const std::vector<MetricSpec>& metrics) {
+  for (const MetricSpec& m : metrics) {
+    if (m.cost_role != CostRole::kNone) metric_[{workload, m.cost_role}] = m.name;
+  }
+}
+
+const std::string* CostMetrics::Find(const std::string& workload, CostRole role) const {
+  auto it = metric_.find({workload, role});
+  return it != metric_.end() ? &it->second : nullptr;
+}
 
 QualifyVerdict Qualify(const ResultsDoc& doc, const Baseline* baseline, const InstanceCatalog* catalog,
                        const QualifyOptions& options) {
@@ -134,12 +149,19 @@ QualifyVerdict Qualify(const ResultsDoc& doc, const Baseline* baseline, const In
   const InstanceEntry* entry = catalog != nullptr && !v.instance_type.empty() ? catalog->Find(v.instance_type) : nullptr;
   InventoryChecks(doc, entry, v.instance_type, v.checks);
   v.cost = Cost(doc, options);
-  v.overall = "PASS";
-  for (const QualifyCheck& c : v.checks) {
-    if (c.status == "FAIL") v.overall = "FAIL";
-    if (c.status == "WARN" && v.overall == "PASS") v.overall = "WARN";
-  }
+  v.overall = kPass;
+  for (const QualifyCheck& c : v.checks) v.overall = std::max(v.overall, c.status);
   return v;
+}
+
+ResultsDoc CombineRuns(std::vector<ResultsDoc> runs) {
+  ResultsDoc doc = std::move(runs.front());
+  for (std::size_t i = 1; i < runs.size(); ++i) {
+    for (CaseResult& c : runs[i].cases) doc.cases.push_back(std::move(c));
+    if (!doc.health.before) doc.health.before = runs[i].health.before;
+    if (runs[i].health.after) doc.health.after = runs[i].health.after;
+  }
+  return doc;
 }
 
 }  // namespace gq

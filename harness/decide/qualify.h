@@ -18,27 +18,60 @@
 //   limit below the default, software thermal throttling. Software power capping is normal under
 //   full load and is reported in the PASS reason.
 // Inventory (when the instance type is in the catalog): GPU count and SKU must match (FAIL).
-// Cost (when a price per instance-hour is given):
-//   tflops_per_usd_hour = (geometric mean TFLOP/s of the ok gemm cases) x GPUs / price
-//   usd_per_mtok = price / (sum over GPUs of e2e output tok/s x 3600) x 1e6, when e2e ran.
+// Cost (when a price per instance-hour is given), from the metrics the workloads declare for it
+// (MetricSpec::cost_role in harness/work.h; today gemm's tflops and e2e's output_tok_s), over the
+// ok and noisy cases of the workloads that declare them:
+//   tflops_per_usd_hour = (geometric mean of the kComputeRate figures) x GPUs / price
+//   usd_per_mtok = price / (sum over devices of the kOutputTokens figure of the device's first
+//                  such case x 3600) x 1e6
+// A figure with no case to draw on stays 0 (not computed).
+//
+// Why the roles arrive in CostMetrics: a results file stores metric names, not MetricSpecs, and
+// files written before roles existed must give the same figures. The workloads' Metrics() are the
+// one place a role is declared; the caller (the CLI) reads them from the workload registry and
+// passes them here keyed by workload name, so this file names no workload and reads any results
+// file, old or new.
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "harness/decide/baseline.h"
 #include "harness/decide/instance_catalog.h"
 #include "harness/results.h"
+#include "harness/work.h"
 
 namespace gq {
+
+// Which metric of which workload feeds each cost figure.
+class CostMetrics {
+ public:
+  // Records the metrics of `workload` whose cost_role is not kNone (a later one with the same
+  // role replaces an earlier one).
+  void Declare(const std::string& workload, const std::vector<MetricSpec>& metrics);
+  // The name of the metric of `workload` that has `role`; nullptr when it has none.
+  const std::string* Find(const std::string& workload, CostRole role) const;
+  bool empty() const { return metric_.empty(); }
+
+ private:
+  std::map<std::pair<std::string, CostRole>, std::string> metric_;
+};
 
 struct QualifyOptions {
   std::map<std::string, QualifyThreshold> thresholds;  // per workload, over the baseline's
   std::optional<QualifyThreshold> default_threshold;   // over the baseline's default
   std::string instance_type;                           // empty: the run's cloud.instance_type
   std::optional<double> price_per_hour_usd;
+  CostMetrics cost_metrics;                            // empty: no cost figure can be computed
 };
 
 QualifyVerdict Qualify(const ResultsDoc& doc, const Baseline* baseline, const InstanceCatalog* catalog,
                        const QualifyOptions& options);
+
+// Several results files of one machine as one document to judge: the first run's run and system
+// facts, the cases of every run in order, the health snapshot before from the first run that has
+// one and after from the last that has one. `runs` must not be empty.
+ResultsDoc CombineRuns(std::vector<ResultsDoc> runs);
 
 }  // namespace gq

@@ -7,6 +7,8 @@
 namespace gq {
 namespace {
 
+using enum QualifyStatus;  // kPass, kWarn, kFail
+
 const DeviceHealth* Find(const std::optional<HealthSnapshot>& s, int index) {
   if (!s) return nullptr;
   for (const DeviceHealth& h : s->devices) {
@@ -44,10 +46,10 @@ void DeviceChecks(const std::string& dev, const DeviceHealth& h, const DeviceHea
     std::snprintf(buf, sizeof buf, "power limit %.0f W below the default %.0f W", h.power_limit_w, h.power_default_limit_w);
     warns.push_back({"power limit", buf});
   }
-  for (const auto& [rule, why] : fails) out.push_back({dev + " " + rule, "health", "FAIL", why, 0, 0, ""});
-  for (const auto& [rule, why] : warns) out.push_back({dev + " " + rule, "health", "WARN", why, 0, 0, ""});
+  for (const auto& [rule, why] : fails) out.push_back({dev + " " + rule, "health", kFail, why, 0, 0, ""});
+  for (const auto& [rule, why] : warns) out.push_back({dev + " " + rule, "health", kWarn, why, 0, 0, ""});
   if (fails.empty() && warns.empty()) {
-    out.push_back({dev + " health", "health", "PASS",
+    out.push_back({dev + " health", "health", kPass,
                    "no uncorrectable ECC errors, no pending retirement or remap, PCIe x" + N(h.pcie.width) + " gen " +
                        N(h.pcie.gen) + ", power limit at default",
                    0, 0, ""});
@@ -75,17 +77,17 @@ void ThrottleChecks(const ResultsDoc& doc, std::vector<QualifyCheck>& out) {
     for (const auto& [reason, ids] : seen[dev]) {
       const std::string where = " during " + std::to_string(ids.size()) + " case(s), e.g. " + *ids.begin();
       if (reason == "hw_slowdown" || reason == "hw_thermal" || reason == "hw_power_brake") {
-        out.push_back({dev + " throttling", "health", "FAIL", reason + where, 0, 0, ""});
+        out.push_back({dev + " throttling", "health", kFail, reason + where, 0, 0, ""});
         flagged = true;
       } else if (reason == "sw_thermal") {
-        out.push_back({dev + " throttling", "health", "WARN", reason + where, 0, 0, ""});
+        out.push_back({dev + " throttling", "health", kWarn, reason + where, 0, 0, ""});
         flagged = true;
       } else {
         notes += (notes.empty() ? "" : ", ") + reason;
       }
     }
     if (!flagged) {
-      out.push_back({dev + " throttling", "health", "PASS",
+      out.push_back({dev + " throttling", "health", kPass,
                      "no thermal or hardware throttling" + (notes.empty() ? std::string() : " (seen: " + notes + ")"), 0, 0, ""});
     }
   }
@@ -107,7 +109,7 @@ void HealthChecks(const ResultsDoc& doc, std::vector<QualifyCheck>& out) {
           if (d.index == g.index && !d.reason.empty()) why = d.reason;
         }
       }
-      out.push_back({dev + " health", "health", "WARN", "health unavailable: " + why, 0, 0, ""});
+      out.push_back({dev + " health", "health", kWarn, "health unavailable: " + why, 0, 0, ""});
       continue;
     }
     DeviceChecks(dev, *h, after != nullptr ? before : nullptr, out);

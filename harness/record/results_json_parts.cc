@@ -1,5 +1,7 @@
 #include "harness/record/results_json_parts.h"
 
+#include <stdexcept>
+
 namespace gq {
 
 using json = nlohmann::ordered_json;
@@ -294,6 +296,16 @@ std::optional<HealthSnapshot> SnapshotFromJson(const JsonFields& f, const char* 
   return snap;
 }
 
+// A verdict status: "PASS", "WARN" or "FAIL", else UsageError naming the key.
+QualifyStatus StatusFromJson(const JsonFields& f, const char* key) {
+  const std::string name = f.Str(key);
+  try {
+    return ParseQualifyStatus(name);
+  } catch (const std::invalid_argument&) {
+    f.Fail(key, "'" + name + "' must be PASS, WARN or FAIL");
+  }
+}
+
 }  // namespace
 
 json HealthToJson(const HealthReport& h) {
@@ -307,10 +319,10 @@ HealthReport HealthFromJson(const JsonFields& f) {
 json VerdictToJson(const QualifyVerdict& v) {
   json checks = json::array();
   for (const QualifyCheck& c : v.checks) {
-    checks.push_back({{"name", c.name}, {"kind", c.kind}, {"status", c.status}, {"reason", c.reason},
+    checks.push_back({{"name", c.name}, {"kind", c.kind}, {"status", QualifyStatusName(c.status)}, {"reason", c.reason},
                       {"value", c.value}, {"threshold", c.threshold}, {"unit", c.unit}});
   }
-  json out = {{"overall", v.overall}, {"baseline", v.baseline}, {"instance_type", v.instance_type},
+  json out = {{"overall", QualifyStatusName(v.overall)}, {"baseline", v.baseline}, {"instance_type", v.instance_type},
               {"evaluated_at", v.evaluated_at}, {"checks", checks}};
   if (v.cost) {
     out["cost"] = {{"price_per_hour_usd", v.cost->price_per_hour_usd},
@@ -322,15 +334,14 @@ json VerdictToJson(const QualifyVerdict& v) {
 
 QualifyVerdict VerdictFromJson(const JsonFields& f) {
   QualifyVerdict v;
-  v.overall = f.Str("overall");
-  if (v.overall != "PASS" && v.overall != "WARN" && v.overall != "FAIL") f.Fail("overall", "must be PASS, WARN or FAIL");
+  v.overall = StatusFromJson(f, "overall");
   v.baseline = f.StrOr("baseline", "");
   v.instance_type = f.StrOr("instance_type", "");
   v.evaluated_at = f.StrOr("evaluated_at", "");
   JsonFields checks = f.Arr("checks");
   for (std::size_t i = 0; i < checks.value().size(); ++i) {
     JsonFields c = checks.At(i);
-    v.checks.push_back({c.Str("name"), c.Str("kind"), c.Str("status"), c.Str("reason"), c.NumOr("value", 0),
+    v.checks.push_back({c.Str("name"), c.Str("kind"), StatusFromJson(c, "status"), c.Str("reason"), c.NumOr("value", 0),
                         c.NumOr("threshold", 0), c.StrOr("unit", "")});
   }
   if (f.Has("cost")) {

@@ -119,7 +119,7 @@ TEST_F(CompareCliTest, QualifyJudgesGivenResultsAndWritesTheVerdict) {
   EXPECT_NE(o.output.find("qualify: WARN"), std::string::npos) << o.output;
   ResultsDoc doc = ReadResultsFile(Path("q.json"));
   ASSERT_TRUE(doc.verdict.has_value());
-  EXPECT_EQ(doc.verdict->overall, "WARN");
+  EXPECT_EQ(doc.verdict->overall, QualifyStatus::kWarn);
   ASSERT_TRUE(doc.verdict->cost.has_value());
   EXPECT_GT(doc.verdict->cost->tflops_per_usd_hour, 0);
   EXPECT_FALSE(ReadResultsFile(Path("base.json")).verdict.has_value());  // inputs untouched
@@ -151,7 +151,7 @@ TEST_F(CompareCliTest, QualifyWithoutResultsRunsTheQuickSuiteFirst) {
   EXPECT_EQ(doc.run.suite, "quick");
   EXPECT_FALSE(doc.cases.empty());
   ASSERT_TRUE(doc.verdict.has_value());
-  EXPECT_EQ(doc.verdict->overall, "WARN");  // no cpu baseline
+  EXPECT_EQ(doc.verdict->overall, QualifyStatus::kWarn);  // no cpu baseline
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ TEST(CollectiveResultsTest, SingleRankCasesAreLeftOutOfQualification) {
   v = Qualify(d, &b, nullptr, {});
   bool judged = false;
   for (const QualifyCheck& c : v.checks)
-    judged |= c.name.rfind("allreduce", 0) == 0 && c.status == "FAIL";
+    judged |= c.name.rfind("allreduce", 0) == 0 && c.status == QualifyStatus::kFail;
   EXPECT_TRUE(judged);
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/decide/qualify_format.h"
+
 namespace gq {
 namespace {
 
@@ -80,13 +82,13 @@ TEST(QualifyTest, HealthyMachineAtBaselinePasses) {
   QualifyOptions opt;
   opt.instance_type = "p5.48xlarge";
   QualifyVerdict v = Qualify(d, &b, &cat, opt);
-  EXPECT_EQ(v.overall, "PASS");
+  EXPECT_EQ(v.overall, QualifyStatus::kPass);
   const QualifyCheck* bf16 = Check(v, "gemm/bf16 [cuda:0]");
   ASSERT_NE(bf16, nullptr);
-  EXPECT_EQ(bf16->status, "PASS");
+  EXPECT_EQ(bf16->status, QualifyStatus::kPass);
   EXPECT_DOUBLE_EQ(bf16->threshold, 780 * 0.90);
   EXPECT_EQ(bf16->reason, "97.4% of baseline 780 TFLOP/s");
-  EXPECT_EQ(Check(v, "gpu count")->status, "PASS");
+  EXPECT_EQ(Check(v, "gpu count")->status, QualifyStatus::kPass);
   EXPECT_EQ(Check(v, "cuda:0 throttling")->reason, "no thermal or hardware throttling (seen: sw_power_cap)");
 }
 
@@ -96,14 +98,14 @@ TEST(QualifyTest, PerformanceBelowThresholdsWarnsThenFails) {
   d.cases[1] = GemmCase("gemm/fp16", 650);  // 85.5% -> FAIL
   const Baseline b = H100Baseline();
   QualifyVerdict v = Qualify(d, &b, nullptr, {});
-  EXPECT_EQ(Check(v, "gemm/bf16 [cuda:0]")->status, "WARN");
-  EXPECT_EQ(Check(v, "gemm/fp16 [cuda:0]")->status, "FAIL");
-  EXPECT_EQ(v.overall, "FAIL");
+  EXPECT_EQ(Check(v, "gemm/bf16 [cuda:0]")->status, QualifyStatus::kWarn);
+  EXPECT_EQ(Check(v, "gemm/fp16 [cuda:0]")->status, QualifyStatus::kFail);
+  EXPECT_EQ(v.overall, QualifyStatus::kFail);
   QualifyOptions lenient;
   lenient.thresholds["gemm"] = {0.85, 0.80};
   QualifyVerdict v2 = Qualify(d, &b, nullptr, lenient);
-  EXPECT_EQ(Check(v2, "gemm/fp16 [cuda:0]")->status, "PASS");
-  EXPECT_EQ(v2.overall, "PASS");
+  EXPECT_EQ(Check(v2, "gemm/fp16 [cuda:0]")->status, QualifyStatus::kPass);
+  EXPECT_EQ(v2.overall, QualifyStatus::kPass);
 }
 
 TEST(QualifyTest, InjectedEccErrorsAndPendingRemapFail) {
@@ -114,12 +116,12 @@ TEST(QualifyTest, InjectedEccErrorsAndPendingRemapFail) {
   d.health.after->devices[7].retired_pages_dbe = 1;
   const Baseline b = H100Baseline();
   QualifyVerdict v = Qualify(d, &b, nullptr, {});
-  EXPECT_EQ(v.overall, "FAIL");
-  EXPECT_EQ(Check(v, "cuda:3 ecc")->status, "FAIL");
+  EXPECT_EQ(v.overall, QualifyStatus::kFail);
+  EXPECT_EQ(Check(v, "cuda:3 ecc")->status, QualifyStatus::kFail);
   EXPECT_NE(Check(v, "cuda:5 ecc")->reason.find("grew during the run (0 -> 4)"), std::string::npos);
-  EXPECT_EQ(Check(v, "cuda:6 row remap")->status, "FAIL");
-  EXPECT_EQ(Check(v, "cuda:7 retired pages")->status, "WARN");
-  EXPECT_EQ(Check(v, "cuda:0 health")->status, "PASS");
+  EXPECT_EQ(Check(v, "cuda:6 row remap")->status, QualifyStatus::kFail);
+  EXPECT_EQ(Check(v, "cuda:7 retired pages")->status, QualifyStatus::kWarn);
+  EXPECT_EQ(Check(v, "cuda:0 health")->status, QualifyStatus::kPass);
 }
 
 TEST(QualifyTest, DegradedPcieAndPowerCapAndThermalThrottling) {
@@ -132,13 +134,13 @@ TEST(QualifyTest, DegradedPcieAndPowerCapAndThermalThrottling) {
   d.cases[1].telemetry->throttle_reasons = {"hw_thermal", "sw_power_cap"};
   const Baseline b = H100Baseline();
   QualifyVerdict v = Qualify(d, &b, nullptr, {});
-  EXPECT_EQ(Check(v, "cuda:1 pcie")->status, "FAIL");
-  EXPECT_EQ(Check(v, "cuda:2 pcie")->status, "WARN");
+  EXPECT_EQ(Check(v, "cuda:1 pcie")->status, QualifyStatus::kFail);
+  EXPECT_EQ(Check(v, "cuda:2 pcie")->status, QualifyStatus::kWarn);
   EXPECT_EQ(Check(v, "cuda:4 power limit")->reason, "power limit 500 W below the default 700 W");
   const QualifyCheck* throttle = Check(v, "cuda:0 throttling");
-  EXPECT_EQ(throttle->status, "FAIL");
+  EXPECT_EQ(throttle->status, QualifyStatus::kFail);
   EXPECT_EQ(throttle->reason, "hw_thermal during 1 case(s), e.g. gemm/fp16");
-  EXPECT_EQ(v.overall, "FAIL");
+  EXPECT_EQ(v.overall, QualifyStatus::kFail);
 }
 
 // A case driving a group of GPUs: throttling is judged per GPU, so the GPU that throttled is named.
@@ -158,9 +160,9 @@ TEST(QualifyTest, ThrottlingInAGroupNamesTheGpu) {
   const Baseline b = H100Baseline();
   QualifyVerdict v = Qualify(d, &b, nullptr, {});
   ASSERT_NE(Check(v, "cuda:5 throttling"), nullptr);
-  EXPECT_EQ(Check(v, "cuda:5 throttling")->status, "FAIL");
+  EXPECT_EQ(Check(v, "cuda:5 throttling")->status, QualifyStatus::kFail);
   EXPECT_EQ(Check(v, "cuda:0-7 throttling"), nullptr);
-  EXPECT_NE(Check(v, "cuda:4 throttling")->status, "FAIL");
+  EXPECT_NE(Check(v, "cuda:4 throttling")->status, QualifyStatus::kFail);
 }
 
 TEST(QualifyTest, InventoryAgainstTheCatalog) {
@@ -173,11 +175,11 @@ TEST(QualifyTest, InventoryAgainstTheCatalog) {
   QualifyOptions opt;
   opt.instance_type = "P5.48XLARGE";  // case-insensitive
   QualifyVerdict v = Qualify(d, &b, &cat, opt);
-  EXPECT_EQ(Check(v, "gpu count")->status, "FAIL");
+  EXPECT_EQ(Check(v, "gpu count")->status, QualifyStatus::kFail);
   EXPECT_EQ(Check(v, "gpu count")->reason, "7 GPU(s) visible, p5.48xlarge has 8");
-  EXPECT_EQ(Check(v, "gpu sku h100-sxm-80gb")->status, "PASS");
+  EXPECT_EQ(Check(v, "gpu sku h100-sxm-80gb")->status, QualifyStatus::kPass);
   opt.instance_type = "nosuch.8xlarge";
-  EXPECT_EQ(Check(Qualify(d, &b, &cat, opt), "instance")->status, "WARN");
+  EXPECT_EQ(Check(Qualify(d, &b, &cat, opt), "instance")->status, QualifyStatus::kWarn);
 }
 
 TEST(QualifyTest, FailedCasesNoBaselineHealthUnavailableAndCost) {
@@ -187,14 +189,17 @@ TEST(QualifyTest, FailedCasesNoBaselineHealthUnavailableAndCost) {
   d.health = {};
   QualifyOptions opt;
   opt.price_per_hour_usd = 98.32;
+  MetricSpec tflops = TflopsMetric();  // as the gemm workload declares it
+  tflops.cost_role = CostRole::kComputeRate;
+  opt.cost_metrics.Declare("gemm", {tflops});
   QualifyVerdict v = Qualify(d, nullptr, nullptr, opt);
-  EXPECT_EQ(Check(v, "gemm/fp16 [cuda:0]")->status, "FAIL");
-  EXPECT_EQ(Check(v, "baseline")->status, "WARN");
-  EXPECT_EQ(Check(v, "cuda:0 health")->status, "WARN");
+  EXPECT_EQ(Check(v, "gemm/fp16 [cuda:0]")->status, QualifyStatus::kFail);
+  EXPECT_EQ(Check(v, "baseline")->status, QualifyStatus::kWarn);
+  EXPECT_EQ(Check(v, "cuda:0 health")->status, QualifyStatus::kWarn);
   ASSERT_TRUE(v.cost.has_value());
   EXPECT_NEAR(v.cost->tflops_per_usd_hour, 760.0 * 8 / 98.32, 1e-9);  // only the ok gemm case
   EXPECT_EQ(v.cost->usd_per_mtok, 0);
-  EXPECT_EQ(v.overall, "FAIL");
+  EXPECT_EQ(v.overall, QualifyStatus::kFail);
 }
 
 }  // namespace

@@ -65,7 +65,14 @@ std::vector<AxisSpec> E2eWorkload::Axes() const {
   };
 }
 
-std::vector<MetricSpec> E2eWorkload::Metrics() const { return TokenThroughputMetrics(); }
+std::vector<MetricSpec> E2eWorkload::Metrics() const {
+  std::vector<MetricSpec> metrics = TokenThroughputMetrics();
+  for (MetricSpec& m : metrics) {
+    // Dollars per million output tokens (qualify --price-per-hour).
+    if (m.name == "output_tok_s") m.cost_role = CostRole::kOutputTokens;
+  }
+  return metrics;
+}
 
 std::map<std::string, std::vector<std::string>> E2eWorkload::DefaultsFor(DeviceRef::Kind kind) const {
   if (kind == DeviceRef::Kind::kCpu) {

@@ -37,7 +37,11 @@ std::vector<AxisSpec> GemmWorkload::Axes() const {
   };
 }
 
-std::vector<MetricSpec> GemmWorkload::Metrics() const { return {TflopsMetric(), TimeMsMetric()}; }
+std::vector<MetricSpec> GemmWorkload::Metrics() const {
+  MetricSpec tflops = TflopsMetric();
+  tflops.cost_role = CostRole::kComputeRate;  // TFLOP/s per dollar-hour (qualify --price-per-hour)
+  return {tflops, TimeMsMetric()};
+}
 
 std::unique_ptr<PreparedCase> GemmWorkload::Prepare(const CaseSpec& spec, DeviceContext& ctx) {
   const GemmProblem problem = GemmProblemFromCase(spec);

@@ -1,0 +1,49 @@
+#include "harness/decide/qualify_format.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+namespace gq {
+namespace {
+
+std::string Fmt(const char* format, double value) {
+  char buf[512];  // %f of the largest double is 316 characters
+  std::snprintf(buf, sizeof buf, format, value);
+  return buf;
+}
+
+// `text` left-aligned in `width` columns, never cut (as printf's %-Ns).
+std::string Padded(const std::string& text, std::size_t width) {
+  return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+}
+
+}  // namespace
+
+void PrintQualifyVerdict(std::ostream& out, const QualifyVerdict& v) {
+  std::size_t width = 5;
+  for (const QualifyCheck& c : v.checks) width = std::max(width, c.name.size());
+  for (const QualifyCheck& c : v.checks) {
+    out << Padded(QualifyStatusName(c.status), 5) << " " << Padded(c.kind, 12) << " "
+        << Padded(c.name, width) << " " << c.reason << "\n";
+  }
+  if (v.cost) {
+    out << Fmt("cost: $%.2f/hour", v.cost->price_per_hour_usd);
+    if (v.cost->tflops_per_usd_hour > 0) {
+      out << Fmt(", %.3g TFLOP/s per $/hour (gemm geomean x GPUs)", v.cost->tflops_per_usd_hour);
+    }
+    if (v.cost->usd_per_mtok > 0) {
+      out << Fmt(", $%.3f per million output tokens", v.cost->usd_per_mtok);
+    }
+    out << "\n";
+  }
+  out << "\nqualify: " << QualifyStatusName(v.overall)
+      << " (baseline: " << (v.baseline.empty() ? "none" : v.baseline)
+      << ", instance: " << (v.instance_type.empty() ? "unknown" : v.instance_type) << ")\n";
+}
+
+std::ostream& operator<<(std::ostream& out, QualifyStatus status) {
+  return out << QualifyStatusName(status);
+}
+
+}  // namespace gq
