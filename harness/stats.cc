@@ -76,9 +76,23 @@ std::vector<double> Sorted(std::vector<double> xs, const char* fn) {
   return xs;
 }
 
+// The order statistics at ranks lo and lo + 1 (0-based) by selection, O(n): nth_element puts
+// x(lo) in place with everything after it >= it, so x(lo + 1) is the least of the rest.
+std::pair<double, double> AdjacentOrderStats(std::vector<double>& xs, std::size_t lo) {
+  std::nth_element(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(lo), xs.end());
+  const double a = xs[lo];
+  if (lo + 1 >= xs.size()) return {a, a};
+  return {a, *std::min_element(xs.begin() + static_cast<std::ptrdiff_t>(lo) + 1, xs.end())};
+}
+
 }  // namespace
 
-double Median(std::vector<double> xs) { return SortedMedian(Sorted(std::move(xs), "Median")); }
+double Median(std::vector<double> xs) {
+  CheckSamples(xs, "Median");
+  const std::size_t n = xs.size();
+  const auto [a, b] = AdjacentOrderStats(xs, (n - 1) / 2);
+  return n % 2 == 1 ? a : 0.5 * (a + b);
+}
 
 double Mean(const std::vector<double>& xs) {
   CheckSamples(xs, "Mean");
@@ -105,7 +119,11 @@ double Percentile(std::vector<double> xs, double p) {
   if (!(p >= 0.0 && p <= 100.0)) {
     throw std::invalid_argument("Percentile: p must be in [0, 100], got " + std::to_string(p));
   }
-  return SortedPercentile(Sorted(std::move(xs), "Percentile"), p);
+  CheckSamples(xs, "Percentile");
+  const double h = (static_cast<double>(xs.size()) - 1.0) * p / 100.0;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const auto [a, b] = AdjacentOrderStats(xs, std::min(lo, xs.size() - 1));
+  return a + (h - static_cast<double>(lo)) * (b - a);  // as SortedPercentile, without sorting
 }
 
 std::size_t MedianCiLowerRank(std::size_t n, double level) {
