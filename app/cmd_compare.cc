@@ -8,6 +8,7 @@
 #include "app/commands.h"
 #include "harness/decide/compare_format.h"
 #include "harness/errors.h"
+#include "harness/record/file_io.h"
 #include "harness/record/results_json.h"
 
 namespace gq::cli {

@@ -1,7 +1,9 @@
 // gpuqual: qualify GPU machines (see README.md). Parses the command line, runs the chosen
-// command, and turns errors into exit codes: UsageError and CLI parse errors -> 2 with one line
-// on stderr, anything unexpected -> 1 with its message (under MPI: the whole job is aborted, as
-// other ranks may be waiting for this one). Only main() exits.
+// command, and turns errors into exit codes: UsageError (bad input, an output that cannot be
+// written) and CLI parse errors -> 2 with one line on stderr; anything else -> 3 with its message,
+// "gpuqual could not do its job" (an internal error or a failure of the machine, never to be read
+// as 1, "a check failed"; under MPI the whole job is aborted, as other ranks may be waiting for
+// this one). Only main() exits.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -58,10 +60,10 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     if (world->size() == 1) {
       std::cerr << "gpuqual: failed: " << e.what() << "\n";
-      return 1;
+      return 3;
     }
     // Other ranks may be waiting for this one inside a collective: end the whole job.
     std::cerr << "gpuqual: failed: rank " << world->rank() << ": " << e.what() << "\n";
-    world->Abort(1);
+    world->Abort(3);
   }
 }

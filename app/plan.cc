@@ -82,7 +82,8 @@ std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOp
   }
   if (entries.empty()) throw UsageError("nothing to run: name one or more workloads or a --suite");
 
-  for (const auto& [axis, _] : options.axes) {
+  for (const auto& entry : options.axes) {
+    const std::string& axis = entry.first;  // captured below: not a structured binding (clang < 16)
     bool used = std::any_of(entries.begin(), entries.end(), [&](const Entry& e) { return HasAxis(*e.workload, axis); });
     if (!used) {
       std::string known;

@@ -104,14 +104,15 @@ std::string NormaliseAxisValue(const std::string& workload, const AxisSpec& axis
 
 std::vector<CaseSpec> ExpandCases(const std::string& workload, const std::vector<AxisSpec>& axes,
                                   const std::map<std::string, std::vector<std::string>>& overrides) {
-  for (const auto& [name, values] : overrides) {
+  for (const auto& entry : overrides) {
+    const std::string& name = entry.first;  // a plain reference: lambdas cannot capture bindings before clang 16
     bool known = std::any_of(axes.begin(), axes.end(), [&](const AxisSpec& a) { return a.name == name; });
     if (!known) {
       std::string names;
       for (const auto& a : axes) names += (names.empty() ? "" : ", ") + a.name;
       throw UsageError("workload '" + workload + "' has no axis '" + name + "' (axes: " + names + ")");
     }
-    if (values.empty()) throw UsageError("axis '" + workload + "." + name + "': no values given");
+    if (entry.second.empty()) throw UsageError("axis '" + workload + "." + name + "': no values given");
   }
   std::vector<std::vector<std::string>> columns;
   for (const auto& axis : axes) {

@@ -1,5 +1,6 @@
 #include "harness/json_fields.h"
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -60,6 +61,12 @@ int64_t JsonFields::Int(const char* key) const {
     Fail(key, "integer " + std::to_string(v.get<uint64_t>()) + " is out of range");
   }
   return v.get<int64_t>();
+}
+
+double JsonFields::FiniteNum(const char* key) const {
+  const json& v = Field(key);
+  if (!v.is_number() || !std::isfinite(v.get<double>())) Fail(key, "must be a finite number");
+  return v.get<double>();
 }
 
 double JsonFields::NumIn(const char* key, NumberRange range) const {

@@ -28,6 +28,7 @@ class JsonFields {
   // Finite and inside the range, or UsageError naming the file, the key and the range
   // (harness/numbers.h).
   double NumIn(const char* key, NumberRange range) const;
+  double FiniteNum(const char* key) const;  // a number, not null (NaN) and not out of range
   int64_t IntIn(const char* key, int64_t lo, int64_t hi) const;
   bool Bool(const char* key) const;
   bool BoolOr(const char* key, bool fallback) const;

@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
-# Installs every Debian package that gpuqual's build, tests and reports need. Idempotent: does
-# nothing when all are present. Needs root (or sudo). The CUDA toolkit (nvcc, cuBLASLt) is not a
-# Debian package here: install it from NVIDIA; without it gpuqual builds the cpu backend only.
+# Installs the Debian packages gpuqual needs. Idempotent: does nothing when all are present. Needs
+# root (or sudo). The CUDA toolkit (nvcc, cuBLASLt, cuDNN, NCCL) is not a Debian package here:
+# install it from NVIDIA; without it gpuqual builds the cpu backend only.
+#   scripts/install-deps.sh          what building and running gpuqual needs (the quick start)
+#   scripts/install-deps.sh --test   that, plus what the tests need: GoogleTest, pytest, clang
+#                                    (the sanitizer build and the fuzzers), Chromium (the report
+#                                    checks in a headless browser)
 set -euo pipefail
 
-packages=(
+runtime=(
   build-essential cmake ninja-build git pkg-config
-  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libopenblas-dev libopenmpi-dev openmpi-bin
-  python3 python3-matplotlib python3-numpy python3-pytest chromium
+  nlohmann-json3-dev libcli11-dev libbenchmark-dev libopenblas-dev libopenmpi-dev openmpi-bin
+  python3 python3-matplotlib python3-numpy
 )
+testing=(libgtest-dev libgmock-dev python3-pytest clang chromium)
+
+packages=("${runtime[@]}")
+case "${1:-}" in
+  "") ;;
+  --test) packages+=("${testing[@]}") ;;
+  *) echo "install-deps: unknown argument '$1' (expected --test or nothing)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh -DGQ_BUILD_TESTS=OFF  # the tests are scripts/test.sh's (their packages are not installed here)
 build_dir="${GQ_BUILD_DIR:-build}"
 "$build_dir/app/gpuqual" info
 exec "$build_dir/app/gpuqual" run --suite quick "$@"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The project's test command (CI runs it through .ci/run): installs dependencies, builds, runs
-# every ctest (GPU tests skip themselves without a GPU) and the pytest suites. Non-zero on any
-# failure. Works on a fresh Debian 12 machine with no GPU.
+# every ctest (GPU tests skip themselves without a GPU), the pytest suites, the GPU kit's dry run,
+# and the sanitizer build with the fuzzers (scripts/test-sanitized.sh). Non-zero on any failure.
+# Works on a fresh Debian 12 machine with no GPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
-scripts/build.sh "$@"
+scripts/install-deps.sh --test
+scripts/build.sh -DGQ_BUILD_TESTS=ON "$@"
 build_dir="${GQ_BUILD_DIR:-build}"
 ctest --test-dir "$build_dir" --output-on-failure -j "${GQ_JOBS:-$(nproc)}"
 
@@ -31,5 +32,8 @@ for expect in "setup: dry run | ok" "tests: gpu GoogleTests" "tests: WatchdogSel
   grep -qF "$expect" "$kit_out/summary.md" || { echo "test.sh: the GPU kit's dry run lacks '$expect'"; exit 1; }
 done
 test -s "$kit_out/logs.tar.gz" || { echo "test.sh: the GPU kit's dry run left no logs.tar.gz"; exit 1; }
+
+# The sanitizer build (ASan + UBSan, no CUDA) of the unit and smoke tests, and every loader's fuzzer.
+scripts/test-sanitized.sh
 
 echo "test.sh: all tests passed"

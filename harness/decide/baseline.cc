@@ -135,7 +135,9 @@ Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<s
     for (const CaseResult* c : src) {
       for (double t : c->PerIterationSeconds()) bc.samples_s.push_back(t);
     }
-    for (const auto& [metric, m] : first.metrics) {
+    for (const auto& entry : first.metrics) {
+      const std::string& metric = entry.first;  // captured below: not a structured binding (clang < 16)
+      const MetricResult& m = entry.second;
       std::vector<double> values;
       const bool derived = std::all_of(src.begin(), src.end(), [&](const CaseResult* c) {
         const MetricResult* cm = c->FindMetric(metric);

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "harness/results.h"
 
 namespace gq {
@@ -79,6 +81,8 @@ void WriteBaselineFile(const std::string& path, const Baseline& b);
 // Throws UsageError naming the file on malformed JSON, another schema, missing keys or a case id
 // that appears twice.
 Baseline ReadBaselineFile(const std::string& path);
+// The same from a parsed document; `origin` names it in error messages.
+Baseline BaselineFromJson(const nlohmann::ordered_json& j, const std::string& origin);
 
 // The baseline `qualify` judges a run against: the file `path` when given, else the stored
 // baseline of the run's GPU SKU, `dir`/<sku>.json, when every GPU of the run has that one SKU and

@@ -4,12 +4,14 @@
 //    "sources": [{file, run_id, started_at, hostname, provider, instance_type, tool_version,
 //                 tool_git, devices[]}],
 //    "cases": [{id, workload, params, primary_metric, metrics{}, samples_s[], work{}, sources}]}
+#include <cmath>
 #include <filesystem>
 #include <set>
 
 #include "harness/decide/baseline.h"
 #include "harness/errors.h"
 #include "harness/json_fields.h"
+#include "harness/record/file_io.h"
 #include "harness/record/results_json.h"
 #include "harness/record/results_json_parts.h"
 
@@ -67,8 +69,9 @@ void WriteBaselineFile(const std::string& path, const Baseline& b) {
   WriteFileSafely(path, doc.dump(1) + "\n");
 }
 
-Baseline ReadBaselineFile(const std::string& path) {
-  const json j = ReadJsonFile(path);
+Baseline ReadBaselineFile(const std::string& path) { return BaselineFromJson(ReadJsonFile(path), path); }
+
+Baseline BaselineFromJson(const json& j, const std::string& path) {
   JsonFields root(j, path, "");
   if (!j.is_object()) root.Fail("", "is not a JSON object");
   const std::string schema = root.Str("schema");
@@ -109,7 +112,9 @@ Baseline ReadBaselineFile(const std::string& path) {
     for (const auto& [name, _] : metrics.value().items()) bc.metrics.emplace_back(name, MetricFromJson(metrics.Obj(name)));
     if (bc.FindMetric(bc.primary_metric) == nullptr) c.Fail("primary_metric", "names '" + bc.primary_metric + "', which is not in metrics");
     for (const json& s : c.Arr("samples_s").value()) {
-      if (!s.is_number()) c.Fail("samples_s", "must hold numbers");
+      if (!s.is_number() || !std::isfinite(s.get<double>()) || s.get<double>() < 0) {
+        c.Fail("samples_s", "must hold finite numbers >= 0 (seconds)");
+      }
       bc.samples_s.push_back(s.get<double>());
     }
     bc.work = WorkFromJson(c.Obj("work"));

@@ -7,7 +7,7 @@
 
 #include "harness/data_dirs.h"
 #include "harness/json_fields.h"
-#include "harness/record/results_json.h"
+#include "harness/record/file_io.h"
 
 namespace gq {
 namespace {
@@ -26,8 +26,9 @@ const InstanceEntry* InstanceCatalog::Find(const std::string& instance_type) con
   return nullptr;
 }
 
-InstanceCatalog ReadInstanceCatalog(const std::string& path) {
-  const auto j = ReadJsonFile(path);
+InstanceCatalog ReadInstanceCatalog(const std::string& path) { return InstanceCatalogFromJson(ReadJsonFile(path), path); }
+
+InstanceCatalog InstanceCatalogFromJson(const nlohmann::ordered_json& j, const std::string& path) {
   JsonFields root(j, path, "");
   if (!j.is_object()) root.Fail("", "is not a JSON object");
   if (root.Str("schema") != "gpuqual.instances/1") {

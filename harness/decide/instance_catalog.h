@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace gq {
 
 struct InstanceEntry {
@@ -22,6 +24,8 @@ struct InstanceCatalog {
 // Throws UsageError naming the file on malformed JSON, another schema, missing keys, a
 // non-positive GPU count or an instance type listed twice.
 InstanceCatalog ReadInstanceCatalog(const std::string& path);
+// The same from a parsed document; `origin` names it in error messages.
+InstanceCatalog InstanceCatalogFromJson(const nlohmann::ordered_json& j, const std::string& origin);
 
 // Where the shipped catalog and baselines live: $GQ_BASELINES_DIR, then next to the executable's
 // build or install tree, then the source tree's baselines/ (first existing directory wins).

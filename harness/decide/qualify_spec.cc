@@ -8,6 +8,7 @@
 
 #include "harness/errors.h"
 #include "harness/json_fields.h"
+#include "harness/record/file_io.h"
 #include "harness/record/results_json.h"
 
 namespace gq {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -55,7 +56,7 @@ std::map<std::string, std::vector<double>> PhaseSamplesFromJson(const JsonFields
   for (const auto& [name, _] : f.value().items()) {
     std::vector<double>& values = out[name];
     for (const json& s : f.Arr(name.c_str()).value()) {
-      if (!s.is_number()) f.Fail(name, "must hold numbers");
+      if (!s.is_number() || !std::isfinite(s.get<double>())) f.Fail(name, "must hold finite numbers");
       values.push_back(s.get<double>());
     }
   }
@@ -117,7 +118,9 @@ CaseResult CaseFromJson(const JsonFields& f) {
     f.Fail("primary_metric", "names '" + c.primary_metric + "', which is not in metrics");
   }
   for (const json& s : f.Arr("samples_s").value()) {
-    if (!s.is_number()) f.Fail("samples_s", "must hold numbers");
+    if (!s.is_number() || !std::isfinite(s.get<double>()) || s.get<double>() < 0) {
+      f.Fail("samples_s", "must hold finite numbers >= 0 (seconds)");
+    }
     c.samples_s.push_back(s.get<double>());
   }
   if (f.Has("phase_samples_s")) c.phase_samples_s = PhaseSamplesFromJson(f.Obj("phase_samples_s"));

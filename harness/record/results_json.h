@@ -9,7 +9,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/record/file_io.h"  // ReadJsonFile, for callers not yet moved to file_io.h
 #include "harness/results.h"
 
 namespace gq {

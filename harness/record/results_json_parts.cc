@@ -36,17 +36,18 @@ MetricResult MetricFromJson(const JsonFields& f) {
   MetricResult m;
   m.unit = f.Str("unit");
   m.higher_is_better = f.Bool("higher_is_better");
-  m.median = f.Num("median");
-  m.mean = f.Num("mean");
+  // The figures decisions rest on must be numbers; the spread statistics may be null (NaN).
+  m.median = f.FiniteNum("median");
+  m.mean = f.FiniteNum("mean");
   m.stddev = f.Num("stddev");
   m.cv = f.Num("cv");
   m.p10 = f.Num("p10");
   m.p90 = f.Num("p90");
-  m.min = f.Num("min");
-  m.max = f.Num("max");
+  m.min = f.FiniteNum("min");
+  m.max = f.FiniteNum("max");
   m.ci95_low = f.Num("ci95_low");
   m.ci95_high = f.Num("ci95_high");
-  m.n = f.Int("n");
+  m.n = f.IntIn("n", 0, int64_t{1} << 40);
   return m;
 }
 

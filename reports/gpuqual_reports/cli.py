@@ -3,7 +3,8 @@
 
 main(argv) returns the exit code: 0 report written, 2 bad input (one line on stderr naming the
 file and the problem: unreadable, malformed, another schema version, an empty run, a bad
-baseline or prices file, an unwritable output directory), 1 an unexpected failure.
+baseline or prices file, an unwritable output directory), 3 an unexpected failure (never 1,
+which gpuqual keeps for "a check failed").
 """
 
 import argparse
@@ -78,7 +79,7 @@ def run(argv):
 
 
 def main(argv=None):
-    """Entry point: returns 0 ok, 2 bad input, 1 unexpected failure."""
+    """Entry point: returns 0 ok, 2 bad input, 3 unexpected failure."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if any(a in ("-h", "--help") for a in argv):
         _parser().print_help()
@@ -91,4 +92,4 @@ def main(argv=None):
         return 2
     except Exception as e:  # noqa: BLE001 - one line, never a stack trace (DESIGN.md §9)
         print(f"{PROG}: failed: {type(e).__name__}: {e}", file=sys.stderr)
-        return 1
+        return 3

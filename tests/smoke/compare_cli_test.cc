@@ -12,6 +12,7 @@
 
 #include "harness/record/results_json.h"
 
+#include "harness/record/file_io.h"
 #include "tests/smoke/run_gpuqual.h"
 
 namespace gq {

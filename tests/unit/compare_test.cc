@@ -9,6 +9,7 @@
 #include "harness/decide/baseline.h"
 #include "harness/decide/compare_format.h"
 #include "harness/errors.h"
+#include "harness/record/file_io.h"
 #include "harness/record/results_json.h"
 #include "harness/stats.h"
 

@@ -88,7 +88,8 @@ TEST(MembwCpuTest, RunnerMeasuresBandwidthEndToEnd) {
   for (const char* op : {"copy", "triad"}) {
     auto r = RunCase(w, MembwCase(op, "4M", "0"), *ctx, env);
     ASSERT_TRUE(r.has_value());
-    EXPECT_EQ(r->status, CaseStatus::kOk) << r->reason;
+    // Measured either way: a loaded machine (a sanitizer build, CI) may leave the 3 samples noisy.
+    EXPECT_TRUE(r->status == CaseStatus::kOk || r->status == CaseStatus::kNoisy) << r->reason;
     EXPECT_EQ(r->primary_metric, "bandwidth");
     const MetricResult* bw = r->FindMetric("bandwidth");
     ASSERT_NE(bw, nullptr);

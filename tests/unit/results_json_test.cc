@@ -239,7 +239,7 @@ TEST(ResultsJsonTest, BadPhaseSamplesOrPhasesNameTheKey) {
   EXPECT_EQ(ErrorOf(j), "r.json: cases[2].phase_samples_s.ttft: must be an array");
   j = good;
   j["cases"][2]["phase_samples_s"]["tpot"][1] = "slow";
-  EXPECT_EQ(ErrorOf(j), "r.json: cases[2].phase_samples_s.tpot: must hold numbers");
+  EXPECT_EQ(ErrorOf(j), "r.json: cases[2].phase_samples_s.tpot: must hold finite numbers");
   j = good;
   j["cases"][2]["work"]["gpus"] = "two";
   EXPECT_EQ(ErrorOf(j), "r.json: cases[2].work.gpus: must be a number");
