@@ -6,6 +6,7 @@
 #include "app/commands.h"
 #include "harness/decide/baseline.h"
 #include "harness/errors.h"
+#include "harness/numbers.h"
 #include "harness/record/results_json.h"
 
 namespace gq::cli {
@@ -15,6 +16,7 @@ struct BaselineArgs {
   std::vector<std::string> results, thresholds;
   std::string name, output;
   double warn_below = QualifyThreshold{}.warn_below, fail_below = QualifyThreshold{}.fail_below;
+  bool allow_incomplete = false;
 };
 
 QualifyThreshold CheckedThreshold(double warn, double fail, const std::string& what) {
@@ -27,7 +29,10 @@ QualifyThreshold CheckedThreshold(double warn, double fail, const std::string& w
 int Create(BaselineArgs& a) {
   if (a.name.empty() || a.name.find('/') != std::string::npos) throw UsageError("--name must be a plain name, e.g. h100-sxm-80gb");
   std::vector<ResultsDoc> docs;
-  for (const std::string& f : a.results) docs.push_back(ReadResultsFile(f));
+  for (const std::string& f : a.results) {
+    docs.push_back(ReadResultsFile(f));
+    if (!a.allow_incomplete) RequireFinishedRun(docs.back(), f);
+  }
   Baseline b = CreateBaseline(docs, a.results, a.name);
   b.default_threshold = CheckedThreshold(a.warn_below, a.fail_below, "--warn-below/--fail-below");
   for (const std::string& t : a.thresholds) {
@@ -35,12 +40,10 @@ int Create(BaselineArgs& a) {
     if (eq == std::string::npos || colon == std::string::npos || colon < eq) {
       throw UsageError("--threshold '" + t + "' is not WORKLOAD=WARN:FAIL (e.g. gemm=0.95:0.9)");
     }
-    try {
-      b.workload_thresholds[t.substr(0, eq)] =
-          CheckedThreshold(std::stod(t.substr(eq + 1, colon - eq - 1)), std::stod(t.substr(colon + 1)), "--threshold " + t);
-    } catch (const std::logic_error&) {
-      throw UsageError("--threshold '" + t + "' is not WORKLOAD=WARN:FAIL (e.g. gemm=0.95:0.9)");
-    }
+    const std::string what = "--threshold " + t;
+    b.workload_thresholds[t.substr(0, eq)] =
+        CheckedThreshold(ParseNumber(what, t.substr(eq + 1, colon - eq - 1), {0, 1.5, true}),
+                         ParseNumber(what, t.substr(colon + 1), {0, 1.5, true}), what);
   }
   const std::string out = a.output.empty() ? "baselines/" + a.name + ".json" : a.output;
   WriteBaselineFile(out, b);
@@ -62,6 +65,8 @@ Action AddBaselineCommand(CLI::App& root) {
   create->add_option("--warn-below", args->warn_below, "qualify WARN below this fraction of baseline")->capture_default_str();
   create->add_option("--fail-below", args->fail_below, "qualify FAIL below this fraction of baseline")->capture_default_str();
   create->add_option("--threshold", args->thresholds, "Per-workload thresholds WORKLOAD=WARN:FAIL (repeatable)");
+  create->add_flag("--allow-incomplete", args->allow_incomplete,
+                   "Take results of interrupted or cut-off runs too (refused by default)");
   return [args](const std::string&) { return Create(*args); };
 }
 

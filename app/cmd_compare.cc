@@ -8,6 +8,7 @@
 #include "app/commands.h"
 #include "harness/decide/compare_format.h"
 #include "harness/errors.h"
+#include "harness/numbers.h"
 #include "harness/record/file_io.h"
 #include "harness/record/results_json.h"
 
@@ -30,25 +31,18 @@ Baseline LoadBaselineOrResults(const std::string& path) {
   return ReadBaselineFile(path);
 }
 
-double Percent(const std::string& what, double pct) {
-  if (!(pct >= 0 && pct < 100)) throw UsageError(what + " must be a percentage in [0, 100)");
-  return pct / 100.0;
-}
+// Tolerances are percentages below 100 (a change of 100% or more is no tolerance at all).
+constexpr NumberRange kTolerancePct{0, 99.999};
 
 int Run(const CompareArgs& a) {
   CompareOptions opt;
-  opt.tolerance = Percent("--tolerance", a.tolerance_pct);
-  if (!(a.alpha > 0 && a.alpha < 1)) throw UsageError("--alpha must be in (0, 1)");
-  opt.alpha = a.alpha;
+  opt.tolerance = CheckNumber("--tolerance (percent)", a.tolerance_pct, kTolerancePct) / 100.0;
+  opt.alpha = CheckNumber("--alpha", a.alpha, {0, 0.5, true});
   opt.allow_missing = a.allow_missing;
   for (const std::string& t : a.tolerance_for) {
     auto eq = t.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError("--tolerance-for '" + t + "' is not WORKLOAD=PCT");
-    try {
-      opt.tolerance_for[t.substr(0, eq)] = Percent("--tolerance-for " + t, std::stod(t.substr(eq + 1)));
-    } catch (const std::logic_error&) {
-      throw UsageError("--tolerance-for '" + t + "' is not WORKLOAD=PCT");
-    }
+    opt.tolerance_for[t.substr(0, eq)] = ParseNumber("--tolerance-for " + t, t.substr(eq + 1), kTolerancePct) / 100.0;
   }
   const ResultsDoc candidate = ReadResultsFile(a.candidate);
   const Baseline baseline = LoadBaselineOrResults(a.baseline);

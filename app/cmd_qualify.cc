@@ -73,7 +73,8 @@ int Run(QualifyArgs& a) {
     WriteResultsFile(write_to, doc);
     std::cout << "results with verdict: " << write_to << "\n";
   }
-  return doc.verdict->overall == QualifyStatus::kFail ? 1 : 0;
+  const QualifyStatus overall = doc.verdict->overall;
+  return overall == QualifyStatus::kFail || overall == QualifyStatus::kIncomplete ? 1 : 0;
 }
 
 }  // namespace

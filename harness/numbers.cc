@@ -1,6 +1,9 @@
 #include "harness/numbers.h"
 
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 
 #include "harness/errors.h"
@@ -36,6 +39,16 @@ double CheckNumber(const std::string& what, double value, NumberRange r) {
     throw UsageError(what + ": must be a number in " + RangeText(r) + " (got " + Shortest(value) + ")");
   }
   return value;
+}
+
+double ParseNumber(const std::string& what, const std::string& text, NumberRange range) {
+  errno = 0;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || std::isspace(static_cast<unsigned char>(text[0]))) {
+    throw UsageError(what + ": '" + text + "' is not a number");
+  }
+  return CheckNumber(what, value, range);
 }
 
 int64_t CheckInteger(const std::string& what, double value, int64_t lo, int64_t hi) {

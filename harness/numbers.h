@@ -16,6 +16,9 @@ struct NumberRange {
 };
 
 double CheckNumber(const std::string& what, double value, NumberRange range);
+// A number written in text (a part of a flag such as --tolerance-for gemm=5): the whole text must
+// be the number ("5x", "", "0x1p3" with trailing junk are refused), then CheckNumber.
+double ParseNumber(const std::string& what, const std::string& text, NumberRange range);
 int64_t CheckInteger(const std::string& what, double value, int64_t lo, int64_t hi);
 
 // "[1, 1000000]", "(0, 86400]".

@@ -27,13 +27,14 @@ const char* QualifyStatusName(QualifyStatus status) {
   switch (status) {
     case QualifyStatus::kPass: return "PASS";
     case QualifyStatus::kWarn: return "WARN";
+    case QualifyStatus::kIncomplete: return "INCOMPLETE";
     case QualifyStatus::kFail: return "FAIL";
   }
   return "FAIL";
 }
 
 QualifyStatus ParseQualifyStatus(const std::string& name) {
-  for (QualifyStatus s : {QualifyStatus::kPass, QualifyStatus::kWarn, QualifyStatus::kFail}) {
+  for (QualifyStatus s : {QualifyStatus::kPass, QualifyStatus::kWarn, QualifyStatus::kIncomplete, QualifyStatus::kFail}) {
     if (name == QualifyStatusName(s)) return s;
   }
   throw std::invalid_argument("unknown qualify status '" + name + "'");

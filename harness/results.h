@@ -209,10 +209,12 @@ struct HealthReport {
 };
 
 // The outcome of one qualification check and of the whole verdict, in increasing severity (so
-// the overall verdict is the std::max of its checks). Written "PASS", "WARN", "FAIL".
-enum class QualifyStatus { kPass, kWarn, kFail };
+// the overall verdict is the std::max of its checks). Written "PASS", "WARN", "INCOMPLETE",
+// "FAIL". INCOMPLETE: the run did not finish (interrupted, cut off, nothing measured), so the
+// machine is not qualified; a FAIL found in what did run still says FAIL.
+enum class QualifyStatus { kPass, kWarn, kIncomplete, kFail };
 const char* QualifyStatusName(QualifyStatus status);
-// Throws std::invalid_argument for anything but "PASS", "WARN", "FAIL" (case-sensitive).
+// Throws std::invalid_argument for anything but those names (case-sensitive).
 QualifyStatus ParseQualifyStatus(const std::string& name);
 
 // One qualification check (written by `gpuqual qualify`; DESIGN.md §7).

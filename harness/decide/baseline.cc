@@ -92,6 +92,18 @@ std::optional<double> MetricFromIterationTime(const std::string& name, const std
   return std::nullopt;
 }
 
+void RequireFinishedRun(const ResultsDoc& doc, const std::string& file) {
+  const std::string cases = std::to_string(doc.cases.size()) + " case(s)";
+  if (doc.run.interrupted) {
+    throw UsageError(file + ": the run was interrupted after " + cases +
+                     " (a baseline is made of finished runs; --allow-incomplete takes it anyway)");
+  }
+  if (!doc.run.complete) {
+    throw UsageError(file + ": the results file was cut off after " + cases +
+                     " (complete: false; a baseline is made of finished runs; --allow-incomplete takes it anyway)");
+  }
+}
+
 Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<std::string>& files,
                         const std::string& name) {
   Baseline b;

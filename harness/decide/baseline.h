@@ -60,6 +60,11 @@ struct Baseline {
   QualifyThreshold ThresholdFor(const std::string& workload) const;
 };
 
+// Throws UsageError naming `file` when the run did not finish (interrupted, or its file was cut
+// off: complete = false): a baseline is made of whole runs (`baseline create --allow-incomplete`
+// skips this check).
+void RequireFinishedRun(const ResultsDoc& doc, const std::string& file);
+
 // Builds a baseline from result documents (files[i] names docs[i] in the provenance). Throws
 // UsageError when the sources mix SKUs, a file repeats a case on one device, or nothing usable
 // (ok/noisy) is left.

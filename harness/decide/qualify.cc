@@ -13,7 +13,7 @@
 namespace gq {
 namespace {
 
-using enum QualifyStatus;  // kPass, kWarn, kFail
+using enum QualifyStatus;  // kPass, kWarn, kIncomplete, kFail
 
 std::string Fmt(const char* f, double a, double b = 0, double c = 0) {
   char buf[256];
@@ -102,6 +102,23 @@ void InventoryChecks(const ResultsDoc& doc, const InstanceEntry* entry, const st
   }
 }
 
+// Whether the run finished: a machine is qualified only on a whole run.
+void CompletenessCheck(const ResultsDoc& doc, std::vector<QualifyCheck>& out) {
+  std::size_t measured = 0;
+  for (const CaseResult& c : doc.cases) measured += c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy;
+  const std::string done = std::to_string(doc.cases.size()) + " case(s) finished, " + std::to_string(measured) + " measured";
+  if (doc.run.interrupted) {
+    out.push_back({"run complete", "run", QualifyStatus::kIncomplete, "the run was interrupted (" + done + "): run it again to qualify", 0, 0, ""});
+  } else if (!doc.run.complete) {
+    out.push_back({"run complete", "run", QualifyStatus::kIncomplete,
+                   "the results file was cut off while the run was writing it (" + done + "): the process was killed", 0, 0, ""});
+  } else if (measured == 0) {
+    out.push_back({"run complete", "run", QualifyStatus::kIncomplete, "no case was measured (" + done + ")", 0, 0, ""});
+  } else {
+    out.push_back({"run complete", "run", QualifyStatus::kPass, "the run finished (" + done + ")", 0, 0, ""});
+  }
+}
+
 std::optional<QualifyCost> Cost(const ResultsDoc& doc, const QualifyOptions& o) {
   if (!o.price_per_hour_usd) return std::nullopt;
   QualifyCost cost;
@@ -144,6 +161,7 @@ QualifyVerdict Qualify(const ResultsDoc& doc, const Baseline* baseline, const In
   v.evaluated_at = UtcTimestamp();
   v.baseline = baseline != nullptr ? baseline->name : "";
   v.instance_type = !options.instance_type.empty() ? options.instance_type : doc.system.cloud.instance_type;
+  CompletenessCheck(doc, v.checks);
   PerformanceChecks(doc, baseline, options, v.checks);
   HealthChecks(doc, v.checks);
   const InstanceEntry* entry = catalog != nullptr && !v.instance_type.empty() ? catalog->Find(v.instance_type) : nullptr;
@@ -158,6 +176,8 @@ ResultsDoc CombineRuns(std::vector<ResultsDoc> runs) {
   ResultsDoc doc = std::move(runs.front());
   for (std::size_t i = 1; i < runs.size(); ++i) {
     for (CaseResult& c : runs[i].cases) doc.cases.push_back(std::move(c));
+    doc.run.interrupted = doc.run.interrupted || runs[i].run.interrupted;
+    doc.run.complete = doc.run.complete && runs[i].run.complete;
     if (!doc.health.before) doc.health.before = runs[i].health.before;
     if (runs[i].health.after) doc.health.after = runs[i].health.after;
   }

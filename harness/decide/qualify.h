@@ -1,8 +1,11 @@
 #pragma once
 // Qualification rules (DESIGN.md §7): turn a results document (+ the SKU baseline, the instance
-// catalog entry, a price) into PASS / WARN / FAIL checks with reasons in words, and an overall
-// verdict (FAIL if any check fails, else WARN if any warns, else PASS). Pure: no I/O.
+// catalog entry, a price) into PASS / WARN / INCOMPLETE / FAIL checks with reasons in words, and
+// an overall verdict (FAIL if any check fails, else INCOMPLETE if the run did not finish, else
+// WARN if any warns, else PASS). Pure: no I/O.
 //
+// Run: INCOMPLETE when the run was interrupted, when its file says complete = false (a killed
+//   run), or when no case was measured: a machine is qualified only on a whole run.
 // Performance, per case with a baseline case of the same id:
 //   fraction = candidate median / baseline median of the primary metric, in the better direction;
 //   FAIL below fail_below, WARN below warn_below (thresholds from the baseline file, overridden

@@ -39,6 +39,7 @@ figcaption{color:var(--muted);font-size:12.5px;margin-top:8px}
 .st-PASS,.st-ok{background:#dff3e4;color:#1b6b33}
 .st-WARN,.st-noisy,.st-skipped{background:#fdf1d6;color:#8a5a00}
 .st-FAIL,.st-failed,.st-invalid{background:#fbe0e0;color:#a11d1d}
+.st-INCOMPLETE{background:#e8e8f3;color:#3b3b7a}
 .badges{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0}
 .badge{border:1px solid var(--line);border-radius:8px;padding:10px 14px;min-width:210px;background:var(--band)}
 .badge .st{font-size:18px;margin-top:4px}

@@ -40,7 +40,7 @@ TOK_S_PER_GPU = "tok_s_per_gpu"
 TPOT_MS = "tpot_ms"
 
 # Verdict statuses as written by `gpuqual qualify`; Python only displays them.
-VERDICT_STATUSES = ("PASS", "WARN", "FAIL")
+VERDICT_STATUSES = ("PASS", "WARN", "INCOMPLETE", "FAIL")
 
 
 def family_of(workload):

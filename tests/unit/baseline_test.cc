@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/decide/compare.h"
+#include "harness/errors.h"
 #include "harness/measure/case_metrics.h"
 
 namespace gq {
@@ -100,6 +101,30 @@ TEST(BaselineTest, CompareJudgesTokenCasesOnOutputTokS) {
   EXPECT_EQ(r.rows[0].metric, "output_tok_s");
   EXPECT_EQ(r.rows[0].verdict, Verdict::kRegressed) << r.rows[0].reason;
   EXPECT_NEAR(r.rows[0].change, 1.0095 / 1.2095 - 1, 1e-4);
+}
+
+}  // namespace
+}  // namespace gq
+
+namespace gq {
+namespace {
+
+TEST(BaselineTest, OnlyFinishedRunsMakeABaseline) {
+  ResultsDoc d;
+  d.cases.resize(3);
+  EXPECT_NO_THROW(RequireFinishedRun(d, "ok.json"));
+  d.run.interrupted = true;
+  try {
+    RequireFinishedRun(d, "int.json");
+    FAIL() << "an interrupted run was taken";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "int.json: the run was interrupted after 3 case(s) (a baseline is made of finished runs; --allow-incomplete "
+              "takes it anyway)");
+  }
+  d.run.interrupted = false;
+  d.run.complete = false;
+  EXPECT_THROW(RequireFinishedRun(d, "cut.json"), UsageError);
 }
 
 }  // namespace

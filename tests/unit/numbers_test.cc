@@ -37,6 +37,14 @@ TEST(NumbersTest, FiniteAndInRangeOrTheInputIsNamed) {
   EXPECT_EQ(Error([] { CheckInteger("n", 2.5, 1, 10); }), "n: must be an integer in [1, 10] (got 2.5)");
 }
 
+TEST(NumbersTest, TextMustBeTheWholeNumber) {
+  EXPECT_EQ(ParseNumber("--tolerance-for gemm=3", "3", {0, 100}), 3.0);
+  EXPECT_EQ(Error([] { ParseNumber("--tolerance-for gemm=5x", "5x", {0, 100}); }), "--tolerance-for gemm=5x: '5x' is not a number");
+  EXPECT_EQ(Error([] { ParseNumber("--threshold g=:0.9", "", {0, 1.5, true}); }), "--threshold g=:0.9: '' is not a number");
+  EXPECT_EQ(Error([] { ParseNumber("--threshold g=inf:0.9", "inf", {0, 1.5, true}); }),
+            "--threshold g=inf:0.9: must be a number in (0, 1.5] (got inf)");
+}
+
 TEST(NumbersTest, JsonFieldsUseTheSameRule) {
   const auto j = nlohmann::ordered_json::parse(
       R"({"measure": {"max_time_s": null, "min_samples": 4294967301, "big": 18446744073709551615, "ok": 3}})");

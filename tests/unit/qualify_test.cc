@@ -204,3 +204,32 @@ TEST(QualifyTest, FailedCasesNoBaselineHealthUnavailableAndCost) {
 
 }  // namespace
 }  // namespace gq
+
+namespace gq {
+namespace {
+
+// A run that did not finish qualifies nothing: INCOMPLETE (exit 1), unless a FAIL is already
+// certain; a run with no measured case is INCOMPLETE too.
+TEST(QualifyTest, AnUnfinishedRunIsIncomplete) {
+  const Baseline b = H100Baseline();
+  ResultsDoc d = Machine();
+  d.run.interrupted = true;
+  QualifyVerdict v = Qualify(d, &b, nullptr, {});
+  EXPECT_EQ(v.overall, QualifyStatus::kIncomplete);
+  EXPECT_EQ(Check(v, "run complete")->reason, "the run was interrupted (2 case(s) finished, 2 measured): run it again to qualify");
+  d.run.interrupted = false;
+  d.run.complete = false;
+  EXPECT_NE(Check(Qualify(d, &b, nullptr, {}), "run complete")->reason.find("cut off"), std::string::npos);
+  d.health.after->devices[3].ecc_volatile_uncorrected = 2;  // a certain FAIL outranks INCOMPLETE
+  EXPECT_EQ(Qualify(d, &b, nullptr, {}).overall, QualifyStatus::kFail);
+  ResultsDoc empty = Machine();
+  empty.cases.clear();
+  QualifyVerdict none = Qualify(empty, &b, nullptr, {});
+  EXPECT_EQ(none.overall, QualifyStatus::kIncomplete);
+  EXPECT_EQ(Check(none, "run complete")->reason, "no case was measured (0 case(s) finished, 0 measured)");
+  EXPECT_EQ(std::string(QualifyStatusName(QualifyStatus::kIncomplete)), "INCOMPLETE");
+  EXPECT_EQ(ParseQualifyStatus("INCOMPLETE"), QualifyStatus::kIncomplete);
+}
+
+}  // namespace
+}  // namespace gq
