@@ -10,6 +10,7 @@
 
 #include "harness/errors.h"
 #include "harness/gpu/cuda_check.h"
+#include "harness/gpu/cuda_resources.cuh"
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/attention/attention_flash_fwd.cuh"
 #include "workloads/e2e/e2e_cuda_shard.cuh"
@@ -27,9 +28,7 @@ class E2eCudaBackend final : public E2eBackend {
   E2eCudaBackend(const E2eProblem& p, std::vector<std::unique_ptr<E2eShard>> shards, std::vector<void*> comms,
                  std::string comm_mode)
       : p_(p), shards_(std::move(shards)), comms_(std::move(comms)), comm_mode_(std::move(comm_mode)) {
-    GQ_CUDA_CHECK(cudaSetDevice(shards_[0]->device));
-    marks_.resize(size_t(p.output_len) + 1);
-    for (cudaEvent_t& e : marks_) GQ_CUDA_CHECK(cudaEventCreate(&e));
+    for (int i = 0; i <= p.output_len; ++i) marks_.push_back(MakeTimingEvent(shards_[0]->device));
   }
 
   ~E2eCudaBackend() override {
@@ -37,10 +36,7 @@ class E2eCudaBackend final : public E2eBackend {
       cudaSetDevice(s->device);
       cudaStreamSynchronize(s->stream);
     }
-    if (exec_ != nullptr) cudaGraphExecDestroy(exec_);
-    cudaSetDevice(shards_[0]->device);
-    for (cudaEvent_t e : marks_) cudaEventDestroy(e);
-  }
+  }  // then the graph and the events are released on their devices
 
   void Embed(const E2eStep& st) override {
     Each([&](E2eShard& s) {
@@ -190,27 +186,29 @@ class E2eCudaBackend final : public E2eBackend {
       std::string error;
       try {
         for (size_t i = 1; i < shards_.size(); ++i) {  // fork the other shards into the capture
-          GQ_CUDA_CHECK(cudaEventRecord(s0.fork, s0.stream));
-          GQ_CUDA_CHECK(cudaStreamWaitEvent(shards_[i]->stream, s0.fork, 0));
+          GQ_CUDA_CHECK(cudaEventRecord(s0.fork.get(), s0.stream));
+          GQ_CUDA_CHECK(cudaStreamWaitEvent(shards_[i]->stream, s0.fork.get(), 0));
         }
         step_();
         for (size_t i = 1; i < shards_.size(); ++i) {  // and join them back
           E2eShard& s = *shards_[i];
           GQ_CUDA_CHECK(cudaSetDevice(s.device));
-          GQ_CUDA_CHECK(cudaEventRecord(s.join, s.stream));
+          GQ_CUDA_CHECK(cudaEventRecord(s.join.get(), s.stream));
           GQ_CUDA_CHECK(cudaSetDevice(s0.device));
-          GQ_CUDA_CHECK(cudaStreamWaitEvent(s0.stream, s.join, 0));
+          GQ_CUDA_CHECK(cudaStreamWaitEvent(s0.stream, s.join.get(), 0));
         }
       } catch (const std::exception& e) {
         error = e.what();
       }
       GQ_CUDA_CHECK(cudaSetDevice(s0.device));
-      cudaGraph_t graph = nullptr;
-      status = cudaStreamEndCapture(s0.stream, &graph);
+      cudaGraph_t ended = nullptr;
+      status = cudaStreamEndCapture(s0.stream, &ended);
+      const CudaGraph graph(s0.device, ended);
       if (error.empty() && status == cudaSuccess) {
-        status = cudaGraphInstantiate(&exec_, graph, 0);
+        cudaGraphExec_t exec = nullptr;
+        status = cudaGraphInstantiate(&exec, graph.get(), 0);
+        if (status == cudaSuccess) exec_ = CudaGraphExec(s0.device, exec);
       }
-      if (graph != nullptr) cudaGraphDestroy(graph);
       if (!error.empty()) {
         graph_state_ = "eager: capture failed (" + error + ")";
       } else if (status != cudaSuccess) {
@@ -219,7 +217,7 @@ class E2eCudaBackend final : public E2eBackend {
     } else {
       graph_state_ = std::string("eager: cannot begin capture (") + cudaGetErrorString(status) + ")";
     }
-    if (exec_ == nullptr) {
+    if (!exec_) {
       cudaGetLastError();  // a failed capture's error is not sticky: clear it
     } else {
       graph_state_ = "captured: one CUDA graph per decode step over " + std::to_string(shards_.size()) + " GPU(s)";
@@ -229,21 +227,21 @@ class E2eCudaBackend final : public E2eBackend {
   // The graph runs on the first shard's stream; with several shards, it first waits for the
   // others' streams (their prefill or last ops) and they then wait for it.
   void ReplayDecode() override {
-    if (exec_ == nullptr) return step_();
+    if (!exec_) return step_();
     E2eShard& s0 = *shards_[0];
     for (size_t i = 1; i < shards_.size(); ++i) {
       E2eShard& s = *shards_[i];
       GQ_CUDA_CHECK(cudaSetDevice(s.device));
-      GQ_CUDA_CHECK(cudaEventRecord(s.join, s.stream));
+      GQ_CUDA_CHECK(cudaEventRecord(s.join.get(), s.stream));
       GQ_CUDA_CHECK(cudaSetDevice(s0.device));
-      GQ_CUDA_CHECK(cudaStreamWaitEvent(s0.stream, s.join, 0));
+      GQ_CUDA_CHECK(cudaStreamWaitEvent(s0.stream, s.join.get(), 0));
     }
     GQ_CUDA_CHECK(cudaSetDevice(s0.device));
-    GQ_CUDA_CHECK(cudaGraphLaunch(exec_, s0.stream));
+    GQ_CUDA_CHECK(cudaGraphLaunch(exec_.get(), s0.stream));
     if (shards_.size() > 1) {
-      GQ_CUDA_CHECK(cudaEventRecord(s0.fork, s0.stream));
+      GQ_CUDA_CHECK(cudaEventRecord(s0.fork.get(), s0.stream));
       for (size_t i = 1; i < shards_.size(); ++i) {
-        GQ_CUDA_CHECK(cudaStreamWaitEvent(shards_[i]->stream, s0.fork, 0));
+        GQ_CUDA_CHECK(cudaStreamWaitEvent(shards_[i]->stream, s0.fork.get(), 0));
       }
     }
   }
@@ -255,10 +253,10 @@ class E2eCudaBackend final : public E2eBackend {
     auto* outer = static_cast<cudaStream_t>(stream);
     E2eShard& s0 = *shards_[0];
     GQ_CUDA_CHECK(cudaSetDevice(s0.device));
-    GQ_CUDA_CHECK(cudaEventRecord(s0.fork, outer));
+    GQ_CUDA_CHECK(cudaEventRecord(s0.fork.get(), outer));
     for (auto& s : shards_) {
       GQ_CUDA_CHECK(cudaSetDevice(s->device));
-      GQ_CUDA_CHECK(cudaStreamWaitEvent(s->stream, s0.fork, 0));
+      GQ_CUDA_CHECK(cudaStreamWaitEvent(s->stream, s0.fork.get(), 0));
     }
     GQ_CUDA_CHECK(cudaSetDevice(s0.device));
   }
@@ -266,21 +264,21 @@ class E2eCudaBackend final : public E2eBackend {
     auto* outer = static_cast<cudaStream_t>(stream);
     for (auto& s : shards_) {
       GQ_CUDA_CHECK(cudaSetDevice(s->device));
-      GQ_CUDA_CHECK(cudaEventRecord(s->join, s->stream));
-      GQ_CUDA_CHECK(cudaStreamWaitEvent(outer, s->join, 0));
+      GQ_CUDA_CHECK(cudaEventRecord(s->join.get(), s->stream));
+      GQ_CUDA_CHECK(cudaStreamWaitEvent(outer, s->join.get(), 0));
     }
     GQ_CUDA_CHECK(cudaSetDevice(shards_[0]->device));
   }
   void Mark(int index) override {
     GQ_CUDA_CHECK(cudaSetDevice(shards_[0]->device));
-    GQ_CUDA_CHECK(cudaEventRecord(marks_.at(size_t(index)), shards_[0]->stream));
+    GQ_CUDA_CHECK(cudaEventRecord(marks_.at(size_t(index)).get(), shards_[0]->stream));
   }
   std::vector<double> MarkSeconds(int count) override {
     std::vector<double> out;
     GQ_CUDA_CHECK(cudaSetDevice(shards_[0]->device));
     for (int i = 0; i < count && size_t(i) < marks_.size(); ++i) {
       float ms = 0;
-      if (cudaEventElapsedTime(&ms, marks_[0], marks_[size_t(i)]) != cudaSuccess) {
+      if (cudaEventElapsedTime(&ms, marks_[0].get(), marks_[size_t(i)].get()) != cudaSuccess) {
         cudaGetLastError();  // not recorded yet
         return {};
       }
@@ -354,9 +352,9 @@ class E2eCudaBackend final : public E2eBackend {
   std::vector<void*> comms_;  // ncclComm_t per shard (tp > 1)
   std::string comm_mode_;
   std::function<void()> step_;
-  cudaGraphExec_t exec_ = nullptr;
+  CudaGraphExec exec_;
   std::string graph_state_ = "not captured";
-  std::vector<cudaEvent_t> marks_;
+  std::vector<CudaEvent> marks_;
 };
 
 }  // namespace

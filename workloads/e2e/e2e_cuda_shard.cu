@@ -28,9 +28,10 @@ int E2eDecodeSplits(const E2eProblem& p, int sm_count) {
 E2eShard::E2eShard(const E2eProblem& p, int64_t max_rows, int dev, int r, int sm_count)
     : device(dev), rank(r) {
   GQ_CUDA_CHECK(cudaSetDevice(device));
-  GQ_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
-  GQ_CUDA_CHECK(cudaEventCreateWithFlags(&fork, cudaEventDisableTiming));
-  GQ_CUDA_CHECK(cudaEventCreateWithFlags(&join, cudaEventDisableTiming));
+  own_stream = MakeStream(device);
+  stream = own_stream.get();
+  fork = MakeSyncEvent(device);
+  join = MakeSyncEvent(device);
   const ModelConfig& m = p.model;
   shape = {p.heads_local(), p.kv_heads_local(), m.head_dim, p.max_seq()};
   embed = Weight(p, rank, E2eWeight::kEmbed, 0, stream);
@@ -85,10 +86,6 @@ E2eShard::E2eShard(const E2eProblem& p, int64_t max_rows, int dev, int r, int sm
 E2eShard::~E2eShard() {
   cudaSetDevice(device);
   if (stream != nullptr) cudaStreamSynchronize(stream);
-  linear.reset();
-  if (fork != nullptr) cudaEventDestroy(fork);
-  if (join != nullptr) cudaEventDestroy(join);
-  if (stream != nullptr) cudaStreamDestroy(stream);
-}
+}  // then the members are released, each on its own device
 
 }  // namespace gq

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/gpu/device_buffer.cuh"
+#include "harness/gpu/cuda_resources.cuh"
 #include "workloads/e2e/e2e_backend.h"
 #include "workloads/e2e/e2e_cuda_linear.cuh"
 #include "workloads/e2e/e2e_model.h"
@@ -32,8 +32,9 @@ class E2eShard {
   E2eShard& operator=(const E2eShard&) = delete;
 
   int device, rank;
-  cudaStream_t stream = nullptr;
-  cudaEvent_t fork = nullptr, join = nullptr;  // iteration bracket with the runner's stream
+  CudaStream own_stream;
+  cudaStream_t stream = nullptr;  // own_stream's
+  CudaEvent fork, join;           // iteration bracket with the runner's stream
   E2eAttnShape shape;
   DeviceBuffer embed, final_norm, lm_head;
   std::vector<E2eShardLayer> layers;

@@ -1,9 +1,10 @@
 #pragma once
 // Small owning wrappers used by the host-callable test runs (e2e_kernels_host.cu, the graph
-// check): a non-blocking stream on cuda:0 and a device array, plus copies to and from host
-// vectors. An empty array holds a null pointer (an absent optional operand). Every copy is
-// issued on the given stream (never on the legacy default stream, so ordering is the stream's
-// and a capture on another stream is not disturbed) and synchronises it before returning.
+// check), over harness/gpu/cuda_resources.cuh: a non-blocking stream on cuda:0 and a typed device
+// array, plus copies to and from host vectors. An empty array holds a null pointer (an absent
+// optional operand). Every copy is issued on the given stream (never on the legacy default
+// stream, so ordering is the stream's and a capture on another stream is not disturbed) and
+// synchronises it before returning.
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
@@ -11,45 +12,33 @@
 #include <vector>
 
 #include "harness/gpu/cuda_check.h"
+#include "harness/gpu/cuda_resources.cuh"
 
 namespace gq::e2e_internal {
 
+// A non-blocking stream on cuda:0, which it makes current (the arrays below are allocated there).
 class Stream {
  public:
   Stream() {
     GQ_CUDA_CHECK(cudaSetDevice(0));
-    GQ_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    stream_ = MakeStream(0);
   }
-  ~Stream() { cudaStreamDestroy(stream_); }
-  Stream(const Stream&) = delete;
-  Stream& operator=(const Stream&) = delete;
-  cudaStream_t get() const { return stream_; }
+  cudaStream_t get() const { return stream_.get(); }
 
  private:
-  cudaStream_t stream_ = nullptr;
+  CudaStream stream_;
 };
 
+// n elements of T on the current device (n = 0: a null pointer).
 template <typename T>
 class DeviceArray {
  public:
-  explicit DeviceArray(size_t n) : n_(n) {
-    if (n_ > 0) GQ_CUDA_CHECK(cudaMalloc(&p_, n_ * sizeof(T)));
-  }
-  ~DeviceArray() {
-    if (p_ != nullptr) cudaFree(p_);
-  }
-  DeviceArray(DeviceArray&& other) noexcept : p_(other.p_), n_(other.n_) {
-    other.p_ = nullptr;
-    other.n_ = 0;
-  }
-  DeviceArray(const DeviceArray&) = delete;
-  DeviceArray& operator=(const DeviceArray&) = delete;
-  DeviceArray& operator=(DeviceArray&&) = delete;
-  T* get() const { return p_; }
+  explicit DeviceArray(size_t n) : buffer_(DeviceBuffer::Allocate(n * sizeof(T))), n_(n) {}
+  T* get() const { return buffer_.as<T>(); }
   size_t size() const { return n_; }
 
  private:
-  T* p_ = nullptr;
+  DeviceBuffer buffer_;
   size_t n_ = 0;
 };
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "harness/gpu/cuda_check.h"
+#include "harness/gpu/cuda_resources.cuh"
 #include "workloads/e2e/e2e_kernel_buffers.cuh"
 #include "workloads/e2e/e2e_kernels.cuh"
 #include "workloads/e2e/e2e_kernels_host.h"
@@ -115,25 +116,22 @@ std::string E2eGraphCaptureMismatch() {
   const auto direct = Snapshot(buffers, stream.get());
 
   Reset(buffers, stream.get());
-  cudaGraph_t graph = nullptr;
+  cudaGraph_t ended = nullptr;
   GQ_CUDA_CHECK(cudaStreamBeginCapture(stream.get(), cudaStreamCaptureModeGlobal));
   try {
     Enqueue(buffers, stream.get());
   } catch (...) {
-    cudaStreamEndCapture(stream.get(), &graph);
-    if (graph != nullptr) cudaGraphDestroy(graph);
+    cudaStreamEndCapture(stream.get(), &ended);
+    CudaGraph discarded(0, ended);
     throw;
   }
-  GQ_CUDA_CHECK(cudaStreamEndCapture(stream.get(), &graph));
-  cudaGraphExec_t exec = nullptr;
-  const cudaError_t instantiated = cudaGraphInstantiate(&exec, graph, 0);
-  cudaGraphDestroy(graph);
-  GQ_CUDA_CHECK(instantiated);
-  const cudaError_t launched = cudaGraphLaunch(exec, stream.get());
-  const cudaError_t synced = cudaStreamSynchronize(stream.get());
-  cudaGraphExecDestroy(exec);
-  GQ_CUDA_CHECK(launched);
-  GQ_CUDA_CHECK(synced);
+  GQ_CUDA_CHECK(cudaStreamEndCapture(stream.get(), &ended));
+  const CudaGraph graph(0, ended);
+  cudaGraphExec_t instantiated = nullptr;
+  GQ_CUDA_CHECK(cudaGraphInstantiate(&instantiated, graph.get(), 0));
+  const CudaGraphExec exec(0, instantiated);
+  GQ_CUDA_CHECK(cudaGraphLaunch(exec.get(), stream.get()));
+  GQ_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
   const auto replayed = Snapshot(buffers, stream.get());
 
   std::string mismatch;
