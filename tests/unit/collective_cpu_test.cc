@@ -41,7 +41,7 @@ TEST(CollectiveCpuTest, EveryCollectiveVerifiesInOneProcess) {
           const auto d = prepared->Details();
           EXPECT_EQ(d.at("single_rank"), "true");
           EXPECT_EQ(d.at("backend"), "single process");
-          EXPECT_EQ(d.count("size_note"), CommDtypeBytes(ParseCommDtype("t", dtype)) > 1 ? 1u : 0u)
+          EXPECT_EQ(d.count("size_note"), DtypeBytes(ParseDtype("t", dtype, kCommDtypes)) > 1 ? 1u : 0u)
               << dtype;
         }
       }

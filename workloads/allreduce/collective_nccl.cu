@@ -24,6 +24,7 @@
 #include "harness/byte_text.h"
 #include "harness/errors.h"
 #include "harness/gpu/cuda_check.h"
+#include "harness/gpu/cuda_dtype.cuh"
 #include "harness/gpu/cuda_resources.cuh"
 #include "workloads/allreduce/collective_check.h"
 #include "workloads/allreduce/collective_kernels.cuh"
@@ -56,7 +57,7 @@ class NcclCollectiveCase final : public PreparedCase {
       : p_(p),
         world_(world),
         main_(static_cast<cudaStream_t>(ctx.stream())),
-        elem_(static_cast<int64_t>(CommDtypeBytes(p.dtype))) {
+        elem_(static_cast<int64_t>(DtypeBytes(p.dtype))) {
     const int64_t ranks = world.size() > 1 ? world.size() : ctx.device().count;
     layout_ = CollectiveLayoutFor(p_, ranks);  // may skip, alike on every rank
     pattern_ = ChooseValuePattern(p_.kind, p_.dtype, p_.op, ranks);
@@ -189,13 +190,13 @@ class NcclCollectiveCase final : public PreparedCase {
     switch (p_.kind) {
       case CollectiveKind::kAllReduce:
         GQ_NCCL_CHECK(
-            ncclAllReduce(in, out, count, NcclType(p_.dtype), NcclOp(p_.op), lane.comm, stream));
+            ncclAllReduce(in, out, count, NcclDataType(p_.dtype), NcclOp(p_.op), lane.comm, stream));
         break;
       case CollectiveKind::kAllGather:
-        GQ_NCCL_CHECK(ncclAllGather(in, out, count, NcclType(p_.dtype), lane.comm, stream));
+        GQ_NCCL_CHECK(ncclAllGather(in, out, count, NcclDataType(p_.dtype), lane.comm, stream));
         break;
       case CollectiveKind::kReduceScatter:
-        GQ_NCCL_CHECK(ncclReduceScatter(in, out, count, NcclType(p_.dtype), NcclOp(p_.op),
+        GQ_NCCL_CHECK(ncclReduceScatter(in, out, count, NcclDataType(p_.dtype), NcclOp(p_.op),
                                         lane.comm, stream));
         break;
     }

@@ -117,7 +117,7 @@ class E2eCpuBackend final : public E2eBackend {
 
   void AllReduceDelta(const E2eStep& s) override {
     if (p_.tp == 1) return;
-    world_->AllReduce(nullptr, delta_.data(), size_t(s.tokens()) * p_.model.hidden, CommDtype::kFp32, CommOp::kSum);
+    world_->AllReduce(nullptr, delta_.data(), size_t(s.tokens()) * p_.model.hidden, Dtype::kFp32, CommOp::kSum);
   }
 
   void SelectLast(const E2eStep& s) override {
@@ -129,7 +129,7 @@ class E2eCpuBackend final : public E2eBackend {
     if (p_.tp == 1) {
       std::copy(local_best_.begin(), local_best_.begin() + s.seqs, gathered_.begin());
     } else {  // an E2eArgmax is two 32-bit words
-      world_->AllGather(local_best_.data(), gathered_.data(), size_t(s.seqs) * 2, CommDtype::kInt32);
+      world_->AllGather(local_best_.data(), gathered_.data(), size_t(s.seqs) * 2, Dtype::kInt32);
     }
     FinishSampleCpu(gathered_.data(), p_.tp, Rows(s), tokens_.data(), p_.max_seq(), pos_.data(), kv_len_.data());
   }

@@ -10,6 +10,7 @@
 
 #include "harness/errors.h"
 #include "harness/gpu/cuda_check.h"
+#include "harness/gpu/cuda_dtype.cuh"
 #include "harness/gpu/cuda_resources.cuh"
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/attention/attention_flash_fwd.cuh"
@@ -131,7 +132,7 @@ class E2eCudaBackend final : public E2eBackend {
     GQ_NCCL_CHECK(ncclGroupStart());
     for (size_t i = 0; i < shards_.size(); ++i) {
       E2eShard& s = *shards_[i];
-      GQ_NCCL_CHECK(ncclAllReduce(s.delta.get(), s.delta.get(), count, ncclBfloat16, ncclSum,
+      GQ_NCCL_CHECK(ncclAllReduce(s.delta.get(), s.delta.get(), count, NcclDataType(p_.dtype), ncclSum,
                                   static_cast<ncclComm_t>(comms_[i]), s.stream));
     }
     GQ_NCCL_CHECK(ncclGroupEnd());

@@ -81,8 +81,8 @@ std::unique_ptr<E2eBackend> MakeE2eCudaBackend(const E2eProblem& p, int64_t max_
       int sms = 0;
       GQ_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, devices[i]));
       GQ_CUDA_CHECK(cudaSetDevice(devices[i]));
-      ConfigureFlashFwd(AttentionDtype::kBf16, p.model.head_dim);
-      ConfigureFlashDecode(AttentionDtype::kBf16, p.model.head_dim);
+      ConfigureFlashFwd(Dtype::kBf16, p.model.head_dim);
+      ConfigureFlashDecode(Dtype::kBf16, p.model.head_dim);
       shards.push_back(std::make_unique<E2eShard>(p, max_rows, devices[i], ranks[i], sms));
     }
   } catch (...) {

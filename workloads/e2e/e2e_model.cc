@@ -112,7 +112,7 @@ E2eProblem E2eProblemFromCase(const CaseSpec& spec) {
   p.input_len = positive("input_len");
   p.output_len = positive("output_len");
   p.tp = positive("tp");
-  p.dtype = spec.Get("dtype");
+  p.dtype = ParseDtype("e2e", spec.Get("dtype"), kE2eDtypes);
   Require(int64_t(p.input_len) + p.output_len + kVerifyExtraRows <= (int64_t{1} << 24),
           "input_len + output_len must stay below 2^24");
   for (auto [what, n] : {std::pair<const char*, int>{"heads", m.heads}, {"kv_heads", m.kv_heads},

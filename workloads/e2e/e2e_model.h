@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "harness/axis.h"
+#include "harness/dtype.h"
 
 namespace gq {
 
@@ -51,6 +52,9 @@ ModelConfig ModelPreset(const std::string& name);
 
 inline constexpr int64_t kPrefillChunkTokens = 16384;
 
+// The e2e dtype axis: weights, activations and KV cache (fp32 accumulate, fp32 logits).
+inline constexpr Dtype kE2eDtypes[] = {Dtype::kBf16};
+
 enum class E2eScenario { kOffline, kPrefill, kDecode };
 const char* E2eScenarioName(E2eScenario s);
 
@@ -61,7 +65,7 @@ struct E2eProblem {
   int input_len = 1;
   int output_len = 1;
   int tp = 1;
-  std::string dtype = "bf16";
+  Dtype dtype = Dtype::kBf16;  // one of kE2eDtypes
   // Prefill runs in chunks of whole sequences of at most this many token rows (one sequence per
   // chunk when a prompt is longer), so activation buffers stay bounded (e2e_forward.h). Not an
   // axis: tests lower it to make small problems span several chunks.

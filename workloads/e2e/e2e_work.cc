@@ -1,16 +1,19 @@
 #include "workloads/e2e/e2e_work.h"
 
+#include "harness/dtype.h"
+
 namespace gq {
 namespace {
 
-constexpr double kElemBytes = 2;  // bf16 weights, activations and KV cache
+// Bytes of an element of the weights, activations and KV cache.
+double ElemBytes(const E2eProblem& p) { return static_cast<double>(DtypeBytes(p.dtype)); }
 
-double WeightBytesPerGpu(const E2eProblem& p) { return p.model.MatmulParams() / p.tp * kElemBytes; }
+double WeightBytesPerGpu(const E2eProblem& p) { return p.model.MatmulParams() / p.tp * ElemBytes(p); }
 
 // K and V rows of one token across all layers, on one GPU.
 double KvRowBytesPerGpu(const E2eProblem& p) {
   const ModelConfig& m = p.model;
-  return double(m.layers) * 2 * p.kv_heads_local() * m.head_dim * kElemBytes;
+  return double(m.layers) * 2 * p.kv_heads_local() * m.head_dim * ElemBytes(p);
 }
 
 }  // namespace
@@ -26,7 +29,7 @@ E2ePhaseWork E2ePrefillWork(const E2eProblem& p) {
   E2ePhaseWork w;
   // LM head on the last row of each sequence only.
   w.flops = 2 * layer_params * tokens + 2 * head_params * p.batch + attention;
-  w.bytes = WeightBytesPerGpu(p) + tokens * KvRowBytesPerGpu(p) + tokens * m.hidden * kElemBytes;
+  w.bytes = WeightBytesPerGpu(p) + tokens * KvRowBytesPerGpu(p) + tokens * m.hidden * ElemBytes(p);
   return w;
 }
 
@@ -37,7 +40,7 @@ E2ePhaseWork E2eDecodeStepWork(const E2eProblem& p, double context) {
   const double attention = double(m.layers) * 4.0 * b * p.heads_local() * m.head_dim * context;
   w.flops = 2 * (m.MatmulParams() / p.tp) * b + attention;
   // The context's K and V rows are read (the new one included) and the new row written.
-  w.bytes = WeightBytesPerGpu(p) + b * (context + 1) * KvRowBytesPerGpu(p) + b * m.hidden * kElemBytes;
+  w.bytes = WeightBytesPerGpu(p) + b * (context + 1) * KvRowBytesPerGpu(p) + b * m.hidden * ElemBytes(p);
   return w;
 }
 
@@ -46,7 +49,7 @@ double E2eMeanDecodeContext(const E2eProblem& p) { return p.input_len + p.output
 Work E2eWork(const E2eProblem& p) {
   Work w;
   w.gpus = p.tp;
-  w.compute_dtype = "bf16";
+  w.compute_dtype = DtypePeakKey(p.dtype);
   const E2ePhaseWork prefill = E2ePrefillWork(p);
   switch (p.scenario) {
     case E2eScenario::kOffline: {
