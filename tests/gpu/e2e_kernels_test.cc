@@ -21,7 +21,7 @@
 #include "workloads/e2e/e2e_cpu_ops.h"
 #include "workloads/e2e/e2e_init.h"
 #if GQ_WITH_CUDA
-#include "workloads/e2e/e2e_kernels_host.h"
+#include "tests/support/e2e_kernels_host.h"
 #endif
 
 namespace gq {

@@ -4,8 +4,6 @@
 
 namespace gq {
 
-const char* GemmLayoutName(GemmLayout layout) { return layout == GemmLayout::kTN ? "TN" : "NN"; }
-
 GemmLayout ParseGemmLayout(const std::string& name) {
   if (name == "TN") return GemmLayout::kTN;
   if (name == "NN") return GemmLayout::kNN;

@@ -34,7 +34,6 @@ struct GemmProblem {
   uint64_t seed = 0;  // base seed of the random inputs, derived from the case id
 };
 
-const char* GemmLayoutName(GemmLayout layout);
 GemmLayout ParseGemmLayout(const std::string& name);
 GemmAlgo ParseGemmAlgo(const std::string& name);
 

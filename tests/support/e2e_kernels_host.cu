@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "harness/gpu/cuda_check.h"
-#include "workloads/e2e/e2e_kernel_buffers.cuh"
+#include "tests/support/e2e_kernel_buffers.cuh"
+#include "tests/support/e2e_kernels_host.h"
 #include "workloads/e2e/e2e_kernels.cuh"
-#include "workloads/e2e/e2e_kernels_host.h"
 
 namespace gq {
 

@@ -1,7 +1,8 @@
 #pragma once
-// Host-callable runs of the e2e kernels (e2e_kernels.cuh) on plain host data, for tests: a .cc
-// file cannot include CUDA headers, so the GPU tests reach the launchers through these. Built
-// only with the CUDA backend (GQ_WITH_CUDA); implemented in e2e_kernels_host.cu.
+// Host-callable runs of the e2e kernels (workloads/e2e/e2e_kernels.cuh) on plain host data, for
+// tests: a .cc file cannot include CUDA headers, so the GPU tests reach the launchers through
+// these. Test support (gq_test_support, built with the tests and only with the CUDA backend,
+// GQ_WITH_CUDA); implemented in e2e_kernels_host.cu and e2e_kernels_graph_check.cu.
 //
 // Each function runs on cuda:0: it copies its inputs to new device buffers (float -> bf16,
 // round to nearest even, so bf16-representable inputs arrive exactly), runs one launcher on a new
