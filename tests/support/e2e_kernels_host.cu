@@ -9,7 +9,7 @@
 #include "harness/gpu/cuda_check.h"
 #include "tests/support/e2e_kernel_buffers.cuh"
 #include "tests/support/e2e_kernels_host.h"
-#include "workloads/e2e/e2e_kernels.cuh"
+#include "workloads/e2e/cuda/e2e_kernels.cuh"
 
 namespace gq {
 

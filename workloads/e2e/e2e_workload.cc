@@ -7,12 +7,12 @@
 #include "harness/errors.h"
 #include "harness/system/host_info.h"
 #include "workloads/e2e/e2e_case.h"
-#include "workloads/e2e/e2e_cpu_backend.h"
+#include "workloads/e2e/cpu/e2e_cpu_backend.h"
 #include "workloads/e2e/e2e_forward.h"
-#include "workloads/e2e/e2e_model.h"
+#include "workloads/e2e/model/e2e_model.h"
 #include "workloads/e2e/e2e_verify.h"
 #if GQ_WITH_CUDA
-#include "workloads/e2e/e2e_cuda_backend.h"
+#include "workloads/e2e/cuda/e2e_cuda_backend.h"
 #endif
 
 namespace gq {

@@ -1,9 +1,9 @@
-#include "workloads/e2e/e2e_cuda_shard.cuh"
+#include "workloads/e2e/cuda/e2e_cuda_shard.cuh"
 
 #include "harness/gpu/cuda_check.h"
 #include "workloads/attention/attention_decode.cuh"
-#include "workloads/e2e/e2e_cuda_weights.cuh"
-#include "workloads/e2e/e2e_weights.h"
+#include "workloads/e2e/cuda/e2e_cuda_weights.cuh"
+#include "workloads/e2e/model/e2e_weights.h"
 
 namespace gq {
 namespace {

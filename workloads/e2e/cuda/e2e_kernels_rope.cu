@@ -25,9 +25,10 @@
 #include <cstdint>
 
 #include "harness/gpu/cuda_check.h"
-#include "workloads/e2e/e2e_cpu_ops.h"  // E2eRopeInvFreq, E2eRowSeq, E2eRowPos
-#include "workloads/e2e/e2e_kernel_util.cuh"
-#include "workloads/e2e/e2e_kernels.cuh"
+#include "workloads/e2e/cuda/e2e_kernel_util.cuh"
+#include "workloads/e2e/cuda/e2e_kernels.cuh"
+#include "workloads/e2e/model/e2e_model.h"  // E2eRopeInvFreq
+#include "workloads/e2e/model/e2e_rows.h"   // E2eRowSeq, E2eRowPos
 
 namespace gq {
 namespace {

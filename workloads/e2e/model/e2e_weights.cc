@@ -1,8 +1,8 @@
-#include "workloads/e2e/e2e_weights.h"
+#include "workloads/e2e/model/e2e_weights.h"
 
 #include <cmath>
 
-#include "workloads/e2e/e2e_init.h"
+#include "workloads/e2e/model/e2e_init.h"
 
 namespace gq {
 namespace {

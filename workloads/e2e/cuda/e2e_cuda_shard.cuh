@@ -11,9 +11,9 @@
 
 #include "harness/gpu/cuda_resources.cuh"
 #include "workloads/e2e/e2e_backend.h"
-#include "workloads/e2e/e2e_cuda_linear.cuh"
-#include "workloads/e2e/e2e_model.h"
-#include "workloads/e2e/e2e_rows.h"
+#include "workloads/e2e/cuda/e2e_cuda_linear.cuh"
+#include "workloads/e2e/model/e2e_model.h"
+#include "workloads/e2e/model/e2e_rows.h"
 
 namespace gq {
 

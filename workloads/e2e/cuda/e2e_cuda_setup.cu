@@ -13,9 +13,9 @@
 #include "harness/gpu/cuda_check.h"
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/attention/attention_flash_fwd.cuh"
-#include "workloads/e2e/e2e_cuda_backend.h"
-#include "workloads/e2e/e2e_cuda_shard.cuh"
-#include "workloads/e2e/e2e_weights.h"
+#include "workloads/e2e/cuda/e2e_cuda_backend.h"
+#include "workloads/e2e/cuda/e2e_cuda_shard.cuh"
+#include "workloads/e2e/model/e2e_weights.h"
 #if GQ_WITH_NCCL
 #include "workloads/allreduce/collective_nccl_comms.cuh"
 #endif

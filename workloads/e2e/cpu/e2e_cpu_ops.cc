@@ -1,7 +1,7 @@
 // Host versions of the e2e workload's elementwise and row ops (contracts in e2e_cpu_ops.h):
 // init, prompt fill, embedding, residual add + RMSNorm, RoPE + KV-cache store, SiLU-and-multiply
 // and last-row selection. Attention is in e2e_cpu_attention.cc, sampling in e2e_cpu_sample.cc.
-#include "workloads/e2e/e2e_cpu_ops.h"
+#include "workloads/e2e/cpu/e2e_cpu_ops.h"
 
 #include <cmath>
 #include <cstring>
@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "workloads/e2e/e2e_init.h"
+#include "workloads/e2e/model/e2e_init.h"
+#include "workloads/e2e/model/e2e_model.h"  // E2eRopeInvFreq
 
 namespace gq {
 namespace {
@@ -81,10 +82,6 @@ void AddRmsNormCpu(float* x, const float* delta, const float* gamma, int64_t T, 
     const float inv_rms = static_cast<float>(1.0 / std::sqrt(sum_sq / hidden + eps));
     for (int i = 0; i < hidden; ++i) hr[i] = xr[i] * inv_rms * gamma[i];
   }
-}
-
-float E2eRopeInvFreq(float theta, int head_dim, int i) {
-  return static_cast<float>(std::pow(double(theta), -2.0 * i / head_dim));
 }
 
 void RopeStoreCpu(const float* qkv, const float* bias, const E2eRows& rows, const E2eAttnShape& s,

@@ -50,6 +50,11 @@ std::vector<std::string> ModelPresetNames();
 // Throws UsageError naming the known presets for an unknown name.
 ModelConfig ModelPreset(const std::string& name);
 
+// The rotary frequency of pair i of a head of width D (RoPE, Su et al. 2021):
+// theta^(-2 i / D), computed in double and rounded to float. The cpu ops and the CUDA launcher
+// both use this function, so both sides rotate by the same angles p * freq (one fp32 multiply).
+float E2eRopeInvFreq(float theta, int head_dim, int i);
+
 inline constexpr int64_t kPrefillChunkTokens = 16384;
 
 // The e2e dtype axis: weights, activations and KV cache (fp32 accumulate, fp32 logits).

@@ -5,7 +5,7 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
-#include "workloads/e2e/e2e_weights.h"
+#include "workloads/e2e/model/e2e_weights.h"
 
 namespace gq {
 

@@ -15,7 +15,7 @@
 // The decode steps of one iteration attend S+1, ..., S+out-1 keys (S = input_len); work is linear
 // in the context, so the step at the mean context S + out/2 times (out - 1) is their exact sum.
 #include "harness/work.h"
-#include "workloads/e2e/e2e_model.h"
+#include "workloads/e2e/model/e2e_model.h"
 
 namespace gq {
 

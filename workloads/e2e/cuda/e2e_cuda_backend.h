@@ -18,7 +18,7 @@
 #include "harness/device.h"
 #include "harness/system/communicator.h"
 #include "workloads/e2e/e2e_backend.h"
-#include "workloads/e2e/e2e_model.h"
+#include "workloads/e2e/model/e2e_model.h"
 
 namespace gq {
 

@@ -15,18 +15,10 @@
 // a position outside [0, max_seq).
 #include <cstdint>
 
-#include "workloads/e2e/e2e_init.h"  // GQ_HOST_DEVICE
-#include "workloads/e2e/e2e_rows.h"
+#include "workloads/e2e/model/e2e_init.h"
+#include "workloads/e2e/model/e2e_rows.h"
 
 namespace gq {
-
-// Sequence and position of row t (e2e_rows.h); the CUDA kernels use the same two functions.
-GQ_HOST_DEVICE inline int E2eRowSeq(const E2eRows& rows, int64_t t) {
-  return rows.first_seq + static_cast<int>(t / rows.len);
-}
-GQ_HOST_DEVICE inline int E2eRowPos(const E2eRows& rows, int64_t t) {
-  return rows.pos != nullptr ? rows.pos[E2eRowSeq(rows, t)] : static_cast<int>(t % rows.len);
-}
 
 // w[i] = E2eInitValue(seed, i, scale, offset) for i < n.
 void InitTensorCpu(float* w, int64_t n, uint64_t seed, float scale, float offset);
@@ -48,14 +40,9 @@ void EmbedCpu(const float* table, int hidden, const int* tokens, int max_seq, co
 void AddRmsNormCpu(float* x, const float* delta, const float* gamma, int64_t T, int hidden,
                    float eps, float* h);
 
-// The rotary frequency of pair i of a head of width D: theta^(-2 i / D), computed in double and
-// rounded to float. The CUDA launcher uses this same function, so both sides rotate by the
-// same angles p * freq (one fp32 multiply).
-float E2eRopeInvFreq(float theta, int head_dim, int i);
-
 // Bias, rotary embedding (Llama / HF rotate_half) and KV-cache store for the rows of one step.
 // x = qkv[t, head] + bias[head] (bias nullable, [(H + 2 Hkv) D]); for q and k heads, for each
-// i < D / 2, with c = cos(p f_i), s = sin(p f_i), f_i = E2eRopeInvFreq(theta, D, i):
+// i < D / 2, with c = cos(p f_i), s = sin(p f_i), f_i = E2eRopeInvFreq(theta, D, i) (e2e_model.h):
 //   out[i] = x[i] c - x[i + D/2] s,   out[i + D/2] = x[i + D/2] c + x[i] s
 // v heads are copied (with the bias). Writes q [T, H, D], cache row (b, p) of every kv head of
 // k_cache / v_cache, and, when not null, k_out / v_out [T, Hkv, D] (the same k and v, dense).
@@ -83,12 +70,6 @@ void AttentionOverCacheCpu(const float* q, const float* k_cache, const float* v_
 // {-inf, vocab_offset}.
 void ArgmaxRowsCpu(const float* logits, int rows, int vocab_local, int vocab_offset,
                    E2eArgmax* out);
-
-// The best over ranks of two E2eArgmax values: the higher value; on equal values the lower
-// index; NaN never wins over a number.
-GQ_HOST_DEVICE inline bool E2eArgmaxBetter(const E2eArgmax& a, const E2eArgmax& b) {
-  return a.value > b.value || (a.value == b.value && a.index < b.index);
-}
 
 // Greedy sampling, part 2. gathered is [ranks][rows.seqs] (rank-major). For s < rows.seqs,
 // b = rows.first_seq + s: best = the best of gathered[r * seqs + s] over r (E2eArgmaxBetter; if

@@ -1,6 +1,6 @@
 // The CUDA backend of the e2e workload (contract in e2e_cuda_backend.h): the ops of
 // e2e_backend.h issued on every shard, NCCL between shards, the decode step as a CUDA graph.
-#include "workloads/e2e/e2e_cuda_backend.h"
+#include "workloads/e2e/cuda/e2e_cuda_backend.h"
 
 #include <cuda_runtime.h>
 
@@ -14,9 +14,9 @@
 #include "harness/gpu/cuda_resources.cuh"
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/attention/attention_flash_fwd.cuh"
-#include "workloads/e2e/e2e_cuda_shard.cuh"
-#include "workloads/e2e/e2e_cuda_weights.cuh"
-#include "workloads/e2e/e2e_kernels.cuh"
+#include "workloads/e2e/cuda/e2e_cuda_shard.cuh"
+#include "workloads/e2e/cuda/e2e_cuda_weights.cuh"
+#include "workloads/e2e/cuda/e2e_kernels.cuh"
 #if GQ_WITH_NCCL
 #include <nccl.h>
 #endif

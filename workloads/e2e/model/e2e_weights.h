@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "workloads/e2e/e2e_model.h"
+#include "workloads/e2e/model/e2e_model.h"
 
 namespace gq {
 

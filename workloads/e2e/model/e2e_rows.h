@@ -10,6 +10,8 @@
 // The token ids of every sequence live in a [batch, max_seq] table: tokens[b * max_seq + p].
 #include <cstdint>
 
+#include "harness/host_device.h"
+
 namespace gq {
 
 struct E2eRows {
@@ -20,6 +22,14 @@ struct E2eRows {
 
   int64_t tokens() const { return int64_t(seqs) * len; }
 };
+
+// Sequence and position of row t; the cpu ops and the CUDA kernels use the same two functions.
+GQ_HOST_DEVICE inline int E2eRowSeq(const E2eRows& rows, int64_t t) {
+  return rows.first_seq + static_cast<int>(t / rows.len);
+}
+GQ_HOST_DEVICE inline int E2eRowPos(const E2eRows& rows, int64_t t) {
+  return rows.pos != nullptr ? rows.pos[E2eRowSeq(rows, t)] : static_cast<int>(t % rows.len);
+}
 
 // Attention geometry of one shard (tensor-parallel rank): its query heads and key/value heads,
 // the head dimension, and the KV cache's rows per sequence. Caches are [batch, max_seq,
@@ -38,5 +48,11 @@ struct E2eArgmax {
   float value;
   int32_t index;
 };
+
+// The best over ranks of two E2eArgmax values: the higher value; on equal values the lower
+// index; NaN never wins over a number. The cpu ops and the CUDA kernels use this same function.
+GQ_HOST_DEVICE inline bool E2eArgmaxBetter(const E2eArgmax& a, const E2eArgmax& b) {
+  return a.value > b.value || (a.value == b.value && a.index < b.index);
+}
 
 }  // namespace gq

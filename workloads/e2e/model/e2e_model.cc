@@ -1,5 +1,6 @@
-#include "workloads/e2e/e2e_model.h"
+#include "workloads/e2e/model/e2e_model.h"
 
+#include <cmath>
 #include <string>
 
 #include "harness/errors.h"
@@ -40,6 +41,10 @@ double ModelConfig::TotalParams() const {
   const double bias = qkv_bias ? double(heads + 2 * kv_heads) * head_dim : 0;
   const double norms = 2.0 * hidden;
   return MatmulParams() + double(vocab) * hidden + layers * (bias + norms) + hidden;
+}
+
+float E2eRopeInvFreq(float theta, int head_dim, int i) {
+  return static_cast<float>(std::pow(double(theta), -2.0 * i / head_dim));
 }
 
 std::vector<std::string> ModelPresetNames() {

@@ -24,8 +24,8 @@
 #include <cstdint>
 
 #include "harness/gpu/cuda_check.h"
-#include "workloads/e2e/e2e_kernel_util.cuh"
-#include "workloads/e2e/e2e_kernels.cuh"
+#include "workloads/e2e/cuda/e2e_kernel_util.cuh"
+#include "workloads/e2e/cuda/e2e_kernels.cuh"
 
 namespace gq {
 namespace {

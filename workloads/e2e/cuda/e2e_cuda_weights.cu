@@ -1,12 +1,12 @@
 // Device-side state setup (contract in e2e_cuda_weights.cuh): LaunchFillWeight runs
 // LaunchInitBf16From (e2e_kernels.cuh) over each run of the plan; set_positions_kernel: one
 // thread per sequence.
-#include "workloads/e2e/e2e_cuda_weights.cuh"
+#include "workloads/e2e/cuda/e2e_cuda_weights.cuh"
 
 #include <stdexcept>
 
 #include "harness/gpu/cuda_check.h"
-#include "workloads/e2e/e2e_kernels.cuh"
+#include "workloads/e2e/cuda/e2e_kernels.cuh"
 
 namespace gq {
 namespace {

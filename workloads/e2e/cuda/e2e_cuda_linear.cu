@@ -1,4 +1,4 @@
-#include "workloads/e2e/e2e_cuda_linear.cuh"
+#include "workloads/e2e/cuda/e2e_cuda_linear.cuh"
 
 #include <vector>
 

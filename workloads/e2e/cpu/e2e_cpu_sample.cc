@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "workloads/e2e/e2e_cpu_ops.h"
+#include "workloads/e2e/cpu/e2e_cpu_ops.h"
 
 namespace gq {
 namespace {

@@ -16,7 +16,7 @@
 
 #include <cstdint>
 
-#include "workloads/e2e/e2e_rows.h"
+#include "workloads/e2e/model/e2e_rows.h"
 
 namespace gq {
 

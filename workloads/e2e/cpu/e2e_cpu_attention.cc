@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "workloads/e2e/e2e_cpu_ops.h"
+#include "workloads/e2e/cpu/e2e_cpu_ops.h"
 
 namespace gq {
 namespace {

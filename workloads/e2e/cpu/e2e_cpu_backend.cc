@@ -1,4 +1,4 @@
-#include "workloads/e2e/e2e_cpu_backend.h"
+#include "workloads/e2e/cpu/e2e_cpu_backend.h"
 
 #include <cblas.h>
 
@@ -7,9 +7,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "workloads/e2e/e2e_cpu_ops.h"
-#include "workloads/e2e/e2e_rows.h"
-#include "workloads/e2e/e2e_weights.h"
+#include "workloads/e2e/cpu/e2e_cpu_ops.h"
+#include "workloads/e2e/model/e2e_rows.h"
+#include "workloads/e2e/model/e2e_weights.h"
 
 namespace gq {
 namespace {

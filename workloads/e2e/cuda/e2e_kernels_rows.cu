@@ -18,10 +18,10 @@
 #include <cstdint>
 
 #include "harness/gpu/cuda_check.h"
-#include "workloads/e2e/e2e_cpu_ops.h"  // E2eRowSeq, E2eRowPos
-#include "workloads/e2e/e2e_init.h"
-#include "workloads/e2e/e2e_kernel_util.cuh"
-#include "workloads/e2e/e2e_kernels.cuh"
+#include "workloads/e2e/cuda/e2e_kernel_util.cuh"
+#include "workloads/e2e/cuda/e2e_kernels.cuh"
+#include "workloads/e2e/model/e2e_init.h"
+#include "workloads/e2e/model/e2e_rows.h"  // E2eRowSeq, E2eRowPos
 
 namespace gq {
 namespace {
