@@ -1,6 +1,6 @@
 #pragma once
-// Host-callable runs of the e2e kernels (workloads/e2e/cuda/e2e_kernels.cuh) on plain host data, for
-// tests: a .cc file cannot include CUDA headers, so the GPU tests reach the launchers through
+// Host-callable runs of the e2e kernels (workloads/e2e/cuda/e2e_kernels.cuh) on plain host data,
+// for tests: a .cc file cannot include CUDA headers, so the GPU tests reach the launchers through
 // these. Test support (gq_test_support, built with the tests and only with the CUDA backend,
 // GQ_WITH_CUDA); implemented in e2e_kernels_host.cu and e2e_kernels_graph_check.cu.
 //

@@ -189,8 +189,8 @@ class NcclCollectiveCase final : public PreparedCase {
     const auto count = static_cast<size_t>(layout_.count);
     switch (p_.kind) {
       case CollectiveKind::kAllReduce:
-        GQ_NCCL_CHECK(
-            ncclAllReduce(in, out, count, NcclDataType(p_.dtype), NcclOp(p_.op), lane.comm, stream));
+        GQ_NCCL_CHECK(ncclAllReduce(in, out, count, NcclDataType(p_.dtype), NcclOp(p_.op),
+                                    lane.comm, stream));
         break;
       case CollectiveKind::kAllGather:
         GQ_NCCL_CHECK(ncclAllGather(in, out, count, NcclDataType(p_.dtype), lane.comm, stream));

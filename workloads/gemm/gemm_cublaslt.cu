@@ -165,11 +165,12 @@ class GemmCublasLtCase final : public PreparedCase {
 
     workspace_ = DeviceBuffer::Allocate(kWorkspaceBytes);
     const size_t in_bytes = DtypeBytes(g_.dtype);
+    const size_t out_bytes = DtypeBytes(GemmOutputDtype(g_.dtype));
     for (int i = 0; i < copies; ++i) {
       OperandCopy copy;
       copy.a = DeviceBuffer::Allocate(static_cast<size_t>(a_elems) * in_bytes);
       copy.b = DeviceBuffer::Allocate(static_cast<size_t>(b_elems) * in_bytes);
-      copy.c = DeviceBuffer::Allocate(static_cast<size_t>(c_elems) * DtypeBytes(GemmOutputDtype(g_.dtype)));
+      copy.c = DeviceBuffer::Allocate(static_cast<size_t>(c_elems) * out_bytes);
       const uint64_t seed = g_.seed + 16 * static_cast<uint64_t>(i);
       FillInputs(copy, static_cast<int64_t>(a_elems), static_cast<int64_t>(b_elems), seed);
       GQ_CUDA_CHECK(cudaMemsetAsync(copy.c.get(), kOutputSentinelByte, copy.c.bytes(), stream_));
