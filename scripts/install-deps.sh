@@ -4,8 +4,8 @@
 # install it from NVIDIA; without it gpuqual builds the cpu backend only.
 #   scripts/install-deps.sh          what building and running gpuqual needs (the quick start)
 #   scripts/install-deps.sh --test   that, plus what the tests need: GoogleTest, pytest, clang
-#                                    (the sanitizer build and the fuzzers), Chromium (the report
-#                                    checks in a headless browser)
+#                                    (the sanitizer build and the fuzzers), Chromium and poppler-utils (the report
+#                                    checks in a headless browser, the PDF's text)
 set -euo pipefail
 
 runtime=(
@@ -13,7 +13,7 @@ runtime=(
   nlohmann-json3-dev libcli11-dev libbenchmark-dev libopenblas-dev libopenmpi-dev openmpi-bin
   python3 python3-matplotlib python3-numpy
 )
-testing=(libgtest-dev libgmock-dev python3-pytest python3-yaml clang chromium)
+testing=(libgtest-dev libgmock-dev python3-pytest python3-yaml clang chromium poppler-utils)
 
 packages=("${runtime[@]}")
 case "${1:-}" in
