@@ -44,6 +44,11 @@ def _value_bars(ax, names, values, fmt):
     ax.grid(axis="x", visible=False)
 
 
+def _name(p, m):
+    """A machine's label in the charts; machines the ranking set apart say so."""
+    return m.machine if p.ranked(m.machine) else f"{m.machine} (set apart: {m.verdict or 'not ranked'})"
+
+
 def score_figure(p):
     """Per machine, its score per workload and overall with 95% intervals, and its performance
     per dollar-hour with its interval, as C++ computed them (procurement.py). None without
@@ -57,7 +62,7 @@ def score_figure(p):
     groups = workloads + ["overall"]
     priced = [m for m in scored if m.perf_per_usd_hour is not None]
     fig, axes, lax = style.new_figure_with_legend(2 if priced else 1, ncols=2, panel_w=6.2, panel_h=3.8)
-    series = {m.machine: [m.workload_scores[w].point if w in m.workload_scores else None for w in workloads]
+    series = {_name(p, m): [m.workload_scores[w].point if w in m.workload_scores else None for w in workloads]
               + [m.score.point] for m in scored}
     few = len(groups) * len(series) <= 24
     plots.grouped_bars(axes[0], groups, series, annotate=lambda i, c, pt: f"{pt[0]:.2f}" if few else None)
@@ -77,7 +82,7 @@ def score_figure(p):
             ax.annotate(f"{f.value:.3g}", (x, f.high), textcoords="offset points", xytext=(0, 2),
                         ha="center", va="bottom", fontsize=8)
         ax.set_xticks(range(len(priced)))
-        ax.set_xticklabels([m.instance_type or m.machine for m in priced],
+        ax.set_xticklabels([_name(p, m) for m in priced],
                            rotation=15 if sum(len(m.machine) for m in priced) > 40 else 0)
         ax.grid(axis="x", visible=False)
         ax.set_title("performance per dollar-hour")
@@ -153,7 +158,7 @@ def tokens_cost_figure(p):
     if not priced:
         return None
     fig, axes = style.new_figure(1, panel_w=max(5.5, 1.6 * len(priced) + 3), panel_h=3.8)
-    _value_bars(axes[0], [m.machine for m in priced], [m.usd_per_mtok for m in priced], lambda v: f"${v:.3f}")
+    _value_bars(axes[0], [_name(p, m) for m in priced], [m.usd_per_mtok for m in priced], lambda v: f"${v:.3f}")
     axes[0].set_xlabel("Machine")
     axes[0].set_ylabel("Cost (USD per 1M output tokens)")
     axes[0].set_title(p.scenario, fontsize=9)
