@@ -62,6 +62,7 @@ Action AddBaselineCommand(CLI::App& root) {
   create->add_option("results", args->results, "Results files (one SKU)")->required();
   create->add_option("--name", args->name, "Baseline name, e.g. h100-sxm-80gb")->required();
   create->add_option("-o,--output", args->output, "Output file (default baselines/<name>.json)");
+  create->footer("Example:\n  gpuqual baseline create run1.json run2.json run3.json --name h100-sxm-80gb");
   create->add_option("--warn-below", args->warn_below, "qualify WARN below this fraction of baseline")->capture_default_str();
   create->add_option("--fail-below", args->fail_below, "qualify FAIL below this fraction of baseline")->capture_default_str();
   create->add_option("--threshold", args->thresholds, "Per-workload thresholds WORKLOAD=WARN:FAIL (repeatable)");

@@ -88,6 +88,7 @@ Action AddReportCommand(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand(
       "report", "Draw a report (index.html, summary.md, PNGs, data.csv) from result files");
   auto args = std::make_shared<ReportArgs>();
+  cmd->footer("Example:\n  gpuqual report results/*.json --prices prices.json -o procurement/");
   cmd->add_option("results", args->results, "Result files (gpuqual.results/1); several are compared")
       ->required();
   cmd->add_option("-o,--output", args->output, "Output directory (default: reports-out)");
