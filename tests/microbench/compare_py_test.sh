@@ -22,7 +22,7 @@ done
 for key in gpuqual_version gpuqual_git gq_suite gq_device openblas; do
   grep -q "\"$key\"" "$work/run1.json" || { echo "compare_py_test: the JSON context lacks $key"; exit 1; }
 done
-"$py" "$compare" benchmarks "$work/run1.json" "$work/run2.json" > "$work/compare.txt"
+"$py" "$compare" --no-color benchmarks "$work/run1.json" "$work/run2.json" > "$work/compare.txt"
 cat "$work/compare.txt"
 for name in gemm/dtype=fp32/m=256/n=256/k=256/layout=TN/algo=autotune/cpu membw/op=copy; do
   grep -q "$name" "$work/compare.txt" || { echo "compare_py_test: compare.py's output lacks $name"; exit 1; }
