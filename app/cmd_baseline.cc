@@ -57,6 +57,8 @@ int Create(BaselineArgs& a) {
 Action AddBaselineCommand(CLI::App& root) {
   auto args = std::make_shared<BaselineArgs>();
   CLI::App* cmd = root.add_subcommand("baseline", "Make baselines from results files");
+  cmd->footer("Example:\n  gpuqual baseline create run1.json run2.json run3.json --name h100-sxm-80gb\n"
+              "See gpuqual baseline create --help.");
   cmd->require_subcommand(1);
   CLI::App* create = cmd->add_subcommand("create", "Merge results files into a gpuqual.baseline/1 file");
   create->add_option("results", args->results, "Results files (one SKU)")->required();
