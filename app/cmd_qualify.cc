@@ -86,6 +86,7 @@ Action AddQualifyCommand(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand(
       "qualify",
       "PASS / WARN / FAIL verdict for this machine (runs the quick suite without RESULTS)");
+  cmd->footer("Examples:\n  gpuqual qualify\n  gpuqual qualify results.json --instance p5.48xlarge --price-per-hour 98.32");
   cmd->add_option("results", a->results,
                   "Results files of this machine (default: run the quick suite now)");
   cmd->add_option("--baseline", a->baseline, "Baseline file (default baselines/<sku>.json)");

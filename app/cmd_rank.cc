@@ -19,6 +19,7 @@ Action AddRankCommand(CLI::App& root) {
   auto in = std::make_shared<ProcurementInputs>();
   auto json = std::make_shared<std::string>();
   CLI::App* cmd = root.add_subcommand("rank", "Rank machines for a purchase: verdict, score, perf per dollar, $/Mtok");
+  cmd->footer("Example:\n  gpuqual rank results/*.json --prices prices.json --json ranking.json");
   cmd->add_option("results", in->results, "Results files (several runs of a machine are combined)")->required();
   cmd->add_option("--prices", in->prices, "Instance prices (gpuqual.prices/1)");
   cmd->add_option("--baseline", in->baseline, "Score against this baseline (or results file) instead of the best machine");

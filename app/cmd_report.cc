@@ -110,6 +110,7 @@ Action AddReportCommand(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand(
       "report", "Draw a report (index.html, summary.md, PNGs, data.csv) from result files");
   auto args = std::make_shared<ReportArgs>();
+  cmd->footer("Example:\n  gpuqual report results/*.json --prices prices.json -o procurement/ --pdf");
   ProcurementInputs& in = args->inputs;
   cmd->add_option("results", in.results, "Result files (gpuqual.results/1); several are compared")->required();
   cmd->add_option("-o,--output", args->output, "Output directory (default: reports-out)");

@@ -14,6 +14,7 @@ import statistics
 from dataclasses import dataclass
 
 from . import schema
+from .case_id import canonical_case_id
 from .errors import ReportInputError
 from .fields import Fields, read_json
 from .load import load_results
@@ -40,7 +41,7 @@ class Baseline:
 def _from_baseline_doc(root):
     cases = {}
     for c in root.objs("cases"):
-        case_id = c.str("id")
+        case_id = canonical_case_id(c.str("id"))  # older files spell automatic axes out
         primary = c.str("primary_metric")
         metrics = c.obj("metrics")
         m = metrics.obj(primary, None)

@@ -9,6 +9,7 @@ document is kept as plain dicts (Run.doc) for the tidy table and the writers.
 from dataclasses import dataclass
 
 from . import schema
+from .case_id import canonical_case_id
 from .fields import Fields, read_json
 
 _METRIC_NUMBERS = ("median", "ci95_low", "ci95_high")
@@ -122,6 +123,7 @@ def load_results(path):
         root.fail("cases", "the run has no cases (empty run)")
     for c in cases:
         _check_case(c)
+        c.value["id"] = canonical_case_id(c.value["id"])  # older files spell automatic axes out
     verdict = root.obj("verdict", None)
     if verdict is not None:
         verdict.str("overall")
