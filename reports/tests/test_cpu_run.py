@@ -5,26 +5,9 @@ import json
 import os
 import subprocess
 
-import pytest
-
 from gpuqual_reports import cli
 
-BINARY = os.environ.get("GQ_BINARY", "")
-
-
-@pytest.fixture(scope="module")
-def cpu_results(tmp_path_factory):
-    """Path of a results file written by `gpuqual run --suite ci --device cpu`."""
-    if not BINARY:
-        pytest.skip("GQ_BINARY is not set (scripts/test.sh sets it to the built gpuqual); "
-                    "cannot produce a CPU results file")
-    if not os.access(BINARY, os.X_OK):
-        pytest.fail(f"GQ_BINARY={BINARY} is not an executable")
-    path = tmp_path_factory.mktemp("cpu") / "ci.json"
-    proc = subprocess.run([BINARY, "run", "--suite", "ci", "--device", "cpu", "-o", str(path)],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return str(path)
+BINARY = os.environ.get("GQ_BINARY", "")  # cpu_results (conftest) skips the tests without it
 
 
 def test_report_from_cpu_run(cpu_results, tmp_path):
