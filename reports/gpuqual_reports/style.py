@@ -15,6 +15,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import (FuncFormatter, LogLocator, NullFormatter,  # noqa: E402
                                NullLocator)
 
+from . import outfile  # noqa: E402
+
 DPI = 110
 PANEL_W, PANEL_H = 4.8, 3.4
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -181,4 +183,5 @@ def legend(ax, **kw):
 
 def save(spec, path):
     """Writes the figure as PNG at `path` (no metadata, so output is reproducible)."""
-    spec.fig.savefig(path, dpi=DPI, format="png", metadata={"Software": None})
+    with outfile.replacing(path) as tmp:
+        spec.fig.savefig(tmp, dpi=DPI, format="png", metadata={"Software": None})
