@@ -4,6 +4,10 @@
 // Python only draws). The input files must exist (else exit 2); the report's own exit code is
 // returned: 0 written, 2 bad input (one line naming the file), 1 anything else.
 //
+// `gpuqual report --history [--db FILE] [--case ID]... [--sku S] [--label K=V]... [--since DATE]
+// [-o DIR]` draws trends instead: the series and change points are computed here (harness/decide/
+// history_trend.h), written to DIR/trend.json (gpuqual.trend/1), and the package draws that file.
+//
 // The interpreter is $GQ_PYTHON, else /usr/bin/python3 when present (Debian's, with
 // python3-matplotlib), else python3 from PATH. The package is looked for like suites are:
 // $GQ_REPORTS_DIR, <exe>/../share/gpuqual/reports, <exe>/../../reports, <exe>/../../../reports,
@@ -18,9 +22,12 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "app/history_flags.h"
 #include "app/subprocess.h"
 #include "harness/data_dirs.h"
+#include "harness/decide/history_baseline.h"
 #include "harness/errors.h"
+#include "harness/record/file_io.h"
 
 namespace gq::cli {
 namespace {
@@ -31,6 +38,9 @@ struct ReportArgs {
   std::vector<std::string> results;
   std::string output = "reports-out";
   std::string baseline, prices, title;
+  bool history = false;
+  std::vector<std::string> cases;  // --history: these cases (default: all)
+  HistoryFlags history_flags;
 };
 
 // The first search directory holding the package; throws (exit 1) when none does.
@@ -68,6 +78,29 @@ std::vector<std::string> PythonArgv(const ReportArgs& a) {
   return argv;
 }
 
+// --history: computes the trends, writes DIR/trend.json and returns the package's arguments.
+std::vector<std::string> HistoryArgv(const ReportArgs& a) {
+  if (!a.results.empty()) throw UsageError("--history takes no results files (got " + a.results.front() + ")");
+  if (!a.baseline.empty() || !a.prices.empty()) throw UsageError("--history takes no --baseline or --prices");
+  const HistoryFilter filter = a.history_flags.Filter();
+  const TrendOptions options = a.history_flags.Trend();
+  auto store = OpenHistory(a.history_flags, HistoryStore::Open::kExisting);
+  const std::vector<TrendSeries> series = BuildTrend(*store, filter, a.cases, options);
+  if (series.empty()) throw UsageError(store->path() + ": no run matches (filters: " + HistoryFilterText(filter) + ")");
+  std::error_code ec;
+  if (fs::exists(a.output, ec) && !fs::is_directory(a.output, ec)) {
+    throw UsageError(a.output + ": output path exists and is not a directory");
+  }
+  fs::create_directories(a.output, ec);
+  if (ec) throw OutputError("cannot write " + a.output + ": " + ec.message());
+  const std::string trend = (fs::path(a.output) / "trend.json").string();
+  WriteFileSafely(trend, TrendToJson(series, filter, options, store->path()).dump(1) + "\n");
+  std::vector<std::string> argv = {PythonInterpreter(), "-m", "gpuqual_reports", "--history-trend", trend,
+                                   "-o", a.output};
+  if (!a.title.empty()) argv.insert(argv.end(), {"--title", a.title});
+  return argv;
+}
+
 // Runs the report with PYTHONPATH led by reports_dir; returns its exit code (128 + signal when it
 // was killed). An interpreter that cannot be started is an error (exit 1) saying how to pick one.
 int RunPython(const std::vector<std::string>& argv, const std::string& reports_dir) {
@@ -88,15 +121,22 @@ Action AddReportCommand(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand(
       "report", "Draw a report (index.html, summary.md, PNGs, data.csv) from result files");
   auto args = std::make_shared<ReportArgs>();
-  cmd->add_option("results", args->results, "Result files (gpuqual.results/1); several are compared")
-      ->required();
+  cmd->add_option("results", args->results, "Result files (gpuqual.results/1); several are compared");
   cmd->add_option("-o,--output", args->output, "Output directory (default: reports-out)");
   cmd->add_option("--baseline", args->baseline,
                   "Normalise to this baseline (gpuqual.baseline/1) or results file instead of the best machine");
   cmd->add_option("--prices", args->prices,
                   "Instance prices (gpuqual.prices/1, see README) for perf per dollar and $ per 1M tokens");
   cmd->add_option("--title", args->title, "Report title (default: from the machines)");
+  cmd->add_flag("--history", args->history,
+                "Draw each case's median over the runs of the results history, with change points");
+  cmd->add_option("--case", args->cases, "--history: this case id (repeatable; default: every case)");
+  AddDbFlag(cmd, args->history_flags);
+  AddFilterFlags(cmd, args->history_flags);
+  AddTrendFlags(cmd, args->history_flags);
   return [args](const std::string&) {
+    if (args->history) return RunPython(HistoryArgv(*args), FindReportsDir());
+    if (args->results.empty()) throw UsageError("report needs RESULTS files (or --history)");
     for (const std::string& path : args->results) RequireFile(path, "results file");
     if (!args->baseline.empty()) RequireFile(args->baseline, "baseline file");
     if (!args->prices.empty()) RequireFile(args->prices, "prices file");

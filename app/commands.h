@@ -23,5 +23,6 @@ Action AddBaselineCommand(CLI::App& root);
 Action AddCompareCommand(CLI::App& root);
 Action AddQualifyCommand(CLI::App& root);
 Action AddReportCommand(CLI::App& root);
+Action AddHistoryCommand(CLI::App& root);
 
 }  // namespace gq::cli

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
       {"compare", gq::cli::AddCompareCommand(app)},
       {"qualify", gq::cli::AddQualifyCommand(app)},
       {"report", gq::cli::AddReportCommand(app)},
+      {"history", gq::cli::AddHistoryCommand(app)},
   };
 
   try {
