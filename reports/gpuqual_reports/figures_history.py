@@ -105,10 +105,12 @@ def trend_figure(name, case_id, series_list, rule_text):
 
 
 def trend_figures(trend):
-    """One figure per case of the trend, in the file's order."""
+    """One figure per case of the trend that some run measured, in the file's order."""
     by_case = {}
     for s in trend.series:
         by_case.setdefault(s.case_id, []).append(s)
-    figs = [trend_figure(f"trend_{i + 1:02d}", case_id, series, trend.rule_text)
-            for i, (case_id, series) in enumerate(by_case.items())]
-    return [f for f in figs if f is not None]
+    figs = [trend_figure("trend", case_id, series, trend.rule_text) for case_id, series in by_case.items()]
+    figs = [f for f in figs if f is not None]
+    for i, f in enumerate(figs):  # trend_01.png, trend_02.png, ... for the drawn cases
+        f.name = f"trend_{i + 1:02d}"
+    return figs
