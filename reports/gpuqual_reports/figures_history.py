@@ -22,6 +22,19 @@ def run_order(series_list):
     return sorted(seen.items(), key=lambda item: (item[1].started_at, item[0]))
 
 
+def wrap_case_id(text, width):
+    """`text` in lines of at most `width` characters, broken after a "/" of the case id where it
+    can be (a case id has no spaces), else hard."""
+    lines, line = [], ""
+    for part in text.replace("/", "/\0").split("\0"):
+        if line and len(line) + len(part) > width:
+            lines.append(line)
+            line = ""
+        line += part
+    lines.append(line)
+    return "\n".join(chunk for ln in lines for chunk in (textwrap.wrap(ln, width) or [""]))
+
+
 def tick_text(point, by_commit):
     """A run's tick label: its commit label, else its start time ("11-29 21:31")."""
     if by_commit:
@@ -94,7 +107,7 @@ def trend_figure(name, case_id, series_list, rule_text):
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles))
     ax.legend(unique.values(), unique.keys(), loc="center left", bbox_to_anchor=(1.0, 0.5))
-    style.finish(fig, "\n".join(textwrap.wrap(f"Trend: {case_id}", 90)))
+    style.finish(fig, wrap_case_id(f"Trend: {case_id}", int(width * 7.5)))
     n_changes = sum(len(s.change_points) for s in series_list)
     caption = (f"Median {first.metric} of each run with its 95% CI (error bars), oldest run first, "
                f"{len(runs)} run(s), {n_changes} change point(s). Dashed: the level (median) "

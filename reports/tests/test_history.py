@@ -122,3 +122,12 @@ def test_malformed_and_missing_trend_files(tmp_path, capsys):
     assert cli.main(["--history-trend", str(tmp_path / "absent.json")]) == 2
     err = capsys.readouterr().err
     assert "broken.json: malformed JSON" in err and "absent.json" in err and "Traceback" not in err
+
+
+def test_long_case_ids_wrap_after_a_slash():
+    from gpuqual_reports.figures_history import wrap_case_id
+    text = "Trend: e2e/model=tiny/scenario=offline/batch=2/input_len=32/output_len=8/dtype=bf16/tp=1"
+    lines = wrap_case_id(text, 40).split("\n")
+    assert all(len(line) <= 40 for line in lines)
+    assert "".join(lines) == text
+    assert all(line.endswith("/") for line in lines[:-1])
