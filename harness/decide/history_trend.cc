@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "harness/case_id.h"
 #include "harness/clock.h"
 #include "harness/errors.h"
 
@@ -84,7 +85,11 @@ std::vector<TrendSeries> BuildTrend(const HistoryStore& store, const HistoryFilt
                                     const std::vector<std::string>& case_ids,
                                     const TrendOptions& options) {
   const bool named = !case_ids.empty();
-  const std::vector<std::string> ids = named ? case_ids : store.CaseIds(filter);
+  // Named ids in today's form (harness/case_id.h), as the store holds the cases of files it added.
+  std::vector<std::string> ids = named ? case_ids : store.CaseIds(filter);
+  if (named) {
+    for (std::string& id : ids) id = CanonicalCaseId(id);
+  }
   std::vector<TrendSeries> out;
   for (const std::string& id : ids) {
     std::vector<HistoryPoint> points = store.Series(filter, id, options.metric);
