@@ -11,7 +11,7 @@ set -euo pipefail
 runtime=(
   build-essential cmake ninja-build git pkg-config
   nlohmann-json3-dev libcli11-dev libbenchmark-dev libopenblas-dev libopenmpi-dev openmpi-bin
-  python3 python3-matplotlib python3-numpy
+  python3 python3-matplotlib python3-numpy python3-jsonschema
 )
 testing=(libgtest-dev libgmock-dev python3-pytest clang chromium)
 

@@ -73,9 +73,16 @@ def run(argv):
         paths = report_mod.write(rep, args.output)
     except OSError as e:
         raise ReportInputError(f"{e.filename or args.output}: cannot write ({e.strerror or e})") from None
+    for note in rep.notes:
+        print(f"{PROG}: warning: {_one_line(note)}", file=sys.stderr)
     print(f"report: {os.path.join(args.output, 'index.html')} ({len(rep.figures)} figure(s), "
           f"{len(rep.rows)} case(s) from {len(runs)} run(s)); summary.md and data.csv beside it")
     return paths
+
+
+def _one_line(error):
+    """str(error) with line breaks escaped: a file name or key may hold one."""
+    return str(error).replace("\r", "\\r").replace("\n", "\\n")
 
 
 def main(argv=None):
@@ -88,8 +95,8 @@ def main(argv=None):
         run(argv)
         return 0
     except ReportInputError as e:
-        print(f"{PROG}: error: {e}", file=sys.stderr)
+        print(f"{PROG}: error: {_one_line(e)}", file=sys.stderr)
         return 2
     except Exception as e:  # noqa: BLE001 - one line, never a stack trace (DESIGN.md §9)
-        print(f"{PROG}: failed: {type(e).__name__}: {e}", file=sys.stderr)
+        print(f"{PROG}: failed: {type(e).__name__}: {_one_line(e)}", file=sys.stderr)
         return 3

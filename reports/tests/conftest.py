@@ -1,6 +1,7 @@
 """Shared test fixtures: paths of the hand-made result files and reports built from them."""
 
 import os
+import subprocess
 import sys
 
 import pytest
@@ -20,6 +21,23 @@ RUN_FILES = ["aws_p5_run1.json", "aws_p5_run2.json", "azure_nd_h100_v5.json",
 def fixture(name):
     """Absolute path of a file in tests/fixtures."""
     return os.path.join(FIXTURES, name)
+
+
+@pytest.fixture(scope="session")
+def cpu_results(tmp_path_factory):
+    """Path of a results file written by `gpuqual run --suite ci --device cpu` with the built
+    binary GQ_BINARY (made once per session; the tests that need it skip without GQ_BINARY)."""
+    binary = os.environ.get("GQ_BINARY", "")
+    if not binary:
+        pytest.skip("GQ_BINARY is not set (scripts/test.sh sets it to the built gpuqual); "
+                    "cannot produce a CPU results file")
+    if not os.access(binary, os.X_OK):
+        pytest.fail(f"GQ_BINARY={binary} is not an executable")
+    path = tmp_path_factory.mktemp("cpu") / "ci.json"
+    proc = subprocess.run([binary, "run", "--suite", "ci", "--device", "cpu", "-o", str(path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return str(path)
 
 
 @pytest.fixture(scope="session")

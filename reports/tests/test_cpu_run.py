@@ -1,30 +1,14 @@
 """A report from a real results file: the C++ build runs the ci suite on the cpu (GQ_BINARY),
-then the report is built from it, by the Python entry point and by `gpuqual report`."""
+then the report is built from it, by the Python entry point and by `gpuqual report` (the run
+itself: the cpu_results fixture of conftest.py)."""
 
 import json
 import os
 import subprocess
 
-import pytest
-
 from gpuqual_reports import cli
 
 BINARY = os.environ.get("GQ_BINARY", "")
-
-
-@pytest.fixture(scope="module")
-def cpu_results(tmp_path_factory):
-    """Path of a results file written by `gpuqual run --suite ci --device cpu`."""
-    if not BINARY:
-        pytest.skip("GQ_BINARY is not set (scripts/test.sh sets it to the built gpuqual); "
-                    "cannot produce a CPU results file")
-    if not os.access(BINARY, os.X_OK):
-        pytest.fail(f"GQ_BINARY={BINARY} is not an executable")
-    path = tmp_path_factory.mktemp("cpu") / "ci.json"
-    proc = subprocess.run([BINARY, "run", "--suite", "ci", "--device", "cpu", "-o", str(path)],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return str(path)
 
 
 def test_report_from_cpu_run(cpu_results, tmp_path):
