@@ -1,7 +1,12 @@
 // `gpuqual compare CANDIDATE --baseline FILE [--tolerance PCT] [--tolerance-for WORKLOAD=PCT]...
-//  [--alpha A] [--allow-missing] [--junit FILE] [--markdown FILE] [--json FILE]`
-// FILE may be a baseline or a results file (merged into a baseline on the fly). Exit 1 on any
-// regressed or failed case (or missing, unless allowed), 2 on bad input.
+//  [--alpha A] [--allow-missing] [--fail-on-inconclusive] [--junit FILE] [--markdown FILE]
+//  [--json FILE] [--export-github-benchmark FILE] [--export-bencher FILE]`
+// FILE may be a baseline or a results file (merged into a baseline on the fly). Every output FILE
+// may be "-" (standard output; the table then goes to standard error, so the output stays
+// clean). The exports write the candidate's figures for github-action-benchmark and Bencher
+// (harness/record/benchmark_export.h). Exit 1 on any regressed or failed case (or missing
+// unless allowed, or inconclusive with --fail-on-inconclusive), 2 on bad input.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -9,6 +14,7 @@
 #include "harness/decide/compare_format.h"
 #include "harness/errors.h"
 #include "harness/numbers.h"
+#include "harness/record/benchmark_export.h"
 #include "harness/record/file_io.h"
 #include "harness/record/results_json.h"
 
@@ -16,10 +22,10 @@ namespace gq::cli {
 namespace {
 
 struct CompareArgs {
-  std::string candidate, baseline, junit, markdown, json;
+  std::string candidate, baseline, junit, markdown, json, github_benchmark, bencher;
   std::vector<std::string> tolerance_for;
-  double tolerance_pct = 5.0, alpha = 0.01;
-  bool allow_missing = false;
+  double tolerance_pct = 5.0, alpha = 0.05;
+  bool allow_missing = false, fail_on_inconclusive = false;
 };
 
 Baseline LoadBaselineOrResults(const std::string& path) {
@@ -39,6 +45,7 @@ int Run(const CompareArgs& a) {
   opt.tolerance = CheckNumber("--tolerance (percent)", a.tolerance_pct, kTolerancePct) / 100.0;
   opt.alpha = CheckNumber("--alpha", a.alpha, {0, 0.5, true});
   opt.allow_missing = a.allow_missing;
+  opt.fail_on_inconclusive = a.fail_on_inconclusive;
   for (const std::string& t : a.tolerance_for) {
     auto eq = t.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError("--tolerance-for '" + t + "' is not WORKLOAD=PCT");
@@ -49,12 +56,17 @@ int Run(const CompareArgs& a) {
   CompareReport report = Compare(candidate, baseline, opt);
   report.candidate = a.candidate;
   report.baseline = a.baseline;
-  PrintCompareTable(std::cout, report);
+  const std::vector<std::string> outputs = {a.markdown, a.junit, a.json, a.github_benchmark, a.bencher};
+  std::ostream& table = std::count(outputs.begin(), outputs.end(), "-") > 0 ? std::cerr : std::cout;
+  if (std::count(outputs.begin(), outputs.end(), "-") > 1) throw UsageError("only one output can be - (standard output)");
+  PrintCompareTable(table, report);
   if (!a.markdown.empty()) WriteFileSafely(a.markdown, CompareMarkdown(report));
   if (!a.junit.empty()) WriteFileSafely(a.junit, CompareJunit(report));
   if (!a.json.empty()) WriteFileSafely(a.json, CompareJson(report).dump(1) + "\n");
+  if (!a.github_benchmark.empty()) WriteFileSafely(a.github_benchmark, GithubBenchmarkJson(candidate).dump(1) + "\n");
+  if (!a.bencher.empty()) WriteFileSafely(a.bencher, BencherJson(candidate).dump(1) + "\n");
   const int code = report.ExitCode();
-  std::cout << (code == 0 ? "compare: PASS" : "compare: FAIL") << "\n";
+  table << (code == 0 ? "compare: PASS" : "compare: FAIL") << "\n";
   return code;
 }
 
@@ -67,11 +79,17 @@ Action AddCompareCommand(CLI::App& root) {
   cmd->add_option("--baseline", a->baseline, "Baseline file (or a results file)")->required();
   cmd->add_option("--tolerance", a->tolerance_pct, "Regression tolerance in percent")->capture_default_str();
   cmd->add_option("--tolerance-for", a->tolerance_for, "Per-workload tolerance WORKLOAD=PCT (repeatable)");
-  cmd->add_option("--alpha", a->alpha, "Significance level of the Mann-Whitney U test")->capture_default_str();
+  cmd->add_option("--alpha", a->alpha, "Significance level of the between-run test (1 - alpha: the CI)")
+      ->capture_default_str();
   cmd->add_flag("--allow-missing", a->allow_missing, "Do not fail on baseline cases the candidate lacks");
-  cmd->add_option("--junit", a->junit, "Write JUnit XML here");
-  cmd->add_option("--markdown", a->markdown, "Write a Markdown summary here");
-  cmd->add_option("--json", a->json, "Write the comparison as JSON here");
+  cmd->add_flag("--fail-on-inconclusive", a->fail_on_inconclusive,
+                "Exit 1 on cases too noisy to decide at the tolerance (default: exit 0)");
+  cmd->add_option("--junit", a->junit, "Write JUnit XML here (- for standard output)");
+  cmd->add_option("--markdown", a->markdown, "Write a Markdown summary here (- for standard output)");
+  cmd->add_option("--json", a->json, "Write the comparison as JSON here (- for standard output)");
+  cmd->add_option("--export-github-benchmark", a->github_benchmark,
+                  "Write the candidate's figures for github-action-benchmark (customBiggerIsBetter)");
+  cmd->add_option("--export-bencher", a->bencher, "Write the candidate's figures in Bencher Metric Format (BMF)");
   return [a](const std::string&) { return Run(*a); };
 }
 

@@ -46,7 +46,7 @@ struct RunArgs {
   double telemetry_period_ms = 50;  // 0 = no per-case telemetry
   double straggler_pct = 10;        // multi-rank: name the slowest rank above this spread
   CLI::Option *min_samples = nullptr, *min_time = nullptr, *max_time = nullptr, *max_noise = nullptr,
-              *warmup = nullptr;
+              *warmup = nullptr, *repetitions = nullptr;
   std::string command_line;
 };
 
@@ -87,6 +87,7 @@ void CheckMeasureFlags(const RunArgs& a) {
   if (a.max_time->count() > 0) CheckNumber("--max-time", a.cli.max_time_s, kMaxTimeRange);
   if (a.warmup->count() > 0) CheckNumber("--warmup", a.cli.warmup_time_s, kSampleTimeRange);
   if (a.max_noise->count() > 0) CheckNumber("--max-noise (percent)", a.max_noise_pct, {0, 100, true});
+  if (a.repetitions->count() > 0) CheckInteger("--repetitions", a.cli.repetitions, 1, kMaxRepetitions);
 }
 
 void CheckMeasure(const MeasureOptions& m) {
@@ -146,6 +147,7 @@ void PlanRun(RunArgs& args, const WorkloadRegistry& registry, const Communicator
   if (args.max_time->count() > 0) opt.measure.max_time_s = args.cli.max_time_s;
   if (args.warmup->count() > 0) opt.measure.warmup_time_s = args.cli.warmup_time_s;
   if (args.max_noise->count() > 0) opt.measure.max_noise = args.max_noise_pct / 100.0;
+  if (args.repetitions->count() > 0) opt.measure.repetitions = args.cli.repetitions;
   CheckMeasure(opt.measure);
   // Below 1 ms the sampler would compete with the benchmark for the host CPU, and NVML's own
   // counters update far more slowly than that.
@@ -267,6 +269,10 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   args->min_time = cmd->add_option("--min-time", args->cli.min_time_s, "Least sampled seconds per case")->capture_default_str();
   args->max_time = cmd->add_option("--max-time", args->cli.max_time_s, "Most sampled seconds per case (then noisy)")->capture_default_str();
   args->warmup = cmd->add_option("--warmup", args->cli.warmup_time_s, "Warm-up seconds per case")->capture_default_str();
+  args->repetitions = cmd->add_option("--repetitions", args->cli.repetitions,
+                                      "Measure each case in N independent rounds, interleaved across cases "
+                                      "(the run-level replicates compare decides on)")
+                          ->capture_default_str();
   cmd->add_flag_function(
       "--no-verify", [args](std::int64_t) { args->options.measure.verify = false; }, "Skip output verification");
   cmd->add_option("--label", args->label_assignments, "Run label KEY=VALUE (repeatable)");

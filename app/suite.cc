@@ -34,6 +34,7 @@ void MeasureOverrides::ApplyTo(MeasureOptions& m) const {
   if (max_time_s) m.max_time_s = *max_time_s;
   if (max_noise) m.max_noise = *max_noise;
   if (warmup_time_s) m.warmup_time_s = *warmup_time_s;
+  if (repetitions) m.repetitions = *repetitions;
 }
 
 std::vector<std::string> SuiteSearchDirs() { return DataDirCandidates("GQ_SUITES_DIR", "suites"); }
@@ -60,6 +61,7 @@ Suite SuiteFromJson(const json& j, const std::string& origin) {
       else if (key == "max_time_s") s.measure.max_time_s = m.NumIn("max_time_s", kMaxTimeRange);
       else if (key == "max_noise") s.measure.max_noise = m.NumIn("max_noise", kMaxNoiseRange);
       else if (key == "warmup_time_s") s.measure.warmup_time_s = m.NumIn("warmup_time_s", kSampleTimeRange);
+      else if (key == "repetitions") s.measure.repetitions = static_cast<int>(m.IntIn("repetitions", 1, kMaxRepetitions));
       else m.Fail(key, "unknown measure option");
     }
   }

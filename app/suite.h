@@ -25,7 +25,7 @@ struct SuiteEntry {
 };
 
 struct MeasureOverrides {
-  std::optional<int> min_samples;
+  std::optional<int> min_samples, repetitions;
   std::optional<double> min_time_s, max_time_s, max_noise, warmup_time_s;
   void ApplyTo(MeasureOptions& m) const;
 };

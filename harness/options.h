@@ -21,6 +21,7 @@ struct MeasureOptions {
   double min_sample_time_s = 1e-3;  // iterations per sample are batched to last at least this
   int max_samples = 100000;         // hard cap, treated like max_time_s
   bool verify = true;
+  int repetitions = 1;  // independent rounds per case, interleaved across cases (DESIGN.md §5)
 };
 
 // Everything `gpuqual run` was asked to do.
@@ -38,6 +39,7 @@ struct RunOptions {
 // Ranges of the measure options: one rule wherever they are given (the run command's flags, a
 // suite's "measure" object), checked with harness/numbers.h. Times in seconds.
 inline constexpr int64_t kMaxMinSamples = 1000000;
+inline constexpr int64_t kMaxRepetitions = 100;
 inline constexpr NumberRange kSampleTimeRange{0, 86400};       // min_time_s, warmup_time_s
 inline constexpr NumberRange kMaxTimeRange{0, 86400, true};    // max_time_s
 inline constexpr NumberRange kMaxNoiseRange{0, 1, true};       // max_noise (a fraction)

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "harness/stats.h"
+
 namespace gq {
 
 const char* CaseStatusName(CaseStatus status) {
@@ -53,6 +55,12 @@ std::vector<double> CaseResult::PerIterationSeconds() const {
   out.reserve(samples_s.size());
   for (double s : samples_s) out.push_back(s / ips);
   return out;
+}
+
+std::vector<double> CaseResult::ReplicateMediansS() const {
+  if (!round_medians_s.empty()) return round_medians_s;
+  if (samples_s.empty()) return {};
+  return {Median(PerIterationSeconds())};
 }
 
 }  // namespace gq

@@ -110,11 +110,6 @@ double StdDev(const std::vector<double>& xs) {
   return std::sqrt(ss.Value() / static_cast<double>(xs.size() - 1));
 }
 
-double CoefficientOfVariation(const std::vector<double>& xs) {
-  const double mean = Mean(xs);
-  return mean == 0.0 ? 0.0 : StdDev(xs) / mean;
-}
-
 double Percentile(std::vector<double> xs, double p) {
   if (!(p >= 0.0 && p <= 100.0)) {
     throw std::invalid_argument("Percentile: p must be in [0, 100], got " + std::to_string(p));

@@ -10,8 +10,6 @@ double Median(std::vector<double> xs);
 double Mean(const std::vector<double>& xs);
 // Sample standard deviation (n - 1 denominator); 0 for a single sample.
 double StdDev(const std::vector<double>& xs);
-// Coefficient of variation: StdDev / Mean (0 when the mean is 0).
-double CoefficientOfVariation(const std::vector<double>& xs);
 // Percentile p in [0, 100] with linear interpolation between closest ranks
 // (the "linear" / type-7 definition used by numpy.percentile and R's default). A p outside
 // [0, 100] (or NaN) throws std::invalid_argument.
@@ -38,6 +36,7 @@ std::size_t MedianCiLowerRank(std::size_t n, double level = 0.95);
 // is 0 the result is 0 if the interval is [0, 0] and +infinity otherwise.
 double RelativeMedianNoise(const std::vector<double>& xs, double level = 0.95);
 
+// cv: the coefficient of variation stddev / mean (0 when the mean is 0); p10, p90: Percentile.
 struct Summary {
   double median = 0, mean = 0, stddev = 0, cv = 0, p10 = 0, p90 = 0, min = 0, max = 0;
   double ci95_low = 0, ci95_high = 0;

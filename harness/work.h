@@ -31,7 +31,9 @@ struct Work {
   double bytes = 0;          // fewest bytes moved per iteration (each input read once, output written once)
   double tokens = 0;         // tokens produced per iteration (e2e: batch x output_len)
   double busbw_factor = 0;   // collectives: busbw = algbw * factor (nccl-tests doc/PERFORMANCE.md)
-  std::string compute_dtype; // dtype whose datasheet peak bounds the flops ("bf16", "fp8", "tf32", "fp32", "fp64")
+  // Key of the datasheet peak that bounds the flops: DtypePeakKey (harness/dtype.h) of the dtype
+  // the flops are done in ("bf16", "fp8", "tf32", "fp32", "fp64"); "" when no compute peak applies.
+  std::string compute_dtype;
   // Bandwidth benchmarks (membw) name the path their bytes are bounded by, which picks the peak
   // of their GB/s roofline (harness/measure/roofline.h): "" = not stated (other workloads);
   // "device" = the memory of the case's device (HBM on a GPU, DRAM on the cpu);

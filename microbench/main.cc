@@ -7,9 +7,11 @@
 // iteration per timed region. Each case is prepared once, verified once after timing (a failed
 // check reports an error), and released before the next case is prepared. Collective cases
 // (allreduce, all_gather, reduce_scatter from the suite) run on the one device in one process:
-// a single rank, so their counters are the algorithm bandwidth (GB/s); "busbw GB/s" appears only
-// where the bus factor is non-zero. e2e cases count "output tok/s" and "input tok/s"; the quick
-// suite's e2e decode and prefill scenarios are the one-decode-step and one-prefill benchmarks.
+// a single rank, so their busbw (0 by definition) is left out and algbw is their figure. Counters
+// are the workload's metrics named "<metric> <unit>" ("tflops TFLOP/s", "bandwidth GB/s",
+// "output_tok_s tok/s", ...), computed by the same MetricSpec formulas as `gpuqual run`; the
+// quick suite's e2e decode and prefill scenarios are the one-decode-step and one-prefill
+// benchmarks.
 #include <benchmark/benchmark.h>
 
 #include <cstring>
@@ -21,6 +23,7 @@
 #include "app/suite.h"
 #include "harness/device.h"
 #include "harness/errors.h"
+#include "harness/work.h"
 
 namespace gq {
 namespace {
@@ -53,16 +56,15 @@ void RunBenchmark(benchmark::State& state, Workload* workload, CaseSpec spec, De
       state.SetIterationTime(t);
       total += t;
     }
+    // Counters: the workload's own metrics (the same MetricSpec formulas `gpuqual run` uses), from
+    // the mean iteration time; metrics measured from a phase and plain times are left to the
+    // benchmark's own time column, and a zero figure (busbw on one rank) is left out.
     const Work work = held->prepared->GetWork();
-    const double iters = static_cast<double>(state.iterations());
-    if (work.flops > 0) state.counters["TFLOP/s"] = work.flops * iters / total * 1e-12;
-    if (work.bytes > 0) state.counters["GB/s"] = work.bytes * iters / total * 1e-9;  // algbw for collectives
-    // e2e: output tokens and prompt tokens per second of iteration time (a decode-step case
-    // gives the decode rate, a prefill case the prefill rate).
-    if (work.tokens > 0) state.counters["output tok/s"] = work.tokens * iters / total;
-    if (work.prefill_tokens > 0) state.counters["input tok/s"] = work.prefill_tokens * iters / total;
-    if (work.busbw_factor > 0) {  // collectives on several GPUs (nccl-tests doc/PERFORMANCE.md)
-      state.counters["busbw GB/s"] = work.bytes * work.busbw_factor * iters / total * 1e-9;
+    const double per_iteration = total / static_cast<double>(state.iterations());
+    for (const MetricSpec& m : workload->Metrics()) {
+      if (!m.phase.empty() || m.quantity == Quantity::kTime) continue;
+      const double value = m.FromTime(per_iteration, work);
+      if (value > 0) state.counters[m.name + " " + m.unit] = value;
     }
     if (!held->verified) {
       VerifyResult v = held->prepared->Verify();

@@ -13,7 +13,7 @@ runtime=(
   nlohmann-json3-dev libcli11-dev libbenchmark-dev libopenblas-dev libopenmpi-dev openmpi-bin
   python3 python3-matplotlib python3-numpy python3-jsonschema
 )
-testing=(libgtest-dev libgmock-dev python3-pytest clang chromium)
+testing=(libgtest-dev libgmock-dev python3-pytest python3-yaml clang chromium)
 
 packages=("${runtime[@]}")
 case "${1:-}" in

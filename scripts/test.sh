@@ -16,6 +16,7 @@ py=/usr/bin/python3
 if [ -d reports/tests ] && ls reports/tests/test_*.py >/dev/null 2>&1; then
   GQ_BINARY="$PWD/$build_dir/app/gpuqual" "$py" -m pytest -q reports/tests
 fi
+GQ_BINARY="$PWD/$build_dir/app/gpuqual" "$py" -m pytest -q tests/docs
 # Every ctest has a time limit (a stuck kernel or child process must fail, not hang).
 ctest --test-dir "$build_dir" --show-only=json-v1 | python3 -c '
 import json, sys

@@ -56,6 +56,12 @@ const MetricResult* BaselineCase::FindMetric(const std::string& name) const {
   return nullptr;
 }
 
+std::vector<double> BaselineCase::ReplicateMediansS() const {
+  if (!replicate_medians_s.empty()) return replicate_medians_s;
+  if (samples_s.empty()) return {};
+  return {Median(samples_s)};
+}
+
 const BaselineCase* Baseline::Find(const std::string& id) const {
   for (const BaselineCase& c : cases) {
     if (c.id == id) return &c;
@@ -143,9 +149,11 @@ Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<s
     const std::vector<const CaseResult*>& src = by_id[id];
     const CaseResult& first = *src.front();
     BaselineCase bc{id, first.workload, first.params, first.primary_metric, {}, {}, first.work,
-                    static_cast<int>(src.size())};
+                    static_cast<int>(src.size()), {}, false};
     for (const CaseResult* c : src) {
       for (double t : c->PerIterationSeconds()) bc.samples_s.push_back(t);
+      for (double t : c->ReplicateMediansS()) bc.replicate_medians_s.push_back(t);
+      bc.noisy = bc.noisy || c->status == CaseStatus::kNoisy;
     }
     for (const auto& entry : first.metrics) {
       const std::string& metric = entry.first;  // captured below: not a structured binding (clang < 16)

@@ -3,7 +3,8 @@
 // never typed by hand. Per case id, the samples of every source run and device merged (as times
 // per iteration) with summaries recomputed from them, plus provenance and qualify thresholds.
 //
-// Merging: only cases with status ok or noisy contribute. Metrics whose unit ties them to the
+// Merging: only cases with status ok or noisy contribute; every source case's replicate medians
+// (one per round, or per run) are kept, so the between-run spread is known to compare. Metrics whose unit ties them to the
 // iteration time (TFLOP/s, GB/s, tok/s, ms, us; see MetricFromIterationTime) are recomputed from
 // the merged samples and the case's work; other metrics (e.g. J/TFLOP, and the e2e metrics
 // measured from a phase such as ttft_ms) take the median of the source medians, with n = the
@@ -34,7 +35,14 @@ struct BaselineCase {
   std::vector<double> samples_s;  // seconds per iteration, all sources and devices merged
   Work work;
   int sources = 0;  // number of (run, device) cases merged
+  // The replicates compare judges on (change_decision.h): every source case's round medians
+  // (CaseResult::ReplicateMediansS: one per round of --repetitions, else the run's median), in
+  // seconds per iteration. Baselines written before this field read their merged median as one.
+  std::vector<double> replicate_medians_s;
+  bool noisy = false;  // some source case was noisy: compare calls such a case inconclusive
   const MetricResult* FindMetric(const std::string& name) const;
+  // replicate_medians_s, or the median of samples_s for an older baseline; empty without samples.
+  std::vector<double> ReplicateMediansS() const;
 };
 
 // Qualification thresholds as fractions of the baseline median of the primary metric (in the

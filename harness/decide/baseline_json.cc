@@ -47,7 +47,8 @@ void WriteBaselineFile(const std::string& path, const Baseline& b) {
     for (const auto& [name, m] : c.metrics) metrics[name] = MetricToJson(m);
     cases.push_back({{"id", c.id}, {"workload", c.workload}, {"params", ParamsToJson(c.params)},
                      {"primary_metric", c.primary_metric}, {"metrics", metrics}, {"samples_s", c.samples_s},
-                     {"work", WorkToJson(c.work)}, {"sources", c.sources}});
+                     {"work", WorkToJson(c.work)}, {"sources", c.sources},
+                     {"replicate_medians_s", c.replicate_medians_s}, {"noisy", c.noisy}});
   }
   json doc = {{"schema", kBaselineSchema},
               {"name", b.name},
@@ -108,6 +109,15 @@ Baseline BaselineFromJson(const json& j, const std::string& path) {
     }
     bc.work = WorkFromJson(c.Obj("work"));
     bc.sources = c.Int32("sources");
+    if (c.Has("replicate_medians_s")) {  // absent in baselines written before run-level replicates
+      for (const json& m : c.Arr("replicate_medians_s").value()) {
+        if (!m.is_number() || !std::isfinite(m.get<double>()) || !(m.get<double>() > 0)) {
+          c.Fail("replicate_medians_s", "must hold finite numbers > 0 (seconds)");
+        }
+        bc.replicate_medians_s.push_back(m.get<double>());
+      }
+    }
+    bc.noisy = c.BoolOr("noisy", false);
     b.cases.push_back(std::move(bc));
   }
   return b;

@@ -1,15 +1,18 @@
 #include "harness/decide/compare.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
+#include "harness/decide/change_decision.h"
 #include "harness/decide/two_sample.h"
 
 namespace gq {
 namespace {
 
-// Per-iteration figures whose ratio of medians equals the metric's: 1/t for rates (the work
-// factor cancels in the ratio), t for times.
+// Replicate values of the metric from replicate medians in seconds per iteration: 1/t for rates
+// (the work factor cancels in every ratio), t for times.
 std::vector<double> Oriented(const std::vector<double>& seconds, bool higher_is_better) {
   std::vector<double> out;
   for (double t : seconds) {
@@ -26,47 +29,77 @@ void Judge(CompareRow& row, const CaseResult& cand, const BaselineCase& base, co
   const MetricResult* bm = base.FindMetric(metric);
   const MetricResult* cm = cand.FindMetric(metric);
   row.metric = metric;
-  if (bm == nullptr || cm == nullptr || bm->median <= 0 || cm->median <= 0) {
+  if (bm == nullptr || cm == nullptr || !(bm->median > 0) || !(cm->median > 0)) {
     row.verdict = Verdict::kFailed;
     row.reason = "no usable '" + metric + "' figure on both sides";
     return;
+  }
+  // Replicates from the run medians (1/t or t: the work cancels in the ratio); when a side has no
+  // samples, both sides stand on their metric's median, one replicate each.
+  std::vector<double> c = Oriented(cand.ReplicateMediansS(), bm->higher_is_better);
+  std::vector<double> b = Oriented(base.ReplicateMediansS(), bm->higher_is_better);
+  if (c.empty() || b.empty()) {
+    c = {cm->median};
+    b = {bm->median};
   }
   row.unit = bm->unit;
   row.higher_is_better = bm->higher_is_better;
   row.baseline_median = bm->median;
   row.candidate_median = cm->median;
-  row.ratio = cm->median / bm->median;
-  row.change = (row.higher_is_better ? row.ratio : 1.0 / row.ratio) - 1.0;
-  row.ratio_low = row.ratio_high = row.ratio;
-  const std::vector<double> c = Oriented(cand.PerIterationSeconds(), row.higher_is_better);
-  const std::vector<double> b = Oriented(base.samples_s, row.higher_is_better);
-  bool significant = true;
-  if (c.size() >= 2 && b.size() >= 2) {
-    RatioInterval ci = BootstrapMedianRatio(c, b);
-    // Rates: median(1/t_c)/median(1/t_b) is the metric's ratio (the work cancels); times: t itself.
-    row.ratio_low = ci.low;
-    row.ratio_high = ci.high;
-    row.p_value = MannWhitneyU(c, b).p_value;
-    significant = row.p_value < opt.alpha;
-  }
-  const bool worse = row.change < -row.tolerance, better = row.change > row.tolerance;
-  char buf[160];
-  if (significant && worse) {
-    row.verdict = Verdict::kRegressed;
-    std::snprintf(buf, sizeof buf, "%.1f%% worse (tolerance %.1f%%)", -100 * row.change, 100 * row.tolerance);
-  } else if (significant && better) {
-    row.verdict = Verdict::kImproved;
-    std::snprintf(buf, sizeof buf, "%.1f%% better", 100 * row.change);
-  } else {
-    row.verdict = Verdict::kUnchanged;
-    if (!significant && (worse || better)) {
-      std::snprintf(buf, sizeof buf, "%+.1f%% but not significant (p=%.3g >= %.3g)", 100 * row.change, row.p_value, opt.alpha);
-    } else {
-      std::snprintf(buf, sizeof buf, "%+.1f%% within tolerance %.1f%%", 100 * row.change, 100 * row.tolerance);
+  const ChangeDecision d = DecideChange(c, b, row.higher_is_better, row.tolerance, opt.alpha);
+  row.ratio = d.ratio;
+  row.ratio_low = d.ratio_low;
+  row.ratio_high = d.ratio_high;
+  row.change = d.change;
+  row.change_low = row.higher_is_better ? d.ratio_low - 1 : 1 / d.ratio_high - 1;
+  row.change_high = row.higher_is_better ? d.ratio_high - 1 : 1 / d.ratio_low - 1;
+  row.p_value = d.p_value;
+  row.runs_candidate = d.n_candidate;
+  row.runs_baseline = d.n_baseline;
+  row.noise_candidate = d.noise_candidate;
+  row.noise_baseline = d.noise_baseline;
+  row.reason = d.reason;
+  if (d.p_value < 0) {  // one run on each side: show how far one run's own samples spread
+    const std::vector<double> cs = Oriented(cand.PerIterationSeconds(), row.higher_is_better);
+    const std::vector<double> bs = Oriented(base.samples_s, row.higher_is_better);
+    if (cs.size() >= 2 && bs.size() >= 2) {
+      const RatioInterval within = BootstrapMedianRatio(cs, bs);
+      char buf[200];
+      std::snprintf(buf, sizeof buf,
+                    "; within the runs, the ratio's 95%% CI is [%.3f, %.3f] (the samples of one run are not "
+                    "replicates of it: shown, not decided on)", within.low, within.high);
+      row.reason += buf;
     }
   }
-  row.reason = buf;
-  if (row.p_value < 0) row.reason += " (no samples to test: tolerance only)";
+  switch (d.call) {
+    case ChangeCall::kRegressed: row.verdict = Verdict::kRegressed; break;
+    case ChangeCall::kImproved: row.verdict = Verdict::kImproved; break;
+    case ChangeCall::kUnchanged: row.verdict = Verdict::kUnchanged; break;
+    case ChangeCall::kInconclusive: row.verdict = Verdict::kInconclusive; break;
+  }
+  // A noisy side (its median's CI never reached the noise target) is not judged: its figure may
+  // be anywhere in that CI.
+  const std::string noisy = cand.status == CaseStatus::kNoisy ? "the candidate case is noisy (" + cand.reason + ")"
+                            : base.noisy                      ? std::string("the baseline case was noisy in a source run")
+                                                              : std::string();
+  if (!noisy.empty() && row.verdict != Verdict::kInconclusive) {
+    row.verdict = Verdict::kInconclusive;
+    row.reason = noisy + ": not judged; the figures say " + row.reason;
+  }
+}
+
+// Severity order of the rows: the ones a CI reader must see first.
+int Severity(Verdict v) {
+  switch (v) {
+    case Verdict::kRegressed: return 0;
+    case Verdict::kFailed: return 1;
+    case Verdict::kMissing: return 2;
+    case Verdict::kInconclusive: return 3;
+    case Verdict::kImproved: return 4;
+    case Verdict::kNew: return 5;
+    case Verdict::kUnchanged: return 6;
+  }
+  return 7;
 }
 
 }  // namespace
@@ -76,6 +109,7 @@ const char* VerdictName(Verdict v) {
     case Verdict::kImproved: return "improved";
     case Verdict::kUnchanged: return "unchanged";
     case Verdict::kRegressed: return "regressed";
+    case Verdict::kInconclusive: return "inconclusive";
     case Verdict::kFailed: return "failed";
     case Verdict::kMissing: return "missing";
     case Verdict::kNew: return "new";
@@ -90,12 +124,14 @@ int CompareReport::ExitCode() const {
   };
   if (count(Verdict::kRegressed) > 0 || count(Verdict::kFailed) > 0) return 1;
   if (!allow_missing && count(Verdict::kMissing) > 0) return 1;
+  if (fail_on_inconclusive && count(Verdict::kInconclusive) > 0) return 1;
   return 0;
 }
 
 CompareReport Compare(const ResultsDoc& candidate, const Baseline& baseline, const CompareOptions& opt) {
   CompareReport report;
   report.allow_missing = opt.allow_missing;
+  report.fail_on_inconclusive = opt.fail_on_inconclusive;
   std::set<std::string> present;  // baseline ids the candidate ran (not skipped)
   std::vector<double> factors;
   for (const CaseResult& c : candidate.cases) {
@@ -134,8 +170,10 @@ CompareReport Compare(const ResultsDoc& candidate, const Baseline& baseline, con
     }
     report.rows.push_back(row);
   }
+  std::stable_sort(report.rows.begin(), report.rows.end(),
+                   [](const CompareRow& a, const CompareRow& b) { return Severity(a.verdict) < Severity(b.verdict); });
   for (const CompareRow& r : report.rows) report.counts[r.verdict]++;
-  report.geomean_change = factors.empty() ? 0 : GeometricMean(factors) - 1.0;
+  if (!factors.empty()) report.geomean_change = GeometricMean(factors) - 1.0;
   return report;
 }
 

@@ -1,21 +1,26 @@
 #pragma once
 // Candidate results against a baseline (DESIGN.md §7). Pure: the CLI reads files and formats.
 //
-// Cases join on id; each candidate (id, device) is judged against the baseline's merged case.
-// For the primary metric (algbw instead of busbw for a single-rank collective, whose busbw is 0):
-// ratio = candidate median / baseline median, and change = ratio - 1 in
-// the better direction (for lower-is-better metrics, 1/ratio - 1), so change < 0 is worse.
-// With samples on both sides: a bootstrap 95% CI of the ratio of medians and a two-sided
-// Mann-Whitney U test on per-iteration figures. A case
-//   regressed  when p < alpha and change < -tolerance,
-//   improved   when p < alpha and change > +tolerance,
-//   unchanged  otherwise;
-// without samples on one side there is no test, and the tolerance alone decides.
-//   failed  the candidate case failed or is invalid;
-//   missing in the baseline, absent from (or skipped in) the candidate;
-//   new     in the candidate only.
-// Exit code: 1 on any regressed or failed case, or missing unless allowed; else 0.
+// Cases join on id; each candidate (id, device) is judged against the baseline's merged case,
+// on the primary metric (algbw instead of busbw for a single-rank collective, whose busbw is 0).
+// The decision rests on the spread between runs, not between the samples of one process
+// (harness/decide/change_decision.h): the candidate's replicates are its rounds (`run
+// --repetitions N`), the baseline's the rounds or runs of its sources. Verdicts:
+//   regressed     beyond the tolerance in the worse direction, and significant at alpha;
+//   improved      the same in the better direction;
+//   unchanged     the CI of the change lies within the tolerance;
+//   inconclusive  the spread is too wide to decide at the tolerance (the reason says what would
+//                 decide), or the case is noisy on either side;
+//   failed        the candidate case failed or is invalid;
+//   missing       in the baseline, absent from (or skipped in) the candidate;
+//   new           in the candidate only.
+// change = candidate / baseline - 1 in the better direction (1/ratio - 1 for lower-is-better
+// metrics): + is better, - is worse, in every format.
+// Rows are sorted by severity: regressed, failed, missing, inconclusive, improved, new, unchanged.
+// Exit code: 1 on any regressed or failed case, a missing one unless allowed, or an inconclusive
+// one with fail_on_inconclusive; else 0.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,14 +29,15 @@
 
 namespace gq {
 
-enum class Verdict { kImproved, kUnchanged, kRegressed, kFailed, kMissing, kNew };
+enum class Verdict { kImproved, kUnchanged, kRegressed, kInconclusive, kFailed, kMissing, kNew };
 const char* VerdictName(Verdict v);
 
 struct CompareOptions {
   double tolerance = 0.05;
   std::map<std::string, double> tolerance_for;  // workload -> tolerance
-  double alpha = 0.01;
+  double alpha = 0.05;
   bool allow_missing = false;
+  bool fail_on_inconclusive = false;
 };
 
 struct CompareRow {
@@ -42,17 +48,20 @@ struct CompareRow {
   double baseline_median = 0, candidate_median = 0;
   double ratio = 0, ratio_low = 0, ratio_high = 0;  // candidate / baseline; 0 when not compared
   double change = 0;                                // in the better direction; +0.05 = 5% better
+  double change_low = 0, change_high = 0;           // the (1 - alpha) CI of the change
   double p_value = -1;                              // -1 when no test was possible
   double tolerance = 0;
+  int runs_candidate = 0, runs_baseline = 0;        // replicates on each side
+  double noise_candidate = -1, noise_baseline = -1;  // CV of each side's replicates; -1 unknown
   bool compared() const { return ratio > 0; }
 };
 
 struct CompareReport {
   std::string candidate, baseline;  // names for the reports (file paths)
   std::vector<CompareRow> rows;
-  double geomean_change = 0;  // geometric mean of (1 + change) over compared rows, minus 1
+  std::optional<double> geomean_change;  // geometric mean of (1 + change) over compared rows, minus 1
   std::map<Verdict, int> counts;
-  bool allow_missing = false;
+  bool allow_missing = false, fail_on_inconclusive = false;
   int ExitCode() const;
 };
 

@@ -19,12 +19,27 @@ std::string Figure(double v, const std::string& unit) {
 
 std::string Change(const CompareRow& r) { return r.compared() ? Fmt("%+.1f%%", 100 * r.change) : "-"; }
 
+// The CI of the change, or "-" without a between-run spread.
 std::string Interval(const CompareRow& r) {
   if (!r.compared() || r.p_value < 0) return "-";
-  return "[" + Fmt("%.3f", r.ratio_low) + ", " + Fmt("%.3f", r.ratio_high) + "]";
+  return Fmt("%+.1f%%", 100 * r.change_low) + " .. " + Fmt("%+.1f%%", 100 * r.change_high);
 }
 
-std::string PValue(const CompareRow& r) { return r.p_value < 0 ? "-" : Fmt("%.2g", r.p_value); }
+std::string Noise(double cv) { return cv < 0 ? "-" : Fmt("%.1f%%", 100 * cv); }
+std::string NoisePair(const CompareRow& r) { return r.compared() ? Noise(r.noise_baseline) + " / " + Noise(r.noise_candidate) : "-"; }
+std::string RunsPair(const CompareRow& r) {
+  return r.compared() ? std::to_string(r.runs_baseline) + " / " + std::to_string(r.runs_candidate) : "-";
+}
+
+std::string Geomean(const CompareReport& r) {
+  return r.geomean_change ? Fmt("%+.2f%%", 100 * *r.geomean_change) : std::string("n/a (no case compared)");
+}
+
+bool Failure(const CompareReport& report, const CompareRow& r) {
+  return r.verdict == Verdict::kRegressed || r.verdict == Verdict::kFailed ||
+         (r.verdict == Verdict::kMissing && !report.allow_missing) ||
+         (r.verdict == Verdict::kInconclusive && report.fail_on_inconclusive);
+}
 
 std::string Xml(const std::string& s) {
   std::string out;
@@ -48,8 +63,8 @@ std::string Cell(const std::string& s) {
 
 std::string Counts(const CompareReport& r) {
   std::string out;
-  for (Verdict v : {Verdict::kRegressed, Verdict::kFailed, Verdict::kMissing, Verdict::kImproved,
-                    Verdict::kUnchanged, Verdict::kNew}) {
+  for (Verdict v : {Verdict::kRegressed, Verdict::kFailed, Verdict::kMissing, Verdict::kInconclusive,
+                    Verdict::kImproved, Verdict::kNew, Verdict::kUnchanged}) {
     auto it = r.counts.find(v);
     if (it != r.counts.end()) out += (out.empty() ? "" : ", ") + std::to_string(it->second) + " " + VerdictName(v);
   }
@@ -61,25 +76,22 @@ std::string Counts(const CompareReport& r) {
 void PrintCompareTable(std::ostream& out, const CompareReport& report) {
   std::size_t w = 4;
   for (const CompareRow& r : report.rows) w = std::max(w, r.id.size());
-  char line[512];
-  std::snprintf(line, sizeof line, "%-10s %-7s %-*s %16s %16s %8s %17s %8s\n", "verdict", "device", static_cast<int>(w),
-                "case", "baseline", "candidate", "change", "ratio 95% CI", "p");
+  out << kSignConvention << "\n\n";
+  char line[640];
+  std::snprintf(line, sizeof line, "%-12s %-7s %-*s %16s %16s %8s %18s %15s %9s\n", "verdict", "device",
+                static_cast<int>(w), "case", "baseline", "candidate", "change", "change CI", "noise b / c",
+                "runs b/c");
   out << line;
   for (const CompareRow& r : report.rows) {
-    std::snprintf(line, sizeof line, "%-10s %-7s %-*s %16s %16s %8s %17s %8s\n", VerdictName(r.verdict),
+    std::snprintf(line, sizeof line, "%-12s %-7s %-*s %16s %16s %8s %18s %15s %9s\n", VerdictName(r.verdict),
                   r.device.empty() ? "-" : r.device.c_str(), static_cast<int>(w), r.id.c_str(),
                   r.compared() ? Figure(r.baseline_median, r.unit).c_str() : "-",
                   r.compared() ? Figure(r.candidate_median, r.unit).c_str() : "-", Change(r).c_str(),
-                  Interval(r).c_str(), PValue(r).c_str());
+                  Interval(r).c_str(), NoisePair(r).c_str(), RunsPair(r).c_str());
     out << line;
-    // Reasons for every verdict that needs one, and for changes beyond tolerance that the test
-    // could not call significant.
-    const bool beyond = r.compared() && std::fabs(r.change) > r.tolerance;
-    if ((r.verdict != Verdict::kUnchanged && r.verdict != Verdict::kImproved) || beyond) {
-      out << "           -> " << r.reason << "\n";
-    }
+    if (r.verdict != Verdict::kUnchanged) out << "             -> " << r.reason << "\n";
   }
-  out << "\n" << Counts(report) << "; geometric-mean change " << Fmt("%+.2f%%", 100 * report.geomean_change) << "\n";
+  out << "\n" << Counts(report) << "; geometric-mean change " << Geomean(report) << "\n";
 }
 
 std::string CompareMarkdown(const CompareReport& report) {
@@ -87,30 +99,29 @@ std::string CompareMarkdown(const CompareReport& report) {
   const int code = report.ExitCode();
   md << "## gpuqual compare: " << (code == 0 ? "PASS" : "FAIL") << "\n\n";
   md << "Candidate `" << report.candidate << "` against baseline `" << report.baseline << "`: " << Counts(report)
-     << "; geometric-mean change " << Fmt("%+.2f%%", 100 * report.geomean_change) << ".\n\n";
-  md << "| verdict | case | device | baseline | candidate | change | ratio 95% CI | p | note |\n";
-  md << "| --- | --- | --- | ---: | ---: | ---: | --- | ---: | --- |\n";
+     << "; geometric-mean change " << Geomean(report) << ".\n\n";
+  md << "_" << kSignConvention << "_\n\n";
+  md << "| verdict | case | device | baseline | candidate | change | change CI | noise b / c | runs b / c | note |\n";
+  md << "| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |\n";
   for (const CompareRow& r : report.rows) {
-    md << "| " << (r.verdict == Verdict::kRegressed || r.verdict == Verdict::kFailed || r.verdict == Verdict::kMissing
-                       ? "**" + std::string(VerdictName(r.verdict)) + "**"
-                       : std::string(VerdictName(r.verdict)))
+    md << "| " << (Failure(report, r) ? "**" + std::string(VerdictName(r.verdict)) + "**" : std::string(VerdictName(r.verdict)))
        << " | `" << Cell(r.id) << "` | " << (r.device.empty() ? "-" : r.device) << " | "
        << (r.compared() ? Figure(r.baseline_median, r.unit) : "-") << " | "
        << (r.compared() ? Figure(r.candidate_median, r.unit) : "-") << " | " << Change(r) << " | " << Interval(r)
-       << " | " << PValue(r) << " | " << Cell(r.reason) << " |\n";
+       << " | " << NoisePair(r) << " | " << RunsPair(r) << " | " << Cell(r.reason) << " |\n";
   }
   return md.str();
 }
 
 std::string CompareJunit(const CompareReport& report) {
+  auto skip = [&](const CompareRow& r) {
+    return !Failure(report, r) && (r.verdict == Verdict::kNew || r.verdict == Verdict::kMissing ||
+                                   r.verdict == Verdict::kInconclusive);
+  };
   int failures = 0, skipped = 0;
   for (const CompareRow& r : report.rows) {
-    if (r.verdict == Verdict::kRegressed || r.verdict == Verdict::kFailed ||
-        (r.verdict == Verdict::kMissing && !report.allow_missing)) {
-      ++failures;
-    } else if (r.verdict == Verdict::kNew || r.verdict == Verdict::kMissing) {
-      ++skipped;
-    }
+    failures += Failure(report, r);
+    skipped += skip(r);
   }
   std::ostringstream x;
   x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -120,12 +131,10 @@ std::string CompareJunit(const CompareReport& report) {
   for (const CompareRow& r : report.rows) {
     x << "    <testcase classname=\"gpuqual." << Xml(r.workload) << "\" name=\"" << Xml(r.id)
       << (r.device.empty() ? "" : " [" + Xml(r.device) + "]") << "\"";
-    const bool failure = r.verdict == Verdict::kRegressed || r.verdict == Verdict::kFailed ||
-                         (r.verdict == Verdict::kMissing && !report.allow_missing);
-    const bool skip = !failure && (r.verdict == Verdict::kNew || r.verdict == Verdict::kMissing);
-    if (!failure && !skip) {
+    const bool failure = Failure(report, r);
+    if (!failure && !skip(r)) {
       x << ">\n      <system-out>" << VerdictName(r.verdict) << ": " << Xml(r.reason) << "</system-out>\n    </testcase>\n";
-    } else if (skip) {
+    } else if (skip(r)) {
       x << ">\n      <skipped message=\"" << VerdictName(r.verdict) << ": " << Xml(r.reason) << "\"/>\n    </testcase>\n";
     } else {
       x << ">\n      <failure type=\"" << VerdictName(r.verdict) << "\" message=\"" << Xml(r.reason) << "\">"
@@ -143,20 +152,31 @@ nlohmann::ordered_json CompareJson(const CompareReport& report) {
                                   {"metric", r.metric}, {"unit", r.unit}, {"verdict", VerdictName(r.verdict)},
                                   {"reason", r.reason}, {"tolerance", r.tolerance}};
     if (r.compared()) {
+      using J = nlohmann::ordered_json;
+      const bool spread = r.p_value >= 0;
       row["baseline_median"] = r.baseline_median;
       row["candidate_median"] = r.candidate_median;
       row["ratio"] = r.ratio;
-      row["ratio_ci95"] = {r.ratio_low, r.ratio_high};
       row["change"] = r.change;
-      row["p_value"] = r.p_value < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.p_value);
+      row["change_ci"] = spread ? J{r.change_low, r.change_high} : J(nullptr);
+      row["p_value"] = spread ? J(r.p_value) : J(nullptr);
+      row["runs"] = {{"baseline", r.runs_baseline}, {"candidate", r.runs_candidate}};
+      row["noise"] = {{"baseline", r.noise_baseline < 0 ? J(nullptr) : J(r.noise_baseline)},
+                      {"candidate", r.noise_candidate < 0 ? J(nullptr) : J(r.noise_candidate)}};
     }
     rows.push_back(row);
   }
   nlohmann::ordered_json counts = nlohmann::ordered_json::object();
   for (const auto& [v, n] : report.counts) counts[VerdictName(v)] = n;
-  return {{"schema", "gpuqual.compare/1"}, {"candidate", report.candidate}, {"baseline", report.baseline},
-          {"passed", report.ExitCode() == 0}, {"geomean_change", report.geomean_change},
-          {"counts", counts}, {"rows", rows}};
+  return {{"schema", "gpuqual.compare/1"},
+          {"candidate", report.candidate},
+          {"baseline", report.baseline},
+          {"sign", kSignConvention},
+          {"passed", report.ExitCode() == 0},
+          {"geomean_change", report.geomean_change ? nlohmann::ordered_json(*report.geomean_change)
+                                                   : nlohmann::ordered_json(nullptr)},
+          {"counts", counts},
+          {"rows", rows}};
 }
 
 }  // namespace gq

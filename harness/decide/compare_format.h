@@ -1,8 +1,11 @@
 #pragma once
 // Formats a CompareReport: a console table, Markdown for a CI job summary or PR comment, JUnit
-// XML for CI test reporting (one testcase per row; regressed/failed/missing are failures, new
-// cases are skipped), and JSON (schema gpuqual.compare/1). Formatting only: verdicts come from
-// compare.cc.
+// XML for CI test reporting (one testcase per row; regressed, failed and missing are failures,
+// and inconclusive with --fail-on-inconclusive; new, missing when allowed and inconclusive cases
+// are skipped), and JSON (schema gpuqual.compare/1). Every format states the sign convention and
+// shows each side's between-run noise (CV of its replicates) and replicate count, as nvbench's
+// compare shows noise; rows come in the report's order (by severity). Formatting only: verdicts
+// come from compare.cc.
 #include <ostream>
 #include <string>
 
@@ -11,6 +14,12 @@
 #include "harness/decide/compare.h"
 
 namespace gq {
+
+inline constexpr const char* kSignConvention =
+    "change = candidate vs baseline (geometric means of the run medians) in the metric's better "
+    "direction: + is better, - is worse; "
+    "CI: the change's 1 - alpha interval from the between-run spread; noise: between-run CV "
+    "(baseline / candidate); runs: replicates (baseline / candidate)";
 
 void PrintCompareTable(std::ostream& out, const CompareReport& report);
 std::string CompareMarkdown(const CompareReport& report);

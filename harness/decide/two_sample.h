@@ -1,21 +1,11 @@
 #pragma once
-// Two-sample statistics for comparing a candidate with a baseline (DESIGN.md §7). Pure functions.
+// Two-sample figures for comparing a candidate with a baseline (DESIGN.md §7). Pure functions.
+// The decision itself rests on run-level replicates (change_decision.h); the bootstrap here
+// describes how the samples of single runs spread.
 #include <cstdint>
 #include <vector>
 
 namespace gq {
-
-struct MannWhitneyResult {
-  double u = 0;        // U statistic of the first sample: R1 - n1(n1+1)/2, ties at mid-ranks
-  double p_value = 1;  // two-sided
-  bool exact = false;  // exact null distribution (small samples, no ties) or normal approximation
-};
-
-// Mann-Whitney U test (Mann & Whitney 1947). Exact two-sided p-value when n1 + n2 <= 40 and there
-// are no ties (counting the U distribution by the recurrence of Mann & Whitney); otherwise the
-// normal approximation with tie correction and continuity correction, as scipy.stats.mannwhitneyu
-// (method="asymptotic", use_continuity=True). Throws std::invalid_argument on an empty sample.
-MannWhitneyResult MannWhitneyU(const std::vector<double>& x, const std::vector<double>& y);
 
 struct RatioInterval {
   double ratio = 0;  // median(candidate) / median(baseline)

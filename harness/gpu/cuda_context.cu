@@ -15,6 +15,7 @@
 #include "harness/device.h"
 #include "harness/gpu/cuda_check.h"
 #include "harness/gpu/cuda_event_timer.h"
+#include "harness/gpu/cuda_resources.cuh"
 
 namespace gq {
 namespace {
@@ -26,7 +27,7 @@ class CudaContext final : public DeviceContext {
     device_.index = index;
     device_.count = count;
     GQ_CUDA_CHECK(cudaSetDevice(index));
-    GQ_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    stream_ = MakeStream(index);
   }
   CudaContext(const CudaContext&) = delete;
   CudaContext& operator=(const CudaContext&) = delete;
@@ -34,25 +35,24 @@ class CudaContext final : public DeviceContext {
   ~CudaContext() override {
     // Finish outstanding work before the stream goes; errors are ignored (no throwing here).
     cudaSetDevice(device_.index);
-    cudaStreamSynchronize(stream_);
-    cudaStreamDestroy(stream_);
+    cudaStreamSynchronize(stream_.get());
   }
 
   const DeviceRef& device() const override { return device_; }
-  void* stream() override { return stream_; }
+  void* stream() override { return stream_.get(); }
 
   std::unique_ptr<Timer> MakeTimer() override {
-    return MakeCudaEventTimer(device_.index, stream_);
+    return MakeCudaEventTimer(device_.index, stream_.get());
   }
 
   void Synchronize() override {
     GQ_CUDA_CHECK(cudaSetDevice(device_.index));
-    GQ_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    GQ_CUDA_CHECK(cudaStreamSynchronize(stream_.get()));
   }
 
  private:
   DeviceRef device_;
-  cudaStream_t stream_ = nullptr;
+  CudaStream stream_;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "harness/gpu/cuda_check.h"
+#include "harness/gpu/cuda_resources.cuh"
 #include "harness/gpu/stream_hold.cuh"
 
 namespace gq {
@@ -17,20 +18,10 @@ class CudaEventTimer final : public Timer {
  public:
   CudaEventTimer(int device, cudaStream_t stream, double hold_timeout_s) : device_(device), stream_(stream) {
     GQ_CUDA_CHECK(cudaSetDevice(device_));
-    GQ_CUDA_CHECK(cudaEventCreate(&start_));
-    cudaError_t status = cudaEventCreate(&stop_);
-    if (status != cudaSuccess) {
-      cudaEventDestroy(start_);
-      GQ_CUDA_CHECK(status);
-    }
+    start_ = MakeTimingEvent(device_);
+    stop_ = MakeTimingEvent(device_);
     if (hold_timeout_s > 0) {
-      try {
-        hold_ = std::make_unique<StreamHold>(device_, static_cast<uint64_t>(hold_timeout_s * 1e9));
-      } catch (...) {
-        cudaEventDestroy(start_);
-        cudaEventDestroy(stop_);
-        throw;
-      }
+      hold_ = std::make_unique<StreamHold>(device_, static_cast<uint64_t>(hold_timeout_s * 1e9));
     }
   }
   CudaEventTimer(const CudaEventTimer&) = delete;
@@ -38,30 +29,24 @@ class CudaEventTimer final : public Timer {
 
   ~CudaEventTimer() override {
     hold_.reset();  // releases a held stream and waits for it
-    // Destructors must not throw: errors here are ignored.
-    cudaSetDevice(device_);
-    cudaEventDestroy(start_);
-    cudaEventDestroy(stop_);
-  }
+  }  // then the events are released (errors ignored)
 
   void Start() override {
     GQ_CUDA_CHECK(cudaSetDevice(device_));
     holding_ = hold_ != nullptr && timeouts_ == 0;
     if (holding_) hold_->Hold(stream_);
-    GQ_CUDA_CHECK(cudaEventRecord(start_, stream_));
+    GQ_CUDA_CHECK(cudaEventRecord(start_.get(), stream_));
   }
 
   double StopSeconds() override {
     GQ_CUDA_CHECK(cudaSetDevice(device_));
-    const cudaError_t recorded = cudaEventRecord(stop_, stream_);
+    const cudaError_t recorded = cudaEventRecord(stop_.get(), stream_);
     if (holding_) hold_->Release();  // even when the record failed: never leave the stream held
     GQ_CUDA_CHECK(recorded);
-    GQ_CUDA_CHECK(cudaEventSynchronize(stop_));
+    const float ms = WaitElapsedMs(start_.get(), stop_.get());
     ++samples_;
     if (holding_ && hold_->TimedOut() && timeouts_++ == 0) timed_out_in_ = samples_;
     holding_ = false;
-    float ms = 0;
-    GQ_CUDA_CHECK(cudaEventElapsedTime(&ms, start_, stop_));
     return static_cast<double>(ms) * 1e-3;
   }
 
@@ -79,8 +64,7 @@ class CudaEventTimer final : public Timer {
  private:
   int device_;
   cudaStream_t stream_;
-  cudaEvent_t start_ = nullptr;
-  cudaEvent_t stop_ = nullptr;
+  CudaEvent start_, stop_;
   std::unique_ptr<StreamHold> hold_;
   bool holding_ = false;
   int timeouts_ = 0;

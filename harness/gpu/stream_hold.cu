@@ -29,18 +29,11 @@ __global__ void hold_stream_kernel(volatile int* release, volatile int* timed_ou
 
 StreamHold::StreamHold(int device, uint64_t timeout_ns) : device_(device), timeout_ns_(timeout_ns) {
   GQ_CUDA_CHECK(cudaSetDevice(device_));
-  void* host = nullptr;
-  GQ_CUDA_CHECK(cudaHostAlloc(&host, sizeof(Flags), cudaHostAllocMapped | cudaHostAllocPortable));
-  host_ = static_cast<volatile Flags*>(host);
+  flags_ = PinnedHost::Allocate(sizeof(Flags));
+  host_ = static_cast<volatile Flags*>(flags_.host());
   host_->release = 1;  // nothing held
   host_->timed_out = 0;
-  void* dev = nullptr;
-  const cudaError_t status = cudaHostGetDevicePointer(&dev, host, 0);
-  if (status != cudaSuccess) {
-    cudaFreeHost(host);
-    GQ_CUDA_CHECK(status);
-  }
-  device_flags_ = static_cast<Flags*>(dev);
+  device_flags_ = static_cast<Flags*>(flags_.device_ptr());
 }
 
 StreamHold::~StreamHold() {
@@ -48,8 +41,7 @@ StreamHold::~StreamHold() {
   // A kernel may still poll the flags: wait for this device's work before freeing them.
   cudaSetDevice(device_);
   cudaDeviceSynchronize();
-  cudaFreeHost(const_cast<Flags*>(host_));
-}
+}  // then flags_ frees them
 
 void StreamHold::Hold(cudaStream_t stream) {
   host_->release = 0;

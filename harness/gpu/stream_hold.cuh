@@ -16,6 +16,8 @@
 
 #include <cstdint>
 
+#include "harness/gpu/cuda_resources.cuh"
+
 namespace gq {
 
 class StreamHold {
@@ -39,6 +41,7 @@ class StreamHold {
   };
   int device_;
   uint64_t timeout_ns_;
+  PinnedHost flags_;
   volatile Flags* host_ = nullptr;  // host view of the mapped flags
   Flags* device_flags_ = nullptr;   // device view
 };

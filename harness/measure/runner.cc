@@ -1,5 +1,6 @@
 #include "harness/measure/runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <string>
@@ -9,6 +10,7 @@
 #include "harness/measure/case_status.h"
 #include "harness/measure/rank_sync.h"
 #include "harness/measure/roofline.h"
+#include "harness/measure/rounds.h"
 #include "harness/measure/run_targets.h"
 #include "harness/measure/sampling.h"
 #include "harness/stats.h"
@@ -152,6 +154,8 @@ StepOutcome CaseRun::Summarise(TelemetryScope& telemetry) {
   return TryStep([&] {
     r_.telemetry = telemetry.End();
     FillMetrics(r_, metrics_);
+    r_.rounds_planned = env_.measure.repetitions;
+    if (!r_.samples_s.empty()) r_.round_medians_s = {Median(r_.PerIterationSeconds())};
     if (r_.telemetry) {
       const int64_t iterations =
           static_cast<int64_t>(r_.samples_s.size()) * r_.iterations_per_sample;
@@ -207,6 +211,19 @@ CaseResult CaseRun::Fail(const StepOutcome& outcome) {
   return Finish(outcome.status, outcome.reason);
 }
 
+// A case whose device could not be opened (single process: nothing to agree on).
+CaseResult ContextFailure(const PlannedCase& planned, const DeviceRef& device, const std::string& error, int rounds) {
+  CaseResult r;
+  r.id = planned.spec.Id();
+  r.workload = planned.workload->Name();
+  r.params = planned.spec.params;
+  r.device = device.Name();
+  r.status = CaseStatus::kFailed;
+  r.reason = error;
+  r.rounds_planned = rounds;
+  return r;
+}
+
 }  // namespace
 
 std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, DeviceContext& ctx,
@@ -214,35 +231,40 @@ std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, Devi
   return CaseRun(workload, spec, &ctx, ctx.device(), env).Run("");
 }
 
+// The rounds (MeasureOptions::repetitions) go round-robin: round r of every case on every target
+// before round r + 1 of any. Device contexts stay open across rounds. After each round of a case
+// the sink gets the case merged over its rounds so far (rounds.h); a case that failed or was
+// skipped takes no further rounds.
 bool RunAll(const std::vector<PlannedCase>& cases, const std::vector<DeviceRef>& devices,
             const RunnerEnv& env, CaseSink& sink) {
   RankSync sync(env.comm);
-  for (const RunTarget& target : PlanTargets(cases, devices)) {
-    std::unique_ptr<DeviceContext> ctx;
-    std::string context_error;
+  const std::vector<RunTarget> targets = PlanTargets(cases, devices);
+  std::vector<std::unique_ptr<DeviceContext>> contexts(targets.size());
+  std::vector<std::string> context_errors(targets.size());
+  for (std::size_t t = 0; t < targets.size(); ++t) {
     try {
-      ctx = env.make_context(target.device);
+      contexts[t] = env.make_context(targets[t].device);
     } catch (const std::exception& e) {
-      context_error = std::string("cannot open device ") + target.device.Name() + ": " + e.what();
+      context_errors[t] = std::string("cannot open device ") + targets[t].device.Name() + ": " + e.what();
     }
-    for (const PlannedCase* planned : target.cases) {
-      if (sync.Any(StopRequested(env))) return false;
-      if (!ctx && !sync.multi()) {
-        CaseResult r;
-        r.id = planned->spec.Id();
-        r.workload = planned->workload->Name();
-        r.params = planned->spec.params;
-        r.device = target.device.Name();
-        r.status = CaseStatus::kFailed;
-        r.reason = context_error;
-        sink.OnCaseDone(r);
-        continue;
+  }
+  std::vector<std::vector<std::vector<CaseResult>>> rounds(targets.size());  // [target][case][round]
+  for (std::size_t t = 0; t < targets.size(); ++t) rounds[t].resize(targets[t].cases.size());
+  for (int round = 0; round < std::max(1, env.measure.repetitions); ++round) {
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      for (std::size_t i = 0; i < targets[t].cases.size(); ++i) {
+        std::vector<CaseResult>& done = rounds[t][i];
+        if (!done.empty() && (done.back().status == CaseStatus::kFailed || done.back().status == CaseStatus::kSkipped)) continue;
+        if (sync.Any(StopRequested(env))) return false;
+        const PlannedCase& planned = *targets[t].cases[i];
+        std::optional<CaseResult> result =
+            !contexts[t] && !sync.multi()
+                ? ContextFailure(planned, targets[t].device, context_errors[t], env.measure.repetitions)
+                : CaseRun(*planned.workload, planned.spec, contexts[t].get(), targets[t].device, env).Run(context_errors[t]);
+        if (!result) return false;
+        done.push_back(std::move(*result));
+        sink.OnCaseDone(MergeRounds(done));
       }
-      std::optional<CaseResult> result =
-          CaseRun(*planned->workload, planned->spec, ctx.get(), target.device, env)
-              .Run(context_error);
-      if (!result) return false;
-      sink.OnCaseDone(*result);
     }
   }
   return !StopRequested(env);

@@ -90,7 +90,11 @@ std::optional<CaseResult> RunCase(Workload& workload, const CaseSpec& spec, Devi
 
 // Runs every case on the targets PlanTargets (harness/measure/run_targets.h) gives: each device it
 // accepts, in order (device-major), collectives on a GPU group in a process with several GPUs.
-// Hands each result to the sink. Returns false when the run was stopped before the end.
+// With env.measure.repetitions = N > 1, N rounds round-robin: round r of every case before round
+// r + 1 of any, device contexts kept open; a failed or skipped case takes no further rounds.
+// After each round of a case the sink gets the case merged over its rounds so far
+// (harness/measure/rounds.h; rounds_done < rounds_planned until its last round), so a sink keyed
+// on (id, device) replaces the case each time. Returns false when the run was stopped.
 bool RunAll(const std::vector<PlannedCase>& cases, const std::vector<DeviceRef>& devices,
             const RunnerEnv& env, CaseSink& sink);
 

@@ -56,6 +56,9 @@ void ConsoleReporter::PrintHeader() {
 }
 
 void ConsoleReporter::OnCaseDone(const CaseResult& result) {
+  const bool more_rounds = result.rounds_done < result.rounds_planned && result.status != CaseStatus::kFailed &&
+                           result.status != CaseStatus::kSkipped;
+  if (more_rounds) return;
   if (!header_printed_) PrintHeader();
   out_ << FormatCaseRow(result, id_width_) << "\n";
   if (result.status != CaseStatus::kOk && !result.reason.empty()) out_ << "        -> " << result.reason << "\n";

@@ -2,7 +2,9 @@
 // Console table of case results, one row per case as it finishes, e.g.
 //   status  device  case                                   median         +-95%  peak%  verify
 //   ok      cuda:0  gemm/dtype=bf16/m=8192/n=8192/k=8192/..  781.2 TFLOP/s  0.3%   79.0%  4.1e-03
-// Rows that are not ok carry their reason on the next line. Formats plain data only.
+// Rows that are not ok carry their reason on the next line. A case measured in several rounds
+// (--repetitions) gets its row once, after its last round (earlier rounds are not printed).
+// Formats plain data only.
 #include <ostream>
 #include <string>
 

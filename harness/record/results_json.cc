@@ -11,6 +11,7 @@
 
 #include "harness/errors.h"
 #include "harness/json_fields.h"
+#include "harness/options.h"
 #include "harness/record/file_io.h"
 #include "harness/record/results_json_parts.h"
 #include "harness/version.h"
@@ -20,6 +21,8 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
+// Rounds (results.h): "rounds": {"planned": N, "done": D, "medians_s": [median seconds per iteration
+// of each measured round]}; optional when read (files written before --repetitions).
 // Multi-rank figures (results.h): "ranks": [{rank, host, device, median_s}], "straggler":
 // {rank, host, device, median_s, spread} or null. Files without them read as a single process.
 json RanksToJson(const std::vector<RankFigure>& ranks) {
@@ -92,6 +95,7 @@ json CaseToJson(const CaseResult& c) {
   j["wall_time_s"] = c.wall_time_s;
   j["ranks"] = RanksToJson(c.ranks);
   j["straggler"] = c.straggler ? StragglerToJson(*c.straggler) : json(nullptr);
+  j["rounds"] = {{"planned", c.rounds_planned}, {"done", c.rounds_done}, {"medians_s", c.round_medians_s}};
   return j;
 }
 
@@ -140,6 +144,18 @@ CaseResult CaseFromJson(const JsonFields& f) {
   c.wall_time_s = f.NumOr("wall_time_s", 0);
   if (f.Has("ranks")) c.ranks = RanksFromJson(f.Arr("ranks"));
   if (f.Has("straggler")) c.straggler = StragglerFromJson(f.Obj("straggler"));
+  if (f.Has("rounds")) {  // absent in files written before --repetitions: one round
+    JsonFields rounds = f.Obj("rounds");
+    c.rounds_planned = static_cast<int>(rounds.IntIn("planned", 1, kMaxRepetitions));
+    c.rounds_done = static_cast<int>(rounds.IntIn("done", 1, c.rounds_planned));
+    for (const json& m : rounds.Arr("medians_s").value()) {
+      if (!m.is_number() || !std::isfinite(m.get<double>()) || !(m.get<double>() > 0)) {
+        rounds.Fail("medians_s", "must hold finite numbers > 0 (seconds)");
+      }
+      c.round_medians_s.push_back(m.get<double>());
+    }
+    if (static_cast<int>(c.round_medians_s.size()) > c.rounds_planned) rounds.Fail("medians_s", "holds more rounds than planned");
+  }
   return c;
 }
 

@@ -26,6 +26,12 @@ void ResultsRecorder::TryWrite() {
 }
 
 void ResultsRecorder::OnCaseDone(const CaseResult& result) {
+  for (CaseResult& c : doc_.cases) {  // a later round of a case already in the file replaces it
+    if (c.id == result.id && c.device == result.device) {
+      c = result;
+      return TryWrite();
+    }
+  }
   doc_.cases.push_back(result);
   TryWrite();
 }

@@ -4,7 +4,8 @@
 //
 // - Construction only checks that the file can be written (CheckWritable): an existing file at
 //   the path keeps its content until the first case replaces it.
-// - After every case (and SetHealth) the whole document is written with run.complete = false;
+// - After every case (and SetHealth) the whole document is written with run.complete = false; a
+//   case already in the document under the same (id, device), an earlier round of it, is replaced;
 //   Finish writes it with complete = true, so a killed run's file says it was cut off.
 // - A write that fails during the run (a full disk) leaves the previous file as it was, prints one
 //   warning line to `warnings`, and the run goes on: the next case tries again. Finish throws

@@ -1,24 +1,23 @@
 #pragma once
 // Element types and reduction operators of the collectives (allreduce, all_gather,
 // reduce_scatter), shared by the Communicator (MPI / single process), the NCCL backend and the
-// collective workloads. Plain enums: usable from host and device code.
-#include <cstddef>
+// collective workloads. Element types are gpuqual's Dtype (harness/dtype.h); kCommDtypes are those
+// the collectives take. Plain enums: usable from host and device code.
 #include <string>
+
+#include "harness/dtype.h"
 
 namespace gq {
 
-enum class CommDtype { kFp32, kBf16, kFp16, kFp64, kInt32, kInt64, kInt8, kUint8 };
+// The collectives' dtype axis, in its order.
+inline constexpr Dtype kCommDtypes[] = {Dtype::kFp32,  Dtype::kBf16,  Dtype::kFp16, Dtype::kFp64,
+                                        Dtype::kInt32, Dtype::kInt64, Dtype::kInt8, Dtype::kUint8};
+
 enum class CommOp { kSum, kMax, kMin };
 
-// Axis spellings: "fp32", "bf16", "fp16", "fp64", "int32", "int64", "int8", "uint8".
-const char* CommDtypeName(CommDtype dtype);
 // "sum", "max", "min".
 const char* CommOpName(CommOp op);
-// Throw UsageError naming `what` and the choices for an unknown spelling.
-CommDtype ParseCommDtype(const std::string& what, const std::string& name);
+// Throws UsageError naming `what` and the choices for an unknown spelling.
 CommOp ParseCommOp(const std::string& what, const std::string& name);
-
-size_t CommDtypeBytes(CommDtype dtype);
-bool CommDtypeIsFloat(CommDtype dtype);
 
 }  // namespace gq

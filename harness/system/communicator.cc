@@ -36,13 +36,13 @@ class SingleProcessCommunicator final : public Communicator {
     return {value};
   }
 
-  void AllReduce(const void* send, void* recv, size_t count, CommDtype dtype, CommOp) override {
+  void AllReduce(const void* send, void* recv, size_t count, Dtype dtype, CommOp) override {
     Copy(send, recv, count, dtype);
   }
-  void AllGather(const void* send, void* recv, size_t count, CommDtype dtype) override {
+  void AllGather(const void* send, void* recv, size_t count, Dtype dtype) override {
     Copy(send, recv, count, dtype);
   }
-  void ReduceScatter(const void* send, void* recv, size_t count, CommDtype dtype, CommOp) override {
+  void ReduceScatter(const void* send, void* recv, size_t count, Dtype dtype, CommOp) override {
     Copy(send, recv, count, dtype);
   }
 
@@ -53,9 +53,9 @@ class SingleProcessCommunicator final : public Communicator {
     if (root != 0) throw std::invalid_argument("single process: root must be 0");
   }
   // One rank: every collective's output is its own input (in place: already there).
-  static void Copy(const void* send, void* recv, size_t count, CommDtype dtype) {
+  static void Copy(const void* send, void* recv, size_t count, Dtype dtype) {
     if (send != nullptr && send != recv && count > 0) {
-      std::memmove(recv, send, count * CommDtypeBytes(dtype));
+      std::memmove(recv, send, count * DtypeBytes(dtype));
     }
   }
 

@@ -55,10 +55,10 @@ class Communicator {
   virtual std::vector<double> GatherDoubles(const std::vector<double>& values, int root) = 0;
   virtual std::vector<std::string> GatherStrings(const std::string& value, int root) = 0;
 
-  virtual void AllReduce(const void* send, void* recv, size_t count, CommDtype dtype,
+  virtual void AllReduce(const void* send, void* recv, size_t count, Dtype dtype,
                          CommOp op) = 0;
-  virtual void AllGather(const void* send, void* recv, size_t count, CommDtype dtype) = 0;
-  virtual void ReduceScatter(const void* send, void* recv, size_t count, CommDtype dtype,
+  virtual void AllGather(const void* send, void* recv, size_t count, Dtype dtype) = 0;
+  virtual void ReduceScatter(const void* send, void* recv, size_t count, Dtype dtype,
                              CommOp op) = 0;
 
   // Ends every rank of the job at once (MPI_Abort): for errors that leave other ranks waiting.

@@ -124,12 +124,12 @@ class MpiCommunicator final : public Communicator {
     return out;
   }
 
-  void AllReduce(const void* send, void* recv, size_t count, CommDtype dtype, CommOp op) override {
+  void AllReduce(const void* send, void* recv, size_t count, Dtype dtype, CommOp op) override {
     GQ_MPI_CHECK(MPI_Allreduce(send != nullptr ? send : MPI_IN_PLACE, recv, Count(count),
                                Type(dtype), Op(dtype, op), world_));
   }
 
-  void AllGather(const void* send, void* recv, size_t count, CommDtype dtype) override {
+  void AllGather(const void* send, void* recv, size_t count, Dtype dtype) override {
     const int n = Count(count);
     if (send == nullptr) {
       GQ_MPI_CHECK(MPI_Allgather(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, recv, n, Type(dtype), world_));
@@ -138,7 +138,7 @@ class MpiCommunicator final : public Communicator {
     }
   }
 
-  void ReduceScatter(const void* send, void* recv, size_t count, CommDtype dtype,
+  void ReduceScatter(const void* send, void* recv, size_t count, Dtype dtype,
                      CommOp op) override {
     GQ_MPI_CHECK(MPI_Reduce_scatter_block(send != nullptr ? send : MPI_IN_PLACE, recv, Count(count),
                                           Type(dtype), Op(dtype, op), world_));
@@ -203,30 +203,32 @@ class MpiCommunicator final : public Communicator {
     return static_cast<int>(count);
   }
 
-  static MPI_Datatype Type(CommDtype dtype) {
+  static MPI_Datatype Type(Dtype dtype) {
     switch (dtype) {
-      case CommDtype::kFp32:
+      case Dtype::kFp32:
         return MPI_FLOAT;
-      case CommDtype::kFp64:
+      case Dtype::kFp64:
         return MPI_DOUBLE;
-      case CommDtype::kBf16:
-      case CommDtype::kFp16:
+      case Dtype::kBf16:
+      case Dtype::kFp16:
         return MPI_UINT16_T;
-      case CommDtype::kInt32:
+      case Dtype::kInt32:
         return MPI_INT32_T;
-      case CommDtype::kInt64:
+      case Dtype::kInt64:
         return MPI_INT64_T;
-      case CommDtype::kInt8:
+      case Dtype::kInt8:
         return MPI_INT8_T;
-      case CommDtype::kUint8:
+      case Dtype::kUint8:
         return MPI_UINT8_T;
+      default:
+        break;
     }
-    throw std::invalid_argument("unknown dtype");
+    throw std::invalid_argument(std::string("MPI collectives take no ") + DtypeName(dtype));
   }
 
-  MPI_Op Op(CommDtype dtype, CommOp op) const {
-    if (dtype == CommDtype::kFp16) return half_ops_[0][OpIndex(op)];
-    if (dtype == CommDtype::kBf16) return half_ops_[1][OpIndex(op)];
+  MPI_Op Op(Dtype dtype, CommOp op) const {
+    if (dtype == Dtype::kFp16) return half_ops_[0][OpIndex(op)];
+    if (dtype == Dtype::kBf16) return half_ops_[1][OpIndex(op)];
     switch (op) {
       case CommOp::kSum:
         return MPI_SUM;

@@ -3,7 +3,7 @@
 load_results(path) checks the schema version, then the whole document against
 schemas/results.schema.json (the file the C++ reader agrees with), then what a schema cannot
 say: a case's primary metric is one of its metrics, the run has cases, a measured case has
-metrics. It raises ReportInputError with a one-line message otherwise. Optional parts (health,
+metrics, a case's rounds done and round medians are no more than its rounds planned. It raises ReportInputError with a one-line message otherwise. Optional parts (health,
 verdict, telemetry, roofline, verification, details) may be absent or null. The validated
 document is kept as plain dicts (Run.doc) for the tidy table and the writers.
 """
@@ -53,6 +53,13 @@ def _check_case(case):
         case.fail("primary_metric", f"names '{validate.shown(primary)}', which is not in metrics")
     if status in schema.MEASURED_STATUSES and not metrics:
         case.fail("metrics", f"a case with status '{status}' has no metrics")
+    rounds = case.value.get("rounds")
+    if rounds is not None:  # as harness/record/results_json.cc reads them
+        if rounds["done"] > rounds["planned"]:
+            case.fail("rounds.done",
+                      f"must be an integer in [1, {rounds['planned']}] (got {rounds['done']})")
+        if len(rounds["medians_s"]) > rounds["planned"]:
+            case.fail("rounds.medians_s", "holds more rounds than planned")
 
 
 def _common_sku(devices, host):

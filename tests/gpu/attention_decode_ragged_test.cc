@@ -63,7 +63,7 @@ void ExpectRaggedDecodeMatches(const Ragged& r) {
   a.seq_kv = S;
   a.head_dim = D;
   a.causal = false;
-  a.dtype = AttentionDtype::kBf16;
+  a.dtype = Dtype::kBf16;
   a.splits = FlashDecodeSplits(B, H, Hkv, 1, S, sms);
   void *dq = nullptr, *dk = nullptr, *dv = nullptr, *dout = nullptr, *dws = nullptr, *dlens = nullptr;
   GQ_TEST_CUDA(cudaMalloc(&dq, q_n * 2));
@@ -91,7 +91,7 @@ void ExpectRaggedDecodeMatches(const Ragged& r) {
   for (void* p : {dq, dk, dv, dout, dws, dlens}) cudaFree(p);
 
   // Reference per (b, h): keys and values of kv head h / (H / Hkv), rows [0, kv_lens[b]).
-  const double scale = 1.0 / std::sqrt(double(D)), tolerance = AttentionTolerance(AttentionDtype::kBf16);
+  const double scale = 1.0 / std::sqrt(double(D)), tolerance = AttentionTolerance(Dtype::kBf16);
   std::vector<double> ref(D), bound(D);
   std::vector<float> kh, vh;
   double worst = 0;

@@ -31,7 +31,7 @@ void PrintTo(const Shape& s, std::ostream* os) {
       << ", seq_kv " << s.seq_kv << ", head_dim " << s.head_dim << (s.causal ? ", causal" : "");
 }
 
-AttentionProblem Problem(const Shape& s, AttentionDtype dtype, uint64_t seed) {
+AttentionProblem Problem(const Shape& s, Dtype dtype, uint64_t seed) {
   AttentionProblem p;
   p.backend = AttentionBackend::kNative;
   p.batch = s.batch;
@@ -46,14 +46,14 @@ AttentionProblem Problem(const Shape& s, AttentionDtype dtype, uint64_t seed) {
   return p;
 }
 
-std::string Name(const Shape& s, AttentionDtype dtype) {
+std::string Name(const Shape& s, Dtype dtype) {
   return std::to_string(s.batch) + "x" + std::to_string(s.heads) + "h" +
          std::to_string(s.kv_heads) + "kv_q" + std::to_string(s.seq_q) + "_kv" +
          std::to_string(s.seq_kv) + "_d" + std::to_string(s.head_dim) +
-         (s.causal ? "_causal_" : "_") + AttentionDtypeName(dtype);
+         (s.causal ? "_causal_" : "_") + DtypeName(dtype);
 }
 
-using Param = std::tuple<Shape, AttentionDtype>;
+using Param = std::tuple<Shape, Dtype>;
 
 #if GQ_WITH_CUDA
 void ExpectVerifies(const AttentionProblem& p, NativeAttentionKernel kernel) {
@@ -93,7 +93,7 @@ constexpr Shape kFlashShapes[] = {
 INSTANTIATE_TEST_SUITE_P(
     Shapes, AttentionFlashTest,
     testing::Combine(testing::ValuesIn(kFlashShapes),
-                     testing::Values(AttentionDtype::kBf16, AttentionDtype::kFp16)),
+                     testing::Values(Dtype::kBf16, Dtype::kFp16)),
     [](const auto& info) { return Name(std::get<0>(info.param), std::get<1>(info.param)); });
 
 class AttentionDecodeTest : public testing::TestWithParam<Param> {};
@@ -117,7 +117,7 @@ constexpr Shape kDecodeShapes[] = {
 INSTANTIATE_TEST_SUITE_P(
     Shapes, AttentionDecodeTest,
     testing::Combine(testing::ValuesIn(kDecodeShapes),
-                     testing::Values(AttentionDtype::kBf16, AttentionDtype::kFp16)),
+                     testing::Values(Dtype::kBf16, Dtype::kFp16)),
     [](const auto& info) { return Name(std::get<0>(info.param), std::get<1>(info.param)); });
 
 // Through the workload, with its case parsing and kernel choice: the default shape and a decode

@@ -153,14 +153,14 @@ TEST(CollectiveNcclTest, TheDeviceCheckFindsOneCorruptedElement) {
   // all_gather on one rank: the output must equal the rank's own inputs.
   const int64_t n = 1 << 20;
   const ValuePattern p =
-      ChooseValuePattern(CollectiveKind::kAllGather, CommDtype::kFp32, CommOp::kSum, 1);
-  const CheckSpec spec{CollectiveKind::kAllGather, CommOp::kSum, CommDtype::kFp32, p, 0, n};
+      ChooseValuePattern(CollectiveKind::kAllGather, Dtype::kFp32, CommOp::kSum, 1);
+  const CheckSpec spec{CollectiveKind::kAllGather, CommOp::kSum, Dtype::kFp32, p, 0, n};
   ASSERT_EQ(cudaSetDevice(0), cudaSuccess);
   float* out = nullptr;
   DeviceWrongTally* tally = nullptr;
   ASSERT_EQ(cudaMalloc(&out, n * sizeof(float)), cudaSuccess);
   ASSERT_EQ(cudaMalloc(&tally, sizeof(DeviceWrongTally)), cudaSuccess);
-  FillCollectiveInputs(CommDtype::kFp32, p, 0, out, n, nullptr);
+  FillCollectiveInputs(Dtype::kFp32, p, 0, out, n, nullptr);
   ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
   EXPECT_EQ(CheckOutputOnDevice(spec, out, n, tally, nullptr).wrong, 0);
   float bad = 0;

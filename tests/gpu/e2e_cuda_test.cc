@@ -13,13 +13,13 @@
 #include "harness/system/communicator.h"
 #include "harness/work.h"
 #include "workloads/e2e/e2e_case.h"
-#include "workloads/e2e/e2e_cpu_backend.h"
+#include "workloads/e2e/cpu/e2e_cpu_backend.h"
 #include "workloads/e2e/e2e_forward.h"
 #include "workloads/e2e/e2e_verify.h"
 #include "workloads/e2e/e2e_workload.h"
 #include "workloads/registry.h"
 #if GQ_WITH_CUDA
-#include "workloads/e2e/e2e_cuda_backend.h"
+#include "workloads/e2e/cuda/e2e_cuda_backend.h"
 #if GQ_WITH_NCCL
 #include "workloads/allreduce/collective_nccl.h"
 #endif

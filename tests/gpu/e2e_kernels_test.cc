@@ -1,6 +1,6 @@
-// GPU tests of the e2e workload's kernels (workloads/e2e/e2e_kernels_*.cu, reached through the
-// host-callable runs of e2e_kernels_host.h) on cuda:0: each against its host twin in
-// e2e_cpu_ops.h on the same bf16-representable inputs (made with InitTensorCpu), on the
+// GPU tests of the e2e workload's kernels (workloads/e2e/cuda/e2e_kernels_*.cu, reached through
+// the host-callable runs of tests/support/e2e_kernels_host.h) on cuda:0: each against its host
+// twin in e2e_cpu_ops.h on the same bf16-representable inputs (made with InitTensorCpu), on the
 // vectorised path (widths that are multiples of 8, hidden 4096, 1000 rows) and the scalar one
 // (odd widths), prefill and decode row maps, and a CUDA-graph capture of all of them.
 // Tolerances: exact where the kernel only moves or picks values (init, prompt, embed, last rows,
@@ -18,10 +18,10 @@
 #include <vector>
 
 #include "harness/device.h"
-#include "workloads/e2e/e2e_cpu_ops.h"
-#include "workloads/e2e/e2e_init.h"
+#include "workloads/e2e/cpu/e2e_cpu_ops.h"
+#include "workloads/e2e/model/e2e_init.h"
 #if GQ_WITH_CUDA
-#include "workloads/e2e/e2e_kernels_host.h"
+#include "tests/support/e2e_kernels_host.h"
 #endif
 
 namespace gq {

@@ -25,6 +25,9 @@ CaseSpec MembwCase(const std::string& op, const std::string& size,
 
 bool ExpectSkip(MembwOp op) { return IsPeerOp(op) && CudaDeviceCount() < 2; }
 
+// h2d, d2h, bidir with either engine.
+bool IsHostTransferOp(MembwOp op) { return !IsDeviceMemoryOp(op) && !IsPeerOp(op); }
+
 TEST(MembwCudaTest, EveryOpRunsAndVerifies) {
   if (CudaDeviceCount() == 0) GTEST_SKIP() << "no CUDA device visible";
   MembwWorkload w;

@@ -52,7 +52,7 @@ TEST(AttentionWorkloadTest, AxesAndMetrics) {
   EXPECT_EQ(p.kv_heads, p.heads);
   EXPECT_EQ(p.seq_kv, p.seq_q);
   EXPECT_FALSE(p.causal);
-  EXPECT_EQ(p.dtype, AttentionDtype::kBf16);
+  EXPECT_EQ(p.dtype, Dtype::kBf16);
   ASSERT_GE(workload.Metrics().size(), 2u);
   EXPECT_EQ(workload.Metrics()[0].name, "tflops");
   EXPECT_EQ(workload.Metrics()[1].name, "time_ms");

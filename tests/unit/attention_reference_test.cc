@@ -142,8 +142,8 @@ TEST(AttentionProblemTest, FlopsCountUnmaskedPairs) {
 }
 
 TEST(AttentionReferenceTest, TolerancesPerDtype) {
-  EXPECT_DOUBLE_EQ(AttentionTolerance(AttentionDtype::kBf16), 2e-2);
-  EXPECT_DOUBLE_EQ(AttentionTolerance(AttentionDtype::kFp16), 5e-3);
+  EXPECT_DOUBLE_EQ(AttentionTolerance(Dtype::kBf16), 2e-2);
+  EXPECT_DOUBLE_EQ(AttentionTolerance(Dtype::kFp16), 5e-3);
 }
 
 TEST(AttentionReferenceTest, SamplePlanCoversEdgesDeterministically) {

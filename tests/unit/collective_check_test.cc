@@ -17,9 +17,6 @@
 namespace gq {
 namespace {
 
-constexpr CommDtype kAllDtypes[] = {CommDtype::kFp32, CommDtype::kBf16,  CommDtype::kFp16,
-                                    CommDtype::kFp64, CommDtype::kInt32, CommDtype::kInt64,
-                                    CommDtype::kInt8, CommDtype::kUint8};
 constexpr CommOp kAllOps[] = {CommOp::kSum, CommOp::kMax, CommOp::kMin};
 
 int64_t BruteReduce(const ValuePattern& p, CommOp op, int64_t i) {
@@ -32,13 +29,13 @@ int64_t BruteReduce(const ValuePattern& p, CommOp op, int64_t i) {
 }
 
 TEST(CollectiveValuesTest, ClosedFormsEqualBruteForceReductions) {
-  for (CommDtype dtype : kAllDtypes) {
+  for (Dtype dtype : kCommDtypes) {
     for (CommOp op : kAllOps) {
       for (int64_t n : {1, 2, 3, 5, 8, 64, 130, 300, 1024, 3000}) {
         const ValuePattern p = ChooseValuePattern(CollectiveKind::kAllReduce, dtype, op, n);
         for (int64_t i = 0; i < 200; ++i) {
           ASSERT_EQ(ReducedValue(p, op, i), BruteReduce(p, op, i))
-              << CommDtypeName(dtype) << " " << CommOpName(op) << " n=" << n << " i=" << i;
+              << DtypeName(dtype) << " " << CommOpName(op) << " n=" << n << " i=" << i;
         }
       }
     }
@@ -48,7 +45,7 @@ TEST(CollectiveValuesTest, ClosedFormsEqualBruteForceReductions) {
 TEST(CollectiveValuesTest, FloatSumsStayWithinTheExactIntegerRange) {
   // |any partial sum| <= sum over ranks of |f(r, i)| <= L (2^8 bf16, 2^11 fp16).
   for (auto [dtype, limit] :
-       {std::pair{CommDtype::kBf16, 256}, std::pair{CommDtype::kFp16, 2048}}) {
+       {std::pair{Dtype::kBf16, 256}, std::pair{Dtype::kFp16, 2048}}) {
     for (int64_t n : {1, 2, 16, 17, 64, 128, 129, 256, 257, 1000, 4096, 10000}) {
       const ValuePattern p = ChooseValuePattern(CollectiveKind::kAllReduce, dtype, CommOp::kSum, n);
       bool some_nonzero = false;
@@ -58,7 +55,7 @@ TEST(CollectiveValuesTest, FloatSumsStayWithinTheExactIntegerRange) {
           bound += std::llabs(InputValue(p, r, i));
           some_nonzero |= InputValue(p, r, i) != 0;
         }
-        ASSERT_LE(bound, limit) << CommDtypeName(dtype) << " n=" << n << " i=" << i;
+        ASSERT_LE(bound, limit) << DtypeName(dtype) << " n=" << n << " i=" << i;
       }
       EXPECT_TRUE(some_nonzero) << n;
       if (n <= limit / 2) EXPECT_EQ(p.stride, 1);
@@ -70,7 +67,7 @@ TEST(CollectiveValuesTest, Bf16SumsAreExactInAnyOrder) {
   std::mt19937 rng(7);
   for (int64_t n : {2, 8, 100, 200, 256, 600}) {
     const ValuePattern p =
-        ChooseValuePattern(CollectiveKind::kAllReduce, CommDtype::kBf16, CommOp::kSum, n);
+        ChooseValuePattern(CollectiveKind::kAllReduce, Dtype::kBf16, CommOp::kSum, n);
     std::vector<int64_t> order(static_cast<size_t>(n));
     std::iota(order.begin(), order.end(), 0);
     for (int64_t i = 0; i < 64; ++i) {
@@ -87,7 +84,7 @@ TEST(CollectiveValuesTest, Bf16SumsAreExactInAnyOrder) {
 
 TEST(CollectiveValuesTest, InputsDependOnRankAndIndex) {
   const ValuePattern p =
-      ChooseValuePattern(CollectiveKind::kAllReduce, CommDtype::kFp32, CommOp::kSum, 4);
+      ChooseValuePattern(CollectiveKind::kAllReduce, Dtype::kFp32, CommOp::kSum, 4);
   int differ_by_rank = 0, differ_by_index = 0, zeros = 0;
   for (int64_t i = 0; i < 1000; ++i) {
     differ_by_rank += InputValue(p, 0, i) != InputValue(p, 1, i);
@@ -97,16 +94,16 @@ TEST(CollectiveValuesTest, InputsDependOnRankAndIndex) {
   EXPECT_GT(differ_by_rank, 800);
   EXPECT_GT(differ_by_index, 800);
   EXPECT_LT(zeros, 100);  // not zeros (DESIGN.md §3)
-  EXPECT_EQ(WrapToDtype(CommDtype::kInt8, 130), -126);
-  EXPECT_EQ(WrapToDtype(CommDtype::kUint8, 260), 4);
-  EXPECT_EQ(WrapToDtype(CommDtype::kInt32, int64_t{1} << 31), INT32_MIN);
+  EXPECT_EQ(WrapToDtype(Dtype::kInt8, 130), -126);
+  EXPECT_EQ(WrapToDtype(Dtype::kUint8, 260), 4);
+  EXPECT_EQ(WrapToDtype(Dtype::kInt32, int64_t{1} << 31), INT32_MIN);
 }
 
 // A host model of one collective for `ranks` ranks with NCCL/MPI semantics, in the dtype's own
 // arithmetic (decode, combine in double, store back), giving rank `rank`'s output region.
-std::vector<char> SimulateOutput(CollectiveKind kind, CommDtype dtype, CommOp op, int64_t ranks,
+std::vector<char> SimulateOutput(CollectiveKind kind, Dtype dtype, CommOp op, int64_t ranks,
                                  int64_t rank, int64_t count, const ValuePattern& p) {
-  const size_t elem = CommDtypeBytes(dtype);
+  const size_t elem = DtypeBytes(dtype);
   const int64_t in_elems = kind == CollectiveKind::kReduceScatter ? ranks * count : count;
   std::vector<std::vector<char>> inputs(static_cast<size_t>(ranks),
                                         std::vector<char>(in_elems * elem));
@@ -130,42 +127,44 @@ std::vector<char> SimulateOutput(CollectiveKind kind, CommDtype dtype, CommOp op
       // Store v back in the dtype (integers wrap, as NCCL and MPI do).
       const int64_t iv = static_cast<int64_t>(v);
       switch (dtype) {
-        case CommDtype::kFp32: {
+        case Dtype::kFp32: {
           float f = static_cast<float>(v);
           std::memcpy(&acc[k * elem], &f, elem);
           break;
         }
-        case CommDtype::kFp64:
+        case Dtype::kFp64:
           std::memcpy(&acc[k * elem], &v, elem);
           break;
-        case CommDtype::kBf16: {
+        case Dtype::kBf16: {
           uint16_t h = FloatToBf16Bits(static_cast<float>(v));
           std::memcpy(&acc[k * elem], &h, elem);
           break;
         }
-        case CommDtype::kFp16: {
+        case Dtype::kFp16: {
           uint16_t h = FloatToHalfBits(static_cast<float>(v));
           std::memcpy(&acc[k * elem], &h, elem);
           break;
         }
-        case CommDtype::kInt32: {
+        case Dtype::kInt32: {
           int32_t x = static_cast<int32_t>(iv);
           std::memcpy(&acc[k * elem], &x, elem);
           break;
         }
-        case CommDtype::kInt64:
+        case Dtype::kInt64:
           std::memcpy(&acc[k * elem], &iv, elem);
           break;
-        case CommDtype::kInt8: {
+        case Dtype::kInt8: {
           int8_t x = static_cast<int8_t>(iv);
           std::memcpy(&acc[k * elem], &x, elem);
           break;
         }
-        case CommDtype::kUint8: {
+        case Dtype::kUint8: {
           uint8_t x = static_cast<uint8_t>(iv);
           std::memcpy(&acc[k * elem], &x, elem);
           break;
         }
+        default:
+          ADD_FAILURE() << "not a collective dtype: " << DtypeName(dtype);
       }
     }
   }
@@ -175,7 +174,7 @@ std::vector<char> SimulateOutput(CollectiveKind kind, CommDtype dtype, CommOp op
 TEST(CollectiveCheckTest, CorrectOutputsPassForEveryCollectiveDtypeAndOp) {
   for (CollectiveKind kind :
        {CollectiveKind::kAllReduce, CollectiveKind::kAllGather, CollectiveKind::kReduceScatter}) {
-    for (CommDtype dtype : kAllDtypes) {
+    for (Dtype dtype : kCommDtypes) {
       for (CommOp op : kAllOps) {
         if (kind == CollectiveKind::kAllGather && op != CommOp::kSum) continue;
         for (int64_t ranks : {1, 3, 16}) {
@@ -183,9 +182,9 @@ TEST(CollectiveCheckTest, CorrectOutputsPassForEveryCollectiveDtypeAndOp) {
           const int64_t count = 37, rank = ranks - 1;
           const std::vector<char> out = SimulateOutput(kind, dtype, op, ranks, rank, count, p);
           const CheckSpec s{kind, op, dtype, p, rank, count};
-          const int64_t n = static_cast<int64_t>(out.size() / CommDtypeBytes(dtype));
+          const int64_t n = static_cast<int64_t>(out.size() / DtypeBytes(dtype));
           const WrongElements w = CountWrongElements(s, out.data(), n);
-          EXPECT_EQ(w.wrong, 0) << CollectiveName(kind) << " " << CommDtypeName(dtype) << " "
+          EXPECT_EQ(w.wrong, 0) << CollectiveName(kind) << " " << DtypeName(dtype) << " "
                                 << CommOpName(op) << " n=" << ranks << ": first at "
                                 << w.first_wrong << " got " << w.got << " expected " << w.expected;
           EXPECT_EQ(w.checked, n);
@@ -197,14 +196,14 @@ TEST(CollectiveCheckTest, CorrectOutputsPassForEveryCollectiveDtypeAndOp) {
 
 TEST(CollectiveCheckTest, OneCorruptedElementIsFoundAndFailsTheCheck) {
   const ValuePattern p =
-      ChooseValuePattern(CollectiveKind::kAllReduce, CommDtype::kBf16, CommOp::kSum, 8);
+      ChooseValuePattern(CollectiveKind::kAllReduce, Dtype::kBf16, CommOp::kSum, 8);
   std::vector<char> out =
-      SimulateOutput(CollectiveKind::kAllReduce, CommDtype::kBf16, CommOp::kSum, 8, 3, 4096, p);
-  const CheckSpec s{CollectiveKind::kAllReduce, CommOp::kSum, CommDtype::kBf16, p, 3, 4096};
+      SimulateOutput(CollectiveKind::kAllReduce, Dtype::kBf16, CommOp::kSum, 8, 3, 4096, p);
+  const CheckSpec s{CollectiveKind::kAllReduce, CommOp::kSum, Dtype::kBf16, p, 3, 4096};
   ASSERT_EQ(CountWrongElements(s, out.data(), 4096).wrong, 0);
   EXPECT_TRUE(ToVerifyResult(CountWrongElements(s, out.data(), 4096), "rank 3's output").passed);
 
-  const double right = DecodeElement(CommDtype::kBf16, out.data(), 1234);
+  const double right = DecodeElement(Dtype::kBf16, out.data(), 1234);
   const uint16_t bad = FloatToBf16Bits(static_cast<float>(right + 2));
   std::memcpy(&out[1234 * 2], &bad, 2);
   const WrongElements w = CountWrongElements(s, out.data(), 4096);
@@ -224,9 +223,9 @@ TEST(CollectiveCheckTest, OneCorruptedElementIsFoundAndFailsTheCheck) {
 
 TEST(CollectiveCheckTest, UnwrittenOutputAndNaNAreWrong) {
   const ValuePattern p =
-      ChooseValuePattern(CollectiveKind::kAllGather, CommDtype::kFp16, CommOp::kSum, 2);
+      ChooseValuePattern(CollectiveKind::kAllGather, Dtype::kFp16, CommOp::kSum, 2);
   std::vector<char> out(2 * 64 * 2, 0x7f);  // the sentinel: NaN in fp16
-  const CheckSpec s{CollectiveKind::kAllGather, CommOp::kSum, CommDtype::kFp16, p, 0, 64};
+  const CheckSpec s{CollectiveKind::kAllGather, CommOp::kSum, Dtype::kFp16, p, 0, 64};
   const WrongElements w = CountWrongElements(s, out.data(), 128);
   EXPECT_EQ(w.wrong, 128);
   EXPECT_EQ(w.first_wrong, 0);

@@ -41,8 +41,8 @@ TEST(CollectiveCpuTest, EveryCollectiveVerifiesInOneProcess) {
           const auto d = prepared->Details();
           EXPECT_EQ(d.at("single_rank"), "true");
           EXPECT_EQ(d.at("backend"), "single process");
-          EXPECT_EQ(d.count("size_note"), CommDtypeBytes(ParseCommDtype("t", dtype)) > 1 ? 1u : 0u)
-              << dtype;
+          const size_t bytes = DtypeBytes(ParseDtype("t", dtype, kCommDtypes));
+          EXPECT_EQ(d.count("size_note"), bytes > 1 ? 1u : 0u) << dtype;
         }
       }
     }

@@ -10,7 +10,7 @@
 namespace gq {
 namespace {
 
-CollectiveProblem Problem(CollectiveKind kind, int64_t size, CommDtype dtype = CommDtype::kFp32) {
+CollectiveProblem Problem(CollectiveKind kind, int64_t size, Dtype dtype = Dtype::kFp32) {
   CollectiveProblem p;
   p.kind = kind;
   p.size_bytes = size;
@@ -84,7 +84,7 @@ TEST(CollectiveProblemTest, SizesRoundDownLikeNcclTests) {
   } catch (const CaseSkipped& e) {
     EXPECT_STREQ(e.what(), "size 16 B is below one fp32 element per rank (4 B x 8 ranks)");
   }
-  EXPECT_EQ(CollectiveLayoutFor(Problem(CollectiveKind::kAllReduce, 2, CommDtype::kBf16), 4).count,
+  EXPECT_EQ(CollectiveLayoutFor(Problem(CollectiveKind::kAllReduce, 2, Dtype::kBf16), 4).count,
             1);
 }
 
@@ -110,7 +110,7 @@ TEST(CollectiveProblemTest, ParsesTheCase) {
                  {"graph", "false"}}};
   CollectiveProblem p = CollectiveProblemFromCase(CollectiveKind::kReduceScatter, spec);
   EXPECT_EQ(p.size_bytes, 65536);
-  EXPECT_EQ(p.dtype, CommDtype::kBf16);
+  EXPECT_EQ(p.dtype, Dtype::kBf16);
   EXPECT_EQ(p.op, CommOp::kMax);
   EXPECT_TRUE(p.in_place);
   EXPECT_FALSE(p.graph);
@@ -118,7 +118,7 @@ TEST(CollectiveProblemTest, ParsesTheCase) {
   EXPECT_THROW(CollectiveProblemFromCase(CollectiveKind::kReduceScatter, spec), UsageError);
   CaseSpec ag{"all_gather",
               {{"size", "64"}, {"dtype", "int8"}, {"in_place", "false"}, {"graph", "true"}}};
-  EXPECT_EQ(CollectiveProblemFromCase(CollectiveKind::kAllGather, ag).dtype, CommDtype::kInt8);
+  EXPECT_EQ(CollectiveProblemFromCase(CollectiveKind::kAllGather, ag).dtype, Dtype::kInt8);
 }
 
 TEST(CollectiveWorkloadTest, AxesMetricsAndDefaults) {

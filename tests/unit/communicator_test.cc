@@ -46,12 +46,12 @@ TEST(CommunicatorTest, SingleProcessCollectivesAreTheIdentity) {
   EXPECT_EQ(c->GatherStrings("x", 0), std::vector<std::string>{"x"});
   EXPECT_THROW(c->GatherStrings("x", 1), std::invalid_argument);
   float in[3] = {1, 2, 3}, out[3] = {0, 0, 0};
-  c->AllReduce(in, out, 3, CommDtype::kFp32, CommOp::kSum);
+  c->AllReduce(in, out, 3, Dtype::kFp32, CommOp::kSum);
   EXPECT_EQ(std::memcmp(in, out, sizeof(in)), 0);
-  c->AllReduce(nullptr, out, 3, CommDtype::kFp32, CommOp::kMax);  // in place: unchanged
+  c->AllReduce(nullptr, out, 3, Dtype::kFp32, CommOp::kMax);  // in place: unchanged
   EXPECT_EQ(out[2], 3.0f);
   int8_t bytes_in[2] = {5, 6}, bytes_out[2] = {0, 0};
-  c->ReduceScatter(bytes_in, bytes_out, 2, CommDtype::kInt8, CommOp::kMin);
+  c->ReduceScatter(bytes_in, bytes_out, 2, Dtype::kInt8, CommOp::kMin);
   EXPECT_EQ(bytes_out[1], 6);
 }
 

@@ -1,4 +1,4 @@
-// Tests of AttentionOverCacheCpu (workloads/e2e/e2e_cpu_attention.cc) against a straightforward
+// Tests of AttentionOverCacheCpu (workloads/e2e/cpu/e2e_cpu_attention.cc) against a straightforward
 // double-precision attention written here: GQA (two query heads per kv head), decode rows at
 // different positions, causal prefill rows of sequences that do not start at 0, and enough items
 // to run on several workers; plus the closed form for equal keys (the mean of the values).
@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "workloads/e2e/e2e_cpu_ops.h"
+#include "workloads/e2e/cpu/e2e_cpu_ops.h"
 
 namespace gq {
 namespace {

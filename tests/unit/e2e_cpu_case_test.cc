@@ -9,7 +9,7 @@
 
 #include "harness/work.h"
 #include "workloads/e2e/e2e_case.h"
-#include "workloads/e2e/e2e_cpu_backend.h"
+#include "workloads/e2e/cpu/e2e_cpu_backend.h"
 #include "workloads/e2e/e2e_forward.h"
 #include "workloads/e2e/e2e_verify.h"
 #include "workloads/e2e/e2e_workload.h"

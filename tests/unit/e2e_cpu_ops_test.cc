@@ -1,8 +1,8 @@
-// Tests of the e2e workload's host ops (workloads/e2e/e2e_cpu_ops.h) against hand-computed
+// Tests of the e2e workload's host ops (workloads/e2e/cpu/e2e_cpu_ops.h) against hand-computed
 // values, independent naive formulas written here, and the properties the ops must have (RoPE
 // keeps pair norms and makes q . k depend on the position difference only, RMSNorm output has
 // RMS = gamma, argmax ties and NaN, sampling with pos aliasing).
-#include "workloads/e2e/e2e_cpu_ops.h"
+#include "workloads/e2e/cpu/e2e_cpu_ops.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "workloads/e2e/e2e_init.h"
+#include "workloads/e2e/model/e2e_init.h"
+#include "workloads/e2e/model/e2e_model.h"  // E2eRopeInvFreq
 
 namespace gq {
 namespace {

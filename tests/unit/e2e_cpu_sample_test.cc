@@ -1,4 +1,4 @@
-// Tests of greedy sampling on the host (workloads/e2e/e2e_cpu_sample.cc): per-row argmax with
+// Tests of greedy sampling on the host (workloads/e2e/cpu/e2e_cpu_sample.cc): per-row argmax with
 // ties, NaN, infinities and a vocabulary offset; the best over two ranks and the token / pos /
 // kv_len updates for a prefill step (pos null) and a decode step whose rows.pos is pos itself.
 #include <gtest/gtest.h>
@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "workloads/e2e/e2e_cpu_ops.h"
+#include "workloads/e2e/cpu/e2e_cpu_ops.h"
 
 namespace gq {
 namespace {

@@ -1,4 +1,4 @@
-#include "workloads/e2e/e2e_model.h"
+#include "workloads/e2e/model/e2e_model.h"
 
 #include <gtest/gtest.h>
 

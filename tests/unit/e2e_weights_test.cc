@@ -1,11 +1,11 @@
-#include "workloads/e2e/e2e_weights.h"
+#include "workloads/e2e/model/e2e_weights.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "workloads/e2e/e2e_init.h"
+#include "workloads/e2e/model/e2e_init.h"
 
 namespace gq {
 namespace {

@@ -59,9 +59,9 @@ class FakeCommunicator : public Communicator {
     return out;
   }
 
-  void AllReduce(const void*, void*, size_t, CommDtype, CommOp) override { Unsupported(); }
-  void AllGather(const void*, void*, size_t, CommDtype) override { Unsupported(); }
-  void ReduceScatter(const void*, void*, size_t, CommDtype, CommOp) override { Unsupported(); }
+  void AllReduce(const void*, void*, size_t, Dtype, CommOp) override { Unsupported(); }
+  void AllGather(const void*, void*, size_t, Dtype) override { Unsupported(); }
+  void ReduceScatter(const void*, void*, size_t, Dtype, CommOp) override { Unsupported(); }
   [[noreturn]] void Abort(int) override { throw std::logic_error("FakeCommunicator::Abort"); }
 
   int calls() const { return calls_; }

@@ -91,27 +91,27 @@ TEST(GemmWorkTest, FlopsAndBytesOfKnownShape) {
   g.m = 100;
   g.n = 200;
   g.k = 300;
-  g.dtype = GemmDtype::kBf16;
+  g.dtype = Dtype::kBf16;
   Work w = GemmWork(g);
   EXPECT_DOUBLE_EQ(w.flops, 2.0 * 100 * 200 * 300);
   EXPECT_DOUBLE_EQ(w.bytes, (100.0 * 300 + 300.0 * 200) * 2 + 100.0 * 200 * 2);
   EXPECT_EQ(w.compute_dtype, "bf16");
 
-  g.dtype = GemmDtype::kFp8E4m3;  // 1-byte inputs, bf16 output
+  g.dtype = Dtype::kFp8E4m3;  // 1-byte inputs, bf16 output
   w = GemmWork(g);
   EXPECT_DOUBLE_EQ(w.bytes, (100.0 * 300 + 300.0 * 200) * 1 + 100.0 * 200 * 2);
   EXPECT_EQ(w.compute_dtype, "fp8");
 
-  g.dtype = GemmDtype::kTf32;
+  g.dtype = Dtype::kTf32;
   w = GemmWork(g);
   EXPECT_DOUBLE_EQ(w.bytes, (100.0 * 300 + 300.0 * 200 + 100.0 * 200) * 4);
   EXPECT_EQ(w.compute_dtype, "tf32");
 
-  g.dtype = GemmDtype::kFp64;
+  g.dtype = Dtype::kFp64;
   EXPECT_DOUBLE_EQ(GemmWork(g).bytes, (100.0 * 300 + 300.0 * 200 + 100.0 * 200) * 8);
   EXPECT_EQ(GemmWork(g).compute_dtype, "fp64");
-  EXPECT_EQ(GemmComputeDtype(GemmDtype::kFp16), std::string("fp16"));
-  EXPECT_EQ(GemmComputeDtype(GemmDtype::kFp32), std::string("fp32"));
+  EXPECT_EQ(DtypePeakKey(Dtype::kFp16), std::string("fp16"));
+  EXPECT_EQ(DtypePeakKey(Dtype::kFp32), std::string("fp32"));
 }
 
 TEST(GemmWorkTest, PreparedCaseReportsWork) {
@@ -207,12 +207,12 @@ TEST(GemmReferenceTest, DetectsCorruptedSampledElementInLargeOutput) {
 }
 
 TEST(GemmReferenceTest, TolerancesPerDtype) {
-  EXPECT_EQ(GemmTolerance(GemmDtype::kFp64), 1e-12);
-  EXPECT_EQ(GemmTolerance(GemmDtype::kFp32), 1e-5);
-  EXPECT_EQ(GemmTolerance(GemmDtype::kTf32), 2e-3);
-  EXPECT_EQ(GemmTolerance(GemmDtype::kFp16), 5e-3);
-  EXPECT_EQ(GemmTolerance(GemmDtype::kBf16), 1e-2);
-  EXPECT_EQ(GemmTolerance(GemmDtype::kFp8E4m3), 1e-2);
+  EXPECT_EQ(GemmTolerance(Dtype::kFp64), 1e-12);
+  EXPECT_EQ(GemmTolerance(Dtype::kFp32), 1e-5);
+  EXPECT_EQ(GemmTolerance(Dtype::kTf32), 2e-3);
+  EXPECT_EQ(GemmTolerance(Dtype::kFp16), 5e-3);
+  EXPECT_EQ(GemmTolerance(Dtype::kBf16), 1e-2);
+  EXPECT_EQ(GemmTolerance(Dtype::kFp8E4m3), 1e-2);
 }
 
 TEST(GemmProblemTest, StorageIndexing) {

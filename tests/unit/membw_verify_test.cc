@@ -14,6 +14,8 @@ namespace gq {
 namespace {
 
 constexpr uint64_t kSeed = 0x1234abcdull;
+// The 32-bit word of four sentinel bytes (0x5A5A5A5A).
+constexpr uint32_t kSentinelWord = static_cast<uint32_t>(kSentinelByte) * 0x01010101u;
 
 std::vector<uint32_t> SourceWords(int64_t count, uint64_t seed) {
   std::vector<uint32_t> words(static_cast<size_t>(count));

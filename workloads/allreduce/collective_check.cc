@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 #include "harness/float16.h"
 
@@ -12,15 +14,15 @@ namespace gq {
 namespace {
 
 // The exact-integer limit L of a float dtype: 2^(significand bits) (collective_values.h).
-int64_t ExactLimit(CommDtype dtype) {
+int64_t ExactLimit(Dtype dtype) {
   switch (dtype) {
-    case CommDtype::kBf16:
+    case Dtype::kBf16:
       return int64_t{1} << 8;
-    case CommDtype::kFp16:
+    case Dtype::kFp16:
       return int64_t{1} << 11;
-    case CommDtype::kFp32:
+    case Dtype::kFp32:
       return int64_t{1} << 24;
-    case CommDtype::kFp64:
+    case Dtype::kFp64:
       return int64_t{1} << 53;
     default:
       return std::numeric_limits<int64_t>::max();  // integers wrap exactly
@@ -47,13 +49,13 @@ std::string Figure(double v) {
 
 }  // namespace
 
-ValuePattern ChooseValuePattern(CollectiveKind kind, CommDtype dtype, CommOp op, int64_t ranks) {
+ValuePattern ChooseValuePattern(CollectiveKind kind, Dtype dtype, CommOp op, int64_t ranks) {
   ValuePattern p;
   p.ranks = ranks;
-  p.non_negative = dtype == CommDtype::kUint8;
+  p.non_negative = dtype == Dtype::kUint8;
   const int64_t limit = ExactLimit(dtype);
   const bool exact_sum_needed =
-      CollectiveReduces(kind) && op == CommOp::kSum && CommDtypeIsFloat(dtype);
+      CollectiveReduces(kind) && op == CommOp::kSum && DtypeIsFloat(dtype);
   if (exact_sum_needed) {
     const int64_t a = std::min<int64_t>(8, limit / (2 * ranks));
     if (a >= 1) {
@@ -76,56 +78,60 @@ ValuePattern ChooseValuePattern(CollectiveKind kind, CommDtype dtype, CommOp op,
   return p;
 }
 
-void FillInputsHost(CommDtype dtype, const ValuePattern& p, int64_t rank, void* out, int64_t n) {
+void FillInputsHost(Dtype dtype, const ValuePattern& p, int64_t rank, void* out, int64_t n) {
   for (int64_t k = 0; k < n; ++k) {
     const int64_t v = InputValue(p, rank, k);
     switch (dtype) {
-      case CommDtype::kFp32:
+      case Dtype::kFp32:
         Store(out, k, static_cast<float>(v));
         break;
-      case CommDtype::kFp64:
+      case Dtype::kFp64:
         Store(out, k, static_cast<double>(v));
         break;
-      case CommDtype::kBf16:
+      case Dtype::kBf16:
         Store(out, k, FloatToBf16Bits(static_cast<float>(v)));
         break;
-      case CommDtype::kFp16:
+      case Dtype::kFp16:
         Store(out, k, FloatToHalfBits(static_cast<float>(v)));
         break;
-      case CommDtype::kInt32:
+      case Dtype::kInt32:
         Store(out, k, static_cast<int32_t>(v));
         break;
-      case CommDtype::kInt64:
+      case Dtype::kInt64:
         Store(out, k, v);
         break;
-      case CommDtype::kInt8:
+      case Dtype::kInt8:
         Store(out, k, static_cast<int8_t>(v));
         break;
-      case CommDtype::kUint8:
+      case Dtype::kUint8:
         Store(out, k, static_cast<uint8_t>(v));
         break;
+      default:
+        throw std::invalid_argument(std::string("collectives take no ") + DtypeName(dtype));
     }
   }
 }
 
-double DecodeElement(CommDtype dtype, const void* data, int64_t k) {
+double DecodeElement(Dtype dtype, const void* data, int64_t k) {
   switch (dtype) {
-    case CommDtype::kFp32:
+    case Dtype::kFp32:
       return Load<float>(data, k);
-    case CommDtype::kFp64:
+    case Dtype::kFp64:
       return Load<double>(data, k);
-    case CommDtype::kBf16:
+    case Dtype::kBf16:
       return Bf16BitsToFloat(Load<uint16_t>(data, k));
-    case CommDtype::kFp16:
+    case Dtype::kFp16:
       return HalfBitsToFloat(Load<uint16_t>(data, k));
-    case CommDtype::kInt32:
+    case Dtype::kInt32:
       return Load<int32_t>(data, k);
-    case CommDtype::kInt64:
+    case Dtype::kInt64:
       return static_cast<double>(Load<int64_t>(data, k));
-    case CommDtype::kInt8:
+    case Dtype::kInt8:
       return Load<int8_t>(data, k);
-    case CommDtype::kUint8:
+    case Dtype::kUint8:
       return Load<uint8_t>(data, k);
+    default:
+      break;
   }
   return std::numeric_limits<double>::quiet_NaN();
 }

@@ -24,10 +24,10 @@ struct WrongElements {
 };
 
 // out[k] = InputValue(p, rank, k) in `dtype`, for k in [0, n). Exact (small integers).
-void FillInputsHost(CommDtype dtype, const ValuePattern& p, int64_t rank, void* out, int64_t n);
+void FillInputsHost(Dtype dtype, const ValuePattern& p, int64_t rank, void* out, int64_t n);
 
 // Element k of a buffer of `dtype`, as a double (exact for every value the checks use).
-double DecodeElement(CommDtype dtype, const void* data, int64_t k);
+double DecodeElement(Dtype dtype, const void* data, int64_t k);
 
 // Compares out[0, n) with ExpectedOutput(s, offset + k): exact equality, a NaN never equal.
 WrongElements CountWrongElements(const CheckSpec& s, const void* out, int64_t n,

@@ -32,7 +32,7 @@ class CollectiveCpuCase final : public PreparedCase {
         world_(world),
         layout_(CollectiveLayoutFor(p, world.size())),
         pattern_(ChooseValuePattern(p.kind, p.dtype, p.op, world.size())),
-        elem_(static_cast<int64_t>(CommDtypeBytes(p.dtype))) {
+        elem_(static_cast<int64_t>(DtypeBytes(p.dtype))) {
     if (layout_.count > INT_MAX) {
       throw CaseSkipped("the cpu backend calls MPI, whose counts are int: " +
                         std::to_string(layout_.count) + " elements exceed 2^31 - 1");
@@ -89,7 +89,7 @@ class CollectiveCpuCase final : public PreparedCase {
     d["backend"] = mpi ? "mpi" : "single process";
     const char* calls[] = {"MPI_Allreduce", "MPI_Allgather", "MPI_Reduce_scatter_block"};
     d["call"] = mpi ? calls[static_cast<int>(p_.kind)] : "memmove (one rank)";
-    if (mpi && (p_.dtype == CommDtype::kBf16 || p_.dtype == CommDtype::kFp16)) {
+    if (mpi && (p_.dtype == Dtype::kBf16 || p_.dtype == Dtype::kFp16)) {
       d["call"] += " (MPI_UINT16_T with a user-defined op)";
     }
     return d;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 
 #include "harness/gpu/cuda_check.h"
@@ -101,26 +102,28 @@ void LaunchCount(const void* out, int64_t n, const CheckSpec& s, DeviceWrongTall
 
 // Calls F<T>(args...) with T the device type of `dtype`.
 template <template <typename> class F, typename... Args>
-void Dispatch(CommDtype dtype, Args&&... args) {
+void Dispatch(Dtype dtype, Args&&... args) {
   switch (dtype) {
-    case CommDtype::kFp32:
+    case Dtype::kFp32:
       return F<float>::Call(args...);
-    case CommDtype::kFp64:
+    case Dtype::kFp64:
       return F<double>::Call(args...);
-    case CommDtype::kBf16:
+    case Dtype::kBf16:
       return F<__nv_bfloat16>::Call(args...);
-    case CommDtype::kFp16:
+    case Dtype::kFp16:
       return F<__half>::Call(args...);
-    case CommDtype::kInt32:
+    case Dtype::kInt32:
       return F<int32_t>::Call(args...);
-    case CommDtype::kInt64:
+    case Dtype::kInt64:
       return F<int64_t>::Call(args...);
-    case CommDtype::kInt8:
+    case Dtype::kInt8:
       return F<int8_t>::Call(args...);
-    case CommDtype::kUint8:
+    case Dtype::kUint8:
       return F<uint8_t>::Call(args...);
+    default:
+      break;
   }
-  throw std::invalid_argument("unknown dtype");
+  throw std::invalid_argument(std::string("collectives take no ") + DtypeName(dtype));
 }
 
 template <typename T>
@@ -140,7 +143,7 @@ struct CountOp {
 
 }  // namespace
 
-void FillCollectiveInputs(CommDtype dtype, const ValuePattern& p, int64_t rank, void* out,
+void FillCollectiveInputs(Dtype dtype, const ValuePattern& p, int64_t rank, void* out,
                           int64_t n, cudaStream_t stream) {
   if (n < 0) throw std::invalid_argument("FillCollectiveInputs: negative count");
   if (n == 0) return;
@@ -165,7 +168,7 @@ WrongElements CheckOutputOnDevice(const CheckSpec& s, const void* out, int64_t n
   float worst = 0;
   std::memcpy(&worst, &host.max_rel_err_bits, sizeof(worst));
   w.max_rel_err = worst;
-  const size_t elem = CommDtypeBytes(s.dtype);
+  const size_t elem = DtypeBytes(s.dtype);
   uint64_t raw = 0;  // the first wrong element's bytes (elem <= 8)
   GQ_CUDA_CHECK(cudaMemcpyAsync(&raw, static_cast<const char*>(out) + w.first_wrong * elem, elem,
                                 cudaMemcpyDeviceToHost, stream));

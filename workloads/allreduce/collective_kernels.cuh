@@ -11,7 +11,7 @@
 namespace gq {
 
 // out[k] = InputValue(p, rank, k) converted to `dtype` (exact: small integers), k in [0, n).
-void FillCollectiveInputs(CommDtype dtype, const ValuePattern& p, int64_t rank, void* out,
+void FillCollectiveInputs(Dtype dtype, const ValuePattern& p, int64_t rank, void* out,
                           int64_t n, cudaStream_t stream);
 
 // Tally of wrong elements, in device memory.

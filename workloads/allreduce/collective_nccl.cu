@@ -24,8 +24,9 @@
 #include "harness/byte_text.h"
 #include "harness/errors.h"
 #include "harness/gpu/cuda_check.h"
+#include "harness/gpu/cuda_dtype.cuh"
+#include "harness/gpu/cuda_resources.cuh"
 #include "workloads/allreduce/collective_check.h"
-#include "workloads/allreduce/collective_cuda_objects.cuh"
 #include "workloads/allreduce/collective_kernels.cuh"
 #include "workloads/allreduce/collective_nccl.h"
 #include "workloads/allreduce/collective_nccl_comms.cuh"
@@ -41,12 +42,12 @@ struct Lane {
   int rank = 0;  // NCCL rank
   ncclComm_t comm = nullptr;
   cudaStream_t stream = nullptr;  // lane 0: the context's stream
-  OwnedStream own_stream;         // lanes >= 1
-  OwnedEvent joined;              // lanes >= 1: recorded after the lane's work
-  DeviceMemory send, recv;        // in place: recv only
-  DeviceMemory tally;
-  OwnedGraph graph;
-  OwnedGraphExec exec;
+  CudaStream own_stream;          // lanes >= 1
+  CudaEvent joined;               // lanes >= 1: recorded after the lane's work
+  DeviceBuffer send, recv;        // in place: recv only
+  DeviceBuffer tally;
+  CudaGraph graph;
+  CudaGraphExec exec;
 };
 
 class NcclCollectiveCase final : public PreparedCase {
@@ -56,7 +57,7 @@ class NcclCollectiveCase final : public PreparedCase {
       : p_(p),
         world_(world),
         main_(static_cast<cudaStream_t>(ctx.stream())),
-        elem_(static_cast<int64_t>(CommDtypeBytes(p.dtype))) {
+        elem_(static_cast<int64_t>(DtypeBytes(p.dtype))) {
     const int64_t ranks = world.size() > 1 ? world.size() : ctx.device().count;
     layout_ = CollectiveLayoutFor(p_, ranks);  // may skip, alike on every rank
     pattern_ = ChooseValuePattern(p_.kind, p_.dtype, p_.op, ranks);
@@ -143,25 +144,25 @@ class NcclCollectiveCase final : public PreparedCase {
         lane.stream = lane.own_stream.get();
         lane.joined = MakeSyncEvent(lane.device);
       }
-      lane.send = DeviceMemory::Allocate(lane.device, send_bytes);
-      lane.recv = DeviceMemory::Allocate(lane.device, recv_bytes);
-      lane.tally = DeviceMemory::Allocate(lane.device, sizeof(DeviceWrongTally));
+      lane.send = DeviceBuffer::Allocate(send_bytes);  // on lane.device, current
+      lane.recv = DeviceBuffer::Allocate(recv_bytes);
+      lane.tally = DeviceBuffer::Allocate(sizeof(DeviceWrongTally));
     }
     if (lanes_.size() > 1) fork_ = MakeSyncEvent(lanes_[0].device);
   }
 
   char* Input(const Lane& lane) const {
-    if (!p_.in_place) return lane.send.get();
+    if (!p_.in_place) return lane.send.as<char>();
     if (p_.kind == CollectiveKind::kAllGather)
-      return lane.recv.get() + lane.rank * layout_.count * elem_;
-    return lane.recv.get();
+      return lane.recv.as<char>() + lane.rank * layout_.count * elem_;
+    return lane.recv.as<char>();
   }
 
   char* Output(const Lane& lane) const {
     if (p_.in_place && p_.kind == CollectiveKind::kReduceScatter) {
-      return lane.recv.get() + lane.rank * layout_.count * elem_;
+      return lane.recv.as<char>() + lane.rank * layout_.count * elem_;
     }
-    return lane.recv.get();
+    return lane.recv.as<char>();
   }
 
   // Inputs f(rank, k) where each lane's input lives; output-only memory gets the sentinel.
@@ -188,14 +189,14 @@ class NcclCollectiveCase final : public PreparedCase {
     const auto count = static_cast<size_t>(layout_.count);
     switch (p_.kind) {
       case CollectiveKind::kAllReduce:
-        GQ_NCCL_CHECK(
-            ncclAllReduce(in, out, count, NcclType(p_.dtype), NcclOp(p_.op), lane.comm, stream));
+        GQ_NCCL_CHECK(ncclAllReduce(in, out, count, NcclDataType(p_.dtype), NcclOp(p_.op),
+                                    lane.comm, stream));
         break;
       case CollectiveKind::kAllGather:
-        GQ_NCCL_CHECK(ncclAllGather(in, out, count, NcclType(p_.dtype), lane.comm, stream));
+        GQ_NCCL_CHECK(ncclAllGather(in, out, count, NcclDataType(p_.dtype), lane.comm, stream));
         break;
       case CollectiveKind::kReduceScatter:
-        GQ_NCCL_CHECK(ncclReduceScatter(in, out, count, NcclType(p_.dtype), NcclOp(p_.op),
+        GQ_NCCL_CHECK(ncclReduceScatter(in, out, count, NcclDataType(p_.dtype), NcclOp(p_.op),
                                         lane.comm, stream));
         break;
     }
@@ -256,7 +257,7 @@ class NcclCollectiveCase final : public PreparedCase {
       cudaGraph_t graph = nullptr;
       GQ_CUDA_CHECK(cudaSetDevice(lane.device));
       const cudaError_t status = cudaStreamEndCapture(lane.stream, &graph);
-      if (graph != nullptr) lane.graph = OwnedGraph(lane.device, graph);
+      if (graph != nullptr) lane.graph = CudaGraph(lane.device, graph);
       if (error == nullptr) GQ_CUDA_CHECK(status);
     }
     if (error != nullptr) std::rethrow_exception(error);
@@ -264,7 +265,7 @@ class NcclCollectiveCase final : public PreparedCase {
       cudaGraphExec_t exec = nullptr;
       GQ_CUDA_CHECK(cudaSetDevice(lane.device));
       GQ_CUDA_CHECK(cudaGraphInstantiate(&exec, lane.graph.get(), 0));
-      lane.exec = OwnedGraphExec(lane.device, exec);
+      lane.exec = CudaGraphExec(lane.device, exec);
     }
   }
 
@@ -272,7 +273,7 @@ class NcclCollectiveCase final : public PreparedCase {
     GQ_CUDA_CHECK(cudaSetDevice(lane.device));
     const CheckSpec spec{p_.kind, p_.op, p_.dtype, pattern_, lane.rank, layout_.count};
     return CheckOutputOnDevice(spec, Output(lane), layout_.recv_elems,
-                               reinterpret_cast<DeviceWrongTally*>(lane.tally.get()), lane.stream);
+                               lane.tally.as<DeviceWrongTally>(), lane.stream);
   }
 
   CollectiveProblem p_;
@@ -283,7 +284,7 @@ class NcclCollectiveCase final : public PreparedCase {
   ValuePattern pattern_;
   std::string mode_;
   std::vector<Lane> lanes_;
-  OwnedEvent fork_;  // several lanes: recorded on the context's stream, waited on by the others
+  CudaEvent fork_;  // several lanes: recorded on the context's stream, waited on by the others
 };
 
 }  // namespace

@@ -21,28 +21,6 @@
 
 namespace gq {
 
-ncclDataType_t NcclType(CommDtype dtype) {
-  switch (dtype) {
-    case CommDtype::kFp32:
-      return ncclFloat32;
-    case CommDtype::kBf16:
-      return ncclBfloat16;
-    case CommDtype::kFp16:
-      return ncclFloat16;
-    case CommDtype::kFp64:
-      return ncclFloat64;
-    case CommDtype::kInt32:
-      return ncclInt32;
-    case CommDtype::kInt64:
-      return ncclInt64;
-    case CommDtype::kInt8:
-      return ncclInt8;
-    case CommDtype::kUint8:
-      return ncclUint8;
-  }
-  throw std::invalid_argument("unknown dtype");
-}
-
 ncclRedOp_t NcclOp(CommOp op) {
   switch (op) {
     case CommOp::kSum:

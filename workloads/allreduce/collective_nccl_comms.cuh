@@ -22,8 +22,7 @@ struct NcclComms {
   std::string mode;  // how they were made, for the case details
 };
 
-// NCCL's spelling of a dtype and an op.
-ncclDataType_t NcclType(CommDtype dtype);
+// NCCL's spelling of an op (of a dtype: NcclDataType, harness/gpu/cuda_dtype.cuh).
 ncclRedOp_t NcclOp(CommOp op);
 
 class NcclCommPool {

@@ -28,7 +28,7 @@ CollectiveProblem CollectiveProblemFromCase(CollectiveKind kind, const CaseSpec&
   if (p.size_bytes < 1) {
     throw UsageError(what + ": size must be >= 1 byte (got " + std::to_string(p.size_bytes) + ")");
   }
-  p.dtype = ParseCommDtype(what, spec.Get("dtype"));
+  p.dtype = ParseDtype(what, spec.Get("dtype"), kCommDtypes);
   if (CollectiveReduces(kind)) p.op = ParseCommOp(what, spec.Get("op"));
   p.in_place = spec.GetBool("in_place");
   p.graph = spec.GetBool("graph");
@@ -37,7 +37,7 @@ CollectiveProblem CollectiveProblemFromCase(CollectiveKind kind, const CaseSpec&
 
 CollectiveLayout CollectiveLayoutFor(const CollectiveProblem& p, int64_t ranks) {
   if (ranks < 1) throw std::invalid_argument("CollectiveLayoutFor: ranks must be >= 1");
-  const auto elem = static_cast<int64_t>(CommDtypeBytes(p.dtype));
+  const auto elem = static_cast<int64_t>(DtypeBytes(p.dtype));
   CollectiveLayout l;
   l.ranks = ranks;
   if (p.kind == CollectiveKind::kAllReduce) {
@@ -55,7 +55,7 @@ CollectiveLayout CollectiveLayoutFor(const CollectiveProblem& p, int64_t ranks) 
     std::string need = std::to_string(elem) + " B";
     if (p.kind != CollectiveKind::kAllReduce) need += " x " + std::to_string(ranks) + " ranks";
     throw CaseSkipped("size " + std::to_string(p.size_bytes) + " B is below one " +
-                      CommDtypeName(p.dtype) + " element per rank (" + need + ")");
+                      DtypeName(p.dtype) + " element per rank (" + need + ")");
   }
   l.rounded = l.bytes != p.size_bytes;
   return l;
@@ -84,7 +84,7 @@ std::map<std::string, std::string> CollectiveDetails(const CollectiveProblem& p,
   d["count"] = std::to_string(layout.count);
   d["bytes"] = std::to_string(layout.bytes);
   if (layout.rounded) {
-    std::string unit = std::to_string(CommDtypeBytes(p.dtype)) + " B";
+    std::string unit = std::to_string(DtypeBytes(p.dtype)) + " B";
     if (p.kind != CollectiveKind::kAllReduce)
       unit += " x " + std::to_string(layout.ranks) + " ranks";
     d["size_note"] = "size " + std::to_string(p.size_bytes) + " B rounded down to " +

@@ -36,7 +36,7 @@ bool CollectiveReduces(CollectiveKind kind);      // allreduce, reduce_scatter: 
 struct CollectiveProblem {
   CollectiveKind kind = CollectiveKind::kAllReduce;
   int64_t size_bytes = 0;  // the size axis
-  CommDtype dtype = CommDtype::kFp32;
+  Dtype dtype = Dtype::kFp32;
   CommOp op = CommOp::kSum;  // all_gather has no op axis: kSum, unused
   bool in_place = false;
   bool graph = false;  // capture the call into a CUDA graph (GPU only)

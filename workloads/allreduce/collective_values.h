@@ -45,7 +45,7 @@ struct ValuePattern {
 struct CheckSpec {
   CollectiveKind kind = CollectiveKind::kAllReduce;
   CommOp op = CommOp::kSum;
-  CommDtype dtype = CommDtype::kFp32;
+  Dtype dtype = Dtype::kFp32;
   ValuePattern pattern;
   int64_t rank = 0;
   int64_t count = 0;
@@ -102,13 +102,13 @@ GQ_HOST_DEVICE inline int64_t ReducedValue(const ValuePattern& p, CommOp op, int
 }
 
 // Two's-complement wrap of an exact integer to an integer dtype (floats are left as they are).
-GQ_HOST_DEVICE inline int64_t WrapToDtype(CommDtype dtype, int64_t v) {
+GQ_HOST_DEVICE inline int64_t WrapToDtype(Dtype dtype, int64_t v) {
   switch (dtype) {
-    case CommDtype::kInt8:
+    case Dtype::kInt8:
       return static_cast<int8_t>(static_cast<uint8_t>(v));
-    case CommDtype::kUint8:
+    case Dtype::kUint8:
       return static_cast<uint8_t>(v);
-    case CommDtype::kInt32:
+    case Dtype::kInt32:
       return static_cast<int32_t>(static_cast<uint32_t>(v));
     default:
       return v;
@@ -134,6 +134,6 @@ GQ_HOST_DEVICE inline int64_t ExpectedOutput(const CheckSpec& s, int64_t k) {
 }
 
 // The pattern for `ranks` ranks (rules above; defined in collective_check.cc, host only).
-ValuePattern ChooseValuePattern(CollectiveKind kind, CommDtype dtype, CommOp op, int64_t ranks);
+ValuePattern ChooseValuePattern(CollectiveKind kind, Dtype dtype, CommOp op, int64_t ranks);
 
 }  // namespace gq

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "harness/dtype.h"
 #include "harness/errors.h"
 #include "workloads/allreduce/collective_cpu.h"
 #include "workloads/allreduce/collective_nccl.h"
@@ -58,7 +59,7 @@ std::vector<AxisSpec> CollectiveWorkload::Axes() const {
       {"dtype",
        AxisKind::kString,
        {"fp32"},
-       {"fp32", "bf16", "fp16", "fp64", "int32", "int64", "int8", "uint8"},
+       DtypeNames(kCommDtypes),
        "element type"},
   };
   if (CollectiveReduces(kind_)) {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "harness/errors.h"
-#include "harness/gpu/device_buffer.cuh"
+#include "harness/gpu/cuda_resources.cuh"
 #include "workloads/attention/attention_cudnn.h"
 
 #if GQ_WITH_CUDNN

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "harness/errors.h"
+#include "harness/gpu/cuda_dtype.cuh"
 #include "workloads/attention/attention_cudnn_graph.cuh"
 
 namespace gq {
@@ -40,8 +41,7 @@ Descriptor CudnnSdpaPlan::Tensor(int64_t uid, cudnnDataType_t type, std::vector<
 }
 
 void CudnnSdpaPlan::BuildGraph(cudnnHandle_t handle, const AttentionProblem& p) {
-  const cudnnDataType_t io =
-      p.dtype == AttentionDtype::kBf16 ? CUDNN_DATA_BFLOAT16 : CUDNN_DATA_HALF;
+  const cudnnDataType_t io = CudnnDataType(p.dtype);
   const cudnnDataType_t f32 = CUDNN_DATA_FLOAT;
   const int64_t b = p.batch, h = p.heads, hk = p.kv_heads, sq = p.seq_q, skv = p.seq_kv;
   const int64_t d = p.head_dim;

@@ -240,7 +240,7 @@ __global__ void __launch_bounds__(kThreads) flash_decode_split_kernel(const Deco
 }
 
 template <typename F>
-void DispatchDecode(AttentionDtype dtype, int64_t head_dim, F&& f) {
+void DispatchDecode(Dtype dtype, int64_t head_dim, F&& f) {
   auto by_dim = [&]<typename T>() {
     switch (head_dim) {
       case 64:
@@ -254,7 +254,7 @@ void DispatchDecode(AttentionDtype dtype, int64_t head_dim, F&& f) {
                                     std::to_string(head_dim) + " (supported: 64, 128, 256)");
     }
   };
-  if (dtype == AttentionDtype::kBf16) return by_dim.template operator()<__nv_bfloat16>();
+  if (dtype == Dtype::kBf16) return by_dim.template operator()<__nv_bfloat16>();
   return by_dim.template operator()<__half>();
 }
 
@@ -280,13 +280,13 @@ size_t FlashDecodeWorkspaceBytes(int batch, int heads, int seq_q, int head_dim, 
   return rows * (size_t(head_dim) + 1) * sizeof(float);
 }
 
-size_t FlashDecodeSmemBytes(AttentionDtype dtype, int64_t head_dim) {
+size_t FlashDecodeSmemBytes(Dtype dtype, int64_t head_dim) {
   size_t bytes = 0;
   DispatchDecode(dtype, head_dim, [&]<typename T, int D>() { bytes = DecodeSmem<D>::kBytes; });
   return bytes;
 }
 
-void ConfigureFlashDecode(AttentionDtype dtype, int64_t head_dim) {
+void ConfigureFlashDecode(Dtype dtype, int64_t head_dim) {
   DispatchDecode(dtype, head_dim, [&]<typename T, int D>() {
     GQ_CUDA_CHECK(cudaFuncSetAttribute(flash_decode_split_kernel<T, D>,
                                        cudaFuncAttributeMaxDynamicSharedMemorySize,

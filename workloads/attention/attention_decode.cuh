@@ -25,7 +25,7 @@ struct FlashDecodeArgs {
   const int* kv_lens = nullptr;  // device [batch] or null
   int batch = 0, heads = 0, kv_heads = 0, seq_q = 0, seq_kv = 0, head_dim = 0;
   bool causal = false;
-  AttentionDtype dtype = AttentionDtype::kBf16;
+  Dtype dtype = Dtype::kBf16;
   int splits = 1;              // from FlashDecodeSplits
   float* workspace = nullptr;  // FlashDecodeWorkspaceBytes(...) bytes of device memory
 };
@@ -36,9 +36,9 @@ int FlashDecodeSplits(int batch, int heads, int kv_heads, int seq_q, int seq_kv,
 // Partial outputs and log-sum-exps of every split.
 size_t FlashDecodeWorkspaceBytes(int batch, int heads, int seq_q, int head_dim, int splits);
 // Dynamic shared memory of the split kernel for a supported head dim.
-size_t FlashDecodeSmemBytes(AttentionDtype dtype, int64_t head_dim);
+size_t FlashDecodeSmemBytes(Dtype dtype, int64_t head_dim);
 // Raises the kernels' dynamic shared-memory limit on the current device (before the first launch).
-void ConfigureFlashDecode(AttentionDtype dtype, int64_t head_dim);
+void ConfigureFlashDecode(Dtype dtype, int64_t head_dim);
 // Launches the split kernel and the combine kernel on `stream` and checks both launches. Throws
 // std::invalid_argument when the arguments break a precondition.
 void LaunchFlashDecode(const FlashDecodeArgs& args, cudaStream_t stream);

@@ -79,12 +79,12 @@ void LaunchTyped(const DecodeParams& p, int head_dim, int64_t out_rows, dim3 gri
 
 }  // namespace
 
-void LaunchDecodeCombine(const DecodeParams& p, AttentionDtype dtype, int head_dim,
+void LaunchDecodeCombine(const DecodeParams& p, Dtype dtype, int head_dim,
                          int64_t out_rows, cudaStream_t stream) {
   const int64_t blocks = (out_rows + kThreads / 32 - 1) / (kThreads / 32);
   if (blocks > 0x7fffffff) throw std::invalid_argument("LaunchDecodeCombine: too many rows");
   const dim3 grid(static_cast<unsigned>(blocks));
-  if (dtype == AttentionDtype::kBf16) {
+  if (dtype == Dtype::kBf16) {
     LaunchTyped<__nv_bfloat16>(p, head_dim, out_rows, grid, stream);
   } else {
     LaunchTyped<__half>(p, head_dim, out_rows, grid, stream);

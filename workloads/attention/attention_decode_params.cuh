@@ -26,7 +26,7 @@ struct DecodeParams {
 
 // Launches flash_decode_combine_kernel over the out_rows = B * H * Sq rows of p (head_dim 64, 128
 // or 256) and checks the launch.
-void LaunchDecodeCombine(const DecodeParams& p, AttentionDtype dtype, int head_dim,
+void LaunchDecodeCombine(const DecodeParams& p, Dtype dtype, int head_dim,
                          int64_t out_rows, cudaStream_t stream);
 
 }  // namespace gq::attention_decode

@@ -26,8 +26,8 @@ constexpr double kUsableFreeFraction = 0.9;
 constexpr int kPoisonByte = 0xFF;  // 0xFFFF is a NaN in bf16 and in fp16
 
 // bf16 / fp16 bits to float (exact).
-float ToFloat(uint16_t bits, AttentionDtype dtype) {
-  if (dtype == AttentionDtype::kBf16) {
+float ToFloat(uint16_t bits, Dtype dtype) {
+  if (dtype == Dtype::kBf16) {
     const uint32_t wide = uint32_t{bits} << 16;
     float f;
     std::memcpy(&f, &wide, sizeof(f));
@@ -91,7 +91,7 @@ AttentionDeviceData::AttentionDeviceData(const AttentionProblem& problem, cudaSt
   int device = 0, l2_bytes = 0;
   GQ_CUDA_CHECK(cudaGetDevice(&device));
   GQ_CUDA_CHECK(cudaDeviceGetAttribute(&l2_bytes, cudaDevAttrL2CacheSize, device));
-  const double elem = static_cast<double>(AttentionElemBytes(p_.dtype));
+  const double elem = static_cast<double>(DtypeBytes(p_.dtype));
   const double q_bytes = p_.QElements() * elem, kv_bytes = p_.KvElements() * elem;
   const double set_bytes = 2 * q_bytes + 2 * kv_bytes;
   int copies = 1;
@@ -113,7 +113,7 @@ AttentionDeviceData::AttentionDeviceData(const AttentionProblem& problem, cudaSt
     const uint64_t seed = p_.seed + 16 * static_cast<uint64_t>(c);
     const auto q_count = static_cast<int64_t>(p_.QElements());
     const auto kv_count = static_cast<int64_t>(p_.KvElements());
-    if (p_.dtype == AttentionDtype::kBf16) {
+    if (p_.dtype == Dtype::kBf16) {
       FillUniform(set.q.as<__nv_bfloat16>(), q_count, Mix64(seed + 1), stream_);
       FillUniform(set.k.as<__nv_bfloat16>(), kv_count, Mix64(seed + 2), stream_);
       FillUniform(set.v.as<__nv_bfloat16>(), kv_count, Mix64(seed + 3), stream_);

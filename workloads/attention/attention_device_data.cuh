@@ -11,7 +11,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "harness/gpu/device_buffer.cuh"
+#include "harness/gpu/cuda_resources.cuh"
 #include "harness/workload.h"
 #include "workloads/attention/attention_problem.h"
 

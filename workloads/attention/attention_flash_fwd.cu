@@ -278,7 +278,7 @@ __global__ void __launch_bounds__(kThreads) flash_attention_fwd_kernel(const Fla
 // Tiles: BM = 128 query rows (2 slabs per warp) where the O and S accumulators fit in 255
 // registers without spills on sm_80 and sm_90 (D <= 128), else 64; BN = 64 keys per step.
 template <typename F>
-void DispatchFlashFwd(AttentionDtype dtype, int64_t head_dim, F&& f) {
+void DispatchFlashFwd(Dtype dtype, int64_t head_dim, F&& f) {
   auto by_dim = [&]<typename T>() {
     switch (head_dim) {
       case 64:
@@ -294,7 +294,7 @@ void DispatchFlashFwd(AttentionDtype dtype, int64_t head_dim, F&& f) {
                                     std::to_string(head_dim) + " (supported: 64, 96, 128, 256)");
     }
   };
-  if (dtype == AttentionDtype::kBf16) return by_dim.template operator()<__nv_bfloat16>();
+  if (dtype == Dtype::kBf16) return by_dim.template operator()<__nv_bfloat16>();
   return by_dim.template operator()<__half>();
 }
 
@@ -306,7 +306,7 @@ bool FlashFwdSupportsHeadDim(int64_t head_dim) {
 
 const char* FlashFwdTileName(int64_t head_dim) { return head_dim == 256 ? "64x64" : "128x64"; }
 
-size_t FlashFwdSmemBytes(AttentionDtype dtype, int64_t head_dim) {
+size_t FlashFwdSmemBytes(Dtype dtype, int64_t head_dim) {
   size_t bytes = 0;
   DispatchFlashFwd(dtype, head_dim, [&]<typename T, int D, int BM, int BN>() {
     bytes = FlashTile<D, BM, BN>::kSmemBytes;
@@ -314,7 +314,7 @@ size_t FlashFwdSmemBytes(AttentionDtype dtype, int64_t head_dim) {
   return bytes;
 }
 
-void ConfigureFlashFwd(AttentionDtype dtype, int64_t head_dim) {
+void ConfigureFlashFwd(Dtype dtype, int64_t head_dim) {
   DispatchFlashFwd(dtype, head_dim, [&]<typename T, int D, int BM, int BN>() {
     GQ_CUDA_CHECK(cudaFuncSetAttribute(flash_attention_fwd_kernel<T, D, BM, BN>,
                                        cudaFuncAttributeMaxDynamicSharedMemorySize,

@@ -19,7 +19,7 @@ struct FlashFwdArgs {
   void* o = nullptr;        // [batch, seq_q, heads, head_dim]
   int batch = 0, heads = 0, kv_heads = 0, seq_q = 0, seq_kv = 0, head_dim = 0;
   bool causal = false;
-  AttentionDtype dtype = AttentionDtype::kBf16;
+  Dtype dtype = Dtype::kBf16;
 };
 
 bool FlashFwdSupportsHeadDim(int64_t head_dim);
@@ -27,11 +27,11 @@ bool FlashFwdSupportsHeadDim(int64_t head_dim);
 const char* FlashFwdTileName(int64_t head_dim);
 // Dynamic shared memory per block for a supported head dim (must not exceed the device's opt-in
 // limit, cudaDevAttrMaxSharedMemoryPerBlockOptin).
-size_t FlashFwdSmemBytes(AttentionDtype dtype, int64_t head_dim);
+size_t FlashFwdSmemBytes(Dtype dtype, int64_t head_dim);
 // Raises the kernel's dynamic shared-memory limit on the current device (once per device, before
 // the first launch; not in the timed region). Throws std::invalid_argument for an unsupported
 // head dim and std::runtime_error on a CUDA error.
-void ConfigureFlashFwd(AttentionDtype dtype, int64_t head_dim);
+void ConfigureFlashFwd(Dtype dtype, int64_t head_dim);
 // Launches the kernel on `stream` and checks the launch. Throws std::invalid_argument when the
 // arguments break a precondition (sizes < 1, kv_heads not dividing heads, grid limits).
 void LaunchFlashFwd(const FlashFwdArgs& args, cudaStream_t stream);

@@ -10,7 +10,7 @@
 
 #include "harness/errors.h"
 #include "harness/gpu/cuda_check.h"
-#include "harness/gpu/device_buffer.cuh"
+#include "harness/gpu/cuda_resources.cuh"
 #include "workloads/attention/attention_decode.cuh"
 #include "workloads/attention/attention_device_data.cuh"
 #include "workloads/attention/attention_flash_fwd.cuh"

@@ -20,10 +20,6 @@ const char* AttentionBackendName(AttentionBackend backend) {
   return "?";
 }
 
-const char* AttentionDtypeName(AttentionDtype dtype) {
-  return dtype == AttentionDtype::kBf16 ? "bf16" : "fp16";
-}
-
 int64_t AttentionProblem::VisibleKeys(int64_t i) const {
   if (!causal) return seq_kv;
   // Bottom-right alignment: key j is visible iff j <= i + (seq_kv - seq_q).
@@ -80,14 +76,7 @@ AttentionProblem AttentionProblemFromCase(const CaseSpec& spec) {
                      ") must divide heads (" + std::to_string(p.heads) + ")");
   }
   p.causal = spec.GetBool("causal");
-  const std::string& dtype = spec.Get("dtype");
-  if (dtype == "bf16") {
-    p.dtype = AttentionDtype::kBf16;
-  } else if (dtype == "fp16") {
-    p.dtype = AttentionDtype::kFp16;
-  } else {
-    throw UsageError("attention: unknown dtype '" + dtype + "' (choices: bf16, fp16)");
-  }
+  p.dtype = ParseDtype("attention", spec.Get("dtype"), kAttentionDtypes);
   p.seed = SeedFromText(spec.Id());
   return p;
 }
@@ -102,9 +91,9 @@ Work AttentionWork(const AttentionProblem& p) {
   // as in the paper.
   work.flops = 4.0 * double(p.batch) * double(p.heads) * double(p.head_dim) * p.UnmaskedPairs();
   // Fewest bytes (DESIGN.md §3): Q, K and V read once, O written once.
-  const double elem = static_cast<double>(AttentionElemBytes(p.dtype));
+  const double elem = static_cast<double>(DtypeBytes(p.dtype));
   work.bytes = (2.0 * p.QElements() + 2.0 * p.KvElements()) * elem;
-  work.compute_dtype = AttentionDtypeName(p.dtype);
+  work.compute_dtype = DtypePeakKey(p.dtype);
   return work;
 }
 

@@ -16,12 +16,14 @@
 #include <string>
 
 #include "harness/axis.h"
+#include "harness/dtype.h"
 #include "harness/work.h"
 
 namespace gq {
 
 enum class AttentionBackend { kNative, kCudnn, kCpu };
-enum class AttentionDtype { kBf16, kFp16 };
+// The attention dtype axis, in its order (2-byte elements, fp32 accumulate).
+inline constexpr Dtype kAttentionDtypes[] = {Dtype::kBf16, Dtype::kFp16};
 
 struct AttentionProblem {
   AttentionBackend backend = AttentionBackend::kNative;
@@ -32,7 +34,7 @@ struct AttentionProblem {
   int64_t seq_kv = 1;
   int64_t head_dim = 64;
   bool causal = false;
-  AttentionDtype dtype = AttentionDtype::kBf16;
+  Dtype dtype = Dtype::kBf16;  // one of kAttentionDtypes
   uint64_t seed = 0;  // base seed of the random inputs, derived from the case id
 
   int64_t group() const { return heads / kv_heads; }  // query heads per key/value head
@@ -46,8 +48,6 @@ struct AttentionProblem {
 };
 
 const char* AttentionBackendName(AttentionBackend backend);
-const char* AttentionDtypeName(AttentionDtype dtype);
-inline size_t AttentionElemBytes(AttentionDtype /*dtype*/) { return 2; }  // bf16 and fp16
 
 // Reads the axes (see attention_workload.h). kv_heads = 0 means kv_heads = heads, seq_kv = 0
 // means seq_kv = seq_q. Throws UsageError for sizes < 1, kv_heads not dividing heads, or an

@@ -48,8 +48,8 @@ void AttentionRowReference(const float* q, const float* k, const float* v, int64
 // - fp32 scores, exp2 approximation (2 ulp) and fp32 accumulation: ~1e-6.
 // Total about 2u: 7.8e-3 for bf16, 9.8e-4 for fp16. Tolerances 2e-2 and 5e-3 leave ~2.5x and ~5x
 // margin for the accumulation order; an indexing or masking error is O(1).
-double AttentionTolerance(AttentionDtype dtype) {
-  return dtype == AttentionDtype::kBf16 ? 2e-2 : 5e-3;
+double AttentionTolerance(Dtype dtype) {
+  return dtype == Dtype::kBf16 ? 2e-2 : 5e-3;
 }
 
 std::vector<AttentionSample> AttentionSamplePlan(const AttentionProblem& p, uint64_t seed,

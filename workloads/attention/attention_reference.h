@@ -23,7 +23,7 @@ void AttentionRowReference(const float* q, const float* k, const float* v, int64
                            int64_t head_dim, double scale, double* out, double* bound);
 
 // Tolerance on err for each dtype (reasoning in attention_reference.cc).
-double AttentionTolerance(AttentionDtype dtype);
+double AttentionTolerance(Dtype dtype);
 
 // Where the data of the checked sub-problem comes from (host copies of a backend's tensors).
 class AttentionTensorSource {

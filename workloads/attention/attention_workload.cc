@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "harness/dtype.h"
 #include "harness/errors.h"
 #include "workloads/attention/attention_cpu.h"
 #include "workloads/attention/attention_problem.h"
@@ -39,7 +40,7 @@ std::vector<AxisSpec> AttentionWorkload::Axes() const {
       {"dtype",
        AxisKind::kString,
        {"bf16"},
-       {"bf16", "fp16"},
+       DtypeNames(kAttentionDtypes),
        "Q, K, V and O type (fp32 accumulate)"},
   };
 }

@@ -6,7 +6,7 @@
 #include "harness/stats.h"
 #include "workloads/e2e/e2e_forward.h"
 #include "workloads/e2e/e2e_verify.h"
-#include "workloads/e2e/e2e_work.h"
+#include "workloads/e2e/model/e2e_work.h"
 
 namespace gq {
 namespace {

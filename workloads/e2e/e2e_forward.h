@@ -17,7 +17,7 @@
 #include <cstdint>
 
 #include "workloads/e2e/e2e_backend.h"
-#include "workloads/e2e/e2e_model.h"
+#include "workloads/e2e/model/e2e_model.h"
 
 namespace gq {
 

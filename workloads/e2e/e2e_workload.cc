@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <exception>
 
+#include "harness/dtype.h"
 #include "harness/errors.h"
 #include "harness/system/host_info.h"
 #include "workloads/e2e/e2e_case.h"
-#include "workloads/e2e/e2e_cpu_backend.h"
+#include "workloads/e2e/cpu/e2e_cpu_backend.h"
 #include "workloads/e2e/e2e_forward.h"
+#include "workloads/e2e/model/e2e_model.h"
 #include "workloads/e2e/e2e_verify.h"
 #if GQ_WITH_CUDA
-#include "workloads/e2e/e2e_cuda_backend.h"
+#include "workloads/e2e/cuda/e2e_cuda_backend.h"
 #endif
 
 namespace gq {
@@ -54,7 +56,8 @@ std::vector<AxisSpec> E2eWorkload::Axes() const {
       {"batch", AxisKind::kInt, {"1", "16", "64"}, {}, "sequences decoded together"},
       {"input_len", AxisKind::kInt, {"1024"}, {}, "prompt tokens per sequence (prefill)"},
       {"output_len", AxisKind::kInt, {"128"}, {}, "generated tokens per sequence (1 from prefill, the rest decode steps)"},
-      {"dtype", AxisKind::kString, {"bf16"}, {"bf16"}, "weights, activations and KV cache (fp32 accumulate)"},
+      {"dtype", AxisKind::kString, {"bf16"}, DtypeNames(kE2eDtypes),
+       "weights, activations and KV cache (fp32 accumulate)"},
       {"tp", AxisKind::kInt, {"1"}, {}, "tensor-parallel degree (GPUs of one process, or MPI ranks)"},
       shape("layers", "decoder layers"),
       shape("hidden", "model width"),

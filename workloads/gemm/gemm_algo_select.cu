@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "harness/gpu/cuda_check.h"
+#include "harness/gpu/cuda_resources.cuh"
 #include "workloads/gemm/gemm_algo_select.cuh"
 #include "workloads/gemm/gemm_cuda_objects.cuh"
 
@@ -19,12 +20,17 @@ double Median(std::vector<float> values) {
   return n % 2 == 1 ? values[n / 2] : 0.5 * (double(values[n / 2 - 1]) + values[n / 2]);
 }
 
+// A pair of timing events around work on one stream.
+struct EventPair {
+  CudaEvent start, stop;
+};
+
 // Issues `calls` matmuls between the event pair, rotating copies; returns ms per call, or NaN
 // when a call failed.
 float TimeCalls(const GemmMatmulPlan& plan, const cublasLtMatmulAlgo_t& algo,
                 const std::vector<GemmOperandPtrs>& copies, cudaStream_t stream, size_t& next_copy,
                 const EventPair& events, int calls) {
-  GQ_CUDA_CHECK(cudaEventRecord(events.start(), stream));
+  GQ_CUDA_CHECK(cudaEventRecord(events.start.get(), stream));
   for (int call = 0; call < calls; ++call) {
     const GemmOperandPtrs& ops = copies[next_copy];
     next_copy = (next_copy + 1) % copies.size();
@@ -32,8 +38,8 @@ float TimeCalls(const GemmMatmulPlan& plan, const cublasLtMatmulAlgo_t& algo,
       return std::numeric_limits<float>::quiet_NaN();
     }
   }
-  GQ_CUDA_CHECK(cudaEventRecord(events.stop(), stream));
-  return events.WaitMs() / static_cast<float>(calls);
+  GQ_CUDA_CHECK(cudaEventRecord(events.stop.get(), stream));
+  return WaitElapsedMs(events.start.get(), events.stop.get()) / static_cast<float>(calls);
 }
 
 // Times one candidate; returns its median time per call in microseconds, or NaN when a call
@@ -125,7 +131,8 @@ GemmAlgoSelection SelectGemmAlgo(const GemmMatmulPlan& plan,
     throw std::runtime_error("cuBLASLt heuristic returned no usable algorithm");
   }
 
-  EventPair events;
+  const int device = CurrentDevice();  // the stream's
+  const EventPair events{MakeTimingEvent(device), MakeTimingEvent(device)};
   const int candidates = std::min(returned, kGemmAutotuneCandidates);
   double best_us = std::numeric_limits<double>::infinity();
   for (int r = 0; r < candidates; ++r) {

@@ -85,15 +85,15 @@ class GemmCpuCase final : public PreparedCase {
 }  // namespace
 
 std::unique_ptr<PreparedCase> PrepareGemmCpu(const GemmProblem& problem) {
-  if (problem.dtype != GemmDtype::kFp32 && problem.dtype != GemmDtype::kFp64) {
-    throw CaseSkipped(std::string("dtype ") + GemmDtypeName(problem.dtype) +
+  if (problem.dtype != Dtype::kFp32 && problem.dtype != Dtype::kFp64) {
+    throw CaseSkipped(std::string("dtype ") + DtypeName(problem.dtype) +
                       " is not supported by the cpu backend (supported: fp32, fp64)");
   }
   // CBLAS takes int dimensions and leading dimensions (OpenBLAS built with 32-bit integers).
   for (int64_t dim : {problem.m, problem.n, problem.k}) {
     if (dim > INT_MAX) throw CaseSkipped("the cpu backend takes dimensions up to 2^31 - 1");
   }
-  if (problem.dtype == GemmDtype::kFp32) return std::make_unique<GemmCpuCase<float>>(problem);
+  if (problem.dtype == Dtype::kFp32) return std::make_unique<GemmCpuCase<float>>(problem);
   return std::make_unique<GemmCpuCase<double>>(problem);
 }
 

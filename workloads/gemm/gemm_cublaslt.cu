@@ -101,19 +101,21 @@ class GemmCublasLtCase final : public PreparedCase {
     if (!last_) Run(stream_);
     GQ_CUDA_CHECK(cudaStreamSynchronize(stream_));
     switch (g_.dtype) {
-      case GemmDtype::kBf16:
+      case Dtype::kBf16:
         return VerifyTyped<__nv_bfloat16, __nv_bfloat16>();
-      case GemmDtype::kFp16:
+      case Dtype::kFp16:
         return VerifyTyped<__half, __half>();
-      case GemmDtype::kTf32:
-      case GemmDtype::kFp32:
+      case Dtype::kTf32:
+      case Dtype::kFp32:
         return VerifyTyped<float, float>();
-      case GemmDtype::kFp64:
+      case Dtype::kFp64:
         return VerifyTyped<double, double>();
-      case GemmDtype::kFp8E4m3:
+      case Dtype::kFp8E4m3:
         return VerifyTyped<__nv_fp8_e4m3, __nv_bfloat16>();
+      default:
+        break;
     }
-    throw std::logic_error("unknown gemm dtype");
+    throw std::logic_error(std::string("gemm takes no ") + DtypeName(g_.dtype));
   }
 
   std::map<std::string, std::string> Details() const override {
@@ -147,9 +149,9 @@ class GemmCublasLtCase final : public PreparedCase {
     const double a_elems = double(g_.m) * double(g_.k);
     const double b_elems = double(g_.k) * double(g_.n);
     const double c_elems = double(g_.m) * double(g_.n);
-    const double in_size = double(GemmInputElemBytes(g_.dtype));
+    const double in_size = double(DtypeBytes(g_.dtype));
     const double set_bytes =
-        (a_elems + b_elems) * in_size + c_elems * double(GemmOutputElemBytes(g_.dtype));
+        (a_elems + b_elems) * in_size + c_elems * double(DtypeBytes(GemmOutputDtype(g_.dtype)));
     int copies = 1;
     if (set_bytes < kL2Multiple * l2_bytes) {
       copies = std::min(kMaxCopies, static_cast<int>(kL2Multiple * l2_bytes / set_bytes) + 1);
@@ -162,19 +164,20 @@ class GemmCublasLtCase final : public PreparedCase {
     }
 
     workspace_ = DeviceBuffer::Allocate(kWorkspaceBytes);
-    const size_t in_bytes = GemmInputElemBytes(g_.dtype);
+    const size_t in_bytes = DtypeBytes(g_.dtype);
+    const size_t out_bytes = DtypeBytes(GemmOutputDtype(g_.dtype));
     for (int i = 0; i < copies; ++i) {
       OperandCopy copy;
       copy.a = DeviceBuffer::Allocate(static_cast<size_t>(a_elems) * in_bytes);
       copy.b = DeviceBuffer::Allocate(static_cast<size_t>(b_elems) * in_bytes);
-      copy.c = DeviceBuffer::Allocate(static_cast<size_t>(c_elems) * GemmOutputElemBytes(g_.dtype));
+      copy.c = DeviceBuffer::Allocate(static_cast<size_t>(c_elems) * out_bytes);
       const uint64_t seed = g_.seed + 16 * static_cast<uint64_t>(i);
       FillInputs(copy, static_cast<int64_t>(a_elems), static_cast<int64_t>(b_elems), seed);
       GQ_CUDA_CHECK(cudaMemsetAsync(copy.c.get(), kOutputSentinelByte, copy.c.bytes(), stream_));
       ptrs_.push_back({copy.a.get(), copy.b.get(), copy.c.get()});
       copies_.push_back(std::move(copy));
     }
-    if (g_.dtype == GemmDtype::kFp8E4m3) {
+    if (g_.dtype == Dtype::kFp8E4m3) {
       // A's scale at offset 0 and B's at 256 bytes, each aligned as cudaMalloc memory is.
       scales_ = DeviceBuffer::Allocate(512);
       const float a_scale = kFp8ScaleA, b_scale = kFp8ScaleB;
@@ -189,27 +192,29 @@ class GemmCublasLtCase final : public PreparedCase {
   void FillInputs(const OperandCopy& copy, int64_t a_elems, int64_t b_elems, uint64_t seed) {
     const uint64_t seed_a = Mix64(seed + 1), seed_b = Mix64(seed + 2);
     switch (g_.dtype) {
-      case GemmDtype::kBf16:
+      case Dtype::kBf16:
         FillUniform(copy.a.as<__nv_bfloat16>(), a_elems, seed_a, stream_);
         FillUniform(copy.b.as<__nv_bfloat16>(), b_elems, seed_b, stream_);
         break;
-      case GemmDtype::kFp16:
+      case Dtype::kFp16:
         FillUniform(copy.a.as<__half>(), a_elems, seed_a, stream_);
         FillUniform(copy.b.as<__half>(), b_elems, seed_b, stream_);
         break;
-      case GemmDtype::kTf32:
-      case GemmDtype::kFp32:
+      case Dtype::kTf32:
+      case Dtype::kFp32:
         FillUniform(copy.a.as<float>(), a_elems, seed_a, stream_);
         FillUniform(copy.b.as<float>(), b_elems, seed_b, stream_);
         break;
-      case GemmDtype::kFp64:
+      case Dtype::kFp64:
         FillUniform(copy.a.as<double>(), a_elems, seed_a, stream_);
         FillUniform(copy.b.as<double>(), b_elems, seed_b, stream_);
         break;
-      case GemmDtype::kFp8E4m3:
+      case Dtype::kFp8E4m3:
         FillUniform(copy.a.as<__nv_fp8_e4m3>(), a_elems, seed_a, stream_);
         FillUniform(copy.b.as<__nv_fp8_e4m3>(), b_elems, seed_b, stream_);
         break;
+      default:
+        throw std::logic_error(std::string("gemm takes no ") + DtypeName(g_.dtype));
     }
   }
 
@@ -223,7 +228,7 @@ class GemmCublasLtCase final : public PreparedCase {
                                                    &trans_a, sizeof(trans_a)));
     GQ_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(desc_.get(), CUBLASLT_MATMUL_DESC_TRANSB,
                                                    &trans_b, sizeof(trans_b)));
-    if (g_.dtype == GemmDtype::kFp8E4m3) {
+    if (g_.dtype == Dtype::kFp8E4m3) {
       const void* a_scale = scales_.as<char>();
       const void* b_scale = scales_.as<char>() + 256;
       GQ_CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(
@@ -244,7 +249,7 @@ class GemmCublasLtCase final : public PreparedCase {
     plan_.a = a_layout_.get();
     plan_.b = b_layout_.get();
     plan_.c = c_layout_.get();
-    const bool fp64 = g_.dtype == GemmDtype::kFp64;
+    const bool fp64 = g_.dtype == Dtype::kFp64;
     plan_.alpha = fp64 ? static_cast<const void*>(&alpha_d_) : &alpha_f_;
     plan_.beta = fp64 ? static_cast<const void*>(&beta_d_) : &beta_f_;
     plan_.workspace = workspace_.get();
@@ -268,7 +273,7 @@ class GemmCublasLtCase final : public PreparedCase {
     const std::vector<In> a = ToHost<In>(copy.a);
     const std::vector<In> b = ToHost<In>(copy.b);
     const std::vector<Out> c = ToHost<Out>(copy.c);
-    const bool fp8 = g_.dtype == GemmDtype::kFp8E4m3;
+    const bool fp8 = g_.dtype == Dtype::kFp8E4m3;
     const double scale_a = fp8 ? kFp8ScaleA : 1.0;
     const double scale_b = fp8 ? kFp8ScaleB : 1.0;
     GemmVerifyInput input;

@@ -7,37 +7,33 @@
 #include <string>
 
 #include "harness/errors.h"
+#include "harness/gpu/cuda_dtype.cuh"
 #include "workloads/gemm/gemm_cublaslt_support.cuh"
 
 namespace gq {
 
-GemmLtTypes GemmLtTypesFor(GemmDtype dtype) {
-  switch (dtype) {
-    case GemmDtype::kBf16:
-      return {CUDA_R_16BF, CUDA_R_16BF, CUBLAS_COMPUTE_32F, CUDA_R_32F};
-    case GemmDtype::kFp16:
-      return {CUDA_R_16F, CUDA_R_16F, CUBLAS_COMPUTE_32F, CUDA_R_32F};
-    case GemmDtype::kTf32:
-      return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, CUDA_R_32F};
-    case GemmDtype::kFp32:
-      return {CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F, CUDA_R_32F};
-    case GemmDtype::kFp64:
-      return {CUDA_R_64F, CUDA_R_64F, CUBLAS_COMPUTE_64F, CUDA_R_64F};
-    case GemmDtype::kFp8E4m3:
-      return {CUDA_R_8F_E4M3, CUDA_R_16BF, CUBLAS_COMPUTE_32F, CUDA_R_32F};
-  }
-  throw std::logic_error("unknown gemm dtype");
+GemmLtTypes GemmLtTypesFor(Dtype dtype) {
+  // Data types from the dtype table (tf32 data is fp32); fp32 accumulate and scale, except fp64
+  // throughout, and tf32 tensor cores for tf32.
+  GemmLtTypes types;
+  types.in = CudaDataType(dtype);
+  types.out = CudaDataType(GemmOutputDtype(dtype));
+  types.compute = dtype == Dtype::kFp64   ? CUBLAS_COMPUTE_64F
+                  : dtype == Dtype::kTf32 ? CUBLAS_COMPUTE_32F_FAST_TF32
+                                          : CUBLAS_COMPUTE_32F;
+  types.scale = dtype == Dtype::kFp64 ? CUDA_R_64F : CUDA_R_32F;
+  return types;
 }
 
 void CheckGemmSupportedByCublasLt(const GemmProblem& g, int cc) {
   const std::string here = std::to_string(cc / 10) + "." + std::to_string(cc % 10);
-  const std::string name = GemmDtypeName(g.dtype);
+  const std::string name = DtypeName(g.dtype);
   // bf16 and tf32 tensor cores arrived with Ampere (8.0).
-  if ((g.dtype == GemmDtype::kBf16 || g.dtype == GemmDtype::kTf32) && cc < 80) {
+  if ((g.dtype == Dtype::kBf16 || g.dtype == Dtype::kTf32) && cc < 80) {
     throw CaseSkipped(name + " needs compute capability >= 8.0 (this GPU is " + here +
                       "; supported here: fp16, fp32, fp64)");
   }
-  if (g.dtype != GemmDtype::kFp8E4m3) return;
+  if (g.dtype != Dtype::kFp8E4m3) return;
   if (cc < 89) {
     throw CaseSkipped("fp8_e4m3 needs compute capability >= 8.9 (this GPU is " + here +
                       "; supported here: " + (cc >= 80 ? "bf16, fp16, tf32, " : "fp16, ") +

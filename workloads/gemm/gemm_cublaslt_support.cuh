@@ -14,7 +14,7 @@ struct GemmLtTypes {
   cudaDataType_t scale;  // alpha and beta
 };
 
-GemmLtTypes GemmLtTypesFor(GemmDtype dtype);
+GemmLtTypes GemmLtTypesFor(Dtype dtype);
 
 // Throws CaseSkipped naming the reason and the supported dtypes when cuBLASLt cannot run `g` on a
 // GPU of compute capability `cc` (10 * major + minor).

@@ -4,35 +4,6 @@
 
 namespace gq {
 
-const char* GemmDtypeName(GemmDtype dtype) {
-  switch (dtype) {
-    case GemmDtype::kBf16:
-      return "bf16";
-    case GemmDtype::kFp16:
-      return "fp16";
-    case GemmDtype::kTf32:
-      return "tf32";
-    case GemmDtype::kFp32:
-      return "fp32";
-    case GemmDtype::kFp64:
-      return "fp64";
-    case GemmDtype::kFp8E4m3:
-      return "fp8_e4m3";
-  }
-  return "?";
-}
-
-GemmDtype ParseGemmDtype(const std::string& name) {
-  for (GemmDtype d : {GemmDtype::kBf16, GemmDtype::kFp16, GemmDtype::kTf32, GemmDtype::kFp32,
-                      GemmDtype::kFp64, GemmDtype::kFp8E4m3}) {
-    if (name == GemmDtypeName(d)) return d;
-  }
-  throw UsageError("gemm: unknown dtype '" + name +
-                   "' (choices: bf16, fp16, tf32, fp32, fp64, fp8_e4m3)");
-}
-
-const char* GemmLayoutName(GemmLayout layout) { return layout == GemmLayout::kTN ? "TN" : "NN"; }
-
 GemmLayout ParseGemmLayout(const std::string& name) {
   if (name == "TN") return GemmLayout::kTN;
   if (name == "NN") return GemmLayout::kNN;
@@ -45,34 +16,11 @@ GemmAlgo ParseGemmAlgo(const std::string& name) {
   throw UsageError("gemm: unknown algo '" + name + "' (choices: autotune, heuristic)");
 }
 
-size_t GemmInputElemBytes(GemmDtype dtype) {
-  switch (dtype) {
-    case GemmDtype::kBf16:
-    case GemmDtype::kFp16:
-      return 2;
-    case GemmDtype::kTf32:
-    case GemmDtype::kFp32:
-      return 4;
-    case GemmDtype::kFp64:
-      return 8;
-    case GemmDtype::kFp8E4m3:
-      return 1;
-  }
-  return 0;
-}
-
-size_t GemmOutputElemBytes(GemmDtype dtype) {
-  return dtype == GemmDtype::kFp8E4m3 ? 2 : GemmInputElemBytes(dtype);
-}
-
-const char* GemmComputeDtype(GemmDtype dtype) {
-  // The datasheet peak tables name fp8 without its format; every other dtype by its own name.
-  return dtype == GemmDtype::kFp8E4m3 ? "fp8" : GemmDtypeName(dtype);
-}
+Dtype GemmOutputDtype(Dtype dtype) { return dtype == Dtype::kFp8E4m3 ? Dtype::kBf16 : dtype; }
 
 GemmProblem GemmProblemFromCase(const CaseSpec& spec) {
   GemmProblem g;
-  g.dtype = ParseGemmDtype(spec.Get("dtype"));
+  g.dtype = ParseDtype("gemm", spec.Get("dtype"), kGemmDtypes);
   g.m = spec.GetInt("m");
   g.n = spec.GetInt("n");
   g.k = spec.GetInt("k");
@@ -100,9 +48,9 @@ Work GemmWork(const GemmProblem& g) {
   work.flops = 2.0 * m * n * k;
   // Fewest bytes (DESIGN.md §3): A (m x k) and B (k x n) read once, C (m x n) written once; C is
   // not read because beta = 0.
-  work.bytes = (m * k + k * n) * static_cast<double>(GemmInputElemBytes(g.dtype)) +
-               m * n * static_cast<double>(GemmOutputElemBytes(g.dtype));
-  work.compute_dtype = GemmComputeDtype(g.dtype);
+  work.bytes = (m * k + k * n) * static_cast<double>(DtypeBytes(g.dtype)) +
+               m * n * static_cast<double>(DtypeBytes(GemmOutputDtype(g.dtype)));
+  work.compute_dtype = DtypePeakKey(g.dtype);
   return work;
 }
 

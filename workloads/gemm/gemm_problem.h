@@ -14,35 +14,32 @@
 #include <string>
 
 #include "harness/axis.h"
+#include "harness/dtype.h"
 #include "harness/seeds.h"
 #include "harness/work.h"
 
 namespace gq {
 
-enum class GemmDtype { kBf16, kFp16, kTf32, kFp32, kFp64, kFp8E4m3 };
+// The gemm dtype axis, in its order (tf32: fp32 data on tf32 tensor cores; fp8_e4m3: bf16 output).
+inline constexpr Dtype kGemmDtypes[] = {Dtype::kBf16, Dtype::kFp16, Dtype::kTf32,
+                                        Dtype::kFp32, Dtype::kFp64, Dtype::kFp8E4m3};
 enum class GemmLayout { kTN, kNN };
 enum class GemmAlgo { kAutotune, kHeuristic };
 
 struct GemmProblem {
-  GemmDtype dtype = GemmDtype::kBf16;
+  Dtype dtype = Dtype::kBf16;  // one of kGemmDtypes
   int64_t m = 1, n = 1, k = 1;
   GemmLayout layout = GemmLayout::kTN;
   GemmAlgo algo = GemmAlgo::kAutotune;
   uint64_t seed = 0;  // base seed of the random inputs, derived from the case id
 };
 
-// The axis spelling ("bf16", ..., "fp8_e4m3") and its inverse (throws UsageError).
-const char* GemmDtypeName(GemmDtype dtype);
-GemmDtype ParseGemmDtype(const std::string& name);
-const char* GemmLayoutName(GemmLayout layout);
 GemmLayout ParseGemmLayout(const std::string& name);
 GemmAlgo ParseGemmAlgo(const std::string& name);
 
-// Bytes per element of A and B as stored (tf32 inputs are fp32 in memory), and of C.
-size_t GemmInputElemBytes(GemmDtype dtype);
-size_t GemmOutputElemBytes(GemmDtype dtype);  // fp8_e4m3 writes bf16
-// The dtype whose datasheet peak bounds the flops (Work::compute_dtype).
-const char* GemmComputeDtype(GemmDtype dtype);
+// The type of C: fp8_e4m3 writes bf16, every other dtype its own. A and B are of the case's dtype
+// (DtypeBytes each; tf32 inputs are fp32 in memory).
+Dtype GemmOutputDtype(Dtype dtype);
 
 // Reads dtype, m, n, k, layout and algo from the case. Throws UsageError for m, n or k < 1 or an
 // unknown value.

@@ -23,20 +23,22 @@ namespace gq {
 // - bf16 (fp32 accumulate, bf16 output): output rounding u = 3.9e-3; 1e-2.
 // - fp8_e4m3 (exact products of the quantised inputs, fp32 accumulate, bf16 output): dominated by
 //   the bf16 output rounding, 3.9e-3; 1e-2.
-double GemmTolerance(GemmDtype dtype) {
+double GemmTolerance(Dtype dtype) {
   switch (dtype) {
-    case GemmDtype::kFp64:
+    case Dtype::kFp64:
       return 1e-12;
-    case GemmDtype::kFp32:
+    case Dtype::kFp32:
       return 1e-5;
-    case GemmDtype::kTf32:
+    case Dtype::kTf32:
       return 2e-3;
-    case GemmDtype::kFp16:
+    case Dtype::kFp16:
       return 5e-3;
-    case GemmDtype::kBf16:
+    case Dtype::kBf16:
       return 1e-2;
-    case GemmDtype::kFp8E4m3:
+    case Dtype::kFp8E4m3:
       return 1e-2;
+    default:
+      break;
   }
   return 0;
 }

@@ -33,7 +33,7 @@ struct GemmVerifyInput {
 };
 
 // Tolerance on the normalised error for each dtype (reasoning in gemm_reference.cc).
-double GemmTolerance(GemmDtype dtype);
+double GemmTolerance(Dtype dtype);
 
 // The (i, j) entries checked: every entry when m * n <= count, else the four corners and
 // count - 4 seeded uniform draws (with replacement).

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "harness/dtype.h"
 #include "workloads/gemm/gemm_cpu.h"
 #include "workloads/gemm/gemm_problem.h"
 #if GQ_WITH_CUDA
@@ -19,7 +20,7 @@ std::vector<AxisSpec> GemmWorkload::Axes() const {
       {"dtype",
        AxisKind::kString,
        {"bf16"},
-       {"bf16", "fp16", "tf32", "fp32", "fp64", "fp8_e4m3"},
+       DtypeNames(kGemmDtypes),
        "input type (tf32: fp32 data on tf32 tensor cores; fp8_e4m3: bf16 output)"},
       {"m", AxisKind::kInt, {"8192"}, {}, "rows of C and op(A)"},
       {"n", AxisKind::kInt, {"8192"}, {}, "columns of C and op(B)"},

@@ -12,8 +12,8 @@
 #include "harness/device.h"
 #include "harness/errors.h"
 #include "harness/gpu/cuda_check.h"
-#include "harness/gpu/device_buffer.cuh"
-#include "workloads/membw/membw_cuda_objects.cuh"
+#include "harness/gpu/cuda_resources.cuh"
+#include "workloads/membw/membw_cuda_cases.cuh"
 #include "workloads/membw/membw_kernels.cuh"
 #include "workloads/membw/membw_pattern.h"
 #include "workloads/membw/membw_verify.h"
@@ -97,10 +97,8 @@ class MembwPeerCase final : public PreparedCase {
   ~MembwPeerCase() override {
     cudaSetDevice(device_);
     cudaStreamSynchronize(stream_);
-    cudaSetDevice(peer_);
-    dst_ = DeviceBuffer();  // freed with its own device current
-    cudaSetDevice(device_);
-  }  // then access_ disables the peer access this case enabled
+  }  // then each buffer is freed on its own device, and access_ disables the peer access this
+     // case enabled
 
   void Run(void* stream) override {
     cudaStream_t s = static_cast<cudaStream_t>(stream);

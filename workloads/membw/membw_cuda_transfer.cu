@@ -23,10 +23,10 @@
 #include "harness/device.h"
 #include "harness/errors.h"
 #include "harness/gpu/cuda_check.h"
-#include "harness/gpu/device_buffer.cuh"
+#include "harness/gpu/cuda_resources.cuh"
 #include "harness/system/cuda_devices.h"
 #include "harness/system/host_info.h"
-#include "workloads/membw/membw_cuda_objects.cuh"
+#include "workloads/membw/membw_cuda_cases.cuh"
 #include "workloads/membw/membw_host_link.h"
 #include "workloads/membw/membw_host_memory.h"
 #include "workloads/membw/membw_host_workers.h"
@@ -68,12 +68,12 @@ class MembwHostCase final : public PreparedCase {
     CheckDeviceMemory(bytes);
     PlaceHostBuffers();
     if (h2d_) {
-      h2d_host_reg_.emplace(h2d_host_.get(), h2d_host_.bytes());
+      h2d_host_reg_ = PinnedHost::Register(h2d_host_.get(), h2d_host_.bytes());
       h2d_dev_ = DeviceBuffer::Allocate(static_cast<size_t>(p_.size));
       GQ_CUDA_CHECK(cudaMemsetAsync(h2d_dev_.get(), kSentinelByte, h2d_dev_.bytes(), stream_));
     }
     if (d2h_) {
-      d2h_host_reg_.emplace(d2h_host_.get(), d2h_host_.bytes());
+      d2h_host_reg_ = PinnedHost::Register(d2h_host_.get(), d2h_host_.bytes());
       d2h_dev_ = DeviceBuffer::Allocate(static_cast<size_t>(p_.size));
       FillSourceSlots(d2h_dev_.as<uint32_t>(), p_.size / 4, p_.size / 4, p_.seed, 1, stream_);
     }
@@ -81,9 +81,9 @@ class MembwHostCase final : public PreparedCase {
       launch_ = PlanMembwLaunch(bidir ? MembwKernel::kCopyPair : MembwKernel::kCopy, device_, n_);
     }
     if (p_.op == MembwOp::kBidirCe) {
-      side_.emplace();
-      fork_.emplace();
-      join_.emplace();
+      side_ = MakeStream(device_);
+      fork_ = MakeSyncEvent(device_);
+      join_ = MakeSyncEvent(device_);
     }
     std::map<int, int> nodes = HostPageNodes(h2d_host_.get(), h2d_host_.bytes());
     for (const auto& [node, pages] : HostPageNodes(d2h_host_.get(), d2h_host_.bytes())) {
@@ -96,7 +96,7 @@ class MembwHostCase final : public PreparedCase {
   ~MembwHostCase() override {
     cudaSetDevice(device_);
     cudaStreamSynchronize(stream_);
-    if (side_) cudaStreamSynchronize(side_->get());
+    if (side_) cudaStreamSynchronize(side_.get());
   }
 
   void Run(void* stream) override {
@@ -112,23 +112,23 @@ class MembwHostCase final : public PreparedCase {
             cudaMemcpyAsync(d2h_host_.get(), d2h_dev_.get(), bytes, cudaMemcpyDeviceToHost, s));
         break;
       case MembwOp::kBidirCe:
-        GQ_CUDA_CHECK(cudaEventRecord(fork_->get(), s));
-        GQ_CUDA_CHECK(cudaStreamWaitEvent(side_->get(), fork_->get(), 0));
+        GQ_CUDA_CHECK(cudaEventRecord(fork_.get(), s));
+        GQ_CUDA_CHECK(cudaStreamWaitEvent(side_.get(), fork_.get(), 0));
         GQ_CUDA_CHECK(
             cudaMemcpyAsync(h2d_dev_.get(), h2d_host_.get(), bytes, cudaMemcpyHostToDevice, s));
         GQ_CUDA_CHECK(cudaMemcpyAsync(d2h_host_.get(), d2h_dev_.get(), bytes,
-                                      cudaMemcpyDeviceToHost, side_->get()));
-        GQ_CUDA_CHECK(cudaEventRecord(join_->get(), side_->get()));
-        GQ_CUDA_CHECK(cudaStreamWaitEvent(s, join_->get(), 0));
+                                      cudaMemcpyDeviceToHost, side_.get()));
+        GQ_CUDA_CHECK(cudaEventRecord(join_.get(), side_.get()));
+        GQ_CUDA_CHECK(cudaStreamWaitEvent(s, join_.get(), 0));
         break;
       case MembwOp::kH2dSm:
-        LaunchCopy(h2d_dev_.get(), h2d_host_reg_->device_ptr(), n_, launch_, s);
+        LaunchCopy(h2d_dev_.get(), h2d_host_reg_.device_ptr(), n_, launch_, s);
         break;
       case MembwOp::kD2hSm:
-        LaunchCopy(d2h_host_reg_->device_ptr(), d2h_dev_.get(), n_, launch_, s);
+        LaunchCopy(d2h_host_reg_.device_ptr(), d2h_dev_.get(), n_, launch_, s);
         break;
       case MembwOp::kBidirSm:
-        LaunchCopyPair(h2d_dev_.get(), h2d_host_reg_->device_ptr(), d2h_host_reg_->device_ptr(),
+        LaunchCopyPair(h2d_dev_.get(), h2d_host_reg_.device_ptr(), d2h_host_reg_.device_ptr(),
                        d2h_dev_.get(), n_, launch_, s);
         break;
       default:
@@ -225,11 +225,11 @@ class MembwHostCase final : public PreparedCase {
   std::map<int, int> host_nodes_;
   // Host memory first, so that its registration (declared later) is released before it.
   HostRegion h2d_host_, d2h_host_;
-  std::optional<HostRegistration> h2d_host_reg_, d2h_host_reg_;
+  PinnedHost h2d_host_reg_, d2h_host_reg_;
   DeviceBuffer h2d_dev_, d2h_dev_;
   MembwLaunch launch_;
-  std::optional<MembwStream> side_;
-  std::optional<MembwSyncEvent> fork_, join_;
+  CudaStream side_;  // bidir_ce: the d2h copy's stream, forked from and joined to the case's
+  CudaEvent fork_, join_;
   bool ran_ = false;
 };
 

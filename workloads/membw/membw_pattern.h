@@ -29,7 +29,6 @@ namespace gq {
 
 constexpr float kTriadScalar = 3.0f;
 constexpr int kSentinelByte = 0x5A;
-constexpr uint32_t kSentinelWord = 0x5A5A5A5Au;
 
 GQ_HOST_DEVICE uint64_t MembwSplitMix64(uint64_t seed, uint64_t index) {
   uint64_t z = seed + (index + 1) * 0x9e3779b97f4a7c15ull;

@@ -66,8 +66,6 @@ bool IsDeviceMemoryOp(MembwOp op) {
 
 bool IsPeerOp(MembwOp op) { return op == MembwOp::kD2dCe || op == MembwOp::kD2dSm; }
 
-bool IsHostTransferOp(MembwOp op) { return !IsDeviceMemoryOp(op) && !IsPeerOp(op); }
-
 bool UsesCopyEngine(MembwOp op) {
   return op == MembwOp::kCopyCe || op == MembwOp::kH2dCe || op == MembwOp::kD2hCe ||
          op == MembwOp::kBidirCe || op == MembwOp::kD2dCe;

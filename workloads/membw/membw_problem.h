@@ -69,7 +69,6 @@ std::vector<std::string> DefaultMembwOpNames();
 // copy, read, write, triad, copy_ce: data stays in the device's own memory.
 bool IsDeviceMemoryOp(MembwOp op);
 bool IsPeerOp(MembwOp op);          // d2d_ce, d2d_sm
-bool IsHostTransferOp(MembwOp op);  // h2d, d2h, bidir with either engine
 bool UsesCopyEngine(MembwOp op);    // the *_ce ops
 bool IsBidirectional(MembwOp op);   // bidir_ce, bidir_sm
 // Arrays of `size` bytes the op reads and writes on the device (rotation and memory checks).

@@ -27,7 +27,8 @@ INT_LIMIT = 2 ** 53
 
 
 def tool_files(binary):
-    """(results, baseline, qualified results) made by the binary on the cpu, argv[0] "gpuqual"."""
+    """(results, baseline, qualified results) made by the binary on the cpu, argv[0] "gpuqual";
+    two rounds per case, so the files hold rounds and replicate medians."""
     with tempfile.TemporaryDirectory() as tmp:
         def gpuqual(*args):
             proc = subprocess.run(["gpuqual", *args], executable=binary, cwd=tmp, capture_output=True,
@@ -36,7 +37,7 @@ def tool_files(binary):
                 sys.exit(f"gpuqual {' '.join(args)}: exit {proc.returncode}\n{proc.stderr}")
         gpuqual("run", "gemm", "membw", "-a", "dtype=fp32", "-a", "m=32", "-a", "n=32", "-a", "k=32",
                 "-a", "size=65536", "-a", "op=copy", "--device", "cpu", "--min-samples", "5",
-                "--min-time", "0.005", "--max-time", "0.02", "--warmup", "0.005",
+                "--min-time", "0.005", "--max-time", "0.02", "--warmup", "0.005", "--repetitions", "2",
                 "--label", "machine=corpus", "-o", "run.json")
         gpuqual("baseline", "create", "run.json", "--name", "cpu-corpus", "--threshold", "gemm=0.9:0.8",
                 "-o", "baseline.json")
@@ -204,7 +205,7 @@ def results_corpus(run, qualified):
         doc = copy.deepcopy(gpu)
         for c in doc["cases"]:
             for key in ("phase_samples_s", "roofline", "verification", "details", "telemetry", "wall_time_s",
-                        "ranks", "straggler"):
+                        "ranks", "straggler", "rounds"):
                 c.pop(key, None) if how == "absent" else c.__setitem__(key, None)
             for key in ("busbw_factor", "compute_dtype", "prefill_tokens", "gpus", "phases"):
                 c["work"].pop(key, None) if how == "absent" else c["work"].__setitem__(key, None)
@@ -279,6 +280,14 @@ def results_corpus(run, qualified):
         ("case_roofline_missing_bound", ["cases", 0, "roofline"], {"peak": 1.0, "efficiency": 0.5}),
         ("case_phase_sample_null", ["cases", 0, "phase_samples_s"], {"decode": [None]}),
         ("case_ranks_an_object", ["cases", 0, "ranks"], {"rank": 0}),
+        ("rounds_an_array", ["cases", 0, "rounds"], [2, 2]),
+        ("rounds_planned_zero", ["cases", 0, "rounds", "planned"], 0),
+        ("rounds_planned_above_100", ["cases", 0, "rounds", "planned"], 101),
+        ("rounds_done_a_string", ["cases", 0, "rounds", "done"], "2"),
+        ("rounds_done_fractional", ["cases", 0, "rounds", "done"], 1.5),
+        ("rounds_median_zero", ["cases", 0, "rounds", "medians_s", 0], 0),
+        ("rounds_median_null", ["cases", 0, "rounds", "medians_s", 0], None),
+        ("rounds_missing_medians", ["cases", 0, "rounds", "medians_s"], DEL),
         ("work_flops_null", ["cases", 0, "work", "flops"], None),
         ("work_flops_a_string", ["cases", 0, "work", "flops"], "1e9"),
         ("work_missing_tokens", ["cases", 0, "work", "tokens"], DEL),
@@ -321,6 +330,10 @@ def results_corpus(run, qualified):
     ]:
         w.mutant("invalid", name, gpu, setter(path, value))
     w.mutant("semantic", "primary_metric_not_in_metrics", base, setter(["cases", 0, "primary_metric"], "nope"))
+    w.mutant("semantic", "rounds_done_above_planned", base,
+             setter(["cases", 0, "rounds"], {"planned": 2, "done": 3, "medians_s": [0.001, 0.001]}))
+    w.mutant("semantic", "rounds_more_medians_than_planned", base,
+             setter(["cases", 0, "rounds"], {"planned": 1, "done": 1, "medians_s": [0.001, 0.001]}))
     w.write()
 
 
@@ -332,6 +345,12 @@ def baseline_corpus(baseline):
     doc["cases"][0]["sources"] = 2.0
     doc["qualify"]["workloads"]["membw"] = {"warn_below": 1.5, "fail_below": 1e-9}
     w.add("valid", "unknown_keys_integral_floats_threshold_bounds", doc)
+    for how in ("absent", "null"):  # baselines written before run-level replicates
+        doc = copy.deepcopy(baseline)
+        for c in doc["cases"]:
+            for key in ("replicate_medians_s", "noisy"):
+                c.pop(key) if how == "absent" else c.__setitem__(key, None)
+        w.add("valid", f"replicates_{how}", doc)
     pm = ["cases", 0, "metrics", baseline["cases"][0]["primary_metric"]]
     common_invalid(w, baseline, "gpuqual.baseline/1", ["name"], pm + ["median"])
     for name, path, value in [
@@ -351,6 +370,10 @@ def baseline_corpus(baseline):
         ("case_sources_a_string", ["cases", 0, "sources"], "1"),
         ("case_missing_work", ["cases", 0, "work"], DEL),
         ("case_id_too_long", ["cases", 0, "id"], "x" * (NAME + 1)),
+        ("replicate_median_zero", ["cases", 0, "replicate_medians_s", 0], 0),
+        ("replicate_median_negative", ["cases", 0, "replicate_medians_s", 0], -0.001),
+        ("replicate_medians_a_number", ["cases", 0, "replicate_medians_s"], 0.001),
+        ("noisy_a_string", ["cases", 0, "noisy"], "false"),
         ("schema_of_a_results_file", ["schema"], "gpuqual.results/1"),
         ("tool_missing_git", ["tool", "git"], DEL),
     ]:

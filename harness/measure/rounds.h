@@ -1,0 +1,30 @@
+#pragma once
+// A case measured in several rounds (`gpuqual run --repetitions N`, DESIGN.md §5) as one
+// CaseResult. Each round is a whole measurement of the case (Prepare, warm-up, samples, verify),
+// and the runner takes round r of every case before round r + 1 of any (runner.h), so drift over
+// the run hits every case alike: the rounds are the run-level replicates decisions rest on.
+//
+// MergeRounds(rounds), rounds in order (each from the runner, round_medians_s = {its median}):
+//   status          failed if any round failed (metrics dropped), else invalid if any was, else
+//                   noisy if any was, else ok; rounds that were skipped are left out while another
+//                   round measured (the reason says which), and all skipped is skipped
+//   round_medians_s the measured rounds' medians (seconds per iteration), in order
+//   samples_s       every measured round's samples as seconds per iteration
+//                   (iterations_per_sample = 1, as rounds batch differently); phase samples too
+//   metrics         per metric, the summary over the rounds' medians (n = rounds): the case's
+//                   spread is the spread between rounds, not between samples of one round
+//   roofline        the last measured round's peak, efficiency = merged median / peak
+//   verification    the measured round with the largest error (a failed check is a failed round);
+//                   details, telemetry, ranks
+//                   and straggler the last measured round's; wall_time_s the sum
+// One round is returned as it is.
+#include <vector>
+
+#include "harness/results.h"
+
+namespace gq {
+
+// `rounds` must not be empty (std::invalid_argument); all name the same case and device.
+CaseResult MergeRounds(const std::vector<CaseResult>& rounds);
+
+}  // namespace gq

@@ -1,0 +1,116 @@
+// harness/decide/change_decision: the t distribution it rests on, each verdict with its reason,
+// and the calibration the CI gate promises (issue "A CI gate that tells a regression from noise"):
+//  (a) simulated A/A pairs with realistic between-run noise regress at most alpha of the time;
+//  (b) a 10% slowdown with 3 runs on each side is caught at least 95% of the time.
+// Run medians are drawn log-normal around 1 with a between-run CV of 2% (GEMM and bandwidth on
+// one GPU spread ~1-2% run to run), from a seeded generator: the rates are exact reruns.
+#include "harness/decide/change_decision.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+namespace gq {
+namespace {
+
+TEST(StudentTTest, QuantilesMatchTables) {
+  // Two-sided 95% critical values (textbook tables): df 1: 12.706, 2: 4.303, 4: 2.776, 10: 2.228, 30: 2.042.
+  EXPECT_NEAR(StudentTQuantile(0.975, 1), 12.7062, 1e-3);
+  EXPECT_NEAR(StudentTQuantile(0.975, 2), 4.3027, 1e-3);
+  EXPECT_NEAR(StudentTQuantile(0.975, 4), 2.7764, 1e-3);
+  EXPECT_NEAR(StudentTQuantile(0.975, 10), 2.2281, 1e-3);
+  EXPECT_NEAR(StudentTQuantile(0.975, 30), 2.0423, 1e-3);
+  EXPECT_NEAR(StudentTQuantile(0.995, 4), 4.6041, 1e-3);
+  EXPECT_NEAR(StudentTQuantile(0.025, 4), -2.7764, 1e-3);
+  EXPECT_NEAR(StudentTTwoSidedP(2.7764, 4), 0.05, 1e-4);
+  EXPECT_NEAR(StudentTQuantile(0.975, 1e6), 1.95996, 1e-4);  // the normal limit
+}
+
+std::vector<double> Runs(std::mt19937_64& rng, int n, double center, double cv) {
+  std::normal_distribution<double> noise(0.0, cv);
+  std::vector<double> out;
+  for (int i = 0; i < n; ++i) out.push_back(center * std::exp(noise(rng)));
+  return out;
+}
+
+TEST(ChangeDecisionTest, CalibrationAaPairsRegressAtMostAlpha) {
+  std::mt19937_64 rng(20261129);
+  const double alpha = 0.05, tol = 0.05;
+  for (int runs : {2, 3, 5}) {
+    int regressed = 0, improved = 0, inconclusive = 0;
+    const int pairs = 10000;
+    for (int i = 0; i < pairs; ++i) {
+      const ChangeDecision d = DecideChange(Runs(rng, runs, 1.0, 0.02), Runs(rng, runs, 1.0, 0.02), true, tol, alpha);
+      regressed += d.call == ChangeCall::kRegressed;
+      improved += d.call == ChangeCall::kImproved;
+      inconclusive += d.call == ChangeCall::kInconclusive;
+    }
+    const double rate = double(regressed) / pairs;
+    std::printf("[calibration] A/A, %d vs %d runs, CV 2%%: regressed %.4f, improved %.4f, inconclusive %.4f (alpha %.2f)\n",
+                runs, runs, rate, double(improved) / pairs, double(inconclusive) / pairs, alpha);
+    EXPECT_LE(rate, alpha) << runs << " runs";
+  }
+  // A noisier machine (5% between runs, a loaded cpu) must not raise more false alarms either.
+  int regressed = 0;
+  for (int i = 0; i < 10000; ++i) {
+    regressed += DecideChange(Runs(rng, 3, 1.0, 0.05), Runs(rng, 3, 1.0, 0.05), true, tol, alpha).call == ChangeCall::kRegressed;
+  }
+  std::printf("[calibration] A/A, 3 vs 3 runs, CV 5%%: regressed %.4f\n", regressed / 10000.0);
+  EXPECT_LE(regressed / 10000.0, alpha);
+}
+
+TEST(ChangeDecisionTest, CalibrationATenPercentSlowdownIsCaught) {
+  std::mt19937_64 rng(7);
+  int caught = 0;
+  const int pairs = 10000;
+  for (int i = 0; i < pairs; ++i) {
+    // A rate 10% lower (e.g. TFLOP/s): the candidate is 1/1.1 of the baseline.
+    caught += DecideChange(Runs(rng, 3, 1.0 / 1.1, 0.02), Runs(rng, 3, 1.0, 0.02), true, 0.05, 0.05).call ==
+              ChangeCall::kRegressed;
+  }
+  std::printf("[calibration] 10%% slowdown, 3 vs 3 runs, CV 2%%: caught %.4f\n", double(caught) / pairs);
+  EXPECT_GE(double(caught) / pairs, 0.95);
+}
+
+TEST(ChangeDecisionTest, VerdictsAndReasons) {
+  // Clear regression of a rate: 10% lower, tight runs.
+  ChangeDecision d = DecideChange({90, 90.5, 89.5}, {100, 100.5, 99.5}, true, 0.05, 0.05);
+  EXPECT_EQ(d.call, ChangeCall::kRegressed);
+  EXPECT_NEAR(d.change, -0.1, 0.002);
+  EXPECT_LT(d.p_value, 0.05);
+  EXPECT_NE(d.reason.find("10.0% worse (95% CI"), std::string::npos) << d.reason;
+  EXPECT_NE(d.reason.find("Welch t on 3 vs 3 run medians"), std::string::npos) << d.reason;
+  // A time (lower is better) 10% higher is the same regression.
+  EXPECT_EQ(DecideChange({1.1, 1.105, 1.095}, {1.0, 1.005, 0.995}, false, 0.05, 0.05).call, ChangeCall::kRegressed);
+  // Equal within the tolerance and tight: unchanged.
+  d = DecideChange({100.2, 99.8, 100.1}, {100, 100.3, 99.9}, true, 0.05, 0.05);
+  EXPECT_EQ(d.call, ChangeCall::kUnchanged);
+  EXPECT_NE(d.reason.find("within the 5.0% tolerance"), std::string::npos) << d.reason;
+  // 7% worse but the runs spread over 15%: inconclusive, saying what would decide.
+  d = DecideChange({80, 93, 106}, {87, 100, 113}, true, 0.05, 0.05);
+  EXPECT_EQ(d.call, ChangeCall::kInconclusive);
+  EXPECT_NE(d.reason.find("within the between-run spread"), std::string::npos) << d.reason;
+  EXPECT_NE(d.reason.find("runs per side would decide"), std::string::npos) << d.reason;
+  // No change, but the spread cannot rule out more than the tolerance.
+  d = DecideChange({90, 100, 110}, {91, 100, 109}, true, 0.05, 0.05);
+  EXPECT_EQ(d.call, ChangeCall::kInconclusive);
+  EXPECT_NE(d.reason.find("reaches beyond the 5.0% tolerance"), std::string::npos) << d.reason;
+  EXPECT_NE(d.reason.find("or a tolerance of"), std::string::npos) << d.reason;
+  // One run on each side: the tolerance alone, said so.
+  d = DecideChange({90}, {100}, true, 0.05, 0.05);
+  EXPECT_EQ(d.call, ChangeCall::kRegressed);
+  EXPECT_EQ(d.p_value, -1);
+  EXPECT_NE(d.reason.find("decided on the tolerance alone"), std::string::npos) << d.reason;
+  // One candidate run against a baseline's spread: a prediction interval.
+  d = DecideChange({90}, {100, 100.5, 99.5, 100.2}, true, 0.05, 0.05);
+  EXPECT_EQ(d.call, ChangeCall::kRegressed);
+  EXPECT_NE(d.reason.find("one candidate run against the other side's spread of 4 runs"), std::string::npos) << d.reason;
+  EXPECT_THROW(DecideChange({}, {1}, true, 0.05, 0.05), std::invalid_argument);
+  EXPECT_THROW(DecideChange({0}, {1}, true, 0.05, 0.05), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace gq
