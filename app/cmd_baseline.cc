@@ -57,11 +57,14 @@ int Create(BaselineArgs& a) {
 Action AddBaselineCommand(CLI::App& root) {
   auto args = std::make_shared<BaselineArgs>();
   CLI::App* cmd = root.add_subcommand("baseline", "Make baselines from results files");
+  cmd->footer("Example:\n  gpuqual baseline create run1.json run2.json run3.json --name h100-sxm-80gb\n"
+              "See gpuqual baseline create --help.");
   cmd->require_subcommand(1);
   CLI::App* create = cmd->add_subcommand("create", "Merge results files into a gpuqual.baseline/1 file");
   create->add_option("results", args->results, "Results files (one SKU)")->required();
   create->add_option("--name", args->name, "Baseline name, e.g. h100-sxm-80gb")->required();
   create->add_option("-o,--output", args->output, "Output file (default baselines/<name>.json)");
+  create->footer("Example:\n  gpuqual baseline create run1.json run2.json run3.json --name h100-sxm-80gb");
   create->add_option("--warn-below", args->warn_below, "qualify WARN below this fraction of baseline")->capture_default_str();
   create->add_option("--fail-below", args->fail_below, "qualify FAIL below this fraction of baseline")->capture_default_str();
   create->add_option("--threshold", args->thresholds, "Per-workload thresholds WORKLOAD=WARN:FAIL (repeatable)");

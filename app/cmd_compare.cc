@@ -76,6 +76,7 @@ Action AddCompareCommand(CLI::App& root) {
   auto a = std::make_shared<CompareArgs>();
   CLI::App* cmd = root.add_subcommand("compare", "Compare a results file with a baseline (CI regression gate)");
   cmd->add_option("candidate", a->candidate, "Results file to judge")->required();
+  cmd->footer("Example:\n  gpuqual compare candidate.json --baseline baselines/h100-sxm-80gb.json --junit compare.xml");
   cmd->add_option("--baseline", a->baseline, "Baseline file (or a results file)")->required();
   cmd->add_option("--tolerance", a->tolerance_pct, "Regression tolerance in percent")->capture_default_str();
   cmd->add_option("--tolerance-for", a->tolerance_for, "Per-workload tolerance WORKLOAD=PCT (repeatable)");

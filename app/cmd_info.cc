@@ -40,6 +40,7 @@ Action AddInfoCommand(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand("info", "Show the host, cloud instance and GPUs gpuqual sees");
   auto json = std::make_shared<bool>(false);
   cmd->add_flag("--json", *json, "Print the results-file 'system' object as JSON");
+  cmd->footer("Examples:\n  gpuqual info\n  gpuqual info --json > system.json");
   return [json](const std::string&) {
     const SystemInfo system = DiscoverSystem();
     if (*json) {

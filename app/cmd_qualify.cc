@@ -26,7 +26,7 @@ namespace {
 
 struct QualifyArgs {
   std::vector<std::string> results;
-  std::string baseline, spec, instance, catalog, output, device = "auto";
+  std::string baseline, spec, instance, catalog, output, device = "auto", scenario;
   double price = 0;
   CLI::Option* price_option = nullptr;
 };
@@ -51,6 +51,7 @@ int Run(QualifyArgs& a) {
   QualifyOptions options = MergeQualifyOptions(
       flags, a.spec.empty() ? QualifySpec{} : ReadQualifySpecFile(a.spec, workloads));
   options.cost_metrics = cost_metrics;
+  if (!a.scenario.empty()) options.scenario = ParseProcurementScenario(a.scenario);
   const InstanceCatalog catalog =
       ReadInstanceCatalog(a.catalog.empty() ? BaselinesDir() + "/instances.json" : a.catalog);
 
@@ -68,6 +69,7 @@ int Run(QualifyArgs& a) {
   ResultsDoc doc = CombineRuns(std::move(runs));
   const std::optional<Baseline> baseline = FindQualifyBaseline(doc, a.baseline, BaselinesDir());
   doc.verdict = Qualify(doc, baseline ? &*baseline : nullptr, &catalog, options);
+  if (!a.instance.empty()) doc.run.labels["instance_type"] = a.instance;  // recorded for rank and report
   PrintQualifyVerdict(std::cout, *doc.verdict);
   if (!write_to.empty()) {
     WriteResultsFile(write_to, doc);
@@ -84,6 +86,7 @@ Action AddQualifyCommand(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand(
       "qualify",
       "PASS / WARN / FAIL verdict for this machine (runs the quick suite without RESULTS)");
+  cmd->footer("Examples:\n  gpuqual qualify\n  gpuqual qualify results.json --instance p5.48xlarge --price-per-hour 98.32");
   cmd->add_option("results", a->results,
                   "Results files of this machine (default: run the quick suite now)");
   cmd->add_option("--baseline", a->baseline, "Baseline file (default baselines/<sku>.json)");
@@ -93,6 +96,9 @@ Action AddQualifyCommand(CLI::App& root) {
   a->price_option = cmd->add_option("--price-per-hour", a->price,
                                     "Instance price in USD per hour, for cost figures");
   cmd->add_option("--catalog", a->catalog, "Instance catalog (default baselines/instances.json)");
+  cmd->add_option("--scenario", a->scenario,
+                  "What $/Mtok is quoted for: model=,scenario=,batch=,input_len=,output_len=,tp= "
+                  "(default llama-3-8b offline, batch 64, 1024/128, tp 1)");
   cmd->add_option("--device", a->device, "Devices for the quick suite run")->capture_default_str();
   cmd->add_option("-o,--output", a->output, "Write the results with the verdict here");
   return [a](const std::string&) { return Run(*a); };

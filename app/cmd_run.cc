@@ -21,6 +21,8 @@
 
 #include "app/commands.h"
 #include "app/plan.h"
+#include "app/progress_output.h"
+#include "app/prompt_stop.h"
 #include "app/run_world.h"
 #include "harness/errors.h"
 #include "harness/numbers.h"
@@ -45,6 +47,7 @@ struct RunArgs {
   double max_noise_pct = 1.0;
   double telemetry_period_ms = 50;  // 0 = no per-case telemetry
   double straggler_pct = 10;        // multi-rank: name the slowest rank above this spread
+  bool quiet = false;               // no progress on stderr
   CLI::Option *min_samples = nullptr, *min_time = nullptr, *max_time = nullptr, *max_noise = nullptr,
               *warmup = nullptr, *repetitions = nullptr;
   std::string command_line;
@@ -223,18 +226,26 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
   if (root) tee = std::make_unique<TeeSink>(*recorder, *console);
   CaseSink& sink = root ? static_cast<CaseSink&>(*tee) : quiet;
 
+  std::unique_ptr<ProgressPrinter> progress;  // rank 0, unless --quiet
+  if (root && !args.quiet) progress = MakeStderrProgress();
   RunnerEnv env;
   env.measure = opt.measure;
   env.specs = SpecsByDevice(doc.system);
-  env.stop = &InstallStopHandlers();
+  env.stop = &InstallStopHandlers(root);
+  env.progress = progress.get();
   env.telemetry = gpus.sampler.get();
   env.comm = world.size() > 1 ? &world : nullptr;
   env.straggler_threshold = args.straggler_pct / 100.0;
   if (root) {
     std::cout << "gpuqual " << ToolVersion() << ": " << setup.runnable << " case(s) on "
-              << DeviceList(setup.devices, world) << "\n";
+              << DeviceList(setup.devices, world) << std::endl;  // before any progress on stderr
   }
-  const bool completed = RunAll(setup.plan, setup.devices, env, sink);
+  // A stop request ends the run within about a second (app/prompt_stop.h); declared after all
+  // the run uses.
+  PromptStop prompt_stop(*env.stop, world.size() > 1);
+  const bool completed =
+      prompt_stop.Run(sink, [&](CaseSink& gated) { return RunAll(setup.plan, setup.devices, env, gated); });
+  if (progress) progress->Finish();
   if (!root) return completed ? 0 : 128 + (StopSignal() != 0 ? StopSignal() : 2);
   if (gpus.monitor) {
     HealthReport health = recorder->doc().health;
@@ -253,6 +264,14 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
 }
 
 }  // namespace
+
+constexpr const char* kRunExamples = R"(Examples:
+  gpuqual run gemm -a dtype=bf16 -a m=8192 -a n=8192 -a k=8192   one case on every GPU
+  gpuqual run gemm --device cpu                                   fp32 and fp64 at 2048^3 on the cpu
+  gpuqual run --suite ci --repetitions 3 -o candidate.json        the CI gate's run
+  mpirun -np 8 gpuqual run allreduce --device cuda                one rank per GPU
+Progress goes to stderr; the table and the results file's path to stdout. Ctrl-C stops within
+about a second and keeps the finished cases (exit 130); a second Ctrl-C aborts at once.)";
 
 Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   auto args = std::make_shared<RunArgs>();
@@ -284,6 +303,9 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   cmd->add_option("--straggler-threshold", args->straggler_pct,
                   "MPI runs: name the slowest rank when its median is this percent above the fastest's")
       ->capture_default_str();
+  cmd->add_flag("-q,--quiet", args->quiet,
+                "No progress on stderr (by default one updating line on a terminal, a line per case otherwise)");
+  cmd->footer(kRunExamples);
   return [args, world](const std::string& command_line) {
     args->command_line = command_line;
     return Run(*args, world);

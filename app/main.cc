@@ -27,7 +27,9 @@ int main(int argc, char** argv) {
   }
   // Under MPI only rank 0 speaks for the errors every rank has alike (bad arguments).
   const bool root = world->rank() == 0;
-  CLI::App app{"gpuqual: benchmark and qualify GPU machines (GEMM, attention, collectives, LLM tokens/s)"};
+  // Named here, so help says "gpuqual run", not the path the binary was started by.
+  CLI::App app{"gpuqual: benchmark and qualify GPU machines (GEMM, attention, collectives, LLM tokens/s)", "gpuqual"};
+  app.footer(gq::cli::kMainHelpFooter);
   app.set_version_flag("--version", "gpuqual " + gq::ToolVersion() + " (" + gq::ToolGitRevision() + ")");
   app.require_subcommand(1);
   const std::vector<std::pair<const char*, gq::cli::Action>> commands = {
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
       {"compare", gq::cli::AddCompareCommand(app)},
       {"qualify", gq::cli::AddQualifyCommand(app)},
       {"report", gq::cli::AddReportCommand(app)},
+      {"rank", gq::cli::AddRankCommand(app)},
   };
 
   try {

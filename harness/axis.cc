@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "harness/case_id.h"
 #include "harness/errors.h"
 
 namespace gq {
@@ -26,11 +27,7 @@ const std::string& Lookup(const Params& params, std::string_view axis) {
 
 }  // namespace
 
-std::string CaseSpec::Id() const {
-  std::string id = workload;
-  for (const auto& [name, value] : params) id += "/" + name + "=" + value;
-  return id;
-}
+std::string CaseSpec::Id() const { return CaseId(workload, params); }
 
 const std::string& CaseSpec::Get(std::string_view axis) const { return Lookup(params, axis); }
 

@@ -4,8 +4,8 @@
 // A workload declares its axes in order (AxisSpec). A run may override any axis with a list of
 // values (`-a m=1024,2048`). ExpandCases forms the cartesian product in declaration order, the
 // last axis varying fastest, and validates every value against the axis kind and choices.
-// A case id is "workload/axis=value/..." with all axes in declaration order: the stable key that
-// baselines and comparisons join on.
+// A case id is "workload/axis=value/..." in declaration order, axes at their automatic value left
+// out (harness/case_id.h): the stable key that baselines and comparisons join on.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -31,7 +31,7 @@ struct CaseSpec {
   std::string workload;
   Params params;
 
-  std::string Id() const;
+  std::string Id() const;  // CaseId(workload, params), harness/case_id.h
   // Accessors throw std::out_of_range for an axis the case does not have (a programming error).
   const std::string& Get(std::string_view axis) const;
   int64_t GetInt(std::string_view axis) const;

@@ -241,6 +241,8 @@ struct QualifyCost {
   double price_per_hour_usd = 0;
   double tflops_per_usd_hour = 0;  // 0 = not computed
   double usd_per_mtok = 0;         // 0 = not computed
+  std::string scenario;            // what usd_per_mtok is quoted for (harness/decide/procurement_scenario.h)
+  std::string usd_per_mtok_note;   // how it was made, or why there is none
 };
 
 struct QualifyVerdict {

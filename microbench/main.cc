@@ -2,28 +2,37 @@
 //
 // Registers one benchmark per case of a suite (default "quick"; --gq_suite=NAME|FILE) on one
 // device (--gq_device=auto|cpu|cuda:N; auto = cuda:0 if visible, else cpu), named by the case id
-// plus "/<device>", so --benchmark_filter=gemm/dtype=bf16 and --benchmark_format=json work as
-// usual. Time is manual: CUDA events on the case's stream (steady_clock on the cpu), one
-// iteration per timed region. Each case is prepared once, verified once after timing (a failed
-// check reports an error), and released before the next case is prepared. Collective cases
-// (allreduce, all_gather, reduce_scatter from the suite) run on the one device in one process:
-// a single rank, so their busbw (0 by definition) is left out and algbw is their figure. Counters
-// are the workload's metrics named "<metric> <unit>" ("tflops TFLOP/s", "bandwidth GB/s",
+// plus "/<device>", so --benchmark_filter and --benchmark_format=json work as usual (a suite's
+// cases differ per device: gemm is bf16 and others on GPUs, fp32 and fp64 on the cpu). Time is
+// manual: CUDA events on the case's stream (steady_clock on the cpu), one iteration per timed
+// region. Each case is prepared once, verified once after timing (a failed check reports an
+// error), and released before the next case is prepared. Collective cases (allreduce,
+// all_gather, reduce_scatter from the suite) run on the one device in one process: a single rank,
+// so their busbw (0 by definition) is left out and algbw is their figure. Counters are the
+// workload's metrics named "<metric> <unit>" ("tflops TFLOP/s", "bandwidth GB/s",
 // "output_tok_s tok/s", ...), computed by the same MetricSpec formulas as `gpuqual run`; the
 // quick suite's e2e decode and prefill scenarios are the one-decode-step and one-prefill
-// benchmarks.
+// benchmarks. The JSON context (benchmark::AddCustomContext) records gpuqual's version and git
+// revision, the suite and device, the GPU (name, SKU, compute capability, NVIDIA driver from NVML,
+// CUDA driver API and runtime versions) and the libraries (workloads/library_versions.h).
+// --help prints gpuqual's flags and examples before Google Benchmark's own.
 #include <benchmark/benchmark.h>
 
 #include <cstring>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/plan.h"
 #include "app/suite.h"
 #include "harness/device.h"
 #include "harness/errors.h"
+#include "harness/system/cuda_devices.h"
+#include "harness/system/gpu_monitor.h"
+#include "harness/version.h"
 #include "harness/work.h"
+#include "workloads/library_versions.h"
 
 namespace gq {
 namespace {
@@ -91,11 +100,62 @@ std::string TakeFlag(int& argc, char** argv, const char* name, std::string fallb
   return fallback;
 }
 
+constexpr const char* kHelp = R"(gpuqual_microbench: Google Benchmark over gpuqual's workloads, one benchmark per case of a
+suite, named <case id>/<device>, timed manually (CUDA events on GPUs, steady_clock on the cpu),
+with the workload's metrics as counters ("tflops TFLOP/s", "bandwidth GB/s", ...).
+
+gpuqual flags:
+  --gq_suite=NAME|FILE        suite whose cases become benchmarks: ci, quick (default), full, or
+                              a suite file (see `gpuqual list`)
+  --gq_device=auto|cpu|cuda:N device to run on (default auto: cuda:0 if visible, else the cpu);
+                              a suite's cases differ per device (gemm: bf16, fp16, ... on GPUs,
+                              fp32 and fp64 on the cpu)
+
+Examples:
+  gpuqual_microbench --benchmark_list_tests                      the benchmarks on this device
+  gpuqual_microbench --gq_device=cuda:0 --benchmark_filter='gemm/dtype=bf16'
+  gpuqual_microbench --gq_device=cpu --benchmark_filter='gemm/dtype=fp32'
+  gpuqual_microbench --gq_suite=ci --benchmark_format=json --benchmark_out=run1.json
+  /usr/share/benchmark/compare.py benchmarks run1.json run2.json   (Debian: libbenchmark-tools)
+
+Google Benchmark flags:
+)";
+
+bool WantsHelp(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h" || a == "-help") return true;
+  }
+  return false;
+}
+
+// Provenance in the JSON output's "context" (and the console's header).
+void AddContext(const std::string& suite, const DeviceRef& device) {
+  benchmark::AddCustomContext("gpuqual_version", ToolVersion());
+  benchmark::AddCustomContext("gpuqual_git", ToolGitRevision());
+  benchmark::AddCustomContext("gq_suite", suite);
+  benchmark::AddCustomContext("gq_device", device.Name());
+  for (const auto& [name, version] : LibraryVersions()) benchmark::AddCustomContext(name, version);
+  if (!device.IsCuda()) return;
+  const std::vector<GpuInfo> gpus = DiscoverCudaDevices();
+  for (const GpuInfo& g : gpus) {
+    if (g.index != device.index) continue;
+    benchmark::AddCustomContext("gpu_name", g.name);
+    benchmark::AddCustomContext("gpu_sku", g.sku.empty() ? "unknown SKU" : g.sku);
+    benchmark::AddCustomContext("gpu_compute_capability", g.compute_capability);
+    benchmark::AddCustomContext("cuda_driver_api", g.driver);
+    benchmark::AddCustomContext("cuda_runtime", g.cuda_runtime);
+    const DeviceHealth health = MakeNvmlMonitor(gpus)->Health(g.index);
+    benchmark::AddCustomContext("nvidia_driver", health.available ? health.driver_version : "unknown (" + health.reason + ")");
+  }
+}
+
 }  // namespace
 }  // namespace gq
 
 int main(int argc, char** argv) {
   using namespace gq;
+  if (WantsHelp(argc, argv)) std::cout << kHelp << std::flush;  // Google Benchmark's own follows
   const std::string suite_name = TakeFlag(argc, argv, "gq_suite", "quick");
   const std::string device_spec = TakeFlag(argc, argv, "gq_device", "auto");
   // Locals, not statics: the prepared case and the registry (which owns the NCCL communicators)
@@ -103,8 +163,16 @@ int main(int argc, char** argv) {
   WorkloadRegistry registry = BuildRegistry();
   Held held;
   try {
+    if (WantsHelp(argc, argv)) {  // Google Benchmark prints its flags and exits
+      char help[] = "--help";
+      char* args[] = {argv[0], help, nullptr};
+      int n = 2;
+      benchmark::Initialize(&n, args);
+      return 0;
+    }
     const DeviceRef device = ResolveDevices(device_spec, CudaDeviceCount()).front();
     const Suite suite = LoadSuite(suite_name, SuiteSearchDirs());
+    AddContext(suite.name, device);
     for (const PlannedCase& c : BuildPlan(registry, RunOptions{}, &suite)) {
       if (!Accepts(c.device, device)) continue;
       benchmark::RegisterBenchmark((c.spec.Id() + "/" + device.Name()).c_str(), RunBenchmark, c.workload,

@@ -2,18 +2,21 @@
 # Installs the Debian packages gpuqual needs. Idempotent: does nothing when all are present. Needs
 # root (or sudo). The CUDA toolkit (nvcc, cuBLASLt, cuDNN, NCCL) is not a Debian package here:
 # install it from NVIDIA; without it gpuqual builds the cpu backend only.
-#   scripts/install-deps.sh          what building and running gpuqual needs (the quick start)
+#   scripts/install-deps.sh          what building and running gpuqual needs (the quick start;
+#                                    help2man makes the man page, optional)
 #   scripts/install-deps.sh --test   that, plus what the tests need: GoogleTest, pytest, clang
-#                                    (the sanitizer build and the fuzzers), Chromium (the report
-#                                    checks in a headless browser)
+#                                    (the sanitizer build and the fuzzers), Chromium and
+#                                    poppler-utils (the report checks in a headless browser, the
+#                                    PDF's text), Google Benchmark's compare.py with scipy
+#                                    (libbenchmark-tools), tmux (the progress recording)
 set -euo pipefail
 
 runtime=(
   build-essential cmake ninja-build git pkg-config
   nlohmann-json3-dev libcli11-dev libbenchmark-dev libopenblas-dev libopenmpi-dev openmpi-bin
-  python3 python3-matplotlib python3-numpy python3-jsonschema
+  python3 python3-matplotlib python3-numpy python3-jsonschema help2man
 )
-testing=(libgtest-dev libgmock-dev python3-pytest python3-yaml clang chromium)
+testing=(libgtest-dev libgmock-dev python3-pytest python3-yaml clang chromium libbenchmark-tools python3-scipy tmux poppler-utils)
 
 packages=("${runtime[@]}")
 case "${1:-}" in

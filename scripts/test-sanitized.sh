@@ -19,7 +19,7 @@ export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 ctest --test-dir "$dir" -L "unit|smoke" --output-on-failure -j "${GQ_JOBS:-$(nproc)}"
 
-for name in results baseline suite instances qualify_spec; do
+for name in results baseline suite instances prices qualify_spec; do
   work="$dir/fuzz-corpus-$name"
   rm -rf "$work" && mkdir -p "$work" && cp tests/fuzz/corpus/"$name"/* "$work"/
   # The schema corpus's valid files of the same kind are seeds too (tests/data/schema_corpus).

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "harness/decide/baseline.h"
+#include "harness/case_id.h"
 #include "harness/errors.h"
 #include "harness/json_fields.h"
 #include "harness/record/file_io.h"
@@ -93,7 +94,7 @@ Baseline BaselineFromJson(const json& j, const std::string& path) {
   for (std::size_t i = 0; i < cases.value().size(); ++i) {
     JsonFields c = cases.At(i);
     BaselineCase bc;
-    bc.id = c.Str("id");
+    bc.id = CanonicalCaseId(c.Str("id"));  // older files spell automatic axes out
     if (!ids.insert(bc.id).second) c.Fail("id", "case '" + bc.id + "' appears twice");
     bc.workload = c.Str("workload");
     bc.params = ParamsFromJson(c.Obj("params"));

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "harness/clock.h"
+#include "harness/decide/procurement.h"
 #include "harness/decide/qualify_health.h"
 #include "harness/decide/two_sample.h"
 
@@ -119,41 +120,34 @@ void CompletenessCheck(const ResultsDoc& doc, std::vector<QualifyCheck>& out) {
   }
 }
 
+// The cost figures of this one machine, made by the procurement rules (procurement.h), so
+// qualify, `gpuqual rank` and the report quote the same numbers.
 std::optional<QualifyCost> Cost(const ResultsDoc& doc, const QualifyOptions& o) {
   if (!o.price_per_hour_usd) return std::nullopt;
+  ResultsDoc priced = doc;
+  std::string& type = priced.run.labels["instance_type"];
+  if (!o.instance_type.empty()) type = o.instance_type;
+  if (type.empty()) type = !doc.system.cloud.instance_type.empty() ? doc.system.cloud.instance_type : "this machine";
+  PriceList prices;
+  InstancePrice p;
+  p.instance_type = type;
+  p.usd_per_hour = *o.price_per_hour_usd;
+  prices.prices.push_back(p);
+  ProcurementOptions po;
+  po.scenario = o.scenario;
+  po.cost_metrics = o.cost_metrics;
+  const ProcurementReport r = BuildProcurement({priced}, &prices, nullptr, nullptr, po);
+  const MachineFigures& m = r.machines.front();
   QualifyCost cost;
   cost.price_per_hour_usd = *o.price_per_hour_usd;
-  const double gpus = std::max<double>(1, doc.system.devices.size());
-  std::vector<double> tflops;
-  double tok_s = 0;
-  std::set<std::string> tok_devices;
-  for (const CaseResult& c : doc.cases) {
-    if (c.status != CaseStatus::kOk && c.status != CaseStatus::kNoisy) continue;
-    if (const std::string* name = o.cost_metrics.Find(c.workload, CostRole::kComputeRate)) {
-      if (const MetricResult* m = c.FindMetric(*name); m && m->median > 0) tflops.push_back(m->median);
-    }
-    if (const std::string* name = o.cost_metrics.Find(c.workload, CostRole::kOutputTokens)) {
-      const MetricResult* m = c.FindMetric(*name);
-      if (m != nullptr && tok_devices.insert(c.device).second) tok_s += m->median;  // first per device
-    }
-  }
-  if (!tflops.empty()) cost.tflops_per_usd_hour = GeometricMean(tflops) * gpus / cost.price_per_hour_usd;
-  if (tok_s > 0) cost.usd_per_mtok = cost.price_per_hour_usd / (tok_s * 3600.0) * 1e6;
+  cost.tflops_per_usd_hour = m.tflops_per_usd_hour.value_or(0);
+  cost.usd_per_mtok = m.usd_per_mtok.value_or(0);
+  cost.scenario = o.scenario.Describe();
+  cost.usd_per_mtok_note = m.usd_per_mtok_note;
   return cost;
 }
 
 }  // namespace
-
-void CostMetrics::Declare(const std::string& workload, const std::vector<MetricSpec>& metrics) {
-  for (const MetricSpec& m : metrics) {
-    if (m.cost_role != CostRole::kNone) metric_[{workload, m.cost_role}] = m.name;
-  }
-}
-
-const std::string* CostMetrics::Find(const std::string& workload, CostRole role) const {
-  auto it = metric_.find({workload, role});
-  return it != metric_.end() ? &it->second : nullptr;
-}
 
 QualifyVerdict Qualify(const ResultsDoc& doc, const Baseline* baseline, const InstanceCatalog* catalog,
                        const QualifyOptions& options) {

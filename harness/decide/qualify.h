@@ -21,13 +21,12 @@
 //   limit below the default, software thermal throttling. Software power capping is normal under
 //   full load and is reported in the PASS reason.
 // Inventory (when the instance type is in the catalog): GPU count and SKU must match (FAIL).
-// Cost (when a price per instance-hour is given), from the metrics the workloads declare for it
-// (MetricSpec::cost_role in harness/work.h; today gemm's tflops and e2e's output_tok_s), over the
-// ok and noisy cases of the workloads that declare them:
-//   tflops_per_usd_hour = (geometric mean of the kComputeRate figures) x GPUs / price
-//   usd_per_mtok = price / (sum over devices of the kOutputTokens figure of the device's first
-//                  such case x 3600) x 1e6
-// A figure with no case to draw on stays 0 (not computed).
+// Cost (when a price per instance-hour is given): the figures of harness/decide/procurement.h for
+// this one machine, from the metrics the workloads declare for them (MetricSpec::cost_role in
+// harness/work.h; today gemm's tflops and e2e's output_tok_s): TFLOP/s per $/h over the whole
+// instance, and $/Mtok of the named scenario (QualifyOptions::scenario, whole-instance price over
+// whole-instance throughput; none, with the reason, when the run lacks that exact case). A figure
+// with no case to draw on stays 0 (not computed).
 //
 // Why the roles arrive in CostMetrics: a results file stores metric names, not MetricSpecs, and
 // files written before roles existed must give the same figures. The workloads' Metrics() are the
@@ -41,25 +40,13 @@
 #include <vector>
 
 #include "harness/decide/baseline.h"
+#include "harness/decide/cost_metrics.h"
 #include "harness/decide/instance_catalog.h"
+#include "harness/decide/procurement_scenario.h"
 #include "harness/results.h"
 #include "harness/work.h"
 
 namespace gq {
-
-// Which metric of which workload feeds each cost figure.
-class CostMetrics {
- public:
-  // Records the metrics of `workload` whose cost_role is not kNone (a later one with the same
-  // role replaces an earlier one).
-  void Declare(const std::string& workload, const std::vector<MetricSpec>& metrics);
-  // The name of the metric of `workload` that has `role`; nullptr when it has none.
-  const std::string* Find(const std::string& workload, CostRole role) const;
-  bool empty() const { return metric_.empty(); }
-
- private:
-  std::map<std::pair<std::string, CostRole>, std::string> metric_;
-};
 
 struct QualifyOptions {
   std::map<std::string, QualifyThreshold> thresholds;  // per workload, over the baseline's
@@ -67,6 +54,7 @@ struct QualifyOptions {
   std::string instance_type;                           // empty: the run's cloud.instance_type
   std::optional<double> price_per_hour_usd;
   CostMetrics cost_metrics;                            // empty: no cost figure can be computed
+  ProcurementScenario scenario;                        // what $/Mtok is quoted for
 };
 
 QualifyVerdict Qualify(const ResultsDoc& doc, const Baseline* baseline, const InstanceCatalog* catalog,

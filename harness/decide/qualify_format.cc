@@ -34,6 +34,9 @@ void PrintQualifyVerdict(std::ostream& out, const QualifyVerdict& v) {
     }
     if (v.cost->usd_per_mtok > 0) {
       out << Fmt(", $%.3f per million output tokens", v.cost->usd_per_mtok);
+      if (!v.cost->usd_per_mtok_note.empty()) out << " (" << v.cost->usd_per_mtok_note << ")";
+    } else if (!v.cost->usd_per_mtok_note.empty()) {
+      out << "; no $/Mtok: " << v.cost->usd_per_mtok_note;
     }
     out << "\n";
   }

@@ -34,15 +34,17 @@ MetricResult OverRounds(const MetricResult& first, const std::vector<double>& me
   return m;
 }
 
-// The worst status among measured rounds, with that round's reason.
-void WorstStatus(const std::vector<const CaseResult*>& measured, CaseResult& out) {
+// The worst status among measured rounds, with that round's reason naming the round (its noise
+// is within the round; the table's spread is between rounds).
+void WorstStatus(const std::vector<const CaseResult*>& measured, const std::vector<CaseResult>& rounds,
+                 CaseResult& out) {
   out.status = CaseStatus::kOk;
   out.reason.clear();
   for (CaseStatus s : {CaseStatus::kNoisy, CaseStatus::kInvalid}) {
     for (const CaseResult* r : measured) {
       if (r->status == s) {
         out.status = s;
-        out.reason = r->reason;
+        out.reason = "round " + std::to_string(r - rounds.data() + 1) + ": " + r->reason;
         break;
       }
     }
@@ -79,7 +81,7 @@ CaseResult MergeRounds(const std::vector<CaseResult>& rounds) {
   if (measured.empty()) return rounds.back();
   CaseResult out = *measured.back();  // details, telemetry, ranks, straggler, work
   out.rounds_done = done;
-  WorstStatus(measured, out);
+  WorstStatus(measured, rounds, out);
   if (!skipped.empty()) out.reason += (out.reason.empty() ? "" : "; ") + skipped;
   out.samples_s.clear();
   out.phase_samples_s.clear();

@@ -6,7 +6,8 @@
 //
 // MergeRounds(rounds), rounds in order (each from the runner, round_medians_s = {its median}):
 //   status          failed if any round failed (metrics dropped), else invalid if any was, else
-//                   noisy if any was, else ok; rounds that were skipped are left out while another
+//                   noisy if any was, else ok (the reason that round's, prefixed "round k: ");
+//                   rounds that were skipped are left out while another
 //                   round measured (the reason says which), and all skipped is skipped
 //   round_medians_s the measured rounds' medians (seconds per iteration), in order
 //   samples_s       every measured round's samples as seconds per iteration

@@ -108,9 +108,10 @@ std::optional<CaseResult> CaseRun::Run(const std::string& context_error) {
 }
 
 std::optional<CaseResult> CaseRun::Measure(const std::string& context_error) {
+  if (env_.progress != nullptr) env_.progress->OnPhase(CasePhase::kPrepare);
   if (StepOutcome o = sync_.Agree(Prepare(context_error)); !o.ok()) return Fail(o);
 
-  Sampler sampler(*prepared_, *ctx_, *timer_, sync_, env_.measure, env_.stop);
+  Sampler sampler(*prepared_, *ctx_, *timer_, sync_, env_.measure, env_.stop, env_.progress);
   const WarmUpResult warm = sampler.WarmUp();
   if (warm.stopped) return std::nullopt;
   if (!warm.outcome.ok()) return Fail(warm.outcome);
@@ -126,6 +127,7 @@ std::optional<CaseResult> CaseRun::Measure(const std::string& context_error) {
   GatherRankFigures(samples.own_samples_s);
 
   if (env_.measure.verify) {
+    if (env_.progress != nullptr) env_.progress->OnPhase(CasePhase::kVerify);
     if (StepOutcome o = Verify(); !o.ok()) return Fail(o);
   }
   return Judge();
@@ -249,19 +251,35 @@ bool RunAll(const std::vector<PlannedCase>& cases, const std::vector<DeviceRef>&
     }
   }
   std::vector<std::vector<std::vector<CaseResult>>> rounds(targets.size());  // [target][case][round]
-  for (std::size_t t = 0; t < targets.size(); ++t) rounds[t].resize(targets[t].cases.size());
-  for (int round = 0; round < std::max(1, env.measure.repetitions); ++round) {
+  const int repetitions = std::max(1, env.measure.repetitions);
+  CaseProgress progress{.total = 0, .rounds = repetitions, .max_noise = env.measure.max_noise,
+                        .max_time_s = env.measure.max_time_s};
+  for (std::size_t t = 0; t < targets.size(); ++t) {
+    rounds[t].resize(targets[t].cases.size());
+    progress.total += static_cast<int>(targets[t].cases.size()) * repetitions;
+  }
+  if (env.progress != nullptr) env.progress->OnRunStart(progress.total);
+  for (int round = 0; round < repetitions; ++round) {
     for (std::size_t t = 0; t < targets.size(); ++t) {
       for (std::size_t i = 0; i < targets[t].cases.size(); ++i) {
         std::vector<CaseResult>& done = rounds[t][i];
         if (!done.empty() && (done.back().status == CaseStatus::kFailed || done.back().status == CaseStatus::kSkipped)) continue;
         if (sync.Any(StopRequested(env))) return false;
         const PlannedCase& planned = *targets[t].cases[i];
+        ++progress.index;
+        progress.round = round + 1;
+        progress.id = planned.spec.Id();
+        progress.device = sync.DeviceLabel(targets[t].device);
+        if (env.progress != nullptr) env.progress->OnCaseStart(progress);
         std::optional<CaseResult> result =
             !contexts[t] && !sync.multi()
                 ? ContextFailure(planned, targets[t].device, context_errors[t], env.measure.repetitions)
                 : CaseRun(*planned.workload, planned.spec, contexts[t].get(), targets[t].device, env).Run(context_errors[t]);
         if (!result) return false;
+        if (result->status == CaseStatus::kFailed || result->status == CaseStatus::kSkipped) {
+          progress.total -= repetitions - progress.round;  // no further rounds for this case
+        }
+        if (env.progress != nullptr) env.progress->OnCaseEnd(progress, result->status, result->wall_time_s);
         done.push_back(std::move(*result));
         sink.OnCaseDone(MergeRounds(done));
       }

@@ -31,7 +31,10 @@
 // Telemetry: on a CUDA device with env.telemetry set, the sampler runs over step 4 only (after
 // warm-up), its summary goes to CaseResult::telemetry and, when it has energy, the metrics
 // joules_per_tflop / joules_per_token are appended (see AppendEnergyMetrics in telemetry.h).
-// A stop request (SIGINT) abandons the case in progress: it is not reported.
+// A stop request (SIGINT) abandons the case in progress: it is not reported. The flag is read
+// between iterations (harness/measure/sampling.h), so a run stops within one iteration.
+// Progress (env.progress, harness/progress_sink.h): RunAll reports the run's size, each case
+// run's start (its place in the run, round, noise target), its steps, samples and end.
 //
 // Multi-rank runs (env.comm with more than one rank; DESIGN.md §8): every rank runs the same
 // cases on its own device in lockstep (see harness/measure/rank_sync.h). Each warm-up batch and each
@@ -56,6 +59,7 @@
 #include "harness/measure/roofline.h"
 #include "harness/measure/telemetry.h"
 #include "harness/options.h"
+#include "harness/progress_sink.h"
 #include "harness/results.h"
 #include "harness/system/communicator.h"
 #include "harness/system/device_specs.h"
@@ -77,6 +81,7 @@ struct RunnerEnv {
   std::map<std::string, const DeviceSpec*> specs;  // device name ("cuda:0") -> SKU; absent = unknown
   const std::atomic<bool>* stop = nullptr;         // set asynchronously to stop the run
   TelemetrySampler* telemetry = nullptr;           // samples CUDA devices during step 4; null = off
+  ProgressSink* progress = nullptr;                // told how the run goes; null = nobody
   Communicator* comm = nullptr;                    // the world; null (or one rank) = single process
   double straggler_threshold = 0.10;               // slowest / fastest rank median - 1 to name one
   // Device bandwidth measured so far in this run (see step 6); shared by copies of this env.

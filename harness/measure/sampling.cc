@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "harness/measure/case_metrics.h"
+#include "harness/stats.h"
 
 namespace gq {
 
@@ -16,22 +17,42 @@ int64_t IterationsPerSample(double per_iteration_s, double min_sample_time_s) {
 }
 
 Sampler::Sampler(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, RankSync& sync,
-                 const MeasureOptions& options, const std::atomic<bool>* stop)
-    : prepared_(prepared), ctx_(ctx), timer_(timer), sync_(sync), options_(options), stop_(stop) {}
+                 const MeasureOptions& options, const std::atomic<bool>* stop,
+                 ProgressSink* progress)
+    : prepared_(prepared),
+      ctx_(ctx),
+      timer_(timer),
+      sync_(sync),
+      options_(options),
+      stop_(stop),
+      progress_(progress) {}
+
+bool Sampler::StopRequested() const {
+  return stop_ != nullptr && stop_->load(std::memory_order_relaxed);
+}
 
 Sampler::Batch Sampler::RunBatch(int64_t iterations, bool take_phases) {
   BatchReport report;
-  report.stop = stop_ != nullptr && stop_->load(std::memory_order_relaxed);
+  report.stop = StopRequested();
   Batch b;
   if (report.stop && !sync_.multi()) {
     b.agreed.stop = true;
     return b;
   }
+  // Between iterations a stop needs no more than one; not with ranks, whose iterations may be
+  // collectives every rank must enter (they stop together after the batch).
+  const bool stop_inside = !sync_.multi();
   report.outcome = TryStep([&] {
     timer_.Start();
-    for (int64_t i = 0; i < iterations; ++i) prepared_.Run(ctx_.stream());
+    for (int64_t i = 0; i < iterations; ++i) {
+      if (stop_inside && StopRequested()) {
+        report.stop = true;
+        break;
+      }
+      prepared_.Run(ctx_.stream());
+    }
     report.seconds = timer_.StopSeconds();
-    if (!take_phases) return;
+    if (report.stop || !take_phases) return;
     report.phases = prepared_.PhaseSeconds();  // after the timer stopped: outside the timed region
     if (std::string bad = CheckPhaseSeconds(report.phases); !bad.empty()) {
       throw std::runtime_error(bad);
@@ -47,6 +68,7 @@ Sampler::Batch Sampler::RunBatch(int64_t iterations, bool take_phases) {
 }
 
 WarmUpResult Sampler::WarmUp() {
+  if (progress_ != nullptr) progress_->OnPhase(CasePhase::kWarmUp);
   WarmUpResult out;
   auto ended = [&out](const Batch& b) {
     out.stopped = b.agreed.stop;
@@ -86,6 +108,7 @@ void Sampler::SampleUntilVerdict(int64_t iterations_per_sample, StoppingRule& ru
       set.outcome = StepOutcome{CaseStatus::kFailed, bad};
       return;
     }
+    if (progress_ != nullptr) ReportSample(rule);
     if (std::optional<StopVerdict> verdict = rule.Check()) {
       set.verdict = *verdict;
       return;
@@ -93,7 +116,23 @@ void Sampler::SampleUntilVerdict(int64_t iterations_per_sample, StoppingRule& ru
   }
 }
 
+// Progress after a sample; the noise (O(n) in the samples) at most every kNoiseRefreshS.
+void Sampler::ReportSample(const StoppingRule& rule) {
+  shown_.samples = static_cast<int64_t>(rule.samples().size());
+  shown_.sampled_s = rule.sampled_s();
+  const auto now = std::chrono::steady_clock::now();
+  if (shown_.samples >= 2 && now - noise_at_ >= std::chrono::duration<double>(kNoiseRefreshS)) {
+    noise_at_ = now;
+    try {
+      shown_.noise = RelativeMedianNoise(rule.samples());
+    } catch (const std::exception&) {  // a NaN sample: the stopping rule reports it
+    }
+  }
+  progress_->OnSample(shown_);
+}
+
 SampleSet Sampler::TakeSamples(int64_t iterations_per_sample) {
+  if (progress_ != nullptr) progress_->OnPhase(CasePhase::kSample);
   SampleSet set;
   StoppingRule rule(options_);
   try {

@@ -6,8 +6,14 @@
 // StopSeconds. After its timed region the ranks agree on it: its time is the slowest rank's; a
 // failure, skip or stop request on any rank is seen by all; timed samples (never warm-up batches)
 // also take the case's PhaseSeconds (checked finite and > 0), each phase the slowest rank's, and
-// ranks naming different phases fail the case. Alone, a stop request ends at once, before the
-// batch; with ranks, after the batch, all together.
+// ranks naming different phases fail the case. Alone, the stop flag is read before every
+// iteration (a relaxed atomic load, inside the timed region but far below a sample's 1 ms): a
+// stop request ends the batch after the iteration in progress, so a run stops within one
+// iteration, not one sample or a whole warm-up; the stopped batch's time is never used. With
+// ranks (whose iterations may be collectives every rank must enter) a stop request is agreed
+// after the batch, all together.
+// With a ProgressSink, the sampler reports OnPhase(kWarmUp), OnPhase(kSample) and OnSample after
+// every sample, with the noise recomputed at most every kNoiseRefreshS (harness/progress_sink.h).
 //
 // WarmUp: one iteration, then batches of 1, 2, 4, ... iterations (doubling while the time per
 // iteration is > 0, up to 2^30) until the agreed batch times sum to warmup_time_s; the last batch
@@ -20,6 +26,7 @@
 // TakeSamples also ends as failed, keeping its samples, on an exception outside a batch (the
 // communicator; the stopping rule on a NaN time), with the exception's message.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -29,6 +36,7 @@
 #include "harness/measure/rank_sync.h"
 #include "harness/measure/stopping_rule.h"
 #include "harness/options.h"
+#include "harness/progress_sink.h"
 #include "harness/workload.h"
 
 namespace gq {
@@ -53,9 +61,11 @@ int64_t IterationsPerSample(double per_iteration_s, double min_sample_time_s);
 
 class Sampler {
  public:
-  // The references must outlive the sampler (options are copied); `stop` may be null.
+  // The references must outlive the sampler (options are copied); `stop` and `progress` may be
+  // null.
   Sampler(PreparedCase& prepared, DeviceContext& ctx, Timer& timer, RankSync& sync,
-          const MeasureOptions& options, const std::atomic<bool>* stop);
+          const MeasureOptions& options, const std::atomic<bool>* stop,
+          ProgressSink* progress = nullptr);
 
   WarmUpResult WarmUp();
   SampleSet TakeSamples(int64_t iterations_per_sample);
@@ -65,8 +75,10 @@ class Sampler {
     double own_s = 0;  // this rank's time
     AgreedBatch agreed;
   };
+  bool StopRequested() const;
   Batch RunBatch(int64_t iterations, bool take_phases);
   void SampleUntilVerdict(int64_t iterations_per_sample, StoppingRule& rule, SampleSet& set);
+  void ReportSample(const StoppingRule& rule);
 
   PreparedCase& prepared_;
   DeviceContext& ctx_;
@@ -74,6 +86,9 @@ class Sampler {
   RankSync& sync_;
   const MeasureOptions options_;
   const std::atomic<bool>* stop_;
+  ProgressSink* progress_;
+  SampleProgress shown_;                      // the last progress reported
+  std::chrono::steady_clock::time_point noise_at_{};  // when shown_.noise was computed
 };
 
 }  // namespace gq

@@ -4,8 +4,13 @@
 #include <cstdio>
 #include <map>
 
+#include "harness/case_figure.h"
+
 namespace gq {
 namespace {
+
+constexpr std::size_t kStatusWidth = 8, kDeviceWidth = 8, kMedianWidth = 18, kSpreadWidth = 11,
+                      kPeakWidth = 10;
 
 // `s` padded to `width`, and followed by at least one space so columns never run together.
 std::string Pad(std::string s, std::size_t width) {
@@ -31,17 +36,29 @@ std::string Figure(double v) {
 
 }  // namespace
 
+std::string FormatTableHeader(std::size_t id_width) {
+  return Pad("status", kStatusWidth) + Pad("device", kDeviceWidth) + Pad("case", id_width + 2) +
+         Pad("median (unit)", kMedianWidth) + Pad("+-95% (%)", kSpreadWidth) + Pad("peak (%)", kPeakWidth) +
+         "verify (max rel err)";
+}
+
 std::string FormatCaseRow(const CaseResult& r, std::size_t id_width) {
-  std::string row = Pad(CaseStatusName(r.status), 8) + Pad(r.device, 8) + Pad(r.id, id_width + 2);
-  const MetricResult* m = r.FindMetric(r.primary_metric);
-  if (m != nullptr && m->n > 0) {
-    double half = std::max(m->median - m->ci95_low, m->ci95_high - m->median);
-    row += Pad(Figure(m->median) + " " + m->unit, 17);
-    row += Pad(m->median != 0 ? Format("%.1f%%", 100 * half / std::fabs(m->median)) : "-", 7);
+  std::string row = Pad(CaseStatusName(r.status), kStatusWidth) + Pad(r.device, kDeviceWidth) + Pad(r.id, id_width + 2);
+  const std::string metric = FigureMetric(r);
+  const MetricResult* m = r.FindMetric(metric);
+  const bool measured = m != nullptr && m->n > 0;
+  if (measured) {
+    std::string figure = Figure(m->median) + " " + m->unit;
+    if (metric != r.primary_metric) figure += " " + metric;  // e.g. "GB/s algbw" for one rank
+    row += Pad(figure, kMedianWidth);
+    const double spread = RelativeSpread(r);
+    row += Pad(std::isfinite(spread) ? Format("%.2f", 100 * spread) : "-", kSpreadWidth);
   } else {
-    row += Pad("-", 17) + Pad("-", 7);
+    row += Pad("-", kMedianWidth) + Pad("-", kSpreadWidth);
   }
-  row += Pad(r.roofline ? Format("%.1f%%", 100 * r.roofline->efficiency) : "-", 7);
+  // The roofline is of the primary metric: not shown beside another figure.
+  const bool peak = measured && r.roofline && metric == r.primary_metric;
+  row += Pad(peak ? Format("%.1f", 100 * r.roofline->efficiency) : "-", kPeakWidth);
   row += r.verification ? Format("%.1e", r.verification->max_rel_err) + (r.verification->passed ? "" : " FAIL") : "-";
   return row;
 }
@@ -50,8 +67,7 @@ ConsoleReporter::ConsoleReporter(std::ostream& out, std::size_t id_width)
     : out_(out), id_width_(std::max<std::size_t>(id_width, 4)) {}
 
 void ConsoleReporter::PrintHeader() {
-  out_ << Pad("status", 8) << Pad("device", 8) << Pad("case", id_width_ + 2) << Pad("median", 17)
-       << Pad("+-95%", 7) << Pad("peak%", 7) << "verify\n";
+  out_ << FormatTableHeader(id_width_) << "\n";
   header_printed_ = true;
 }
 
@@ -66,6 +82,12 @@ void ConsoleReporter::OnCaseDone(const CaseResult& result) {
 }
 
 void ConsoleReporter::PrintSummary(const ResultsDoc& doc, const std::string& results_path) {
+  if (header_printed_) {
+    out_ << "\n+-95%: half-width of the median's 95% confidence interval, in % of the median: over the\n"
+            "       samples, or over the rounds' medians (the spread between rounds) with --repetitions.\n"
+            "peak:  the median in % of the roofline's attainable rate; verify: the largest relative\n"
+            "       error against the reference. Collectives on one rank show algbw, as compare judges them.\n";
+  }
   std::map<std::string, int> counts;
   for (const CaseResult& c : doc.cases) counts[CaseStatusName(c.status)]++;
   out_ << "\n" << doc.cases.size() << " case(s):";

@@ -9,6 +9,7 @@
 #include <limits>
 #include <sstream>
 
+#include "harness/case_id.h"
 #include "harness/errors.h"
 #include "harness/json_fields.h"
 #include "harness/options.h"
@@ -101,7 +102,7 @@ json CaseToJson(const CaseResult& c) {
 
 CaseResult CaseFromJson(const JsonFields& f) {
   CaseResult c;
-  c.id = f.Str("id");
+  c.id = CanonicalCaseId(f.Str("id"));  // older files spell automatic axes out
   c.workload = f.Str("workload");
   c.params = ParamsFromJson(f.Obj("params"));
   c.device = f.Str("device");

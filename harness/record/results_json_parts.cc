@@ -327,7 +327,9 @@ json VerdictToJson(const QualifyVerdict& v) {
   if (v.cost) {
     out["cost"] = {{"price_per_hour_usd", v.cost->price_per_hour_usd},
                    {"tflops_per_usd_hour", v.cost->tflops_per_usd_hour},
-                   {"usd_per_mtok", v.cost->usd_per_mtok}};
+                   {"usd_per_mtok", v.cost->usd_per_mtok},
+                   {"scenario", v.cost->scenario},
+                   {"usd_per_mtok_note", v.cost->usd_per_mtok_note}};
   }
   return out;
 }
@@ -346,7 +348,8 @@ QualifyVerdict VerdictFromJson(const JsonFields& f) {
   }
   if (f.Has("cost")) {
     JsonFields c = f.Obj("cost");
-    v.cost = QualifyCost{c.FiniteNum("price_per_hour_usd"), c.NumOr("tflops_per_usd_hour", 0), c.NumOr("usd_per_mtok", 0)};
+    v.cost = QualifyCost{c.FiniteNum("price_per_hour_usd"), c.NumOr("tflops_per_usd_hour", 0), c.NumOr("usd_per_mtok", 0),
+                         c.StrOr("scenario", ""), c.TextOr("usd_per_mtok_note", "")};
   }
   return v;
 }

@@ -16,6 +16,7 @@ import statistics
 from dataclasses import dataclass
 
 from . import schema, validate
+from .case_id import canonical_case_id
 from .errors import ReportInputError
 from .fields import Fields, read_json
 from .load import load_results
@@ -52,7 +53,8 @@ def _from_baseline_doc(root):
         _check_threshold(qualify, f"workloads.{validate.shown(name)}", t)
     cases = {}
     for c in root.objs("cases"):
-        case_id, primary = c.value["id"], c.value["primary_metric"]
+        case_id = canonical_case_id(c.value["id"])  # older files spell automatic axes out
+        primary = c.value["primary_metric"]
         if case_id in cases:
             c.fail("id", f"case '{validate.shown(case_id)}' appears twice")
         m = c.value["metrics"].get(primary)

@@ -1,5 +1,7 @@
 """Command line of the reports: `gpuqual report RESULTS... [-o DIR] [--baseline FILE]
-[--prices FILE] [--title TEXT]`, also runnable as `python3 -m gpuqual_reports`.
+[--prices FILE] [--procurement FILE] [--title TEXT] [--pdf]`, also runnable as
+`python3 -m gpuqual_reports`. `gpuqual report` passes --procurement: the figures it computed in
+C++ from the same files (without it the report has no summary, ranking or cost figures).
 
 main(argv) returns the exit code: 0 report written, 2 bad input (one line on stderr naming the
 file and the problem: unreadable, malformed, another schema version, an empty run, a bad
@@ -11,11 +13,13 @@ import argparse
 import os
 import sys
 
+from . import pdf
 from . import report as report_mod
 from .baseline import load_baseline
 from .errors import ReportInputError
 from .load import load_all
 from .prices import load_prices
+from .procurement import load_procurement
 
 PROG = "gpuqual report"
 
@@ -38,13 +42,18 @@ def _parser():
                    help="normalise to this gpuqual.baseline/1 or results file instead of the best machine")
     p.add_argument("--prices", metavar="FILE",
                    help="instance prices (gpuqual.prices/1) for perf per dollar and $ per 1M tokens")
+    p.add_argument("--procurement", metavar="FILE",
+                   help="the buyer's figures (gpuqual.procurement/1, from `gpuqual rank --json`); "
+                        "`gpuqual report` passes them")
     p.add_argument("--title", help="report title (default: from the machines)")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print index.html to report.pdf with headless Chromium (summary on page 1)")
     return p
 
 
 # Options that take a value: the word after one is its value even when it starts with "-"
 # (`--title -x`), which argparse alone would take for another option.
-_VALUE_OPTIONS = ("-o", "--output", "--baseline", "--prices", "--title")
+_VALUE_OPTIONS = ("-o", "--output", "--baseline", "--prices", "--procurement", "--title")
 
 
 def _join_values(argv):
@@ -66,17 +75,22 @@ def run(argv):
     runs = load_all(args.results)
     baseline = load_baseline(args.baseline) if args.baseline else None
     price_list = load_prices(args.prices) if args.prices else None
+    figures = load_procurement(args.procurement) if args.procurement else None
     if os.path.exists(args.output) and not os.path.isdir(args.output):
         raise ReportInputError(f"{args.output}: output path exists and is not a directory")
-    rep = report_mod.build(runs, baseline, price_list, args.title)
+    rep = report_mod.build(runs, baseline, price_list, args.title, figures)
     try:
         paths = report_mod.write(rep, args.output)
     except OSError as e:
         raise ReportInputError(f"{e.filename or args.output}: cannot write ({e.strerror or e})") from None
+    if args.pdf:
+        paths.append(pdf.write_pdf(os.path.join(args.output, "index.html"),
+                                   os.path.join(args.output, "report.pdf")))
     for note in rep.notes:
         print(f"{PROG}: warning: {_one_line(note)}", file=sys.stderr)
     print(f"report: {os.path.join(args.output, 'index.html')} ({len(rep.figures)} figure(s), "
-          f"{len(rep.rows)} case(s) from {len(runs)} run(s)); summary.md and data.csv beside it")
+          f"{len(rep.rows)} case(s) from {len(runs)} run(s)); summary.md and data.csv beside it"
+          + ("; report.pdf" if args.pdf else ""))
     return paths
 
 

@@ -1,6 +1,7 @@
-"""Multi-run arithmetic (the procurement view): per-machine figures, normalisation, geometric
-means, run-to-run spread and price maths. Numbers only: no thresholds, no pass/fail (verdicts
-come from `gpuqual qualify` in C++, DESIGN.md §1).
+"""Multi-run display arithmetic: per-machine figures per case, normalised for the heat map and the
+side-by-side table, and the run-to-run spread per SKU. The figures a buyer decides on (scores with
+intervals, perf per dollar, $/Mtok, the ranking) are made in C++ and read by procurement.py;
+nothing here ranks or judges (DESIGN.md §1).
 
 A "machine" is Run.machine (label "machine", else instance type, else hostname). Its figure for
 a case is the primary metric's median, combined over its GPUs and runs by table.combine.
@@ -8,7 +9,6 @@ Scores are oriented so that higher is better: value/reference for higher-is-bett
 reference/value otherwise.
 """
 
-import math
 import statistics
 from dataclasses import dataclass, field
 
@@ -30,15 +30,13 @@ class Cell:
 
 @dataclass
 class Comparison:
-    """Per-case scores and per-machine geometric means against `reference` ("best"|"baseline")."""
+    """Per-case scores against `reference` ("best"|"baseline"), for display."""
 
     machines: list
     case_ids: list  # every case measured on at least one machine, in first-seen order
     cells: dict  # (machine, case_id) -> Cell
     reference: str
     scores: dict = field(default_factory=dict)  # (machine, case_id) -> score (1.0 = reference)
-    geomean: dict = field(default_factory=dict)  # machine -> geometric-mean score or None
-    common: list = field(default_factory=list)  # case ids the geometric means are taken over
 
 
 def machine_cells(rows):
@@ -60,17 +58,8 @@ def oriented_ratio(value, reference, higher_is_better):
     return value / reference if higher_is_better else reference / value
 
 
-def geometric_mean(values):
-    """Geometric mean of positive values; None for an empty list."""
-    values = [v for v in values if v is not None and v > 0]
-    if not values:
-        return None
-    return math.exp(sum(math.log(v) for v in values) / len(values))
-
-
 def compare(rows, baseline=None):
-    """Scores every (machine, case) against the best machine or the baseline (Baseline object),
-    and the geometric mean per machine over the cases every machine (and the baseline) has."""
+    """Scores every (machine, case) against the best machine or the baseline (Baseline object)."""
     cells = machine_cells(rows)
     machines = list(dict.fromkeys(r.run.machine for r in rows))
     case_ids = list(dict.fromkeys(c for (_, c) in cells))
@@ -88,25 +77,7 @@ def compare(rows, baseline=None):
         for c in here:
             comp.scores[(c.machine, case_id)] = oriented_ratio(c.point[0], ref_value,
                                                               c.higher_is_better)
-    comp.common = [c for c in case_ids
-                   if all(comp.scores.get((m, c)) is not None for m in machines)]
-    for m in machines:
-        comp.geomean[m] = geometric_mean([comp.scores[(m, c)] for c in comp.common])
     return comp
-
-
-def workload_geomeans(comparison):
-    """{workload: {machine: geometric-mean score}} over each workload's cases that every machine
-    has a score for; workloads with no such case are left out."""
-    out = {}
-    workload_of = {c.case_id: c.workload for c in comparison.cells.values()}
-    for workload in dict.fromkeys(workload_of.values()):
-        common = [c for c in comparison.case_ids if workload_of[c] == workload
-                  and all(comparison.scores.get((m, c)) is not None for m in comparison.machines)]
-        if common:
-            out[workload] = {m: geometric_mean([comparison.scores[(m, c)] for c in common])
-                             for m in comparison.machines}
-    return out
 
 
 def run_spread(rows):
@@ -135,20 +106,3 @@ def run_spread(rows):
         if points:
             out[sku] = {"runs": runs, "points": points, "worst": worst}
     return out
-
-
-def usd_per_mtok(usd_per_hour, tok_s):
-    """Dollars per million tokens: usd_per_hour / (tok_s · 3600 s/h) · 1e6.
-
-    Dimensional analysis: ($/h) / (tok/s · s/h) = $/tok, × 1e6 tok/Mtok = $/Mtok; the usual
-    serving-cost figure (hourly price divided by tokens produced in that hour)."""
-    if tok_s is None or tok_s <= 0 or usd_per_hour <= 0:
-        return None
-    return usd_per_hour / (tok_s * 3600.0) * 1e6
-
-
-def tflops_per_usd_hour(tflops, usd_per_hour):
-    """TFLOP/s bought per dollar-per-hour: tflops / usd_per_hour."""
-    if tflops is None or usd_per_hour <= 0:
-        return None
-    return tflops / usd_per_hour

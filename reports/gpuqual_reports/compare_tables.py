@@ -1,9 +1,9 @@
-"""Multi-run tables as plain data (summaries.Table): the runs, machine scores, the per-case
-matrix, cost and run-to-run spread. Rendered by html.py and markdown.py.
+"""Multi-run tables as plain data (summaries.Table): the runs, the ranking and providers (the
+procurement figures C++ made), the per-case matrix and run-to-run spread. Rendered by html.py and
+markdown.py.
 """
 
-from . import costs as costs_mod
-from . import fmt, table
+from . import fmt, procurement, table
 from .figures_compare import case_labels
 from .summaries import Table
 
@@ -26,22 +26,48 @@ def runs_table(report):
                  status_cols=[7])
 
 
-def score_table(report):
-    """Per machine: SKU, runs, geometric-mean score over the common cases; None when there is
-    no comparison."""
-    comp = report.comparison
-    if comp is None:
+def _fig(f, digits=3):
+    """A procurement.Figure as "value [low, high]"."""
+    return fmt.UNKNOWN if f is None else f"{fmt.num(f.value, digits)} [{fmt.num(f.low, digits)}, {fmt.num(f.high, digits)}]"
+
+
+def summary_table(report):
+    """The ranked machines, then those set apart: what `gpuqual rank` decided (procurement.py);
+    None when the report has no procurement figures."""
+    p = report.procurement
+    if p is None:
         return None
-    ref = "baseline " + report.baseline.name if comp.reference == "baseline" else "best machine per case"
     out = []
-    for m in comp.machines:
-        runs = [r for r in report.runs if r.machine == m]
-        scored = sum(1 for c in comp.case_ids if comp.scores.get((m, c)) is not None)
-        out.append([m, ", ".join(sorted({r.sku for r in runs})), str(len(runs)),
-                    fmt.ratio(comp.geomean.get(m)), str(scored)])
-    return Table("Machine scores", ["machine", "SKU", "runs", "geomean score", "cases scored"], out,
-                 note=f"Scores: primary metric relative to the {ref} (higher is better); geometric "
-                      f"mean over the {len(comp.common)} case(s) every machine has.")
+    for m in p.machines:
+        e = p.ranked(m.machine)
+        rank = "set apart" if e is None else f"{e.rank}{'=' if e.tie else ''}"
+        out.append([rank, m.machine, m.verdict or "not qualified", _fig(m.score), _fig(m.perf_per_usd_hour, 3),
+                    fmt.usd(m.usd_per_mtok, 3) if m.usd_per_mtok is not None else fmt.UNKNOWN,
+                    procurement.confidence(p, m)])
+    objective = "performance per dollar-hour" if p.objective == "perf-per-dollar" else "performance"
+    note = (f"Ranked by {objective}; scores against {p.reference} over {len(p.common_cases)} common "
+            f"case(s), 95% intervals in brackets. Perf per $/h = score × GPUs ÷ instance $/h. "
+            f"$/Mtok: {p.scenario}, instance $/h ÷ (instance output tok/s × 3600) × 10⁶.")
+    return Table("Ranking", ["rank", "machine", "verdict", "score [95% CI]", "perf per $/h [95% CI]",
+                             "$/Mtok", "confidence"], out, note=note, status_cols=[2])
+
+
+def providers_table(report):
+    """Per machine: provider, instance type, region, price, GPUs and what the instance catalog
+    says of its interconnect and network; None without procurement figures."""
+    p = report.procurement
+    if p is None:
+        return None
+    out = [[m.machine, m.provider or fmt.UNKNOWN, m.instance_type or fmt.UNKNOWN, m.region or fmt.UNKNOWN,
+            fmt.usd(m.usd_per_hour), str(m.gpus), m.sku or fmt.UNKNOWN, m.interconnect or fmt.UNKNOWN,
+            m.network or fmt.UNKNOWN,
+            fmt.num(m.tflops_per_usd_hour) if m.tflops_per_usd_hour is not None else fmt.UNKNOWN,
+            m.usd_per_mtok_note or fmt.UNKNOWN] for m in p.machines]
+    return Table("Providers", ["machine", "provider", "instance", "region", "$/h", "GPUs", "SKU",
+                               "interconnect", "network", "TFLOP/s per $/h", "$/Mtok basis"], out,
+                 note="Prices from the prices file (per instance hour); interconnect and network from "
+                      "the instance catalog. TFLOP/s per $/h: geometric mean of the GEMM TFLOP/s × "
+                      "GPUs ÷ instance $/h.")
 
 
 def matrix_table(report):
@@ -63,33 +89,6 @@ def matrix_table(report):
         out.append(row)
     return Table("Cases side by side", ["workload", "case", "unit"] + comp.machines, out,
                  note="Median of the primary metric (score in brackets); – = not measured there.")
-
-
-def cost_table(report):
-    """Per priced machine: prices, perf per dollar, cheapest tokens; None without prices."""
-    if not report.costs:
-        return None
-    out = []
-    for m, c in report.costs.items():
-        gemm = costs_mod.best_gemm(c, report.rows)
-        tok = costs_mod.cheapest_tokens(c)
-        labels = case_labels(report.rows)
-        out.append([m, c.price.instance_type, fmt.usd(c.price.usd_per_hour), str(c.gpus),
-                    fmt.usd(c.usd_per_gpu_hour),
-                    fmt.ratio(c.relative_score_per_usd),
-                    f"{fmt.num(gemm[1])} ({labels.get(gemm[0], gemm[0])})" if gemm else fmt.UNKNOWN,
-                    f"{fmt.usd(tok[1], 3)} ({labels.get(tok[0], tok[0])})" if tok else fmt.UNKNOWN,
-                    c.price.note or ""])
-    unpriced = [m for m in (report.comparison.machines if report.comparison else
-                            dict.fromkeys(r.machine for r in report.runs)) if m not in report.costs]
-    note = ("Prices are per instance hour; $/GPU-h = instance price ÷ GPUs. TFLOP/s per $/h = "
-            "per-GPU TFLOP/s × GPUs ÷ instance $/h. $/Mtok = instance $/h ÷ (output tok/s per GPU "
-            "× GPUs × 3600) × 10⁶.")
-    if unpriced:
-        note += " No price for: " + ", ".join(unpriced) + "."
-    return Table("Cost", ["machine", "instance", "$/h", "GPUs", "$/GPU-h", "score per $ (× best)",
-                          "best GEMM TFLOP/s per $/h", "cheapest $ per 1M output tokens", "price note"],
-                 out, note=note)
 
 
 def spread_table(report):

@@ -1,8 +1,8 @@
 """data.csv: one row per case of every run (measured or not), for spreadsheets and scripts.
 
 Columns: run and machine facts, case identity and status with reason, the primary metric's
-summary, work counts, roofline, verification, the comparison score and cost figures when they
-were computed, then param_<axis> for every axis and <metric>_median for every metric seen.
+summary, work counts, roofline, verification, the per-case display score, the machine's instance
+price and its procurement figures (made in C++, the same for every row of a machine), then param_<axis> for every axis and <metric>_median for every metric seen.
 Empty cells mean "not applicable / unknown".
 """
 
@@ -12,8 +12,8 @@ _FIXED = ("run", "run_id", "file", "machine", "sku", "gpus", "provider", "instan
           "hostname", "case_id", "workload", "device", "status", "reason", "primary_metric",
           "unit", "median", "ci95_low", "ci95_high", "cv", "n", "flops", "bytes", "tokens",
           "roofline_bound", "roofline_peak", "roofline_efficiency", "verification_passed",
-          "max_rel_err", "score", "score_reference", "usd_per_gpu_hour", "tflops_per_usd_hour",
-          "usd_per_mtok", "wall_time_s")
+          "max_rel_err", "score", "score_reference", "machine_usd_per_hour", "machine_score",
+          "machine_perf_per_usd_hour", "machine_usd_per_mtok", "wall_time_s")
 
 
 def _blank(x):
@@ -26,7 +26,7 @@ def _fixed(report, r):
     ver = r.verification or {}
     comp = report.comparison
     score = comp.scores.get((r.run.machine, r.case_id)) if comp and r.measured else None
-    cost = report.costs.get(r.run.machine)
+    m = report.procurement.machine(r.run.machine) if report.procurement else None
     return {
         "run": r.run.label, "run_id": r.run.run_id, "file": r.run.path, "machine": r.run.machine,
         "sku": r.run.sku, "gpus": r.run.gpus, "provider": r.run.provider,
@@ -41,9 +41,10 @@ def _fixed(report, r):
         "roofline_efficiency": _blank(rf.get("efficiency")),
         "verification_passed": _blank(ver.get("passed")), "max_rel_err": _blank(ver.get("max_rel_err")),
         "score": _blank(score), "score_reference": comp.reference if score is not None else "",
-        "usd_per_gpu_hour": _blank(cost.usd_per_gpu_hour) if cost else "",
-        "tflops_per_usd_hour": _blank(cost.tflops_per_usd_hour.get(r.case_id)) if cost and r.measured else "",
-        "usd_per_mtok": _blank(cost.usd_per_mtok.get(r.case_id)) if cost and r.measured else "",
+        "machine_usd_per_hour": _blank(m.usd_per_hour) if m else "",
+        "machine_score": _blank(m.score.value) if m and m.score else "",
+        "machine_perf_per_usd_hour": _blank(m.perf_per_usd_hour.value) if m and m.perf_per_usd_hour else "",
+        "machine_usd_per_mtok": _blank(m.usd_per_mtok) if m else "",
         "wall_time_s": r.wall_time_s,
     }
 

@@ -2,12 +2,13 @@
 overall, per-case scores side by side (heat map), cost (perf per dollar, dollars per million
 tokens) and run-to-run spread per SKU.
 
-They draw compare.Comparison, costs.MachineCost and compare.run_spread output; no judgement.
+They draw compare.Comparison (per-case display scores), the procurement figures C++ made
+(procurement.Procurement) and compare.run_spread output; no judgement.
 """
 
 import numpy as np
 
-from . import compare, plots, style, table
+from . import plots, style, table
 from .style import FigureSpec
 
 _MAX_ANNOTATED = 40  # heat-map columns that still get their value written in the cell
@@ -43,51 +44,57 @@ def _value_bars(ax, names, values, fmt):
     ax.grid(axis="x", visible=False)
 
 
-def score_figure(comparison, costs):
-    """Geometric-mean score per workload and overall, per machine; plus relative performance
-    per dollar when priced. None when nothing is compared."""
-    if not _compared(comparison) or not comparison.common:
+def _name(p, m):
+    """A machine's label in the charts; machines the ranking set apart say so."""
+    return m.machine if p.ranked(m.machine) else f"{m.machine} (set apart: {m.verdict or 'not ranked'})"
+
+
+def score_figure(p):
+    """Per machine, its score per workload and overall with 95% intervals, and its performance
+    per dollar-hour with its interval, as C++ computed them (procurement.py). None without
+    procurement figures or a machine with a score."""
+    if p is None:
         return None
-    per_workload = compare.workload_geomeans(comparison)
-    groups = list(per_workload) + ["all common cases"]
-    priced = [m for m in comparison.machines if m in costs and costs[m].relative_score_per_usd]
-    npanels = 2 if priced else 1
-    fig, axes, lax = style.new_figure_with_legend(npanels, ncols=2, panel_w=6.2, panel_h=3.8)
-    series = {}
-    for m in comparison.machines:
-        pts = [per_workload[w].get(m) for w in per_workload] + [comparison.geomean.get(m)]
-        series[m] = [None if v is None else (v, v, v) for v in pts]
+    scored = [m for m in p.machines if m.score is not None]
+    if not scored:
+        return None
+    workloads = list(dict.fromkeys(w for m in scored for w in m.workload_scores))
+    groups = workloads + ["overall"]
+    priced = [m for m in scored if m.perf_per_usd_hour is not None]
+    fig, axes, lax = style.new_figure_with_legend(2 if priced else 1, ncols=2, panel_w=6.2, panel_h=3.8)
+    series = {_name(p, m): [m.workload_scores[w].point if w in m.workload_scores else None for w in workloads]
+              + [m.score.point] for m in scored}
     few = len(groups) * len(series) <= 24
-    plots.grouped_bars(axes[0], groups, series,
-                       annotate=lambda i, c, pt: f"{pt[0]:.2f}" if few else None)
+    plots.grouped_bars(axes[0], groups, series, annotate=lambda i, c, pt: f"{pt[0]:.2f}" if few else None)
     axes[0].axhline(1.0, color="#444444", linestyle="--", linewidth=1.0)
     axes[0].set_title("geometric mean of per-case scores")
     axes[0].set_xlabel("Workload")
-    axes[0].set_ylabel(f"Score ({_unit(comparison)})")
+    axes[0].set_ylabel("Score (× reference)")
     if priced:
         ax = axes[1]
-        for i, m in enumerate(comparison.machines):
-            if m in priced:
-                v = costs[m].relative_score_per_usd
-                ax.bar([priced.index(m)], [v], color=style.color(i), width=0.6, label=m)
-                ax.annotate(f"{v:.2f}", (priced.index(m), v), textcoords="offset points",
-                            xytext=(0, 2), ha="center", va="bottom", fontsize=8)
+        for m in priced:
+            i = scored.index(m)
+            x = priced.index(m)
+            f = m.perf_per_usd_hour
+            ax.bar([x], [f.value], color=style.color(i), width=0.6,
+                   yerr=[[f.value - f.low], [f.high - f.value]], capsize=3,
+                   error_kw={"elinewidth": 0.8, "ecolor": "#333333"})
+            ax.annotate(f"{f.value:.3g}", (x, f.high), textcoords="offset points", xytext=(0, 2),
+                        ha="center", va="bottom", fontsize=8)
         ax.set_xticks(range(len(priced)))
-        ax.set_xticklabels([costs[m].price.instance_type for m in priced],
-                           rotation=15 if sum(map(len, priced)) > 40 else 0)
+        ax.set_xticklabels([_name(p, m) for m in priced],
+                           rotation=15 if sum(len(m.machine) for m in priced) > 40 else 0)
         ax.grid(axis="x", visible=False)
-        ax.set_title("performance per dollar")
+        ax.set_title("performance per dollar-hour")
         ax.set_xlabel("Instance")
-        ax.set_ylabel("Score × GPUs per $/h (× best)")
+        ax.set_ylabel("Perf per dollar-hour (score × GPUs per $/h)")
     style.shared_legend(lax, axes)
     style.finish(fig, "Machine scores")
-    caption = ("Per-case score: the machine's primary metric divided by "
-               + ("the baseline's median" if comparison.reference == "baseline"
-                  else "the best machine's") + " for the same case (higher is better). Bars: "
-               "geometric mean over the cases every machine ran, per workload and overall ("
-               f"{len(comparison.common)} cases)."
-               + (" Right: overall score × GPUs ÷ instance price per hour, relative to the best."
-                  if priced else ""))
+    caption = (f"Per-case score: the machine's primary metric against {p.reference} (higher is "
+               f"better). Bars: geometric mean over the {len(p.common_cases)} case(s) every "
+               "qualifying machine ran, per workload and overall; error bars: 95% intervals from "
+               "the spread of each case's replicates."
+               + (" Right: overall score × GPUs ÷ instance price per hour." if priced else ""))
     return FigureSpec("compare_scores", "Scores", caption, fig)
 
 
@@ -142,26 +149,24 @@ def cases_figure(comparison, rows):
     return FigureSpec("compare_cases", "Cases side by side", caption, fig)
 
 
-def tokens_cost_figure(costs, rows):
-    """Dollars per million output tokens per e2e case and machine; None without e2e prices."""
-    priced = [m for m, c in costs.items() if c.usd_per_mtok]
+def tokens_cost_figure(p):
+    """$/Mtok of the named scenario per machine, labelled, as C++ computed it; None when no
+    machine has the figure."""
+    if p is None:
+        return None
+    priced = [m for m in p.machines if m.usd_per_mtok is not None]
     if not priced:
         return None
-    labels = case_labels([r for r in rows if r.workload == "e2e"])
-    case_ids = list(dict.fromkeys(c for m in priced for c in costs[m].usd_per_mtok))
-    fig, axes = style.new_figure(1, panel_w=min(12, 4 + 0.4 * len(case_ids) * len(priced)),
-                                 panel_h=3.8)
-    series = {m: [None if costs[m].usd_per_mtok.get(c) is None
-                  else (costs[m].usd_per_mtok[c],) * 3 for c in case_ids] for m in priced}
-    plots.grouped_bars(axes[0], [labels.get(c, c) for c in case_ids], series)
-    style.log_axes(axes[0], x=False)
-    axes[0].set_xlabel("e2e case")
+    fig, axes = style.new_figure(1, panel_w=max(5.5, 1.6 * len(priced) + 3), panel_h=3.8)
+    _value_bars(axes[0], [_name(p, m) for m in priced], [m.usd_per_mtok for m in priced], lambda v: f"${v:.3f}")
+    axes[0].set_xlabel("Machine")
     axes[0].set_ylabel("Cost (USD per 1M output tokens)")
-    style.legend(axes[0], loc="upper right")
+    axes[0].set_title(p.scenario, fontsize=9)
     style.finish(fig, "Serving cost: dollars per million output tokens (lower is better)")
-    caption = ("Instance $/h ÷ (output tokens/s per GPU × GPUs × 3600) × 10⁶ per e2e case, "
-               "from the prices file (log axis). Assumes every GPU of the instance serves at "
-               "the measured per-GPU rate.")
+    missing = [f"{m.machine} ({m.usd_per_mtok_note})" for m in p.machines if m.usd_per_mtok is None]
+    caption = (f"{p.scenario}: instance $/h ÷ (instance output tok/s × 3600) × 10⁶, the instance's "
+               "tok/s summed over its GPUs (or tp groups) that ran exactly this case."
+               + (" No figure for: " + "; ".join(missing) + "." if missing else ""))
     return FigureSpec("compare_cost_tokens", "Cost per token", caption, fig)
 
 

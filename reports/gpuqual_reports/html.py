@@ -1,9 +1,15 @@
 """index.html: one self-contained page (inline CSS, PNGs embedded as data URIs, no scripts, no
 network), readable when opened from disk or attached to a ticket.
 
-Sections: overview (runs, verdicts), comparison (scores, cost, spread, cases side by side),
+Sections: the buyer's summary (recommendation, ranking, providers: the procurement figures
+`gpuqual report` computed in C++), overview (runs, verdicts), comparison (scores, cost, spread,
+cases side by side),
 figures per workload family, per-run details (machine, verdict and checks, health, telemetry,
 measured cases) and the cases that were not measured with their reasons.
+
+Layout contract (tested in headless Chromium): at 1400 and 800 px wide no element is wider than
+the page (tables wrap, they never scroll sideways); printed (`gpuqual report --pdf`) the summary
+fills page 1 and everything else starts on page 2.
 """
 
 import base64
@@ -24,13 +30,32 @@ header.top p{margin:0;color:#c4d0dd;font-size:13px}
 nav{margin:14px 0 6px;font-size:13px} nav a{margin-right:14px;color:var(--accent);text-decoration:none}
 h2{font-size:19px;margin:34px 0 10px;padding-bottom:6px;border-bottom:2px solid var(--line)}
 h3{font-size:15px;margin:22px 0 8px}
-table{border-collapse:collapse;margin:6px 0 6px;font-size:12.5px;width:auto;max-width:100%}
-th,td{border-bottom:1px solid var(--line);padding:5px 9px;text-align:left;vertical-align:top}
-th{background:var(--band);font-weight:600;white-space:nowrap}
+table{border-collapse:collapse;margin:6px 0 6px;font-size:12.5px;width:100%;max-width:100%}
+th,td{border-bottom:1px solid var(--line);padding:5px 9px;text-align:left;vertical-align:top;
+ overflow-wrap:break-word}
+td.long,th.long{overflow-wrap:anywhere}
+td.nowrap{white-space:nowrap}
+.st{white-space:nowrap}
+th{background:var(--band);font-weight:600}
 tr:nth-child(even) td{background:#fbfcfd}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-table.kv td:first-child{font-weight:600;color:var(--muted);white-space:nowrap}
-.scroll{overflow-x:auto}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+table.kv td:first-child{font-weight:600;color:var(--muted)}
+code{overflow-wrap:anywhere}
+.recommendation{border-left:4px solid var(--accent);background:var(--band);padding:10px 14px;
+ margin:10px 0 14px;font-size:15px}
+@media (max-width:900px){main{padding:16px 12px 32px}table{font-size:11.5px}th,td{padding:4px 5px}}
+@media print{
+ @page{size:A4;margin:12mm}
+ body{font-size:11px}
+ header.top{background:none;color:var(--fg);padding:0 0 6px;border-bottom:2px solid var(--fg)}
+ header.top p{color:var(--muted)}
+ main{max-width:none;padding:0}
+ nav{display:none}
+ #summary{break-after:page}
+ figure,tr{break-inside:avoid}
+ h2,h3{break-after:avoid}
+ *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
 p.note{color:var(--muted);font-size:12px;margin:2px 0 12px}
 figure{margin:16px 0 26px;border:1px solid var(--line);border-radius:6px;padding:10px;background:#fff}
 figure img{max-width:100%;height:auto;display:block;margin:0 auto}
@@ -58,27 +83,39 @@ def _e(x):
 _STATUS_WORDS = set(schema.STATUSES) | set(schema.VERDICT_STATUSES)
 
 
+# A cell holding a word longer than this may break inside words (case ids, instance types, file
+# paths), so that no table is wider than the page; shorter words wrap only between words.
+_LONG_WORD = 12
+
+
+def _classes(text, kv):
+    out = []
+    if not kv and text and set(text) <= _NUMERIC_HINT:
+        out += ["num"] + (["nowrap"] if len(text) <= 2 * _LONG_WORD else [])
+    if any(len(w) > _LONG_WORD for w in text.split()):
+        out.append("long")
+    return f' class="{" ".join(out)}"' if out else ""
+
+
 def _cell(text, status, kv=False):
     text = str(text)
     if status and text and text.split()[0] in _STATUS_WORDS:
         return f'<td><span class="st st-{_e(text.split()[0])}">{_e(text)}</span></td>'
-    cls = ' class="num"' if not kv and text and set(text) <= _NUMERIC_HINT else ""
-    return f"<td{cls}>{_e(text)}</td>"
+    return f"<td{_classes(text, kv)}>{_e(text)}</td>"
 
 
 def table_html(t, kv=False):
     """A summaries.Table as HTML (kv: a key/value table without a header row)."""
     if t is None:
         return ""
-    out = [f"<h3>{_e(t.title)}</h3>", '<div class="scroll">',
-           f'<table class="{"kv" if kv else "grid"}">']
+    out = [f"<h3>{_e(t.title)}</h3>", f'<table class="{"kv" if kv else "grid"}">']
     if not kv:
-        out.append("<tr>" + "".join(f"<th>{_e(h)}</th>" for h in t.headers) + "</tr>")
+        out.append("<tr>" + "".join(f"<th{_classes(str(h), True)}>{_e(h)}</th>" for h in t.headers) + "</tr>")
     for row in t.rows:
         out.append("<tr>" + "".join(_cell(c, i in t.status_cols, kv) for i, c in enumerate(row)) + "</tr>")
     if not t.rows:
         out.append(f'<tr><td colspan="{len(t.headers)}">none</td></tr>')
-    out.append("</table></div>")
+    out.append("</table>")
     if t.note:
         out.append(f'<p class="note">{_e(t.note)}</p>')
     return "\n".join(out)
@@ -119,19 +156,29 @@ def _run_section(report, run, out_dir, figs):
     return "\n".join(parts)
 
 
+def _summary(report):
+    """The summary section (page 1 in print: recommendation and ranking), then the providers
+    table; "" without procurement figures."""
+    p = report.procurement
+    if p is None:
+        return ""
+    return "\n".join(['<section id="summary"><h2>Summary</h2>',
+                      f'<p class="recommendation">{_e(p.recommendation)}</p>',
+                      table_html(compare_tables.summary_table(report)), "</section>",
+                      table_html(compare_tables.providers_table(report))])
+
+
 def render(report, out_dir):
     """The whole page as a string; the figures' PNGs must already be in out_dir."""
     compare_figs = [f for f in report.figures if f.name.startswith("compare_")]
     family_figs = [f for f in report.figures if not f.name.startswith("compare_") and f.run is None]
-    nav = ['<a href="#overview">Overview</a>']
-    body = ['<h2 id="overview">Overview</h2>', _badges(report),
+    nav = (['<a href="#summary">Summary</a>'] if report.procurement else []) + ['<a href="#overview">Overview</a>']
+    body = [_summary(report), '<h2 id="overview">Overview</h2>', _badges(report),
             table_html(compare_tables.runs_table(report))]
-    if report.comparison is not None or report.costs or report.spread:
+    if report.comparison is not None or report.spread or compare_figs:
         nav.append('<a href="#comparison">Comparison</a>')
         body.append('<h2 id="comparison">Comparison</h2>')
-        for t in (compare_tables.score_table(report), compare_tables.cost_table(report),
-                  compare_tables.spread_table(report)):
-            body.append(table_html(t))
+        body.append(table_html(compare_tables.spread_table(report)))
         body += [figure_html(f, out_dir) for f in compare_figs]
         matrix = compare_tables.matrix_table(report)
         if matrix is not None:

@@ -11,6 +11,7 @@ document is kept as plain dicts (Run.doc) for the tidy table and the writers.
 from dataclasses import dataclass
 
 from . import schema, validate
+from .case_id import canonical_case_id
 from .fields import Fields, read_json
 
 
@@ -80,6 +81,7 @@ def load_results(path):
         root.fail("cases", "the run has no cases (empty run)")
     for c in cases:
         _check_case(c)
+        c.value["id"] = canonical_case_id(c.value["id"])  # older files spell automatic axes out
     doc = root.value
     labels = doc["run"]["labels"]
     host, cloud = doc["system"]["host"], doc["system"]["cloud"]

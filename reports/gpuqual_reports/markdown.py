@@ -1,7 +1,8 @@
 """summary.md: a compact GitHub-flavoured Markdown summary for a CI job summary or a PR comment.
 
-Verdicts first (as written by `gpuqual qualify`), then the runs, the comparison and cost tables
-when several machines (or a baseline) are compared, the measured cases (capped, the rest are in
+The buyer's summary first (the recommendation, the ranking and the providers, as `gpuqual
+report` computed them in C++), then the verdicts (as written by `gpuqual qualify`), the runs, the
+comparison tables when several machines (or a baseline) are compared, the measured cases (capped, the rest are in
 data.csv), and the cases that were not measured with their reasons. No images: it points at
 index.html and the PNGs next to it.
 """
@@ -45,12 +46,22 @@ def table_md(t, limit=None, kv=False):
     return out + [""]
 
 
+def summary_md(report):
+    """The summary section: recommendation, ranking, providers; [] without procurement figures."""
+    p = report.procurement
+    if p is None:
+        return []
+    return (["## Summary", "", _esc(p.recommendation), ""] + table_md(compare_tables.summary_table(report))
+            + table_md(compare_tables.providers_table(report)))
+
+
 def render(report):
     """The Markdown text of the summary."""
     out = [f"# {_esc(report.title)}", "",
            f"_Generated {report.generated_at} from {len(report.runs)} result file(s)"
            + (f", normalised to baseline {_esc(report.baseline.name)}" if report.baseline else "")
            + ". Figures: `index.html` and the PNGs beside this file._", ""]
+    out += summary_md(report)
     verdicts = [(run, run.verdict) for run in report.runs if run.verdict]
     if verdicts:
         out += ["## Verdict", ""]
@@ -60,11 +71,9 @@ def render(report):
             tables = summaries.verdict_tables(run)
             out += table_md(tables[1])
     out += table_md(compare_tables.runs_table(report))
-    if report.comparison is not None or report.costs or report.spread:
+    if report.comparison is not None or report.spread:
         out += ["## Comparison", ""]
-        for t in (compare_tables.score_table(report), compare_tables.cost_table(report),
-                  compare_tables.spread_table(report)):
-            out += table_md(t)
+        out += table_md(compare_tables.spread_table(report))
         out += table_md(compare_tables.matrix_table(report), limit=MAX_CASE_ROWS)
     else:
         out += ["## Results", ""]

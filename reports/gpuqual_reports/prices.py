@@ -4,10 +4,11 @@ Format (one entry per instance type; prices are per instance hour, in USD):
 
     {"schema": "gpuqual.prices/1",
      "prices": [{"provider": "aws", "instance_type": "p5.48xlarge", "usd_per_hour": 98.32,
-                 "gpus": 8, "note": "on-demand us-east-1, 2025-01"}]}
+                 "gpus": 8, "region": "us-east-1", "note": "on-demand, 2025-01"}]}
 
-"provider", "gpus" and "note" are optional (may be null); schemas/prices.schema.json checks the
-file. A run is matched by its instance type: run.labels["instance_type"] when that label is set,
+"provider", "region", "gpus" and "note" are optional (may be null); schemas/prices.schema.json
+checks the file, as harness/decide/prices.cc reads it: usd_per_hour in (0, 1e6], gpus in
+[0, 4096], a non-empty instance_type. A run is matched by its instance type: run.labels["instance_type"] when that label is set,
 else system.cloud.instance_type (Run.instance_type already applies this order). When several entries share the instance type, the
 one whose provider equals the run's system.cloud.provider wins, else the first. "gpus" (when
 given) overrides the run's GPU count for per-GPU prices.
@@ -28,6 +29,7 @@ class Price:
     provider: str = ""
     gpus: int = 0  # 0 = use the run's GPU count
     note: str = ""
+    region: str = ""
 
 
 def load_prices(path):
@@ -40,7 +42,7 @@ def load_prices(path):
     validate.check(root.value, "prices", path)
     return [Price(instance_type=e["instance_type"], usd_per_hour=float(e["usd_per_hour"]),
                   provider=e.get("provider") or "", gpus=int(e.get("gpus") or 0),
-                  note=e.get("note") or "")
+                  note=e.get("note") or "", region=e.get("region") or "")
             for e in root.value["prices"]]
 
 

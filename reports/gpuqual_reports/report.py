@@ -1,4 +1,5 @@
-"""The report pipeline: Run records -> tidy table -> comparison and costs -> figures -> files.
+"""The report pipeline: Run records (+ the procurement figures C++ made) -> tidy table -> display
+comparison -> figures -> files.
 
 build() makes the Report model (no files); write() saves the PNGs, index.html, summary.md and
 data.csv into a directory. Each figure comes from one function; a function returns None when
@@ -12,7 +13,7 @@ import os
 import warnings
 from dataclasses import dataclass, field
 
-from . import compare, costs, data_csv, html, markdown, style, table
+from . import compare, data_csv, html, markdown, style, table
 from .figures_attention import attention_figure
 from .figures_bandwidth import collective_figure, membw_figure
 from .figures_compare import cases_figure, score_figure, spread_figure, tokens_cost_figure
@@ -33,7 +34,7 @@ class Report:
     baseline: object = None  # baseline.Baseline
     prices: list = field(default_factory=list)
     comparison: object = None  # compare.Comparison
-    costs: dict = field(default_factory=dict)  # machine -> costs.MachineCost
+    procurement: object = None  # procurement.Procurement: ranking, scores, costs (from C++)
     spread: dict = field(default_factory=dict)
     figures: list = field(default_factory=list)  # style.FigureSpec
     notes: list = field(default_factory=list)  # figures left out, in words
@@ -75,10 +76,10 @@ def make_figures(report):
     rows = report.rows
     makers = []
     if report.comparison is not None:
-        makers += [("score", score_figure, report.comparison, report.costs),
-                   ("cases", cases_figure, report.comparison, rows)]
-    makers += [("tokens cost", tokens_cost_figure, report.costs, rows),
-               ("spread", spread_figure, report.spread)]
+        makers.append(("cases", cases_figure, report.comparison, rows))
+    makers = [("score", score_figure, report.procurement),
+              ("tokens cost", tokens_cost_figure, report.procurement)] + makers
+    makers.append(("spread", spread_figure, report.spread))
     makers += [(name, make, rows) for name, make in (
         ("gemm", gemm_figure), ("attention", attention_figure), ("collective", collective_figure),
         ("membw", membw_figure), ("e2e", e2e_figure), ("roofline", roofline_figure))]
@@ -91,16 +92,17 @@ def make_figures(report):
     return [f for f in figs + tele if f is not None]
 
 
-def build(runs, baseline=None, price_list=None, title=None):
-    """The Report for loaded runs, an optional baseline.Baseline and a list of prices.Price."""
+def build(runs, baseline=None, price_list=None, title=None, procurement=None):
+    """The Report for loaded runs, an optional baseline.Baseline, a list of prices.Price and the
+    procurement.Procurement that `gpuqual report` made from the same files."""
     rows = table.tidy(runs)
     report = Report(title=title or _default_title(runs),
                     generated_at=datetime.datetime.now(datetime.timezone.utc)
                     .strftime("%Y-%m-%d %H:%M UTC"),
-                    runs=runs, rows=rows, baseline=baseline, prices=price_list or [])
+                    runs=runs, rows=rows, baseline=baseline, prices=price_list or [],
+                    procurement=procurement)
     if report.multi or baseline is not None:
         report.comparison = compare.compare(rows, baseline)
-    report.costs = costs.machine_costs(runs, rows, report.comparison, report.prices)
     report.spread = compare.run_spread(rows)
     report.figures = make_figures(report)
     return report

@@ -1,4 +1,6 @@
-"""Shared test fixtures: paths of the hand-made result files and reports built from them."""
+"""Shared test fixtures: paths of the hand-made result files and reports built from them, with
+the procurement figures made by the built binary (`gpuqual rank --json`, $GQ_BINARY or
+build/app/gpuqual), as `gpuqual report` makes them."""
 
 import os
 import subprocess
@@ -12,10 +14,30 @@ from gpuqual_reports import report  # noqa: E402
 from gpuqual_reports.baseline import load_baseline  # noqa: E402
 from gpuqual_reports.load import load_all  # noqa: E402
 from gpuqual_reports.prices import load_prices  # noqa: E402
+from gpuqual_reports.procurement import load_procurement  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 RUN_FILES = ["aws_p5_run1.json", "aws_p5_run2.json", "azure_nd_h100_v5.json",
              "gcp_a2_ultragpu.json"]
+FOUR_CLOUDS = RUN_FILES + ["gcp_a3_highgpu.json", "oci_bm_h100.json"]
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def binary():
+    """The gpuqual binary under test; the test is skipped when there is none."""
+    path = os.environ.get("GQ_BINARY") or os.path.join(REPO, "build", "app", "gpuqual")
+    if not os.access(path, os.X_OK):
+        pytest.skip(f"no gpuqual binary at {path} (set GQ_BINARY)")
+    return path
+
+
+def procurement(files, out_dir, *extra):
+    """The procurement.Procurement `gpuqual rank` makes of fixture files (extra: its options)."""
+    path = os.path.join(str(out_dir), "procurement.json")
+    proc = subprocess.run([binary(), "rank", *[fixture(f) for f in files], "--json", path, *extra],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return load_procurement(path)
 
 
 def fixture(name):
@@ -44,8 +66,9 @@ def cpu_results(tmp_path_factory):
 def multi_report(tmp_path_factory):
     """The four hand-made runs with prices, built and written once: (Report, output dir)."""
     out = tmp_path_factory.mktemp("multi")
+    figures = procurement(RUN_FILES, out, "--prices", fixture("prices.json"))
     rep = report.build(load_all([fixture(f) for f in RUN_FILES]),
-                       price_list=load_prices(fixture("prices.json")))
+                       price_list=load_prices(fixture("prices.json")), procurement=figures)
     report.write(rep, str(out))
     return rep, str(out)
 
@@ -54,7 +77,9 @@ def multi_report(tmp_path_factory):
 def baseline_report(tmp_path_factory):
     """One H100 run and the A100 run normalised to the hand-made baseline: (Report, dir)."""
     out = tmp_path_factory.mktemp("baseline")
-    rep = report.build(load_all([fixture("aws_p5_run1.json"), fixture("gcp_a2_ultragpu.json")]),
-                       baseline=load_baseline(fixture("baseline_h100.json")))
+    files = ["aws_p5_run1.json", "gcp_a2_ultragpu.json"]
+    figures = procurement(files, out, "--baseline", fixture("baseline_h100.json"), "--objective", "performance")
+    rep = report.build(load_all([fixture(f) for f in files]),
+                       baseline=load_baseline(fixture("baseline_h100.json")), procurement=figures)
     report.write(rep, str(out))
     return rep, str(out)

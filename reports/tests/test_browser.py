@@ -1,12 +1,18 @@
-"""index.html renders in headless Chromium (from disk, no network) to a non-blank page."""
+"""index.html in headless Chromium (from disk, no network): a non-blank page, no element wider
+than the page at 1400 and 800 px, and `--pdf` whose first page is the summary with the figures C++
+computed."""
 
 import os
 import shutil
 import subprocess
 
+import layout
 import numpy as np
 import pytest
+from conftest import FOUR_CLOUDS, binary, fixture
 from matplotlib import image
+
+from gpuqual_reports.procurement import load_procurement
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -36,3 +42,51 @@ def test_index_html_renders_in_chromium(multi_report, tmp_path):
     assert colours > 200, f"page looks blank ({colours} distinct colours)"
     # The header band is the dark title bar: the page's CSS was applied.
     assert pixels[20:60, :, :].mean() < 0.3
+
+
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.fixture(scope="module")
+def four_clouds(tmp_path_factory):
+    """`gpuqual report --pdf` of the six fixture runs of four clouds with prices: the output dir."""
+    out = tmp_path_factory.mktemp("four_clouds")
+    proc = subprocess.run([binary(), "report", *[fixture(f) for f in FOUR_CLOUDS], "--prices",
+                           fixture("prices.json"), "-o", str(out), "--pdf"],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [1400, 800])
+def test_no_element_is_wider_than_the_page(four_clouds, width, tmp_path):
+    m = layout.measure(os.path.join(four_clouds, "index.html"), width, tmp_path)
+    assert m["count"] == 0 and m["scroll_width"] <= m["width"], m
+
+
+@needs_chromium
+def test_the_width_probe_sees_a_table_that_does_not_fit(tmp_path):
+    page = tmp_path / "wide.html"
+    page.write_text("<html><body><table><tr><td style='white-space:nowrap'>" + "x" * 400
+                    + "</td></tr></table></body></html>")
+    m = layout.measure(str(page), 800, tmp_path)
+    assert m["count"] > 0 and m["scroll_width"] > m["width"], m
+
+
+@needs_chromium
+@pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) is not installed")
+def test_pdf_page_one_is_the_summary_and_page_two_the_detail(four_clouds):
+    pdf_path = os.path.join(four_clouds, "report.pdf")
+
+    def page(n):
+        return subprocess.run([PDFTOTEXT, "-layout", "-f", str(n), "-l", str(n), pdf_path, "-"],
+                              capture_output=True, text=True, check=True).stdout
+    figures = load_procurement(os.path.join(four_clouds, "procurement.json"))
+    first, second = page(1), page(2)
+    assert "Summary" in first and "Ranking" in first and "Overview" not in first
+    assert " ".join(first.split()).find(" ".join(figures.recommendation.split()[:12])) >= 0
+    for m in figures.machines:  # every machine's $/Mtok on page 1, as C++ computed it
+        assert f"${m.usd_per_mtok:.3f}" in first
+    assert "Providers" in second or "Overview" in second

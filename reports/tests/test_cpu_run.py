@@ -40,3 +40,33 @@ def test_gpuqual_report_command(cpu_results, tmp_path):
     bad = subprocess.run([BINARY, "report", str(tmp_path / "missing.json")], capture_output=True,
                          text=True, timeout=60)
     assert bad.returncode == 2 and "missing.json" in bad.stderr
+
+
+def test_qualify_results_file_and_report_quote_the_same_token_cost(cpu_results, tmp_path):
+    """$/Mtok of one scenario (the ci suite's tiny e2e case) is made once, in C++: `qualify`
+    writes it into the results file, `gpuqual report` into procurement.json and the summary; the
+    three agree to the digit."""
+    scenario = "model=tiny,scenario=offline,batch=2,input_len=32,output_len=8"
+    qualified = tmp_path / "qualified.json"
+    proc = subprocess.run([BINARY, "qualify", cpu_results, "--price-per-hour", "3.5", "--instance", "test.cpu",
+                           "--scenario", scenario, "-o", str(qualified)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr  # a cpu run has no baseline: WARN
+    with open(qualified, encoding="utf-8") as f:
+        cost = json.load(f)["verdict"]["cost"]
+    assert cost["usd_per_mtok"] > 0 and cost["scenario"].startswith("Tiny offline, batch 2, 32 in / 8 out")
+    assert f"${cost['usd_per_mtok']:.3f} per million output tokens" in proc.stdout
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"schema": "gpuqual.prices/1",
+                                  "prices": [{"instance_type": "test.cpu", "usd_per_hour": 3.5}]}))
+    out = tmp_path / "report"
+    proc = subprocess.run([BINARY, "report", str(qualified), "--prices", str(prices), "--scenario", scenario,
+                           "-o", str(out)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    with open(out / "procurement.json", encoding="utf-8") as f:
+        machine = json.load(f)["machines"][0]
+    assert machine["machine"] == "test.cpu"
+    assert machine["usd_per_mtok"] == cost["usd_per_mtok"]
+    assert machine["usd_per_mtok_note"] == cost["usd_per_mtok_note"]
+    with open(out / "summary.md", encoding="utf-8") as f:
+        md = f.read()
+    assert f"| ${cost['usd_per_mtok']:.3f} |" in md

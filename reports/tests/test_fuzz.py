@@ -1,6 +1,6 @@
 """Mutation fuzzing of the report's loaders (DESIGN.md §9: no input crashes gpuqual): seeded
 mutants of the valid files of the shared schema corpus (tests/data/schema_corpus: results,
-baseline, prices), each given to `gpuqual report`. Every one must end in a report (exit 0) or
+baseline, prices, procurement), each given to `gpuqual report`. Every one must end in a report (exit 0) or
 one error line (exit 2): never a traceback or an unexpected failure (exit 3), whatever value
 lands where. Deterministic (seeded); about 200 files in all."""
 
@@ -19,8 +19,9 @@ HOSTILE = [None, True, False, 0, -1, 1e-308, 1e308, -1e308, 2 ** 53 + 1, 2 ** 64
            "é" * 4096, "x" * 100_000, "a\nb", [], {}, [1, "a", None], {"a": {"b": []}}, "NaN", "-inf",
            json.loads("[" * 40 + "]" * 40)]
 SEEDS = {"results": ["tool_cpu_run", "gpu_group_telemetry_health_ranks_verdict"],
-         "baseline": ["tool_cpu_baseline"], "prices": ["two_prices"]}
-MUTANTS = 70  # per kind
+         "baseline": ["tool_cpu_baseline"], "prices": ["two_prices"],
+         "procurement": ["tool_rank_per_dollar", "tool_rank_performance"]}
+MUTANTS = 55  # per kind
 
 
 def _seed(kind, name):
@@ -83,7 +84,8 @@ def test_mutated_inputs_end_in_a_report_or_one_error_line(kind, tmp_path):
         path.write_text(json.dumps(_mutate(seeds[i % len(seeds)], rng)), encoding="utf-8")
         args = {"results": [str(path)],
                 "baseline": [str(run_path), "--baseline", str(path)],
-                "prices": [str(run_path), "--prices", str(path)]}[kind]
+                "prices": [str(run_path), "--prices", str(path)],
+                "procurement": [str(run_path), "--procurement", str(path)]}[kind]
         code, err = _run(args + ["-o", str(tmp_path / "out")])
         tally[code] = tally.get(code, 0) + 1
         if code not in (0, 2) or (code == 2 and (err.count("\n") != 1 or "error:" not in err)):

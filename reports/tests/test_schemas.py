@@ -17,10 +17,12 @@ from gpuqual_reports.errors import ReportInputError
 from gpuqual_reports.fields import read_json
 from gpuqual_reports.load import load_results
 from gpuqual_reports.prices import load_prices
+from gpuqual_reports.procurement import load_procurement
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 CORPUS = os.path.join(ROOT, "tests", "data", "schema_corpus")
-LOADERS = {"results": load_results, "baseline": load_baseline, "prices": load_prices}
+LOADERS = {"results": load_results, "baseline": load_baseline, "prices": load_prices,
+           "procurement": load_procurement}
 BINARY = os.environ.get("GQ_BINARY", "")
 
 
@@ -154,13 +156,15 @@ def _gpuqual(*args, cwd):
 
 
 def test_the_writers_output_satisfies_the_schemas(cpu_results, tmp_path):
-    """The built gpuqual's cpu run of the ci suite, a baseline made from it and the run qualified
-    against that baseline: each satisfies its schema and loads in the report."""
+    """The built gpuqual's cpu run of the ci suite, a baseline made from it, the run qualified
+    against that baseline and ranked: each satisfies its schema and loads in the report."""
     _gpuqual("baseline", "create", cpu_results, "--name", "ci-cpu", "--threshold", "gemm=0.9:0.8",
              "-o", "baseline.json", cwd=tmp_path)
     _gpuqual("qualify", cpu_results, "--baseline", "baseline.json", "-o", "qualified.json", cwd=tmp_path)
+    _gpuqual("rank", "qualified.json", "--json", "procurement.json", cwd=tmp_path)
     for path, kind in ((cpu_results, "results"), (str(tmp_path / "baseline.json"), "baseline"),
-                       (str(tmp_path / "qualified.json"), "results")):
+                       (str(tmp_path / "qualified.json"), "results"),
+                       (str(tmp_path / "procurement.json"), "procurement")):
         assert _schema_problem(path, kind) is None, path
         LOADERS[kind](path)
     with open(tmp_path / "qualified.json", encoding="utf-8") as f:

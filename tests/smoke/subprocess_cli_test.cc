@@ -26,7 +26,8 @@ class SubprocessCliTest : public ::testing::Test {
   void SetUp() override {
     dir_ = testing::TestTempDir("gq_subprocess_");
     results_ = (dir_ / "r.json").string();
-    std::ofstream(results_) << "{}";
+    // A valid run: gpuqual reads it (for the procurement figures) before it starts the interpreter.
+    fs::copy_file(std::string(GQ_SOURCE_DIR) + "/tests/data/schema_corpus/results/valid/tool_cpu_run.json", results_);
   }
   void TearDown() override {
     ::unsetenv("GQ_PYTHON");

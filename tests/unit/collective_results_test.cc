@@ -153,9 +153,16 @@ TEST(CollectiveResultsTest, AdHocPlansUseSmallerSizesOnTheCpu) {
   EXPECT_EQ(BuildPlan(registry, o, nullptr).size(), 2u);  // one per device kind
   o.workloads = {"gemm"};
   o.axes.clear();
-  const auto gemm = BuildPlan(registry, o, nullptr);
-  ASSERT_EQ(gemm.size(), 1u);
-  EXPECT_EQ(gemm[0].device, DeviceFilter::kAny);
+  const auto gemm = BuildPlan(registry, o, nullptr);  // its defaults differ per device kind too
+  ASSERT_EQ(gemm.size(), 3u);
+  EXPECT_EQ(gemm[0].device, DeviceFilter::kCuda);
+  EXPECT_EQ(gemm[0].spec.Get("dtype"), "bf16");
+  EXPECT_EQ(gemm[1].device, DeviceFilter::kCpu);
+  EXPECT_EQ(gemm[1].spec.Get("dtype"), "fp32");
+  EXPECT_EQ(gemm[2].spec.Get("dtype"), "fp64");
+  o.workloads = {"membw"};
+  ASSERT_FALSE(BuildPlan(registry, o, nullptr).empty());
+  EXPECT_EQ(BuildPlan(registry, o, nullptr)[0].device, DeviceFilter::kAny);  // one set for both
 }
 
 }  // namespace

@@ -16,16 +16,50 @@ CaseResult Ok() {
   r.metrics.emplace_back("tflops", MetricResult{"TFLOP/s", true, 781.25, 0, 0, 0, 0, 0, 0, 0, 780, 783, 10});
   r.roofline = Roofline{"compute", 989.4, 0.7896, "d"};
   r.verification = VerificationResult{true, 4.1e-3, 1e-2, ""};
+  r.iterations_per_sample = 10;
+  r.samples_s = {1.00, 1.01, 0.99, 1.02, 0.98, 1.00, 1.00};  // median 1.00, 95% CI [0.98, 1.02]
   return r;
 }
 
-TEST(ConsoleReporterTest, RowShowsStatusMedianNoiseEfficiencyAndError) {
+TEST(ConsoleReporterTest, RowShowsStatusMedianSpreadEfficiencyAndErrorUnderUnitsInTheHeader) {
+  const std::string header = FormatTableHeader(16);
+  for (const char* column : {"median (unit)", "+-95% (%)", "peak (%)", "verify (max rel err)"}) {
+    EXPECT_NE(header.find(column), std::string::npos) << header;
+  }
   std::string row = FormatCaseRow(Ok(), 16);
   EXPECT_EQ(row.rfind("ok      cuda:0  gemm/dtype=bf16", 0), 0u) << row;
   EXPECT_NE(row.find("781.2 TFLOP/s"), std::string::npos) << row;
-  EXPECT_NE(row.find("0.2%"), std::string::npos) << row;  // max(1.25, 1.75)/781.25
-  EXPECT_NE(row.find("79.0%"), std::string::npos) << row;
+  EXPECT_EQ(row.find(" 2.00 "), header.find("+-95% (%)") - 1) << row;  // from the samples, in its column
+  EXPECT_NE(row.find(" 79.0 "), std::string::npos) << row;
   EXPECT_NE(row.find("4.1e-03"), std::string::npos) << row;
+}
+
+// The spread column and a noisy case's reason quote one figure: the relative half-width of the
+// median's 95% CI over the samples (what the stopping rule judged); with rounds, between rounds.
+TEST(ConsoleReporterTest, SpreadIsTheFigureTheNoiseNoteQuotesAndWithRoundsTheirSpread) {
+  CaseResult r = Ok();
+  r.status = CaseStatus::kNoisy;
+  r.reason = "95% CI of the median is +-2.00% after 7 samples (target +-1.00%)";
+  EXPECT_NE(FormatCaseRow(r, 16).find(" 2.00 "), std::string::npos);
+  r.rounds_planned = r.rounds_done = 3;
+  r.round_medians_s = {0.1, 0.103, 0.0995};  // [min, max] with 3 rounds: +-3% of 0.1
+  EXPECT_NE(FormatCaseRow(r, 16).find(" 3.00 "), std::string::npos) << FormatCaseRow(r, 16);
+}
+
+// A collective on one rank shows algbw, the figure compare judges, and no roofline beside it.
+TEST(ConsoleReporterTest, SingleRankCollectivesShowAlgbw) {
+  CaseResult r = Ok();
+  r.id = "allreduce/size=1M";
+  r.primary_metric = "busbw";
+  r.work.busbw_factor = 0;
+  r.metrics = {{"busbw", MetricResult{"GB/s", true, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7}},
+               {"algbw", MetricResult{"GB/s", true, 4.21, 0, 0, 0, 0, 0, 0, 0, 4.2, 4.22, 7}}};
+  const std::string row = FormatCaseRow(r, 18);
+  EXPECT_NE(row.find("4.21 GB/s algbw"), std::string::npos) << row;
+  EXPECT_EQ(row.find("79.0"), std::string::npos) << row;
+  r.work.busbw_factor = 1.5;  // several ranks: busbw
+  r.metrics[0].second.median = 6.3;
+  EXPECT_NE(FormatCaseRow(r, 18).find("6.30 GB/s "), std::string::npos) << FormatCaseRow(r, 18);
 }
 
 TEST(ConsoleReporterTest, TokenRateRowsAndWideDevicesStayInColumns) {
@@ -43,7 +77,7 @@ TEST(ConsoleReporterTest, TokenRateRowsAndWideDevicesStayInColumns) {
   EXPECT_EQ(row.rfind("ok      cuda:0-7 e2e/batch=64/tp=8", 0), 0u) << row;
   EXPECT_NE(row.find("123456.8 tok/s"), std::string::npos) << row;  // the primary metric only
   EXPECT_EQ(row.find("ms"), std::string::npos) << row;
-  EXPECT_NE(row.find("61.7%"), std::string::npos) << row;
+  EXPECT_NE(row.find(" 61.7 "), std::string::npos) << row;
 }
 
 TEST(ConsoleReporterTest, FailedCasesShowTheirReasonAndSummaryCounts) {
@@ -61,6 +95,7 @@ TEST(ConsoleReporterTest, FailedCasesShowTheirReasonAndSummaryCounts) {
   rep.PrintSummary(doc, "results/x.json");
   const std::string text = out.str();
   EXPECT_EQ(text.rfind("status", 0), 0u);
+  EXPECT_NE(text.find("+-95%: half-width of the median's 95% confidence interval"), std::string::npos) << text;
   EXPECT_NE(text.find("-> fp8 needs compute capability >= 8.9"), std::string::npos);
   EXPECT_NE(text.find("2 case(s): 1 ok 1 skipped"), std::string::npos) << text;
   EXPECT_NE(text.find("results: results/x.json"), std::string::npos);

@@ -74,6 +74,15 @@ MetricSpec WithRole(const std::string& name, CostRole role) {
   return m;
 }
 
+// An e2e case of the default procurement scenario's shape but `batch`, on `device`.
+CaseResult ScenarioCase(double tok_s, const std::string& device, int batch, CaseStatus status = CaseStatus::kOk) {
+  CaseResult c = Case("e2e", "tokens", tok_s, device, status);
+  c.id = "e2e/batch=" + std::to_string(batch);
+  c.params = {{"model", "llama-3-8b"}, {"scenario", "offline"}, {"batch", std::to_string(batch)},
+              {"input_len", "1024"},   {"output_len", "128"},   {"tp", "1"}};
+  return c;
+}
+
 // Two GPUs; workloads named here only by the test: qualify finds the figures by their role.
 ResultsDoc TwoGpuRun() {
   ResultsDoc d;
@@ -82,9 +91,9 @@ ResultsDoc TwoGpuRun() {
              Case("matmul", "rate", 400, "cuda:1"),
              Case("matmul", "rate", 9999, "cuda:0", CaseStatus::kFailed),  // not ok: left out
              Case("flash", "rate", 5000, "cuda:0"),                        // declares no role
-             Case("llm", "tokens", 3000, "cuda:0"),
-             Case("llm", "tokens", 1, "cuda:0"),  // a second case on cuda:0: only the first counts
-             Case("llm", "tokens", 1000, "cuda:1", CaseStatus::kNoisy)};
+             ScenarioCase(3000, "cuda:0", 64),
+             ScenarioCase(1, "cuda:0", 1),  // not the scenario's batch: left out of $/Mtok
+             ScenarioCase(1000, "cuda:1", 64, CaseStatus::kNoisy)};
   return d;
 }
 
@@ -94,7 +103,7 @@ TEST(QualifyCostTest, FiguresComeFromTheMetricsWithACostRole) {
   o.cost_metrics.Declare(
       "matmul", {WithRole("time", CostRole::kNone), WithRole("rate", CostRole::kComputeRate)});
   o.cost_metrics.Declare("flash", {WithRole("rate", CostRole::kNone)});
-  o.cost_metrics.Declare("llm", {WithRole("tokens", CostRole::kOutputTokens)});
+  o.cost_metrics.Declare("e2e", {WithRole("tokens", CostRole::kOutputTokens)});
   ASSERT_NE(o.cost_metrics.Find("matmul", CostRole::kComputeRate), nullptr);
   EXPECT_EQ(*o.cost_metrics.Find("matmul", CostRole::kComputeRate), "rate");
   EXPECT_EQ(o.cost_metrics.Find("matmul", CostRole::kOutputTokens), nullptr);
@@ -104,7 +113,9 @@ TEST(QualifyCostTest, FiguresComeFromTheMetricsWithACostRole) {
   EXPECT_DOUBLE_EQ(v.cost->price_per_hour_usd, 10);
   EXPECT_NEAR(v.cost->tflops_per_usd_hour, 200.0 * 2 / 10,
               1e-9);  // geomean(100, 400) x 2 GPUs / $10
-  EXPECT_NEAR(v.cost->usd_per_mtok, 10 / (4000.0 * 3600) * 1e6, 1e-12);
+  EXPECT_NEAR(v.cost->usd_per_mtok, 10 / (4000.0 * 3600) * 1e6, 1e-12);  // the scenario's case on both GPUs
+  EXPECT_EQ(v.cost->scenario, "Llama-3-8B offline, batch 64, 1024 in / 128 out, tp 1");
+  EXPECT_EQ(v.cost->usd_per_mtok_note.rfind(v.cost->scenario + ": 4000 output tok/s for the instance", 0), 0u);
 }
 
 TEST(QualifyCostTest, NoDeclaredRoleNoFigureAndNoPriceNoCost) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <deque>
 #include <map>
@@ -120,6 +121,71 @@ TEST(SamplingTest, AFailingBatchOrBadPhasesKeepTheSamplesSoFar) {
   EXPECT_NE(set.outcome.reason.find("every sample must name the same phases"), std::string::npos);
   EXPECT_EQ(set.samples_s.size(), 3u);  // the sample that named other phases included
   EXPECT_EQ(set.phase_samples_s.at("ttft").size(), 2u);
+}
+
+
+// A case whose Run sets the stop flag on its n-th call, as a Ctrl-C during a long batch would.
+class StopsOnRun : public FakePrepared {
+ public:
+  StopsOnRun(std::atomic<bool>& stop, int at) : FakePrepared({}), stop_(stop), at_(at) {}
+  void Run(void* stream) override {
+    FakePrepared::Run(stream);
+    if (++runs_ == at_) stop_.store(true);
+  }
+
+ private:
+  std::atomic<bool>& stop_;
+  int at_;
+  int runs_ = 0;
+};
+
+TEST(SamplingTest, AStopRequestEndsABatchBetweenIterations) {
+  FakeContext ctx({1e-3});
+  std::atomic<bool> stop{false};
+  StopsOnRun prepared(stop, 3);
+  auto timer = ctx.MakeTimer();
+  RankSync alone(nullptr);
+  Sampler sampler(prepared, ctx, *timer, alone, Options(), &stop);
+  const SampleSet set = sampler.TakeSamples(1000);  // one sample would be 1000 iterations
+  EXPECT_TRUE(set.stopped);
+  EXPECT_TRUE(set.samples_s.empty());
+  EXPECT_EQ(ctx.runs(), 3);
+
+  FakeContext warm_ctx({1e-3});
+  std::atomic<bool> warm_stop{false};
+  StopsOnRun warming(warm_stop, 5);
+  auto warm_timer = warm_ctx.MakeTimer();
+  MeasureOptions m = Options();
+  m.warmup_time_s = 100;  // batches of 1, 1, 2, 4, ...: the stop lands inside the 4-batch
+  EXPECT_TRUE(Sampler(warming, warm_ctx, *warm_timer, alone, m, &warm_stop).WarmUp().stopped);
+  EXPECT_EQ(warm_ctx.runs(), 5);
+}
+
+class RecordingProgress : public ProgressSink {
+ public:
+  void OnRunStart(int) override {}
+  void OnCaseStart(const CaseProgress&) override {}
+  void OnPhase(CasePhase p) override { phases.push_back(p); }
+  void OnSample(const SampleProgress& s) override { samples.push_back(s); }
+  void OnCaseEnd(const CaseProgress&, CaseStatus, double) override {}
+  std::vector<CasePhase> phases;
+  std::vector<SampleProgress> samples;
+};
+
+TEST(SamplingTest, ProgressFollowsWarmUpAndEverySample) {
+  FakeContext ctx({1e-3, 1e-3, 1e-3, 2e-3});
+  PhasedCase prepared({});
+  auto timer = ctx.MakeTimer();
+  RankSync alone(nullptr);
+  RecordingProgress progress;
+  Sampler sampler(prepared, ctx, *timer, alone, Options(), nullptr, &progress);
+  sampler.WarmUp();
+  const SampleSet set = sampler.TakeSamples(1);
+  EXPECT_EQ(progress.phases, (std::vector<CasePhase>{CasePhase::kWarmUp, CasePhase::kSample}));
+  ASSERT_EQ(progress.samples.size(), set.samples_s.size());
+  EXPECT_EQ(progress.samples.back().samples, static_cast<int64_t>(set.samples_s.size()));
+  EXPECT_TRUE(std::isnan(progress.samples.front().noise));  // one sample: no interval yet
+  EXPECT_FALSE(std::isnan(progress.samples[1].noise));      // the first refresh, at two samples
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "harness/decide/baseline.h"
 #include "harness/decide/instance_catalog.h"
+#include "harness/decide/prices.h"
 #include "harness/decide/qualify_spec.h"
 #include "harness/errors.h"
 #include "harness/json_fields.h"
@@ -28,13 +29,14 @@ using json = nlohmann::ordered_json;
 
 const std::string kCorpus = std::string(GQ_TEST_DATA_DIR) + "/schema_corpus";
 
-// The C++ loader of each kind with a reader (prices are read by the Python report only).
+// The C++ loader of each kind.
 const std::map<std::string, std::function<void(const json&, const std::string&)>>& Loaders() {
   static const auto* loaders = new std::map<std::string, std::function<void(const json&, const std::string&)>>{
       {"results", [](const json& j, const std::string& o) { ResultsFromJson(j, o); }},
       {"baseline", [](const json& j, const std::string& o) { BaselineFromJson(j, o); }},
       {"instances", [](const json& j, const std::string& o) { InstanceCatalogFromJson(j, o); }},
       {"qualify-spec", [](const json& j, const std::string& o) { ParseQualifySpec(j, o, {}); }},
+      {"prices", [](const json& j, const std::string& o) { PriceListFromJson(j, o); }},
   };
   return *loaders;
 }

@@ -73,4 +73,9 @@ std::unique_ptr<PreparedCase> AttentionWorkload::Prepare(const CaseSpec& spec, D
 
 void AttentionWorkload::Validate(const CaseSpec& spec) const { AttentionProblemFromCase(spec); }
 
+std::map<std::string, std::vector<std::string>> AttentionWorkload::DefaultsFor(DeviceRef::Kind kind) const {
+  if (kind != DeviceRef::Kind::kCpu) return {};
+  return {{"backend", {"cpu"}}, {"batch", {"1"}}, {"heads", {"8"}}, {"seq_q", {"512"}}, {"head_dim", {"64"}}};
+}
+
 }  // namespace gq

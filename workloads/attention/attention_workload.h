@@ -11,9 +11,12 @@
 //   batch    (default 8)      heads (default 16)      kv_heads (default 0 = heads)
 //   seq_q    (default 2048)   seq_kv (default 0 = seq_q)
 //   head_dim (default 128)    causal (default false)  dtype bf16 | fp16 (default bf16)
-// The defaults are 16k tokens with a hidden size of 2048, the shape of ANCHORS.md.
+// The defaults are 16k tokens with a hidden size of 2048, the shape of ANCHORS.md. On the cpu the
+// defaults are backend cpu, batch 1, heads 8, seq_q 512, head_dim 64 (0.5 GFLOP per iteration,
+// under the cpu backend's limit).
 // Metrics: tflops (primary), time_ms. A backend that cannot run on the case's device, or a shape
 // a backend cannot run, is skipped with a reason.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +35,7 @@ class AttentionWorkload final : public Workload {
   // or a case it cannot run.
   std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) override;
   void Validate(const CaseSpec& spec) const override;
+  std::map<std::string, std::vector<std::string>> DefaultsFor(DeviceRef::Kind kind) const override;
 };
 
 }  // namespace gq

@@ -56,4 +56,9 @@ std::unique_ptr<PreparedCase> GemmWorkload::Prepare(const CaseSpec& spec, Device
 
 void GemmWorkload::Validate(const CaseSpec& spec) const { GemmProblemFromCase(spec); }
 
+std::map<std::string, std::vector<std::string>> GemmWorkload::DefaultsFor(DeviceRef::Kind kind) const {
+  if (kind != DeviceRef::Kind::kCpu) return {};
+  return {{"dtype", {"fp32", "fp64"}}, {"m", {"2048"}}, {"n", {"2048"}}, {"k", {"2048"}}};
+}
+
 }  // namespace gq

@@ -9,9 +9,12 @@
 //   m, n, k                                               (default 8192 each; >= 1)
 //   layout TN | NN                                        (default TN)
 //   algo   autotune | heuristic                           (default autotune; cuBLASLt only)
+// On the cpu the defaults are dtype fp32, fp64 (what OpenBLAS runs) and m = n = k = 2048 (seconds
+// per case on a few cores, where 8192 takes minutes per iteration).
 // Metrics: tflops (primary), time_ms.
 // Backends: cpu -> OpenBLAS (fp32, fp64); cuda -> cuBLASLt (every dtype; fp8_e4m3 needs compute
 // capability >= 8.9). A dtype a backend lacks is skipped with a reason naming the supported ones.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +33,7 @@ class GemmWorkload final : public Workload {
   // backend cannot run or that does not fit in memory.
   std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) override;
   void Validate(const CaseSpec& spec) const override;
+  std::map<std::string, std::vector<std::string>> DefaultsFor(DeviceRef::Kind kind) const override;
 };
 
 }  // namespace gq

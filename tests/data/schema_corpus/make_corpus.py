@@ -21,7 +21,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
-KINDS = ("results", "baseline", "instances", "prices", "qualify-spec")
+KINDS = ("results", "baseline", "instances", "prices", "qualify-spec", "procurement")
+FIXTURES = os.path.join(ROOT, "reports", "tests", "fixtures")
 NAME, TEXT = 4096, 65536  # harness/json_fields.h kMaxJsonName, kMaxJsonText
 INT_LIMIT = 2 ** 53
 
@@ -180,7 +181,9 @@ def results_corpus(run, qualified):
                       "checks": [{"name": n, "kind": "health", "status": s, "reason": "because", "value": 1.0,
                                   "threshold": 0.5, "unit": "x"}
                                  for n, s in (("a", "PASS"), ("b", "WARN"), ("c", "INCOMPLETE"), ("d", "FAIL"))],
-                      "cost": {"price_per_hour_usd": 98.32, "tflops_per_usd_hour": 5.5, "usd_per_mtok": 0.62}}
+                      "cost": {"price_per_hour_usd": 98.32, "tflops_per_usd_hour": 5.5, "usd_per_mtok": 0.62,
+                               "scenario": "Llama-3-8B offline, batch 64, 1024 in / 128 out, tp 1",
+                               "usd_per_mtok_note": "from 8 GPUs that ran the case"}}
     w.add("valid", "gpu_group_telemetry_health_ranks_verdict", gpu)
 
     # null exactly where the writer may write null: undefined spread figures (NaN), absent parts.
@@ -327,6 +330,8 @@ def results_corpus(run, qualified):
         ("verdict_check_status_unknown", ["verdict", "checks", 0, "status"], "MAYBE"),
         ("verdict_missing_checks", ["verdict", "checks"], DEL),
         ("verdict_cost_price_null", ["verdict", "cost", "price_per_hour_usd"], None),
+        ("verdict_cost_scenario_an_object", ["verdict", "cost", "scenario"], {"model": "llama-3-8b"}),
+        ("verdict_cost_note_too_long", ["verdict", "cost", "usd_per_mtok_note"], "x" * (TEXT + 1)),
     ]:
         w.mutant("invalid", name, gpu, setter(path, value))
     w.mutant("semantic", "primary_metric_not_in_metrics", base, setter(["cases", 0, "primary_metric"], "nope"))
@@ -417,7 +422,12 @@ def prices_corpus():
         {"instance_type": "a2-ultragpu-8g", "usd_per_hour": 40.55}]}
     w.add("valid", "two_prices", base)
     w.mutant("valid", "optional_keys_null_gpus_integral_float", base, lambda d: d["prices"].append(
-        {"provider": None, "instance_type": "x", "usd_per_hour": 1e-6, "gpus": 8.0, "note": None, "future": 1}))
+        {"provider": None, "instance_type": "x", "usd_per_hour": 1e-6, "gpus": 8.0, "note": None, "region": None,
+         "future": 1}))
+    w.mutant("valid", "bounds_region_and_gpus_absent", base, lambda d: d["prices"].append(
+        {"provider": "oci", "instance_type": "BM.GPU.H100.8", "usd_per_hour": 1e6, "region": "us-ashburn-1"}))
+    w.mutant("valid", "gpus_at_their_limits", base, lambda d: d["prices"].extend(
+        [{"instance_type": "a", "usd_per_hour": 1, "gpus": 0}, {"instance_type": "b", "usd_per_hour": 1, "gpus": 4096}]))
     w.mutant("valid", "no_prices", base, setter(["prices"], []))
     common_invalid(w, base, "gpuqual.prices/1", ["prices", 0, "instance_type"], ["prices", 0, "usd_per_hour"])
     for name, path, value in [
@@ -427,8 +437,13 @@ def prices_corpus():
         ("usd_null", ["prices", 0, "usd_per_hour"], None),
         ("gpus_negative", ["prices", 0, "gpus"], -1),
         ("gpus_fractional", ["prices", 0, "gpus"], 2.5),
+        ("gpus_above_4096", ["prices", 0, "gpus"], 4097),
+        ("usd_above_1e6", ["prices", 0, "usd_per_hour"], 1000000.5),
+        ("instance_type_empty", ["prices", 0, "instance_type"], ""),
+        ("region_a_number", ["prices", 0, "region"], 1),
+        ("provider_too_long", ["prices", 0, "provider"], "x" * (NAME + 1)),
         ("missing_instance_type", ["prices", 0, "instance_type"], DEL),
-        ("note_too_long", ["prices", 0, "note"], "x" * (TEXT + 1)),
+        ("note_too_long", ["prices", 0, "note"], "x" * (NAME + 1)),
         ("prices_missing", ["prices"], DEL),
         ("price_a_list", ["prices", 0], []),
     ]:
@@ -463,6 +478,56 @@ def qualify_spec_corpus():
     w.write()
 
 
+def procurement_docs(binary):
+    """`gpuqual rank --json` over the report's fixture runs: ranked per dollar with prices, and by
+    performance against the fixture baseline (argv[0] "gpuqual")."""
+    runs = sorted(os.path.join(FIXTURES, n) for n in os.listdir(FIXTURES)
+                  if n.endswith(".json") and n.split("_")[0] in ("aws", "azure", "gcp", "oci"))
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for extra in (["--prices", os.path.join(FIXTURES, "prices.json")],
+                      ["--baseline", os.path.join(FIXTURES, "baseline_h100.json"), "--objective", "performance"]):
+            path = os.path.join(tmp, "procurement.json")
+            proc = subprocess.run(["gpuqual", "rank", *runs, "--json", path, *extra], executable=binary,
+                                  capture_output=True, text=True, timeout=300)
+            if proc.returncode != 0:
+                sys.exit(f"gpuqual rank: exit {proc.returncode}\n{proc.stderr}")
+            with open(path, encoding="utf-8") as f:
+                out.append(json.load(f))
+    return out
+
+
+def procurement_corpus(per_dollar, performance):
+    w = Writer("procurement")
+    w.add("valid", "tool_rank_per_dollar", per_dollar)
+    w.add("valid", "tool_rank_performance", performance)
+    base = per_dollar
+    m = ["machines", 0]
+    common_invalid(w, base, "gpuqual.procurement/1", m + ["machine"], ["ranking", 0, "objective", "value"])
+    for name, path, value in [
+        ("objective_unknown", ["objective"], "cheapest"),
+        ("scenario_missing_batch", ["scenario", "batch"], DEL),
+        ("scenario_a_string", ["scenario"], "llama-3-8b"),
+        ("machines_an_object", ["machines"], {}),
+        ("machine_runs_negative", m + ["runs"], -1),
+        ("machine_gpus_fractional", m + ["gpus"], 7.5),
+        ("machine_verdict_lower_case", m + ["verdict"], "pass"),
+        ("machine_score_missing_low", m + ["score"], {"value": 1.0, "high": 1.1}),
+        ("machine_workload_score_null", m + ["workload_scores"], {"gemm": None}),
+        ("machine_usd_per_hour_a_string", m + ["usd_per_hour"], "98"),
+        ("machine_missing_run_spread", m + ["run_spread"], DEL),
+        ("ranking_rank_a_string", ["ranking", 0, "rank"], "1"),
+        ("ranking_objective_null", ["ranking", 0, "objective"], None),
+        ("set_apart_a_number", ["set_apart"], [1]),
+        ("recommendation_missing", ["recommendation"], DEL),
+    ]:
+        w.mutant("invalid", name, base, setter(path, value))
+    w.mutant("semantic", "ranked_machine_not_among_the_machines", base, setter(["ranking", 0, "machine"], "nope"))
+    w.mutant("semantic", "figure_value_outside_its_interval", base,
+             setter(["ranking", 0, "objective"], {"value": 2.0, "low": 0.5, "high": 1.0}))
+    w.write()
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make_corpus.py GPUQUAL_BINARY")
@@ -472,6 +537,7 @@ def main():
     instances_corpus()
     prices_corpus()
     qualify_spec_corpus()
+    procurement_corpus(*procurement_docs(os.path.abspath(sys.argv[1])))
 
 
 if __name__ == "__main__":

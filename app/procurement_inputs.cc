@@ -1,0 +1,46 @@
+#include "app/procurement_inputs.h"
+
+#include <filesystem>
+#include <optional>
+
+#include "harness/decide/baseline.h"
+#include "harness/decide/instance_catalog.h"
+#include "harness/decide/prices.h"
+#include "harness/record/file_io.h"
+#include "harness/record/results_json.h"
+#include "workloads/registry.h"
+
+namespace gq::cli {
+
+ProcurementReport BuildProcurementFrom(const ProcurementInputs& in) {
+  ProcurementOptions options;
+  options.objective = ParseObjective(in.objective);
+  if (!in.scenario.empty()) options.scenario = ParseProcurementScenario(in.scenario);
+  const WorkloadRegistry registry = BuildRegistry();
+  for (const Workload* w : registry.All()) options.cost_metrics.Declare(w->Name(), w->Metrics());
+  std::vector<ResultsDoc> runs;
+  for (const std::string& f : in.results) runs.push_back(ReadResultsFile(f));
+  std::optional<PriceList> prices;
+  if (!in.prices.empty()) prices = ReadPriceList(in.prices);
+  std::optional<Baseline> baseline;
+  if (!in.baseline.empty()) {
+    const auto j = ReadJsonFile(in.baseline);
+    const bool results = j.is_object() && j.contains("schema") && j["schema"].is_string() &&
+                         j["schema"].get<std::string>().rfind("gpuqual.results/", 0) == 0;
+    baseline = results ? CreateBaseline({ResultsFromJson(j, in.baseline)}, {in.baseline}, in.baseline)
+                       : BaselineFromJson(j, in.baseline);
+  }
+  // The shipped catalog when none is named; an installation without it just has no catalog facts.
+  std::optional<InstanceCatalog> catalog;
+  const std::string shipped = BaselinesDir() + "/instances.json";
+  std::error_code ec;
+  if (!in.catalog.empty()) {
+    catalog = ReadInstanceCatalog(in.catalog);
+  } else if (std::filesystem::is_regular_file(shipped, ec)) {
+    catalog = ReadInstanceCatalog(shipped);
+  }
+  return BuildProcurement(runs, prices ? &*prices : nullptr, baseline ? &*baseline : nullptr,
+                          catalog ? &*catalog : nullptr, options);
+}
+
+}  // namespace gq::cli

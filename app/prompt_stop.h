@@ -1,0 +1,54 @@
+#pragma once
+// Runs a run's cases so that a stop request (Ctrl-C, SIGTERM, SIGHUP) ends `gpuqual run` within
+// about a second on every device, even while one iteration lasts minutes and cannot be broken
+// into (one OpenBLAS call of a large gemm, an e2e prefill on the cpu, a long kernel).
+//
+// PromptStop::Run(sink, work) calls work(gated) on a worker thread while the calling thread
+// watches the stop flag; `gated` forwards each case to `sink`. Without a stop request Run returns
+// work's result (an exception from work is rethrown on the calling thread). After one, Run waits
+// up to grace_s for work to end by itself (the runner stops between iterations), and if it has
+// not, closes the gate (`gated` drops every case from then on; a case being handed over is
+// written first) and returns false: the run is abandoned and the caller finishes its output as
+// for any interrupted run. The abandoned worker is never joined: ~PromptStop ends the process
+// with std::_Exit(128 + the signal) after flushing std::cout and std::cerr, so nothing the worker
+// may still be using is destroyed under it; declare the PromptStop after everything work uses.
+// With inline_run (an MPI world of several ranks, which stop together after an agreed batch)
+// work runs on the calling thread and nothing is abandoned.
+#include <atomic>
+#include <functional>
+#include <mutex>
+
+#include "harness/case_sink.h"
+
+namespace gq::cli {
+
+class PromptStop {
+ public:
+  PromptStop(const std::atomic<bool>& stop, bool inline_run, double grace_s = 1.0);
+  ~PromptStop();
+  PromptStop(const PromptStop&) = delete;
+  PromptStop& operator=(const PromptStop&) = delete;
+
+  bool Run(CaseSink& sink, const std::function<bool(CaseSink& gated)>& work);
+  bool abandoned() const { return abandoned_; }
+
+ private:
+  class Gate : public CaseSink {
+   public:
+    explicit Gate(CaseSink& sink) : sink_(sink) {}
+    void OnCaseDone(const CaseResult& r) override;
+    void Close();
+
+   private:
+    CaseSink& sink_;
+    std::mutex mu_;
+    bool open_ = true;
+  };
+
+  const std::atomic<bool>& stop_;
+  const bool inline_;
+  const double grace_s_;
+  bool abandoned_ = false;
+};
+
+}  // namespace gq::cli

@@ -1,0 +1,28 @@
+#pragma once
+// The figure a case is shown by and its spread: one definition for the console table and its
+// note (harness/record/console_reporter.h), kept in step with compare and the stopping rule.
+//
+// FigureMetric: the case's primary metric, except for a collective on a single rank (primary
+// busbw with a bus factor of 0: bus bandwidth is undefined there and reported as 0), whose figure
+// is algbw, the same samples' rate; compare judges such a case on algbw too
+// (harness/decide/compare.cc).
+//
+// RelativeSpread: the half-width of the 95% confidence interval of the median relative to the
+// median, max(median - low, high - median) / median (RelativeMedianNoise, harness/stats.h), over
+// the case's times per iteration:
+//   - one round: over its samples. This is the figure the stopping rule compares with
+//     --max-noise, and the one a noisy case's reason quotes ("95% CI of the median is +-X%");
+//   - several rounds (--repetitions): over the rounds' medians, i.e. the spread between rounds
+//     (with fewer than 6 rounds the interval is [min, max]), which is what compare decides on.
+// A rate is the inverse of a time, so its relative spread is the same to first order. NaN when
+// the case has no samples.
+#include <string>
+
+#include "harness/results.h"
+
+namespace gq {
+
+std::string FigureMetric(const CaseResult& r);
+double RelativeSpread(const CaseResult& r);
+
+}  // namespace gq

@@ -1,0 +1,51 @@
+#include "harness/decide/prices.h"
+
+#include <limits>
+
+#include "harness/json_fields.h"
+#include "harness/record/file_io.h"
+
+namespace gq {
+
+std::string InstanceTypeOf(const ResultsDoc& run) {
+  auto it = run.run.labels.find("instance_type");
+  return it != run.run.labels.end() && !it->second.empty() ? it->second : run.system.cloud.instance_type;
+}
+
+const InstancePrice* PriceList::Match(const ResultsDoc& run) const {
+  const std::string type = InstanceTypeOf(run);
+  if (type.empty()) return nullptr;
+  const InstancePrice* first = nullptr;
+  for (const InstancePrice& p : prices) {
+    if (p.instance_type != type) continue;
+    if (!p.provider.empty() && p.provider == run.system.cloud.provider) return &p;
+    if (first == nullptr) first = &p;
+  }
+  return first;
+}
+
+PriceList ReadPriceList(const std::string& path) { return PriceListFromJson(ReadJsonFile(path), path); }
+
+PriceList PriceListFromJson(const nlohmann::ordered_json& j, const std::string& origin) {
+  JsonFields root(j, origin, "");
+  if (!j.is_object()) root.Fail("", "is not a JSON object");
+  if (root.Str("schema") != kPricesSchema) root.Fail("schema", "'" + root.Str("schema") + "' is not " + kPricesSchema);
+  PriceList out;
+  out.origin = origin;
+  JsonFields list = root.Arr("prices");
+  for (std::size_t i = 0; i < list.value().size(); ++i) {
+    JsonFields e = list.At(i);
+    InstancePrice p;
+    p.instance_type = e.Str("instance_type");
+    if (p.instance_type.empty()) e.Fail("instance_type", "must not be empty");
+    p.usd_per_hour = e.NumIn("usd_per_hour", {0, 1e6, true});
+    p.provider = e.StrOr("provider", "");
+    p.region = e.StrOr("region", "");
+    p.note = e.StrOr("note", "");
+    p.gpus = e.Has("gpus") ? static_cast<int>(e.IntIn("gpus", 0, 4096)) : 0;
+    out.prices.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace gq

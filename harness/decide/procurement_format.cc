@@ -1,0 +1,96 @@
+#include "harness/decide/procurement_format.h"
+
+#include <cstdio>
+#include <string>
+
+namespace gq {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string Num(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+json FigureJson(const Figure& f) { return {{"value", f.value}, {"low", f.low}, {"high", f.high}}; }
+
+template <typename T>
+json Optional(const std::optional<T>& v) {
+  if (!v) return nullptr;
+  if constexpr (std::is_same_v<T, Figure>) {
+    return FigureJson(*v);
+  } else {
+    return *v;
+  }
+}
+
+std::string Cell(const std::optional<Figure>& f, const char* format) {
+  return f ? Num(format, f->value) + " [" + Num(format, f->low) + ", " + Num(format, f->high) + "]" : "-";
+}
+
+}  // namespace
+
+void PrintProcurement(std::ostream& out, const ProcurementReport& r) {
+  out << "Ranked by " << ObjectiveName(r.objective) << "; scores against " << r.reference << " over "
+      << r.common_cases.size() << " common case(s), 95% intervals in brackets; $/Mtok: " << r.scenario.Describe()
+      << "\n\n";
+  char line[512];
+  std::snprintf(line, sizeof line, "%-5s %-28s %-11s %5s %4s %27s %27s %10s %10s\n", "rank", "machine", "verdict", "runs",
+                "GPUs", "score", "perf per $/h", "TFLOP/s/$h", "$/Mtok");
+  out << line;
+  auto row = [&](const std::string& rank, const MachineFigures& m) {
+    std::snprintf(line, sizeof line, "%-5s %-28s %-11s %5d %4d %27s %27s %10s %10s\n", rank.c_str(), m.machine.c_str(),
+                  m.verdict.empty() ? "-" : m.verdict.c_str(), m.runs, m.gpus, Cell(m.score, "%.3f").c_str(),
+                  Cell(m.perf_per_usd_hour, "%.4f").c_str(),
+                  m.tflops_per_usd_hour ? Num("%.2f", *m.tflops_per_usd_hour).c_str() : "-",
+                  m.usd_per_mtok ? Num("%.3f", *m.usd_per_mtok).c_str() : "-");
+    out << line;
+  };
+  for (const RankEntry& e : r.ranking) {
+    row(std::to_string(e.rank) + (e.tie.empty() ? "" : "="), *r.Find(e.machine));
+    if (!e.tie.empty()) out << "      -> " << e.tie << "\n";
+  }
+  for (const std::string& why : r.set_apart) {
+    const std::string machine = why.substr(0, why.find(": "));
+    row("-", *r.Find(machine));
+    out << "      -> set apart: " << why.substr(why.find(": ") + 2) << "\n";
+  }
+  out << "\n" << r.recommendation << "\n";
+}
+
+json ProcurementJson(const ProcurementReport& r) {
+  json machines = json::array();
+  for (const MachineFigures& m : r.machines) {
+    json ws = json::object();
+    for (const auto& [w, f] : m.workload_scores) ws[w] = FigureJson(f);
+    machines.push_back({{"machine", m.machine}, {"provider", m.provider}, {"instance_type", m.instance_type},
+                        {"region", m.region}, {"sku", m.sku}, {"interconnect", m.interconnect},
+                        {"network", m.network}, {"runs", m.runs}, {"gpus", m.gpus},
+                        {"usd_per_hour", Optional(m.usd_per_hour)}, {"verdict", m.verdict},
+                        {"verdict_reasons", m.verdict_reasons}, {"score", Optional(m.score)}, {"workload_scores", ws},
+                        {"perf_per_usd_hour", Optional(m.perf_per_usd_hour)},
+                        {"tflops_per_usd_hour", Optional(m.tflops_per_usd_hour)},
+                        {"usd_per_mtok", Optional(m.usd_per_mtok)}, {"usd_per_mtok_note", m.usd_per_mtok_note},
+                        {"run_spread", m.run_spread < 0 ? json(nullptr) : json(m.run_spread)}});
+  }
+  json ranking = json::array();
+  for (const RankEntry& e : r.ranking) {
+    ranking.push_back({{"rank", e.rank}, {"machine", e.machine}, {"objective", {{"value", e.objective}, {"low", e.low}, {"high", e.high}}},
+                       {"tie", e.tie}});
+  }
+  return {{"schema", kProcurementSchema},
+          {"objective", ObjectiveName(r.objective)},
+          {"scenario", {{"description", r.scenario.Describe()}, {"model", r.scenario.model}, {"scenario", r.scenario.scenario},
+                        {"batch", r.scenario.batch}, {"input_len", r.scenario.input_len},
+                        {"output_len", r.scenario.output_len}, {"tp", r.scenario.tp}}},
+          {"reference", r.reference},
+          {"common_cases", r.common_cases},
+          {"machines", machines},
+          {"ranking", ranking},
+          {"set_apart", r.set_apart},
+          {"recommendation", r.recommendation}};
+}
+
+}  // namespace gq

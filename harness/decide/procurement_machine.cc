@@ -1,0 +1,136 @@
+// One machine's data and the figures that need no other machine (procurement_machine.h).
+#include "harness/decide/procurement_machine.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "harness/decide/two_sample.h"
+#include "harness/stats.h"
+
+namespace gq {
+namespace {
+
+bool Measured(const CaseResult& c) { return c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy; }
+
+// The replicate values of a case in its primary metric's units: the metric's median scaled by
+// each round's time against the median round time (rates go as 1/t, times as t).
+std::vector<double> Replicates(const CaseResult& c, const MetricResult& m) {
+  const std::vector<double> t = c.ReplicateMediansS();
+  if (t.empty()) return {m.median};
+  const double mid = Median(t);
+  std::vector<double> out;
+  for (double ti : t) out.push_back(m.higher_is_better ? m.median * mid / ti : m.median * ti / mid);
+  return out;
+}
+
+// $/Mtok of the scenario for one machine (rules in procurement.h).
+void TokenCost(ProcurementMachine& m, const ProcurementOptions& o) {
+  const std::string* metric = nullptr;
+  for (const ResultsDoc* run : m.runs) {
+    for (const CaseResult& c : run->cases) {
+      if (o.scenario.Matches(c)) metric = o.cost_metrics.Find(c.workload, CostRole::kOutputTokens);
+    }
+  }
+  if (metric == nullptr) {
+    m.f.usd_per_mtok_note = "no " + o.scenario.Describe() + " case in its runs";
+    return;
+  }
+  std::vector<double> per_run;
+  int replicas = 0;
+  for (const ResultsDoc* run : m.runs) {
+    double tok_s = 0;
+    int n = 0;
+    for (const CaseResult& c : run->cases) {
+      const MetricResult* mr = Measured(c) && o.scenario.Matches(c) ? c.FindMetric(*metric) : nullptr;
+      if (mr == nullptr || !(mr->median > 0)) continue;
+      tok_s += mr->median;
+      ++n;
+    }
+    if (n == 0) continue;
+    const int full = std::max(1, m.f.gpus / std::max(1, o.scenario.tp));
+    per_run.push_back(tok_s * std::max(1.0, static_cast<double>(full) / n));  // scaled to the whole instance
+    replicas = n;
+  }
+  if (per_run.empty()) {
+    m.f.usd_per_mtok_note = "its " + o.scenario.Describe() + " case was not measured (failed or skipped)";
+    return;
+  }
+  if (!m.f.usd_per_hour) {
+    m.f.usd_per_mtok_note = "no price for " + (m.f.instance_type.empty() ? m.f.machine : m.f.instance_type);
+    return;
+  }
+  const double tok_s = GeometricMean(per_run);
+  m.f.usd_per_mtok = *m.f.usd_per_hour / (tok_s * 3600.0) * 1e6;
+  const int full = std::max(1, m.f.gpus / std::max(1, o.scenario.tp));
+  m.f.usd_per_mtok_note = o.scenario.Describe() + ": " + std::to_string(static_cast<long long>(std::lround(tok_s))) +
+                          " output tok/s for the instance" +
+                          (replicas < full ? " (measured on " + std::to_string(replicas) + " of " + std::to_string(full) +
+                                                 " replicas, scaled to all)"
+                                           : "");
+}
+
+}  // namespace
+
+double ProcurementCase::Value() const {
+  std::vector<double> values;
+  for (const auto& [run, v] : run_values) values.push_back(v);
+  return GeometricMean(values);
+}
+
+int VerdictSeverity(const std::string& verdict) {
+  return verdict == "FAIL" ? 4 : verdict == "INCOMPLETE" ? 3 : verdict == "WARN" ? 2 : verdict == "PASS" ? 1 : 0;
+}
+
+void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
+  for (std::size_t r = 0; r < m.runs.size(); ++r) {
+    const ResultsDoc& run = *m.runs[r];
+    m.f.gpus = std::max(m.f.gpus, static_cast<int>(run.system.devices.size()));
+    if (!run.system.devices.empty() && m.f.sku.empty()) m.f.sku = run.system.devices.front().sku;
+    if (run.verdict) {
+      const std::string v = QualifyStatusName(run.verdict->overall);
+      if (VerdictSeverity(v) > VerdictSeverity(m.f.verdict)) m.f.verdict = v;
+      for (const QualifyCheck& c : run.verdict->checks) {
+        if (c.status == QualifyStatus::kFail || c.status == QualifyStatus::kIncomplete) {
+          m.f.verdict_reasons.push_back(c.name + ": " + c.reason);
+        }
+      }
+    }
+    std::map<std::string, std::vector<double>> device_values;
+    for (const CaseResult& c : run.cases) {
+      const MetricResult* pm = c.FindMetric(c.primary_metric);
+      if (!Measured(c) || pm == nullptr || !(pm->median > 0)) continue;
+      ProcurementCase& d = m.cases[c.id];
+      d.higher_is_better = pm->higher_is_better;
+      d.workload = c.workload;
+      device_values[c.id].push_back(pm->median);
+      for (double v : Replicates(c, *pm)) d.replicates.push_back(v);
+    }
+    for (auto& [id, values] : device_values) m.cases[id].run_values[r] = Median(values);
+  }
+  if (prices != nullptr) {
+    if (const InstancePrice* p = prices->Match(*m.runs.front())) {
+      m.f.usd_per_hour = p->usd_per_hour;
+      if (!p->region.empty()) m.f.region = p->region;
+      if (p->gpus > 0) m.f.gpus = p->gpus;
+    }
+  }
+  m.f.gpus = std::max(1, m.f.gpus);  // a cpu-only instance is priced as one unit
+}
+
+void MachineCostFigures(ProcurementMachine& m, const ProcurementOptions& o) {
+    std::vector<double> tflops;
+    for (const auto& [id, d] : m.cases) {
+      const std::string* role = o.cost_metrics.Find(d.workload, CostRole::kComputeRate);
+      if (role == nullptr) continue;
+      for (const ResultsDoc* run : m.runs) {
+        for (const CaseResult& c : run->cases) {
+          if (c.id != id || !Measured(c)) continue;
+          if (const MetricResult* mr = c.FindMetric(*role); mr != nullptr && mr->median > 0) tflops.push_back(mr->median);
+        }
+      }
+    }
+    if (!tflops.empty() && m.f.usd_per_hour) m.f.tflops_per_usd_hour = GeometricMean(tflops) * m.f.gpus / *m.f.usd_per_hour;
+  TokenCost(m, o);
+}
+
+}  // namespace gq

@@ -1,0 +1,293 @@
+// The buyer's figures (harness/decide/procurement.h): the named scenario, the prices file, scores
+// with their intervals, performance per dollar, $/Mtok like for like, the ranking with its ties,
+// the machines set apart, the recommendation and the JSON the report draws.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "harness/decide/procurement.h"
+#include "harness/decide/procurement_format.h"
+#include "harness/errors.h"
+#include "workloads/registry.h"
+
+namespace gq {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// A measured case: `rate` is the primary metric (higher is better) with one round per value of
+// `rounds` (seconds per iteration), so the case's replicates are rate x median(t) / t.
+CaseResult RateCase(const std::string& id, const std::string& workload, double rate, const std::string& device = "cuda:0",
+                    std::vector<double> rounds = {}) {
+  CaseResult c;
+  c.id = id;
+  c.workload = workload;
+  c.device = device;
+  c.status = CaseStatus::kOk;
+  c.primary_metric = "rate";
+  c.metrics = {{"rate", MetricResult{"x/s", true, rate}}};
+  c.round_medians_s = std::move(rounds);
+  return c;
+}
+
+// The default scenario's case (Llama-3-8B offline 64 x 1024/128, tp 1) on one device.
+CaseResult ScenarioCase(double tok_s, const std::string& device, int batch = 64) {
+  CaseResult c = RateCase("e2e/model=llama-3-8b/scenario=offline/batch=" + std::to_string(batch), "e2e", tok_s, device);
+  c.primary_metric = "output_tok_s";
+  c.metrics = {{"output_tok_s", MetricResult{"tok/s", true, tok_s}}};
+  c.params = {{"model", "llama-3-8b"}, {"scenario", "offline"}, {"batch", std::to_string(batch)}, {"input_len", "1024"},
+              {"output_len", "128"},   {"dtype", "bf16"},       {"tp", "1"},                      {"layers", "0"}};
+  return c;
+}
+
+ResultsDoc MachineRun(const std::string& instance, const std::string& provider, int gpus, std::vector<CaseResult> cases,
+               const char* verdict = nullptr) {
+  ResultsDoc d;
+  d.system.cloud.provider = provider;
+  d.system.cloud.instance_type = instance;
+  d.system.cloud.region = "region-of-" + instance;
+  d.system.devices.resize(gpus);
+  for (GpuInfo& g : d.system.devices) g.sku = "h100-sxm-80gb";
+  d.cases = std::move(cases);
+  if (verdict != nullptr) {
+    QualifyVerdict v;
+    v.overall = ParseQualifyStatus(verdict);
+    if (v.overall == QualifyStatus::kFail) v.checks = {{"ecc_uncorrected", "health", QualifyStatus::kFail, "GPU 3: 2 errors", 0, 0, ""}};
+    d.verdict = v;
+  }
+  return d;
+}
+
+PriceList Prices(std::initializer_list<std::pair<std::string, double>> entries) {
+  PriceList p;
+  for (const auto& [type, usd] : entries) {
+    InstancePrice e;
+    e.instance_type = type;
+    e.usd_per_hour = usd;
+    p.prices.push_back(e);
+  }
+  return p;
+}
+
+ProcurementOptions Options(Objective objective = Objective::kPerfPerDollar) {
+  ProcurementOptions o;
+  o.objective = objective;
+  const WorkloadRegistry registry = BuildRegistry();
+  for (const Workload* w : registry.All()) o.cost_metrics.Declare(w->Name(), w->Metrics());
+  return o;
+}
+
+TEST(ProcurementScenarioTest, ParsesOverridesAndRejectsUnknownKeysAndBadValues) {
+  const ProcurementScenario d = ParseProcurementScenario("");
+  EXPECT_EQ(d.Describe(), "Llama-3-8B offline, batch 64, 1024 in / 128 out, tp 1");
+  const ProcurementScenario s = ParseProcurementScenario("model=mistral-7b,batch=16,tp=2");
+  EXPECT_EQ(s.model, "mistral-7b");
+  EXPECT_EQ(s.batch, 16);
+  EXPECT_EQ(s.tp, 2);
+  EXPECT_EQ(s.input_len, 1024);  // keys not given keep the default
+  EXPECT_THROW(ParseProcurementScenario("modle=x"), UsageError);
+  EXPECT_THROW(ParseProcurementScenario("batch=0"), UsageError);
+  EXPECT_THROW(ParseProcurementScenario("batch=12x"), UsageError);
+  EXPECT_THROW(ParseProcurementScenario("batch"), UsageError);
+}
+
+TEST(ProcurementScenarioTest, MatchesOnlyTheExactCase) {
+  const ProcurementScenario s;
+  EXPECT_TRUE(s.Matches(ScenarioCase(1000, "cuda:0")));
+  EXPECT_FALSE(s.Matches(ScenarioCase(1000, "cuda:0", 128)));  // another batch
+  CaseResult custom = ScenarioCase(1000, "cuda:0");
+  custom.params.back().second = "16";  // layers=16: not the preset's model
+  EXPECT_FALSE(s.Matches(custom));
+  CaseResult gemm = ScenarioCase(1000, "cuda:0");
+  gemm.workload = "gemm";
+  EXPECT_FALSE(s.Matches(gemm));
+}
+
+TEST(PricesTest, ReadsTheFileAndMatchesByTypeThenProvider) {
+  const json j = json::parse(R"({"schema": "gpuqual.prices/1", "prices": [
+      {"instance_type": "x.8gpu", "usd_per_hour": 10},
+      {"instance_type": "x.8gpu", "provider": "gcp", "usd_per_hour": 12, "gpus": 4, "region": "eu"}]})");
+  const PriceList p = PriceListFromJson(j, "p.json");
+  ASSERT_EQ(p.prices.size(), 2u);
+  ResultsDoc run = MachineRun("x.8gpu", "aws", 8, {});
+  EXPECT_EQ(p.Match(run)->usd_per_hour, 10);  // no entry for aws: the first of the type
+  run.system.cloud.provider = "gcp";
+  EXPECT_EQ(p.Match(run)->usd_per_hour, 12);
+  EXPECT_EQ(p.Match(run)->gpus, 4);
+  run.run.labels["instance_type"] = "y";  // the label wins over the detected type
+  EXPECT_EQ(InstanceTypeOf(run), "y");
+  EXPECT_EQ(p.Match(run), nullptr);
+}
+
+TEST(PricesTest, BadFilesNameTheKey) {
+  auto message = [](const char* text) {
+    try {
+      PriceListFromJson(json::parse(text), "p.json");
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(message(R"({"schema": "gpuqual.prices/2", "prices": []})").find("p.json: schema"), std::string::npos);
+  EXPECT_NE(message(R"({"schema": "gpuqual.prices/1", "prices": [{"instance_type": "x", "usd_per_hour": 0}]})")
+                .find("prices[0].usd_per_hour"),
+            std::string::npos);
+  EXPECT_NE(message(R"({"schema": "gpuqual.prices/1", "prices": [{"instance_type": "x", "usd_per_hour": 1, "gpus": -1}]})")
+                .find("prices[0].gpus"),
+            std::string::npos);
+  EXPECT_NE(message(R"({"schema": "gpuqual.prices/1", "prices": [{"instance_type": "", "usd_per_hour": 1}]})")
+                .find("prices[0].instance_type"),
+            std::string::npos);
+  EXPECT_NE(message("[]").find("p.json"), std::string::npos);
+}
+
+// Two cases; machine "fast" is the reference on both, "slow" reaches 0.5 and 0.8 of it.
+TEST(ProcurementTest, ScoresAreGeometricMeansAgainstTheBestMachineAndPerDollarUsesTheWholeInstance) {
+  const std::vector<ResultsDoc> runs = {
+      MachineRun("fast", "aws", 8, {RateCase("a", "gemm", 200), RateCase("b", "membw", 100)}, "PASS"),
+      MachineRun("slow", "gcp", 8, {RateCase("a", "gemm", 100), RateCase("b", "membw", 80)}, "PASS")};
+  const PriceList prices = Prices({{"fast", 100}, {"slow", 20}});
+  const ProcurementReport r = BuildProcurement(runs, &prices, nullptr, nullptr, Options());
+  EXPECT_EQ(r.common_cases, (std::vector<std::string>{"a", "b"}));
+  const MachineFigures& slow = *r.Find("slow");
+  EXPECT_NEAR(slow.score->value, std::sqrt(0.5 * 0.8), 1e-12);
+  EXPECT_DOUBLE_EQ(slow.score->low, slow.score->value);  // one value per case: no spread to show
+  EXPECT_NEAR(slow.perf_per_usd_hour->value, std::sqrt(0.4) * 8 / 20, 1e-12);
+  EXPECT_NEAR(slow.workload_scores.at("gemm").value, 0.5, 1e-12);
+  EXPECT_EQ(slow.region, "region-of-slow");
+  // Per dollar the cheap machine wins; on raw performance the fast one.
+  ASSERT_EQ(r.ranking.size(), 2u);
+  EXPECT_EQ(r.ranking[0].machine, "slow");
+  EXPECT_EQ(r.ranking[1].rank, 2);
+  EXPECT_TRUE(r.ranking[1].tie.empty());
+  const ProcurementReport p = BuildProcurement(runs, &prices, nullptr, nullptr, Options(Objective::kPerformance));
+  EXPECT_EQ(p.ranking[0].machine, "fast");
+  EXPECT_NE(p.recommendation.find("Buy fast"), std::string::npos);
+  EXPECT_NE(p.recommendation.find("measured in one run"), std::string::npos);
+}
+
+TEST(ProcurementTest, IntervalsComeFromTheReplicatesOfEachCase) {
+  // Rounds 1.0 and 1.2 s: replicates 200 x 1.1 / t; the CI is exp(+-1.96 s / sqrt(n)) for one case.
+  const std::vector<ResultsDoc> runs = {MachineRun("m", "aws", 1, {RateCase("a", "gemm", 200, "cuda:0", {1.0, 1.2})})};
+  const ProcurementReport r = BuildProcurement(runs, nullptr, nullptr, nullptr, Options(Objective::kPerformance));
+  const Figure s = *r.machines.front().score;
+  const double sd = std::abs(std::log(1.2) - std::log(1.0)) / std::sqrt(2.0);  // stddev of two logs
+  EXPECT_NEAR(s.value, 1.0, 1e-12);
+  EXPECT_NEAR(std::log(s.high), 1.96 * sd / std::sqrt(2.0), 1e-9);
+  EXPECT_NEAR(std::log(s.low), -1.96 * sd / std::sqrt(2.0), 1e-9);
+}
+
+TEST(ProcurementTest, MachinesWithinTheirOwnRunSpreadAreTied) {
+  // "p5" ran twice (scores 1.0 and 0.9 against the best: 11% apart); "nd" is 5% below p5's mean.
+  const std::vector<ResultsDoc> runs = {MachineRun("p5", "aws", 8, {RateCase("a", "gemm", 100)}, "PASS"),
+                                        MachineRun("p5", "aws", 8, {RateCase("a", "gemm", 90)}, "PASS"),
+                                        MachineRun("nd", "azure", 8, {RateCase("a", "gemm", 90.0)}, "PASS")};
+  const ProcurementReport r = BuildProcurement(runs, nullptr, nullptr, nullptr, Options(Objective::kPerformance));
+  ASSERT_EQ(r.ranking.size(), 2u);
+  EXPECT_EQ(r.ranking[0].machine, "p5");
+  EXPECT_EQ(r.Find("p5")->runs, 2);
+  EXPECT_NEAR(r.Find("p5")->run_spread, 100.0 / 90 - 1, 1e-12);
+  EXPECT_EQ(r.ranking[1].rank, 1);  // tied: shares the first rank
+  EXPECT_NE(r.ranking[1].tie.find("indistinguishable on this data"), std::string::npos);
+  EXPECT_NE(r.ranking[1].tie.find("between p5's own runs"), std::string::npos);
+  EXPECT_NE(r.recommendation.find("ties with it"), std::string::npos);
+}
+
+TEST(ProcurementTest, RunSpreadSkipsRunsThatLackACase) {
+  // Run 1 of "m" lacks case b; its spread is still run 0 vs run 1 on what each measured.
+  const std::vector<ResultsDoc> runs = {
+      MachineRun("m", "aws", 1, {RateCase("a", "gemm", 100), RateCase("b", "gemm", 100)}),
+      MachineRun("m", "aws", 1, {RateCase("a", "gemm", 50)}),
+      MachineRun("m", "aws", 1, {RateCase("a", "gemm", 100), RateCase("b", "gemm", 100)})};
+  const ProcurementReport r = BuildProcurement(runs, nullptr, nullptr, nullptr, Options(Objective::kPerformance));
+  // Runs 0 and 2 score sqrt(100 / ref x 1) over a and b, run 1 scores 50 / ref over a alone
+  // (ref: the geometric mean of a over the three runs); a run 1 read at run 2's index of b would not.
+  const double ref = std::cbrt(100.0 * 50 * 100);
+  EXPECT_NEAR(r.machines.front().run_spread, std::sqrt(100 / ref) / (50 / ref) - 1, 1e-12);
+}
+
+TEST(ProcurementTest, FailingMachinesAreSetApartWithReasonsAndDoNotShrinkTheCommonCases) {
+  const std::vector<ResultsDoc> runs = {
+      MachineRun("good", "aws", 8, {RateCase("a", "gemm", 100), RateCase("b", "gemm", 100)}, "WARN"),
+      MachineRun("cheap", "oci", 8, {RateCase("a", "gemm", 100)}, "FAIL"),
+      MachineRun("unpriced", "gcp", 8, {RateCase("a", "gemm", 100), RateCase("b", "gemm", 100)})};
+  const PriceList prices = Prices({{"good", 50}, {"cheap", 1}});
+  const ProcurementReport r = BuildProcurement(runs, &prices, nullptr, nullptr, Options());
+  EXPECT_EQ(r.common_cases.size(), 2u);  // "cheap" lacks b but failed: it does not narrow the comparison
+  ASSERT_EQ(r.ranking.size(), 1u);
+  EXPECT_EQ(r.ranking[0].machine, "good");
+  ASSERT_EQ(r.set_apart.size(), 2u);
+  EXPECT_EQ(r.set_apart[0], "cheap: qualification FAIL: ecc_uncorrected: GPU 3: 2 errors");
+  EXPECT_EQ(r.set_apart[1], "unpriced: no price for unpriced (give --prices)");
+  ASSERT_TRUE(r.Find("cheap")->score.has_value());  // still scored, over the case it has
+  EXPECT_NEAR(r.Find("cheap")->score->value, 1.0, 1e-12);
+  EXPECT_NE(r.recommendation.find("Buy good"), std::string::npos);
+  EXPECT_NE(r.recommendation.find("qualifies WARN"), std::string::npos);
+  EXPECT_NE(r.recommendation.find("Set apart: cheap"), std::string::npos);
+}
+
+TEST(ProcurementTest, NoMachineRankableSaysWhy) {
+  const std::vector<ResultsDoc> runs = {MachineRun("bad", "aws", 8, {RateCase("a", "gemm", 100)}, "FAIL")};
+  const ProcurementReport r = BuildProcurement(runs, nullptr, nullptr, nullptr, Options());
+  EXPECT_TRUE(r.ranking.empty());
+  EXPECT_EQ(r.recommendation.rfind("No machine can be recommended: bad: qualification FAIL", 0), 0u);
+}
+
+TEST(ProcurementTest, TokenCostIsWholeInstancePriceOverWholeInstanceThroughputOfTheNamedCaseOnly) {
+  // "all" ran the scenario on all 8 GPUs; "one" on 1 of 8 (scaled, and the note says so); "other"
+  // ran batch 128 only: no figure, never the other batch's.
+  std::vector<CaseResult> all;
+  for (int g = 0; g < 8; ++g) all.push_back(ScenarioCase(1000, "cuda:" + std::to_string(g)));
+  const std::vector<ResultsDoc> runs = {MachineRun("all", "aws", 8, all), MachineRun("one", "aws", 8, {ScenarioCase(1000, "cuda:0")}),
+                                        MachineRun("other", "aws", 8, {ScenarioCase(1000, "cuda:0", 128)})};
+  const PriceList prices = Prices({{"all", 36}, {"one", 36}, {"other", 36}});
+  const ProcurementReport r = BuildProcurement(runs, &prices, nullptr, nullptr, Options());
+  const double expected = 36 / (8000.0 * 3600) * 1e6;  // $/h / (tok/s x 3600) x 1e6 = $1.25
+  EXPECT_NEAR(*r.Find("all")->usd_per_mtok, expected, 1e-12);
+  EXPECT_NEAR(*r.Find("one")->usd_per_mtok, expected, 1e-12);
+  EXPECT_NE(r.Find("one")->usd_per_mtok_note.find("measured on 1 of 8 replicas, scaled to all"), std::string::npos);
+  EXPECT_EQ(r.Find("all")->usd_per_mtok_note.find("scaled"), std::string::npos);
+  EXPECT_FALSE(r.Find("other")->usd_per_mtok.has_value());
+  EXPECT_EQ(r.Find("other")->usd_per_mtok_note,
+            "no Llama-3-8B offline, batch 64, 1024 in / 128 out, tp 1 case in its runs");
+}
+
+TEST(ProcurementTest, BaselineIsTheReferenceWhenGiven) {
+  Baseline b;
+  b.name = "h100-ref";
+  BaselineCase bc;
+  bc.id = "a";
+  bc.primary_metric = "rate";
+  bc.metrics = {{"rate", MetricResult{"x/s", true, 400}}};
+  b.cases.push_back(bc);
+  const std::vector<ResultsDoc> runs = {MachineRun("m", "aws", 1, {RateCase("a", "gemm", 100), RateCase("z", "gemm", 1)})};
+  const ProcurementReport r = BuildProcurement(runs, nullptr, &b, nullptr, Options(Objective::kPerformance));
+  EXPECT_EQ(r.reference, "baseline h100-ref");
+  EXPECT_EQ(r.common_cases, (std::vector<std::string>{"a"}));  // z is not in the baseline
+  EXPECT_NEAR(r.machines.front().score->value, 0.25, 1e-12);
+}
+
+TEST(ProcurementFormatTest, JsonCarriesEveryFigureAndTheTextTableNamesTheScenario) {
+  const std::vector<ResultsDoc> runs = {MachineRun("fast", "aws", 8, {RateCase("a", "gemm", 200)}, "PASS"),
+                                        MachineRun("bad", "oci", 8, {RateCase("a", "gemm", 100)}, "FAIL")};
+  const PriceList prices = Prices({{"fast", 100}});
+  const ProcurementReport r = BuildProcurement(runs, &prices, nullptr, nullptr, Options());
+  const json j = ProcurementJson(r);
+  EXPECT_EQ(j["schema"], "gpuqual.procurement/1");
+  EXPECT_EQ(j["objective"], "perf-per-dollar");
+  EXPECT_EQ(j["scenario"]["batch"], 64);
+  EXPECT_EQ(j["ranking"][0]["machine"], "fast");
+  EXPECT_EQ(j["machines"][0]["usd_per_hour"], 100.0);
+  EXPECT_TRUE(j["machines"][1]["usd_per_hour"].is_null());
+  EXPECT_EQ(j["machines"][1]["verdict"], "FAIL");
+  EXPECT_EQ(j["set_apart"].size(), 1u);
+  EXPECT_EQ(j["recommendation"], r.recommendation);
+  std::ostringstream text;
+  PrintProcurement(text, r);
+  EXPECT_NE(text.str().find("$/Mtok: Llama-3-8B offline, batch 64, 1024 in / 128 out, tp 1"), std::string::npos);
+  EXPECT_NE(text.str().find("-> set apart: qualification FAIL"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gq
