@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/commands.h"
+#include "app/workload_names.h"
 #include "harness/decide/baseline.h"
 #include "harness/errors.h"
 #include "harness/numbers.h"
@@ -41,6 +42,7 @@ int Create(BaselineArgs& a) {
       throw UsageError("--threshold '" + t + "' is not WORKLOAD=WARN:FAIL (e.g. gemm=0.95:0.9)");
     }
     const std::string what = "--threshold " + t;
+    RequireWorkload(what, t.substr(0, eq));
     b.workload_thresholds[t.substr(0, eq)] =
         CheckedThreshold(ParseNumber(what, t.substr(eq + 1, colon - eq - 1), {0, 1.5, true}),
                          ParseNumber(what, t.substr(colon + 1), {0, 1.5, true}), what);

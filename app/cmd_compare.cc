@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "app/commands.h"
+#include "app/workload_names.h"
 #include "harness/decide/compare_format.h"
 #include "harness/errors.h"
 #include "harness/numbers.h"
@@ -49,6 +50,7 @@ int Run(const CompareArgs& a) {
   for (const std::string& t : a.tolerance_for) {
     auto eq = t.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError("--tolerance-for '" + t + "' is not WORKLOAD=PCT");
+    RequireWorkload("--tolerance-for " + t, t.substr(0, eq));
     opt.tolerance_for[t.substr(0, eq)] = ParseNumber("--tolerance-for " + t, t.substr(eq + 1), kTolerancePct) / 100.0;
   }
   const ResultsDoc candidate = ReadResultsFile(a.candidate);

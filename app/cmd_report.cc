@@ -13,8 +13,10 @@
 // the source tree's reports/; the first holding gpuqual_reports/ goes on PYTHONPATH.
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -26,6 +28,7 @@
 #include "harness/data_dirs.h"
 #include "harness/decide/procurement_format.h"
 #include "harness/errors.h"
+#include "harness/measure/interrupt.h"
 #include "harness/record/file_io.h"
 
 namespace gq::cli {
@@ -40,7 +43,7 @@ struct ReportArgs {
   bool pdf = false;
 };
 
-// The first search directory holding the package; throws (exit 1) when none does.
+// The first search directory holding the package; throws (exit 3) when none does.
 std::string FindReportsDir() {
   const std::vector<std::string> dirs = DataDirCandidates("GQ_REPORTS_DIR", "reports");
   for (const std::string& dir : dirs) {
@@ -90,14 +93,20 @@ std::string WriteProcurement(const ReportArgs& a) {
   return path;
 }
 
-// Runs the report with PYTHONPATH led by reports_dir; returns its exit code (128 + signal when it
-// was killed). An interpreter that cannot be started is an error (exit 1) saying how to pick one.
+// Runs the report with PYTHONPATH led by reports_dir; returns its exit code: 130 when SIGINT,
+// SIGTERM or SIGHUP ended it (an interrupted command, DESIGN.md §9), 128 + N for another signal.
+// An interpreter that cannot be started is an error (exit 3) saying how to pick one.
 int RunPython(const std::vector<std::string>& argv, const std::string& reports_dir) {
   const char* old_path = std::getenv("PYTHONPATH");
   const std::string pythonpath =
       reports_dir + (old_path != nullptr && *old_path != '\0' ? ":" + std::string(old_path) : "");
   try {
-    return RunSubprocess(argv, {{"PYTHONPATH", pythonpath}});
+    const int code = RunSubprocess(argv, {{"PYTHONPATH", pythonpath}});
+    if (code == 128 + SIGINT || code == 128 + SIGTERM || code == 128 + SIGHUP) {
+      std::cerr << "gpuqual: report: interrupted\n";
+      return kInterruptedExit;
+    }
+    return code;
   } catch (const SubprocessError& e) {
     throw std::runtime_error(std::string(e.what()) +
                              "; set GQ_PYTHON to a python3 with matplotlib");

@@ -3,8 +3,8 @@
 // prints the table. With GPUs among the devices it also loads NVML (absent NVML is not an error):
 // device health before and after the run, PCIe links in system.devices, and per-case telemetry
 // sampled every --telemetry-period ms (0 turns the sampling off).
-// Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid, 2 bad input, 128+signal when
-// interrupted (finished cases are kept in the file).
+// Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid, 2 bad input, 130 when interrupted
+// by SIGINT, SIGTERM or SIGHUP (finished cases are kept in the file).
 // Under MPI (mpirun / srun; DESIGN.md §8) every rank plans the same cases and runs them in
 // lockstep on its own device (harness/measure/run_targets.h, harness/measure/rank_sync.h); only rank 0 discovers
 // the system, writes the results file, prints the table and watches its GPUs with NVML. Setup
@@ -246,7 +246,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
   const bool completed =
       prompt_stop.Run(sink, [&](CaseSink& gated) { return RunAll(setup.plan, setup.devices, env, gated); });
   if (progress) progress->Finish();
-  if (!root) return completed ? 0 : 128 + (StopSignal() != 0 ? StopSignal() : 2);
+  if (!root) return completed ? 0 : kInterruptedExit;
   if (gpus.monitor) {
     HealthReport health = recorder->doc().health;
     health.after = TakeHealthSnapshot(*gpus.monitor, gpus.cuda_indices);
@@ -255,7 +255,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
   recorder->Finish(!completed);
   console->PrintSummary(recorder->doc(), path);
   PrintSingleRankNote(recorder->doc(), std::cout);
-  if (!completed) return 128 + (StopSignal() != 0 ? StopSignal() : 2);
+  if (!completed) return kInterruptedExit;
   const auto& cases = recorder->doc().cases;
   bool bad = std::any_of(cases.begin(), cases.end(), [](const CaseResult& c) {
     return c.status == CaseStatus::kFailed || c.status == CaseStatus::kInvalid;

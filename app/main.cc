@@ -15,6 +15,28 @@
 #include "harness/system/communicator.h"
 #include "harness/version.h"
 
+namespace {
+
+// An error message as one line: text from files (a schema string, a key) may hold line breaks or
+// other control characters; they are shown escaped (\n, \t, \xNN) so the message stays one line.
+std::string OneLine(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) {
+      static const char kHex[] = "0123456789abcdef";
+      out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   // MPI is initialised here when a launcher started several ranks, and finalised when `world`
   // goes (the last line of main); see harness/system/communicator.h.
@@ -58,11 +80,11 @@ int main(int argc, char** argv) {
     }
     return 2;
   } catch (const gq::UsageError& e) {
-    if (root) std::cerr << "gpuqual: error: " << e.what() << "\n";
+    if (root) std::cerr << "gpuqual: error: " << OneLine(e.what()) << "\n";
     return 2;
   } catch (const std::exception& e) {
     if (world->size() == 1) {
-      std::cerr << "gpuqual: failed: " << e.what() << "\n";
+      std::cerr << "gpuqual: failed: " << OneLine(e.what()) << "\n";
       return 3;
     }
     // Other ranks may be waiting for this one inside a collective: end the whole job.

@@ -54,17 +54,19 @@ std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOp
     Workload* workload;
     DeviceFilter device;
     std::map<std::string, std::vector<std::string>> axes;
+    std::string where;  // "SUITE-FILE: entries[i]" for a suite entry, "" for the command line
   };
   std::vector<Entry> entries;
   for (const std::string& name : options.workloads) registry.Get(name);  // unknown -> UsageError
   if (suite != nullptr) {
-    for (const SuiteEntry& e : suite->entries) {
+    for (std::size_t i = 0; i < suite->entries.size(); ++i) {
+      const SuiteEntry& e = suite->entries[i];
       Workload& w = registry.Get(e.workload);
       if (!options.workloads.empty() &&
           std::find(options.workloads.begin(), options.workloads.end(), e.workload) == options.workloads.end()) {
         continue;
       }
-      entries.push_back({&w, e.device, e.axes});
+      entries.push_back({&w, e.device, e.axes, suite->origin + ": entries[" + std::to_string(i) + "]"});
     }
     if (entries.empty()) {
       throw UsageError("suite '" + suite->name + "' has no entries for the named workloads");
@@ -118,10 +120,15 @@ std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOp
   std::vector<PlannedCase> plan;
   std::set<std::pair<std::string, int>> seen;
   for (const Entry& e : entries) {
-    for (CaseSpec& spec : ExpandCases(e.workload->Name(), e.workload->Axes(), Overlay(*e.workload, e.device, e.axes, options.axes))) {
-      if (!seen.insert({spec.Id(), static_cast<int>(e.device)}).second) continue;
-      e.workload->Validate(spec);
-      plan.push_back({e.workload, std::move(spec), e.device});
+    try {  // a bad value from a suite file names the file and the entry
+      for (CaseSpec& spec : ExpandCases(e.workload->Name(), e.workload->Axes(), Overlay(*e.workload, e.device, e.axes, options.axes))) {
+        if (!seen.insert({spec.Id(), static_cast<int>(e.device)}).second) continue;
+        e.workload->Validate(spec);
+        plan.push_back({e.workload, std::move(spec), e.device});
+      }
+    } catch (const UsageError& error) {
+      if (e.where.empty()) throw;
+      throw UsageError(e.where + ": " + error.what());
     }
   }
   return plan;

@@ -41,7 +41,7 @@ PromptStop::~PromptStop() {
   if (!abandoned_) return;
   std::cout.flush();
   std::cerr.flush();
-  std::_Exit(128 + (StopSignal() != 0 ? StopSignal() : 2));
+  std::_Exit(kInterruptedExit);
 }
 
 bool PromptStop::Run(CaseSink& sink, const std::function<bool(CaseSink& gated)>& work) {

@@ -10,7 +10,7 @@
 // not, closes the gate (`gated` drops every case from then on; a case being handed over is
 // written first) and returns false: the run is abandoned and the caller finishes its output as
 // for any interrupted run. The abandoned worker is never joined: ~PromptStop ends the process
-// with std::_Exit(128 + the signal) after flushing std::cout and std::cerr, so nothing the worker
+// with std::_Exit(130) after flushing std::cout and std::cerr, so nothing the worker
 // may still be using is destroyed under it; declare the PromptStop after everything work uses.
 // With inline_run (an MPI world of several ranks, which stop together after an agreed batch)
 // work runs on the calling thread and nothing is abandoned.

@@ -1,5 +1,6 @@
 #include "app/subprocess.h"
 
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -46,17 +47,43 @@ int RunSubprocess(const std::vector<std::string>& argv,
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
+  // The stop signals go to the child alone while it runs (a terminal's Ctrl-C reaches the whole
+  // process group): this process ignores them until the child has ended, and the child starts
+  // with their default actions (an ignored signal would stay ignored across exec).
+  const int stops[] = {SIGINT, SIGTERM, SIGHUP};
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  struct sigaction ignore {}, saved[3];
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  for (int i = 0; i < 3; ++i) {
+    sigaddset(&defaults, stops[i]);
+    ::sigaction(stops[i], &ignore, &saved[i]);
+  }
+  auto restore = [&] {
+    for (int i = 0; i < 3; ++i) ::sigaction(stops[i], &saved[i], nullptr);
+  };
+  posix_spawnattr_t attr;
+  ::posix_spawnattr_init(&attr);
+  ::posix_spawnattr_setsigdefault(&attr, &defaults);
+  ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
   pid_t pid = 0;
   // posix_spawnp reports a failed exec as its return value (glibc >= 2.24, musl), so a program
   // that cannot be started is an error here, not an exit status of 127.
-  const int rc = ::posix_spawnp(&pid, cargs[0], nullptr, nullptr, cargs.data(), cenv.data());
-  if (rc != 0) throw SubprocessError("cannot run '" + argv[0] + "': " + std::strerror(rc));
+  const int rc = ::posix_spawnp(&pid, cargs[0], nullptr, &attr, cargs.data(), cenv.data());
+  ::posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    restore();
+    throw SubprocessError("cannot run '" + argv[0] + "': " + std::strerror(rc));
+  }
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) {
+      restore();
       throw std::runtime_error("waiting for '" + argv[0] + "': " + std::strerror(errno));
     }
   }
+  restore();
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <set>
 
 #include "harness/data_dirs.h"
@@ -22,6 +23,9 @@ constexpr const char* kSuiteSchema = "gpuqual.suite/1";
 std::string ValueText(const JsonFields& f, const std::string& axis, const json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    f.Fail(axis, std::to_string(v.get<uint64_t>()) + " is out of range");
+  }
   if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
   f.Fail(axis, "values must be strings, integers or booleans");
 }

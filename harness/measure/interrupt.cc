@@ -17,8 +17,12 @@ extern "C" void OnStopSignal(int sig) {
   g_stop.store(true);
   if (g_announce) {
     // The leading newline leaves a progress line (and the terminal's "^C") above it.
-    static const char kText[] = "\ngpuqual: stopping: finished cases are kept; Ctrl-C again to abort at once\n";
-    const ssize_t written = write(STDERR_FILENO, kText, sizeof kText - 1);
+    static const char kInt[] = "\ngpuqual: stopping: finished cases are kept; Ctrl-C again to abort at once\n";
+    static const char kTerm[] = "\ngpuqual: stopping (SIGTERM): finished cases are kept; SIGTERM again aborts at once\n";
+    static const char kHup[] = "\ngpuqual: stopping (SIGHUP): finished cases are kept; SIGHUP again aborts at once\n";
+    const char* text = sig == SIGTERM ? kTerm : sig == SIGHUP ? kHup : kInt;
+    const std::size_t size = sig == SIGTERM ? sizeof kTerm : sig == SIGHUP ? sizeof kHup : sizeof kInt;
+    const ssize_t written = write(STDERR_FILENO, text, size - 1);
     (void)written;  // nothing to do about a closed stderr inside a handler
   }
   // SA_RESETHAND has put the default action back: a second signal ends the process.
@@ -38,5 +42,7 @@ const std::atomic<bool>& InstallStopHandlers(bool announce) {
 }
 
 int StopSignal() { return g_signal; }
+
+
 
 }  // namespace gq

@@ -88,6 +88,8 @@ void WriteToDevice(const std::string& path, const std::string& text) {
 }  // namespace
 
 std::string ReadTextFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw UsageError(path + ": is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError(path + ": cannot open file (" + Reason(errno) + ")");
   std::stringstream buf;

@@ -3,7 +3,7 @@
 `python3 -m gpuqual_reports`. `gpuqual report` passes --procurement: the figures it computed in
 C++ from the same files (without it the report has no summary, ranking or cost figures).
 
-main(argv) returns the exit code: 0 report written, 2 bad input (one line on stderr naming the
+main(argv) returns the exit code: 130 when interrupted, 0 report written, 2 bad input (one line on stderr naming the
 file and the problem: unreadable, malformed, another schema version, an empty run, a bad
 baseline or prices file, an unwritable output directory), 3 an unexpected failure (never 1,
 which gpuqual keeps for "a check failed").
@@ -86,7 +86,7 @@ def run(argv):
     if args.pdf:
         paths.append(pdf.write_pdf(os.path.join(args.output, "index.html"),
                                    os.path.join(args.output, "report.pdf")))
-    for note in rep.notes:
+    for note in rep.notes:  # figures left out: their values cannot be drawn
         print(f"{PROG}: warning: {_one_line(note)}", file=sys.stderr)
     print(f"report: {os.path.join(args.output, 'index.html')} ({len(rep.figures)} figure(s), "
           f"{len(rep.rows)} case(s) from {len(runs)} run(s)); summary.md and data.csv beside it"
@@ -94,13 +94,13 @@ def run(argv):
     return paths
 
 
-def _one_line(error):
-    """str(error) with line breaks escaped: a file name or key may hold one."""
-    return str(error).replace("\r", "\\r").replace("\n", "\\n")
+def _one_line(text):
+    """A message as one line: control characters from files (line breaks in a key) escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text))
 
 
 def main(argv=None):
-    """Entry point: returns 0 ok, 2 bad input, 3 unexpected failure."""
+    """Entry point: returns 0 ok, 2 bad input, 3 unexpected failure, 130 interrupted (Ctrl-C)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if any(a in ("-h", "--help") for a in argv):
         _parser().print_help()
@@ -111,6 +111,9 @@ def main(argv=None):
     except ReportInputError as e:
         print(f"{PROG}: error: {_one_line(e)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted (files already written are complete; the report is not)", file=sys.stderr)
+        return 130
     except Exception as e:  # noqa: BLE001 - one line, never a stack trace (DESIGN.md §9)
         print(f"{PROG}: failed: {type(e).__name__}: {_one_line(e)}", file=sys.stderr)
         return 3

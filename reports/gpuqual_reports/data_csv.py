@@ -7,6 +7,9 @@ Empty cells mean "not applicable / unknown".
 """
 
 import csv
+import io
+
+from . import outfile
 
 _FIXED = ("run", "run_id", "file", "machine", "sku", "gpus", "provider", "instance_type",
           "hostname", "case_id", "workload", "device", "status", "reason", "primary_metric",
@@ -54,11 +57,12 @@ def write(report, path, _out_dir=None):
     params = list(dict.fromkeys(k for r in report.rows for k in r.params))
     metrics = list(dict.fromkeys(k for r in report.rows for k in r.metrics))
     header = list(_FIXED) + [f"param_{p}" for p in params] + [f"{m}_median" for m in metrics]
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        for r in report.rows:
-            fixed = _fixed(report, r)
-            w.writerow([fixed[k] for k in _FIXED]
-                       + [_blank(r.params.get(p)) for p in params]
-                       + [_blank((r.metrics.get(m) or {}).get("median")) for m in metrics])
+    text = io.StringIO()
+    w = csv.writer(text)
+    w.writerow(header)
+    for r in report.rows:
+        fixed = _fixed(report, r)
+        w.writerow([fixed[k] for k in _FIXED]
+                   + [_blank(r.params.get(p)) for p in params]
+                   + [_blank((r.metrics.get(m) or {}).get("median")) for m in metrics])
+    outfile.write_text(path, text.getvalue())

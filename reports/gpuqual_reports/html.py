@@ -16,7 +16,7 @@ import base64
 import html
 import os
 
-from . import compare_tables, schema, summaries
+from . import compare_tables, outfile, schema, summaries
 
 _CSS = """
 :root{--fg:#1d232b;--muted:#5b6672;--line:#d9dee4;--bg:#ffffff;--band:#f5f7f9;--accent:#1f5fa8}
@@ -213,5 +213,4 @@ are the 95% confidence interval of the median. Data: <code>data.csv</code>.</foo
 
 def write(report, path, out_dir):
     """Writes index.html to `path`, embedding the PNGs found in out_dir."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(render(report, out_dir))
+    outfile.write_text(path, render(report, out_dir))

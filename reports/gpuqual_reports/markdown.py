@@ -7,7 +7,7 @@ data.csv), and the cases that were not measured with their reasons. No images: i
 index.html and the PNGs next to it.
 """
 
-from . import compare_tables, summaries
+from . import compare_tables, outfile, summaries
 
 MAX_CASE_ROWS = 40
 
@@ -89,5 +89,4 @@ def render(report):
 
 def write(report, path, _out_dir=None):
     """Writes summary.md to `path`."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(render(report))
+    outfile.write_text(path, render(report))

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 
+from . import outfile
 from .errors import ReportInputError
 
 _TIMEOUT_S = 180
@@ -35,15 +36,14 @@ def write_pdf(html_path, pdf_path):
     chromium = find_chromium()
     if chromium is None:
         raise ReportInputError("--pdf: no Chromium found (install chromium or set GQ_CHROMIUM)")
-    with tempfile.TemporaryDirectory(prefix="gpuqual-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="gpuqual-chromium-") as profile, outfile.replacing(pdf_path) as tmp:
         argv = chromium_argv(chromium, profile) + [
-            "--no-pdf-header-footer", f"--print-to-pdf={os.path.abspath(pdf_path)}",
-            f"file://{os.path.abspath(html_path)}"]
+            "--no-pdf-header-footer", f"--print-to-pdf={tmp}", f"file://{os.path.abspath(html_path)}"]
         try:
             proc = subprocess.run(argv, capture_output=True, text=True, timeout=_TIMEOUT_S, check=False)
         except (OSError, subprocess.TimeoutExpired) as e:
             raise ReportInputError(f"--pdf: {chromium}: {e}") from None
-    if proc.returncode != 0 or not os.path.isfile(pdf_path) or os.path.getsize(pdf_path) == 0:
-        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ReportInputError(f"--pdf: {chromium} did not print {html_path} (exit {proc.returncode}: {last})")
+        if proc.returncode != 0 or os.path.getsize(tmp) == 0:
+            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            raise ReportInputError(f"--pdf: {chromium} did not print {html_path} (exit {proc.returncode}: {last})")
     return pdf_path

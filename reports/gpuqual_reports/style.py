@@ -16,6 +16,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import (FuncFormatter, LogLocator, NullFormatter,  # noqa: E402
                                NullLocator)
 
+from . import outfile  # noqa: E402
+
 DPI = 110
 PANEL_W, PANEL_H = 4.8, 3.4
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -190,8 +192,8 @@ def render(spec):
 
 
 def save(spec, path):
-    """Writes the figure as PNG at `path`."""
+    """Writes the figure as PNG at `path` (through a temporary, renamed into place)."""
     if spec.png is None:
         render(spec)
-    with open(path, "wb") as f:
+    with outfile.replacing(path) as tmp, open(tmp, "wb") as f:
         f.write(spec.png)

@@ -83,3 +83,13 @@ def baseline_report(tmp_path_factory):
                        baseline=load_baseline(fixture("baseline_h100.json")), procurement=figures)
     report.write(rep, str(out))
     return rep, str(out)
+
+
+@pytest.fixture(scope="session")
+def cpu_results(tmp_path_factory):
+    """Path of a results file written by `gpuqual run --suite ci --device cpu`."""
+    path = tmp_path_factory.mktemp("cpu") / "ci.json"
+    proc = subprocess.run([binary(), "run", "--suite", "ci", "--device", "cpu", "-o", str(path)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return str(path)

@@ -1,6 +1,5 @@
 """A report from a real results file: the C++ build runs the ci suite on the cpu (GQ_BINARY),
-then the report is built from it, by the Python entry point and by `gpuqual report` (the run
-itself: the cpu_results fixture of conftest.py)."""
+then the report is built from it, by the Python entry point and by `gpuqual report`."""
 
 import json
 import os
@@ -8,7 +7,7 @@ import subprocess
 
 from gpuqual_reports import cli
 
-BINARY = os.environ.get("GQ_BINARY", "")
+BINARY = os.environ.get("GQ_BINARY", "")  # cpu_results (conftest) skips the tests without it
 
 
 def test_report_from_cpu_run(cpu_results, tmp_path):

@@ -182,3 +182,26 @@ def test_summary_md_shows_html_from_labels_as_text(tmp_path):
     assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt;" in md
     assert "[click](" not in md and "\\[click\\](http://x)" in md
     assert "\\| a" in md
+
+
+def test_a_symlink_in_the_output_directory_is_replaced_not_written_through(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    for name in ("index.html", "summary.md", "data.csv", "gemm.png"):
+        (out / name).symlink_to(victim)
+    assert cli.main([fixture("gcp_a2_ultragpu.json"), "-o", str(out)]) == 0
+    assert victim.read_text() == "keep me"
+    for name in ("index.html", "summary.md", "data.csv", "gemm.png"):
+        assert not (out / name).is_symlink() and (out / name).stat().st_size > 0
+    assert not [n for n in os.listdir(out) if n.endswith(".tmp")]  # no temporaries left
+
+
+def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
+    def interrupted(_argv):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "run", interrupted)
+    assert cli.main([fixture("gcp_a2_ultragpu.json")]) == 130
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "interrupted" in err and "Traceback" not in err

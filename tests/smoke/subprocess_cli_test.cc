@@ -1,7 +1,8 @@
 // The child processes gpuqual starts (app/subprocess.h), seen through `gpuqual report`, whose
-// interpreter is $GQ_PYTHON: a program that cannot be started is one clear error line (exit 1);
-// the child's exit status comes back as is and a signal as 128 + N; arguments reach it intact
-// (no shell) and PYTHONPATH is set for it.
+// interpreter is $GQ_PYTHON: a program that cannot be started is one clear error line (exit 3);
+// the child's exit status comes back as is, a stop signal (SIGINT, SIGTERM, SIGHUP) as 130 (an
+// interrupted command) and another signal as 128 + N; arguments reach it intact (no shell) and
+// PYTHONPATH is set for it. The results file is a real one (`report` reads it in C++ first).
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
@@ -26,8 +27,7 @@ class SubprocessCliTest : public ::testing::Test {
   void SetUp() override {
     dir_ = testing::TestTempDir("gq_subprocess_");
     results_ = (dir_ / "r.json").string();
-    // A valid run: gpuqual reads it (for the procurement figures) before it starts the interpreter.
-    fs::copy_file(std::string(GQ_SOURCE_DIR) + "/tests/data/schema_corpus/results/valid/tool_cpu_run.json", results_);
+    fs::copy_file(std::string(GQ_SOURCE_DIR) + "/tests/data/aa/run1.json", results_);
   }
   void TearDown() override {
     ::unsetenv("GQ_PYTHON");
@@ -66,7 +66,9 @@ TEST_F(SubprocessCliTest, AProgramThatCannotStartIsOneErrorLine) {
 
 TEST_F(SubprocessCliTest, ExitStatusAndSignalComeBack) {
   EXPECT_EQ(Report(Script("three.sh", "exit 3")).code, 3);
-  EXPECT_EQ(Report(Script("term.sh", "kill -TERM $$")).code, 128 + 15);
+  EXPECT_EQ(Report(Script("term.sh", "kill -TERM $$")).code, 130);
+  EXPECT_EQ(Report(Script("int.sh", "kill -INT $$")).code, 130);
+  EXPECT_EQ(Report(Script("usr1.sh", "kill -USR1 $$")).code, 128 + 10);
 }
 
 TEST_F(SubprocessCliTest, ArgumentsArriveIntactWithPythonPathSet) {

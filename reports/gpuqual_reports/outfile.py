@@ -1,0 +1,32 @@
+"""Every file the report writes goes through here (DESIGN.md §9): into a temporary created
+exclusively beside the target, flushed and fsynced, then renamed over it. A symlink or another
+file planted at the target's name is replaced, never written through, and a failed write leaves
+the previous file as it was."""
+
+import os
+import tempfile
+from contextlib import contextmanager
+
+
+@contextmanager
+def replacing(path):
+    """Yields the path of a fresh temporary beside `path` to write; on success it becomes `path`."""
+    folder, name = os.path.split(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(path, text):
+    """Writes `text` (UTF-8) to `path` safely."""
+    with replacing(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
