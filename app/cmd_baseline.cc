@@ -1,11 +1,16 @@
 // `gpuqual baseline create RESULTS... --name NAME [-o FILE] [--warn-below F] [--fail-below F]
 //  [--threshold WORKLOAD=WARN:FAIL]...`: merges real results files into a gpuqual.baseline/1 file.
+// `gpuqual baseline create --from-history --sku S --last N [--label K=V]... [--since DATE]
+//  [--db FILE] [--name NAME] ...`: the same from the newest N finished runs of the results
+// history that match (harness/decide/history_baseline.h); the name defaults to "<sku>-history".
 #include <iostream>
 #include <memory>
 
 #include "app/commands.h"
+#include "app/history_flags.h"
 #include "app/workload_names.h"
 #include "harness/decide/baseline.h"
+#include "harness/decide/history_baseline.h"
 #include "harness/errors.h"
 #include "harness/numbers.h"
 #include "harness/record/results_json.h"
@@ -18,6 +23,9 @@ struct BaselineArgs {
   std::string name, output;
   double warn_below = QualifyThreshold{}.warn_below, fail_below = QualifyThreshold{}.fail_below;
   bool allow_incomplete = false;
+  bool from_history = false;
+  int last = 0;
+  HistoryFlags history;
 };
 
 QualifyThreshold CheckedThreshold(double warn, double fail, const std::string& what) {
@@ -27,14 +35,32 @@ QualifyThreshold CheckedThreshold(double warn, double fail, const std::string& w
   return {warn, fail};
 }
 
+// The baseline of the newest --last runs of the history that match the filters.
+Baseline FromHistory(BaselineArgs& a) {
+  if (a.history.sku.empty()) throw UsageError("--from-history needs --sku S (a baseline is for one SKU)");
+  if (a.last < 1) throw UsageError("--from-history needs --last N, N >= 1 (the newest N matching runs)");
+  const HistoryFilter filter = a.history.Filter();
+  auto store = OpenHistory(a.history, HistoryStore::Open::kExisting);
+  HistoryBaseline hb = BaselineFromHistory(*store, filter, a.last, a.name, a.allow_incomplete);
+  std::cout << "from the newest " << hb.run_ids.size() << " run(s) of " << store->path() << " (asked "
+            << a.last << "; filters: " << HistoryFilterText(filter) << "): " << hb.run_ids.back() << " .. "
+            << hb.run_ids.front() << "\n";
+  return std::move(hb.baseline);
+}
+
 int Create(BaselineArgs& a) {
+  if (a.from_history && a.name.empty()) a.name = a.history.sku + "-history";
   if (a.name.empty() || a.name.find('/') != std::string::npos) throw UsageError("--name must be a plain name, e.g. h100-sxm-80gb");
+  if (a.from_history != a.results.empty()) {
+    throw UsageError(a.from_history ? "--from-history takes no results files (got " + a.results.front() + ")"
+                                    : "baseline create needs RESULTS files or --from-history");
+  }
   std::vector<ResultsDoc> docs;
   for (const std::string& f : a.results) {
     docs.push_back(ReadResultsFile(f));
     if (!a.allow_incomplete) RequireFinishedRun(docs.back(), f);
   }
-  Baseline b = CreateBaseline(docs, a.results, a.name);
+  Baseline b = a.from_history ? FromHistory(a) : CreateBaseline(docs, a.results, a.name);
   b.default_threshold = CheckedThreshold(a.warn_below, a.fail_below, "--warn-below/--fail-below");
   for (const std::string& t : a.thresholds) {
     auto eq = t.find('='), colon = t.find(':');
@@ -63,8 +89,8 @@ Action AddBaselineCommand(CLI::App& root) {
               "See gpuqual baseline create --help.");
   cmd->require_subcommand(1);
   CLI::App* create = cmd->add_subcommand("create", "Merge results files into a gpuqual.baseline/1 file");
-  create->add_option("results", args->results, "Results files (one SKU)")->required();
-  create->add_option("--name", args->name, "Baseline name, e.g. h100-sxm-80gb")->required();
+  create->add_option("results", args->results, "Results files (one SKU)");
+  create->add_option("--name", args->name, "Baseline name, e.g. h100-sxm-80gb (--from-history: <sku>-history)");
   create->add_option("-o,--output", args->output, "Output file (default baselines/<name>.json)");
   create->footer("Example:\n  gpuqual baseline create run1.json run2.json run3.json --name h100-sxm-80gb");
   create->add_option("--warn-below", args->warn_below, "qualify WARN below this fraction of baseline")->capture_default_str();
@@ -72,6 +98,11 @@ Action AddBaselineCommand(CLI::App& root) {
   create->add_option("--threshold", args->thresholds, "Per-workload thresholds WORKLOAD=WARN:FAIL (repeatable)");
   create->add_flag("--allow-incomplete", args->allow_incomplete,
                    "Take results of interrupted or cut-off runs too (refused by default)");
+  create->add_flag("--from-history", args->from_history,
+                   "Make it from the newest --last runs of the results history that match --sku/--label/--since");
+  create->add_option("--last", args->last, "--from-history: how many of the newest matching runs");
+  AddDbFlag(create, args->history);
+  AddFilterFlags(create, args->history);
   return [args](const std::string&) { return Create(*args); };
 }
 

@@ -1,7 +1,11 @@
 // `gpuqual compare CANDIDATE --baseline FILE [--tolerance PCT] [--tolerance-for WORKLOAD=PCT]...
 //  [--alpha A] [--allow-missing] [--fail-on-inconclusive] [--junit FILE] [--markdown FILE]
 //  [--json FILE] [--export-github-benchmark FILE] [--export-bencher FILE]`
-// FILE may be a baseline or a results file (merged into a baseline on the fly). Every output FILE
+// FILE may be a baseline or a results file (merged into a baseline on the fly). Instead of
+// --baseline, `--history --last N [--sku S] [--label K=V]... [--since DATE] [--db FILE]` makes the
+// baseline from the newest N finished runs of the results history that match (the candidate's
+// own run left out; the SKU defaults to the candidate's), so compare uses their between-run
+// spread (harness/decide/history_baseline.h). Every output FILE
 // may be "-" (standard output; the table then goes to standard error, so the output stays
 // clean). The exports write the candidate's figures for github-action-benchmark and Bencher
 // (harness/record/benchmark_export.h). Exit 1 on any regressed or failed case (or missing
@@ -9,10 +13,13 @@
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "app/commands.h"
+#include "app/history_flags.h"
 #include "app/workload_names.h"
 #include "harness/decide/compare_format.h"
+#include "harness/decide/history_baseline.h"
 #include "harness/errors.h"
 #include "harness/numbers.h"
 #include "harness/record/benchmark_export.h"
@@ -27,7 +34,27 @@ struct CompareArgs {
   std::vector<std::string> tolerance_for;
   double tolerance_pct = 5.0, alpha = 0.05;
   bool allow_missing = false, fail_on_inconclusive = false;
+  bool history = false;
+  int last = 0;
+  HistoryFlags history_flags;
 };
+
+// --history: the baseline of the newest --last matching runs of the history, on the candidate's
+// SKU unless --sku says otherwise; names it "DATABASE (last N runs)" in the outputs.
+Baseline BaselineFromHistoryFlags(const CompareArgs& a, const ResultsDoc& candidate, std::string& name) {
+  if (a.last < 1) throw UsageError("--history needs --last N, N >= 1 (the newest N matching runs)");
+  HistoryFilter filter = a.history_flags.Filter();
+  if (filter.sku.empty()) {
+    std::set<std::string> skus;
+    for (const CaseResult& c : candidate.cases) skus.insert(CaseSku(candidate, c));
+    if (skus.size() != 1) throw UsageError(a.candidate + ": its cases are not on one SKU; give --sku with --history");
+    filter.sku = *skus.begin();
+  }
+  auto store = OpenHistory(a.history_flags, HistoryStore::Open::kExisting);
+  HistoryBaseline hb = BaselineFromHistory(*store, filter, a.last, "history", false, candidate.run.id);
+  name = store->path() + " (newest " + std::to_string(hb.run_ids.size()) + " run(s); " + HistoryFilterText(filter) + ")";
+  return std::move(hb.baseline);
+}
 
 Baseline LoadBaselineOrResults(const std::string& path) {
   const auto j = ReadJsonFile(path);
@@ -54,10 +81,13 @@ int Run(const CompareArgs& a) {
     opt.tolerance_for[t.substr(0, eq)] = ParseNumber("--tolerance-for " + t, t.substr(eq + 1), kTolerancePct) / 100.0;
   }
   const ResultsDoc candidate = ReadResultsFile(a.candidate);
-  const Baseline baseline = LoadBaselineOrResults(a.baseline);
+  if (a.history == !a.baseline.empty()) throw UsageError("give one of --baseline FILE and --history");
+  std::string baseline_name = a.baseline;
+  const Baseline baseline =
+      a.history ? BaselineFromHistoryFlags(a, candidate, baseline_name) : LoadBaselineOrResults(a.baseline);
   CompareReport report = Compare(candidate, baseline, opt);
   report.candidate = a.candidate;
-  report.baseline = a.baseline;
+  report.baseline = baseline_name;
   const std::vector<std::string> outputs = {a.markdown, a.junit, a.json, a.github_benchmark, a.bencher};
   std::ostream& table = std::count(outputs.begin(), outputs.end(), "-") > 0 ? std::cerr : std::cout;
   if (std::count(outputs.begin(), outputs.end(), "-") > 1) throw UsageError("only one output can be - (standard output)");
@@ -79,7 +109,12 @@ Action AddCompareCommand(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand("compare", "Compare a results file with a baseline (CI regression gate)");
   cmd->add_option("candidate", a->candidate, "Results file to judge")->required();
   cmd->footer("Example:\n  gpuqual compare candidate.json --baseline baselines/h100-sxm-80gb.json --junit compare.xml");
-  cmd->add_option("--baseline", a->baseline, "Baseline file (or a results file)")->required();
+  cmd->add_option("--baseline", a->baseline, "Baseline file (or a results file)");
+  cmd->add_flag("--history", a->history,
+                "Compare with a baseline made from the newest --last runs of the results history");
+  cmd->add_option("--last", a->last, "--history: how many of the newest matching runs");
+  AddDbFlag(cmd, a->history_flags);
+  AddFilterFlags(cmd, a->history_flags);
   cmd->add_option("--tolerance", a->tolerance_pct, "Regression tolerance in percent")->capture_default_str();
   cmd->add_option("--tolerance-for", a->tolerance_for, "Per-workload tolerance WORKLOAD=PCT (repeatable)");
   cmd->add_option("--alpha", a->alpha, "Significance level of the between-run test (1 - alpha: the CI)")

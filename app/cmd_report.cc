@@ -7,6 +7,10 @@
 // report, which draws those numbers and computes none. Bad input exits 2 (one line naming the
 // file); otherwise the report's own exit code is returned: 0 written, 2 bad input, 3 anything else.
 //
+// `gpuqual report --history [--db FILE] [--case ID]... [--sku S] [--label K=V]... [--since DATE]
+// [-o DIR]` draws trends instead: the series and change points are computed here (harness/decide/
+// history_trend.h), written to DIR/trend.json (gpuqual.trend/1), and the package draws that file.
+//
 // The interpreter is $GQ_PYTHON, else /usr/bin/python3 when present (Debian's, with
 // python3-matplotlib), else python3 from PATH. The package is looked for like suites are:
 // $GQ_REPORTS_DIR, <exe>/../share/gpuqual/reports, <exe>/../../reports, <exe>/../../../reports,
@@ -23,9 +27,11 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "app/history_flags.h"
 #include "app/procurement_inputs.h"
 #include "app/subprocess.h"
 #include "harness/data_dirs.h"
+#include "harness/decide/history_baseline.h"
 #include "harness/decide/procurement_format.h"
 #include "harness/errors.h"
 #include "harness/measure/interrupt.h"
@@ -41,6 +47,9 @@ struct ReportArgs {
   std::string output = "reports-out";
   std::string title;
   bool pdf = false;
+  bool history = false;
+  std::vector<std::string> cases;  // --history: these cases (default: all)
+  HistoryFlags history_flags;
 };
 
 // The first search directory holding the package; throws (exit 3) when none does.
@@ -80,17 +89,42 @@ std::vector<std::string> PythonArgv(const ReportArgs& a, const std::string& proc
   return argv;
 }
 
-// DIR/procurement.json: the figures the report draws. DIR is created; a non-directory is refused.
-std::string WriteProcurement(const ReportArgs& a) {
+// DIR, created; an existing non-directory is refused.
+void MakeOutputDir(const std::string& dir) {
   std::error_code ec;
-  if (fs::exists(a.output, ec) && !fs::is_directory(a.output, ec)) {
-    throw UsageError(a.output + ": output path exists and is not a directory");
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) {
+    throw UsageError(dir + ": output path exists and is not a directory");
   }
-  fs::create_directories(a.output, ec);
-  if (ec) throw OutputError(a.output + ": cannot create the output directory (" + ec.message() + ")");
+  fs::create_directories(dir, ec);
+  if (ec) throw OutputError("cannot write " + dir + ": " + ec.message());
+}
+
+// DIR/procurement.json: the figures the report draws.
+std::string WriteProcurement(const ReportArgs& a) {
+  MakeOutputDir(a.output);
   const std::string path = (fs::path(a.output) / "procurement.json").string();
   WriteFileSafely(path, ProcurementJson(BuildProcurementFrom(a.inputs)).dump(1) + "\n");
   return path;
+}
+
+// --history: computes the trends, writes DIR/trend.json and returns the package's arguments.
+std::vector<std::string> HistoryArgv(const ReportArgs& a) {
+  const ProcurementInputs& in = a.inputs;
+  if (!in.results.empty()) throw UsageError("--history takes no results files (got " + in.results.front() + ")");
+  if (!in.baseline.empty() || !in.prices.empty()) throw UsageError("--history takes no --baseline or --prices");
+  if (a.pdf) throw UsageError("--history takes no --pdf");
+  const HistoryFilter filter = a.history_flags.Filter();
+  const TrendOptions options = a.history_flags.Trend();
+  auto store = OpenHistory(a.history_flags, HistoryStore::Open::kExisting);
+  const std::vector<TrendSeries> series = BuildTrend(*store, filter, a.cases, options);
+  if (series.empty()) throw UsageError(store->path() + ": no run matches (filters: " + HistoryFilterText(filter) + ")");
+  MakeOutputDir(a.output);
+  const std::string trend = (fs::path(a.output) / "trend.json").string();
+  WriteFileSafely(trend, TrendToJson(series, filter, options, store->path()).dump(1) + "\n");
+  std::vector<std::string> argv = {PythonInterpreter(), "-m", "gpuqual_reports", "--history-trend", trend,
+                                   "-o", a.output};
+  if (!a.title.empty()) argv.insert(argv.end(), {"--title", a.title});
+  return argv;
 }
 
 // Runs the report with PYTHONPATH led by reports_dir; returns its exit code: 130 when SIGINT,
@@ -119,9 +153,10 @@ Action AddReportCommand(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand(
       "report", "Draw a report (index.html, summary.md, PNGs, data.csv) from result files");
   auto args = std::make_shared<ReportArgs>();
-  cmd->footer("Example:\n  gpuqual report results/*.json --prices prices.json -o procurement/ --pdf");
+  cmd->footer("Examples:\n  gpuqual report results/*.json --prices prices.json -o procurement/ --pdf\n"
+              "  gpuqual report --history --label branch=main -o trends/");
   ProcurementInputs& in = args->inputs;
-  cmd->add_option("results", in.results, "Result files (gpuqual.results/1); several are compared")->required();
+  cmd->add_option("results", in.results, "Result files (gpuqual.results/1); several are compared");
   cmd->add_option("-o,--output", args->output, "Output directory (default: reports-out)");
   cmd->add_option("--baseline", in.baseline,
                   "Normalise to this baseline (gpuqual.baseline/1) or results file instead of the best machine");
@@ -134,8 +169,16 @@ Action AddReportCommand(CLI::App& root) {
   cmd->add_option("--catalog", in.catalog, "Instance catalog (default baselines/instances.json)");
   cmd->add_option("--title", args->title, "Report title (default: from the machines)");
   cmd->add_flag("--pdf", args->pdf, "Also print the report to DIR/report.pdf (headless Chromium; summary on page 1)");
+  cmd->add_flag("--history", args->history,
+                "Draw each case's median over the runs of the results history, with change points");
+  cmd->add_option("--case", args->cases, "--history: this case id (repeatable; default: every case)");
+  AddDbFlag(cmd, args->history_flags);
+  AddFilterFlags(cmd, args->history_flags);
+  AddTrendFlags(cmd, args->history_flags);
   return [args](const std::string&) {
+    if (args->history) return RunPython(HistoryArgv(*args), FindReportsDir());
     const ProcurementInputs& in = args->inputs;
+    if (in.results.empty()) throw UsageError("report needs RESULTS files (or --history)");
     for (const std::string& path : in.results) RequireFile(path, "results file");
     if (!in.baseline.empty()) RequireFile(in.baseline, "baseline file");
     if (!in.prices.empty()) RequireFile(in.prices, "prices file");

@@ -5,6 +5,9 @@
 // sampled every --telemetry-period ms (0 turns the sampling off).
 // Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid, 2 bad input, 130 when interrupted
 // by SIGINT, SIGTERM or SIGHUP (finished cases are kept in the file).
+// With --db FILE the finished run (or the interrupted one, marked so) is added to that results
+// history once the results file is final (harness/record/history_store.h); the database is opened
+// and checked before the first case, so a bad one fails at once (exit 2).
 // Under MPI (mpirun / srun; DESIGN.md §8) every rank plans the same cases and runs them in
 // lockstep on its own device (harness/measure/run_targets.h, harness/measure/rank_sync.h); only rank 0 discovers
 // the system, writes the results file, prints the table and watches its GPUs with NVML. Setup
@@ -13,6 +16,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -31,6 +35,8 @@
 #include "harness/measure/run_targets.h"
 #include "harness/measure/telemetry.h"
 #include "harness/record/console_reporter.h"
+#include "harness/record/history_store.h"
+#include "harness/record/file_io.h"
 #include "harness/record/results_recorder.h"
 #include "harness/system/gpu_monitor.h"
 #include "harness/system/health.h"
@@ -51,7 +57,20 @@ struct RunArgs {
   CLI::Option *min_samples = nullptr, *min_time = nullptr, *max_time = nullptr, *max_noise = nullptr,
               *warmup = nullptr, *repetitions = nullptr;
   std::string command_line;
+  std::string history_db;  // --db: add the run to this results history
 };
+
+// Adds the finished run to the history, with the results file's text as written (so a later
+// `history add` of that file finds it stored); a failure names the results file, which is complete.
+void AddToHistory(HistoryStore& history, const ResultsDoc& doc, const std::string& path) {
+  try {
+    history.Add(doc, ReadTextFile(path), std::filesystem::absolute(path).string(), false);
+  } catch (const UsageError& e) {
+    throw OutputError(std::string(e.what()) + "; the results are complete in " + path + " (gpuqual history add --db " +
+                      history.path() + " " + path + " adds them)");
+  }
+  std::cout << "history: run " << doc.run.id << " added to " << history.path() << "\n";
+}
 
 class NullSink : public CaseSink {
  public:
@@ -200,6 +219,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
   GpuWatch gpus;
   std::unique_ptr<ResultsRecorder> recorder;
   std::unique_ptr<ConsoleReporter> console;
+  std::unique_ptr<HistoryStore> history;
   try {
     if (root) {
       doc.system = DiscoverSystem();
@@ -212,6 +232,8 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
       doc.run.suite = setup.suite ? setup.suite->name : "";
       doc.run.labels = opt.labels;
       path = opt.output.empty() ? DefaultResultsPath(doc.system.host.hostname) : opt.output;
+      // A bad database fails here, before the results file is made or a case runs (exit 2).
+      if (!args.history_db.empty()) history = std::make_unique<HistoryStore>(args.history_db, HistoryStore::Open::kCreate);
       gpus = WatchGpus(setup.devices, args.telemetry_period_ms, doc);
       recorder = std::make_unique<ResultsRecorder>(path, doc, &std::cerr);  // OutputError: exit 2
       console = std::make_unique<ConsoleReporter>(std::cout, setup.id_width);
@@ -255,6 +277,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
   recorder->Finish(!completed);
   console->PrintSummary(recorder->doc(), path);
   PrintSingleRankNote(recorder->doc(), std::cout);
+  if (history) AddToHistory(*history, recorder->doc(), path);
   if (!completed) return kInterruptedExit;
   const auto& cases = recorder->doc().cases;
   bool bad = std::any_of(cases.begin(), cases.end(), [](const CaseResult& c) {
@@ -295,6 +318,7 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   cmd->add_flag_function(
       "--no-verify", [args](std::int64_t) { args->options.measure.verify = false; }, "Skip output verification");
   cmd->add_option("--label", args->label_assignments, "Run label KEY=VALUE (repeatable)");
+  cmd->add_option("--db", args->history_db, "Add the run to this results history database when it ends");
   cmd->add_option("--max-cases", o.max_cases, "Refuse a plan of more cases than this")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{100000000}));

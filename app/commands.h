@@ -40,5 +40,6 @@ Action AddCompareCommand(CLI::App& root);
 Action AddQualifyCommand(CLI::App& root);
 Action AddReportCommand(CLI::App& root);
 Action AddRankCommand(CLI::App& root);
+Action AddHistoryCommand(CLI::App& root);
 
 }  // namespace gq::cli

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
       {"qualify", gq::cli::AddQualifyCommand(app)},
       {"report", gq::cli::AddReportCommand(app)},
       {"rank", gq::cli::AddRankCommand(app)},
+      {"history", gq::cli::AddHistoryCommand(app)},
   };
 
   try {

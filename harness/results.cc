@@ -63,4 +63,12 @@ std::vector<double> CaseResult::ReplicateMediansS() const {
   return {Median(PerIterationSeconds())};
 }
 
+std::string CaseSku(const ResultsDoc& doc, const CaseResult& c) {
+  if (c.device == "cpu") return "cpu";
+  for (const GpuInfo& g : doc.system.devices) {
+    if (c.device == "cuda:" + std::to_string(g.index)) return g.sku.empty() ? "unknown" : g.sku;
+  }
+  return "unknown";
+}
+
 }  // namespace gq

@@ -260,4 +260,7 @@ struct ResultsDoc {
   std::optional<QualifyVerdict> verdict;
 };
 
+// The SKU a case ran on: "cpu", the device's sku from system.devices, or "unknown".
+std::string CaseSku(const ResultsDoc& doc, const CaseResult& c);
+
 }  // namespace gq

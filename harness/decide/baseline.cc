@@ -74,14 +74,6 @@ QualifyThreshold Baseline::ThresholdFor(const std::string& workload) const {
   return it != workload_thresholds.end() ? it->second : default_threshold;
 }
 
-std::string CaseSku(const ResultsDoc& doc, const CaseResult& c) {
-  if (c.device == "cpu") return "cpu";
-  for (const GpuInfo& g : doc.system.devices) {
-    if (c.device == "cuda:" + std::to_string(g.index)) return g.sku.empty() ? "unknown" : g.sku;
-  }
-  return "unknown";
-}
-
 std::optional<double> MetricFromIterationTime(const std::string& name, const std::string& unit,
                                               double seconds, const Work& work) {
   if (seconds <= 0) return std::nullopt;

@@ -79,9 +79,6 @@ void RequireFinishedRun(const ResultsDoc& doc, const std::string& file);
 Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<std::string>& files,
                         const std::string& name);
 
-// The SKU a case ran on: "cpu", the device's sku from system.devices, or "unknown".
-std::string CaseSku(const ResultsDoc& doc, const CaseResult& c);
-
 // The per-iteration figure of a metric from its unit, when the unit ties it to iteration time.
 // The e2e metrics (TokenThroughputMetrics in work.h) go by name: output_tok_s = tokens / t,
 // total_tok_s = (tokens + prefill_tokens) / t, tok_s_per_gpu = tokens / max(gpus, 1) / t; the

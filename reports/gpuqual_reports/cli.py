@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 
+from . import history_report
 from . import pdf
 from . import report as report_mod
 from .baseline import load_baseline
@@ -71,6 +72,8 @@ def _join_values(argv):
 def run(argv):
     """Parses argv, builds and writes the report; returns the list of written paths.
     Raises ReportInputError for bad input."""
+    if any(a.split("=")[0] == "--history-trend" for a in argv):  # gpuqual report --history
+        return history_report.run(_join_values(argv))
     args = _parser().parse_args(_join_values(argv))
     runs = load_all(args.results)
     baseline = load_baseline(args.baseline) if args.baseline else None

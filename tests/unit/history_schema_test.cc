@@ -1,0 +1,104 @@
+// harness/record/history_schema: a new database gets the latest version, a version 1 database is
+// migrated (its v2 tables filled from the kept JSON), a newer one is refused, and a migration
+// that fails part-way leaves the database at its old version.
+#include "harness/record/history_schema.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "harness/errors.h"
+#include "harness/record/history_rows.h"
+#include "harness/record/history_store.h"
+#include "tests/unit/history_fixture.h"
+
+namespace gq {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::GemmCase;
+using testing::MakeRun;
+using testing::StartedAt;
+
+class HistorySchemaTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = testing::HistoryTempDir(); }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Db() const { return (dir_ / "history.db").string(); }
+  fs::path dir_;
+};
+
+bool HasTable(SqliteDb& db, const std::string& name) {
+  return db.QueryText("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '" + name + "'").has_value();
+}
+
+TEST_F(HistorySchemaTest, NewDatabaseGetsTheLatestVersionWithItsLog) {
+  HistoryStore store(Db(), HistoryStore::Open::kCreate);
+  EXPECT_EQ(store.SchemaVersion(), kHistorySchemaVersion);
+  SqliteDb db(Db(), SqliteDb::Mode::kReadWrite, 1000);
+  EXPECT_EQ(*db.QueryText("SELECT COUNT(*) FROM gpuqual_schema"), std::to_string(kHistorySchemaVersion));
+  EXPECT_EQ(HistoryMigrations().back().version, kHistorySchemaVersion);
+}
+
+TEST_F(HistorySchemaTest, MigratesAVersionOneDatabaseAndFillsTheNewTables) {
+  ResultsDoc d = MakeRun("old", StartedAt(1), {{"commit", "c1"}}, {GemmCase("cpu", 1e-3)});
+  QualifyVerdict v;
+  v.overall = QualifyStatus::kFail;
+  v.checks.push_back({"gemm/dtype=fp32/m=256", "performance", QualifyStatus::kFail, "too slow", 0.5, 0.7, "TFLOP/s"});
+  d.verdict = v;
+  {  // A database as gpuqual with schema v1 wrote it.
+    SqliteDb db(Db(), SqliteDb::Mode::kReadWriteCreate, 1000);
+    EXPECT_EQ(MigrateHistory(db, {HistoryMigrations()[0]}), 0);
+    EXPECT_EQ(HistorySchemaVersion(db), 1);
+    SqliteTransaction t(db);
+    InsertRunRowsV1(db, d, ResultsToJson(d).dump(1) + "\n", "test");
+    t.Commit();
+    EXPECT_FALSE(HasTable(db, "params"));
+  }
+  HistoryStore store(Db(), HistoryStore::Open::kExisting);  // migrates on open
+  EXPECT_EQ(store.SchemaVersion(), 2);
+  EXPECT_EQ(store.Runs({})[0].verdict, "FAIL");
+  SqliteDb db(Db(), SqliteDb::Mode::kReadWrite, 1000);
+  EXPECT_EQ(*db.QueryText("SELECT COUNT(*) FROM params"), "2");
+  EXPECT_EQ(*db.QueryText("SELECT reason FROM checks"), "too slow");
+  EXPECT_EQ(*db.QueryText("SELECT COUNT(*) FROM gpuqual_schema"), "2");
+  // Runs added after the migration get every table at once.
+  testing::AddRun(store, MakeRun("new", StartedAt(2), {}, {GemmCase("cpu", 1e-3)}));
+  EXPECT_EQ(*db.QueryText("SELECT COUNT(*) FROM params"), "4");
+}
+
+TEST_F(HistorySchemaTest, ANewerDatabaseIsRefused) {
+  {
+    SqliteDb db(Db(), SqliteDb::Mode::kReadWriteCreate, 1000);
+    std::vector<HistoryMigration> steps = HistoryMigrations();
+    steps.push_back({kHistorySchemaVersion + 1, "from the future", [](SqliteDb& d) { d.Exec("CREATE TABLE later (x)"); }});
+    MigrateHistory(db, steps);
+  }
+  try {
+    HistoryStore store(Db(), HistoryStore::Open::kExisting);
+    FAIL() << "opened a newer database";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("history schema version 3 is newer than this gpuqual's 2"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST_F(HistorySchemaTest, AMigrationThatFailsPartWayLeavesTheOldVersion) {
+  SqliteDb db(Db(), SqliteDb::Mode::kReadWriteCreate, 1000);
+  MigrateHistory(db, {HistoryMigrations()[0]});
+  std::vector<HistoryMigration> steps = {
+      HistoryMigrations()[0],
+      {2, "breaks half-way", [](SqliteDb& d) {
+         d.Exec("CREATE TABLE half (x)");
+         throw std::runtime_error("killed");
+       }}};
+  EXPECT_THROW(MigrateHistory(db, steps), std::runtime_error);
+  EXPECT_EQ(HistorySchemaVersion(db), 1);
+  EXPECT_FALSE(HasTable(db, "half"));
+  EXPECT_EQ(MigrateHistory(db, HistoryMigrations()), 1);  // the real step still applies
+  EXPECT_EQ(HistorySchemaVersion(db), 2);
+}
+
+}  // namespace
+}  // namespace gq
