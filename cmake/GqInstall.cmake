@@ -4,6 +4,7 @@
 #   P/share/gpuqual/suites/*.json
 #   P/share/gpuqual/baselines/ (SKU baselines and instances.json, the instance catalog)
 #   P/share/gpuqual/reports/gpuqual_reports/ (the report package `gpuqual report` runs)
+#   P/share/gpuqual/schemas/*.schema.json (the file schemas the report validates its inputs with)
 #   P/share/man/man1/gpuqual.1 (made at build time by help2man, when it is installed)
 set(GQ_INSTALL_DATA share/gpuqual)
 
@@ -17,6 +18,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/baselines/ DESTINATION ${GQ_INSTALL_DATA
         FILES_MATCHING PATTERN "*.json" PATTERN "*.md")
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/reports/gpuqual_reports DESTINATION ${GQ_INSTALL_DATA}/reports
         FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/schemas/ DESTINATION ${GQ_INSTALL_DATA}/schemas
+        FILES_MATCHING PATTERN "*.schema.json")
 
 # The man page: help2man over `gpuqual --help` and `--version`, with every command's own help
 # (cmake/GqManPage.cmake). Debian package help2man; without it the build says so and goes on.

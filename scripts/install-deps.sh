@@ -15,7 +15,7 @@ runtime=(
   build-essential cmake ninja-build git pkg-config
   nlohmann-json3-dev libcli11-dev libbenchmark-dev libopenblas-dev libopenmpi-dev openmpi-bin
   libsqlite3-dev
-  python3 python3-matplotlib python3-numpy help2man
+  python3 python3-matplotlib python3-numpy python3-jsonschema help2man
 )
 testing=(libgtest-dev libgmock-dev python3-pytest python3-yaml clang chromium libbenchmark-tools python3-scipy tmux poppler-utils)
 

@@ -22,6 +22,9 @@ ctest --test-dir "$dir" -L "unit|smoke" --output-on-failure -j "${GQ_JOBS:-$(npr
 for name in results baseline suite instances prices qualify_spec; do
   work="$dir/fuzz-corpus-$name"
   rm -rf "$work" && mkdir -p "$work" && cp tests/fuzz/corpus/"$name"/* "$work"/
+  # The schema corpus's valid files of the same kind are seeds too (tests/data/schema_corpus).
+  seeds="tests/data/schema_corpus/${name/_/-}/valid"
+  if [ -d "$seeds" ]; then cp "$seeds"/*.json "$work"/; fi
   log="$dir/fuzz-$name.log"
   if ! "$dir/tests/fuzz/fuzz_$name" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
        -artifact_prefix="$dir/fuzz-crash-$name-" "$work" > "$log" 2>&1; then

@@ -23,15 +23,6 @@ using json = nlohmann::ordered_json;
 
 json ThresholdToJson(const QualifyThreshold& t) { return {{"warn_below", t.warn_below}, {"fail_below", t.fail_below}}; }
 
-std::vector<std::string> Strings(const JsonFields& f, const char* key) {
-  std::vector<std::string> out;
-  for (const json& v : f.Arr(key).value()) {
-    if (!v.is_string()) f.Fail(key, "must hold strings");
-    out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
 }  // namespace
 
 QualifyThreshold QualifyThresholdFromJson(const JsonFields& f) {
@@ -91,14 +82,12 @@ Baseline BaselineFromJson(const json& j, const std::string& path) {
   JsonFields qualify = root.Obj("qualify");
   b.default_threshold = QualifyThresholdFromJson(qualify.Obj("default"));
   JsonFields workloads = qualify.Obj("workloads");
-  for (const auto& [w, _] : workloads.value().items()) {
-    b.workload_thresholds[w] = QualifyThresholdFromJson(workloads.Obj(w));
-  }
+  for (const std::string& w : workloads.Keys()) b.workload_thresholds[w] = QualifyThresholdFromJson(workloads.Obj(w));
   JsonFields sources = root.Arr("sources");
   for (std::size_t i = 0; i < sources.value().size(); ++i) {
     JsonFields s = sources.At(i);
     b.sources.push_back({s.Str("file"), s.Str("run_id"), s.Str("started_at"), s.Str("hostname"), s.Str("provider"),
-                         s.Str("instance_type"), s.Str("tool_version"), s.Str("tool_git"), Strings(s, "devices")});
+                         s.Str("instance_type"), s.Str("tool_version"), s.Str("tool_git"), s.Strings("devices")});
   }
   JsonFields cases = root.Arr("cases");
   std::set<std::string> ids;
@@ -111,7 +100,7 @@ Baseline BaselineFromJson(const json& j, const std::string& path) {
     bc.params = ParamsFromJson(c.Obj("params"));
     bc.primary_metric = c.Str("primary_metric");
     JsonFields metrics = c.Obj("metrics");
-    for (const auto& [name, _] : metrics.value().items()) bc.metrics.emplace_back(name, MetricFromJson(metrics.Obj(name)));
+    for (const std::string& name : metrics.Keys()) bc.metrics.emplace_back(name, MetricFromJson(metrics.Obj(name)));
     if (bc.FindMetric(bc.primary_metric) == nullptr) c.Fail("primary_metric", "names '" + bc.primary_metric + "', which is not in metrics");
     for (const json& s : c.Arr("samples_s").value()) {
       if (!s.is_number() || !std::isfinite(s.get<double>()) || s.get<double>() < 0) {
@@ -120,7 +109,7 @@ Baseline BaselineFromJson(const json& j, const std::string& path) {
       bc.samples_s.push_back(s.get<double>());
     }
     bc.work = WorkFromJson(c.Obj("work"));
-    bc.sources = static_cast<int>(c.Int("sources"));
+    bc.sources = c.Int32("sources");
     if (c.Has("replicate_medians_s")) {  // absent in baselines written before run-level replicates
       for (const json& m : c.Arr("replicate_medians_s").value()) {
         if (!m.is_number() || !std::isfinite(m.get<double>()) || !(m.get<double>() > 0)) {

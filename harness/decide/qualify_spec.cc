@@ -51,7 +51,7 @@ QualifySpec ParseQualifySpec(const nlohmann::ordered_json& j, const std::string&
   if (root.Has("default")) spec.default_threshold = SpecThreshold(root.Obj("default"));
   if (root.Has("workloads")) {
     JsonFields workloads = root.Obj("workloads");
-    for (const auto& [name, _] : workloads.value().items()) {
+    for (const std::string& name : workloads.Keys()) {
       const bool known =
           known_workloads.empty() ||
           std::find(known_workloads.begin(), known_workloads.end(), name) != known_workloads.end();

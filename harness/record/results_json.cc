@@ -38,7 +38,7 @@ std::vector<RankFigure> RanksFromJson(const JsonFields& f) {
   std::vector<RankFigure> out;
   for (std::size_t i = 0; i < f.value().size(); ++i) {
     JsonFields r = f.At(i);
-    out.push_back({static_cast<int>(r.Int("rank")), r.Str("host"), r.Str("device"), r.Num("median_s")});
+    out.push_back({r.Int32("rank"), r.Str("host"), r.Str("device"), r.Num("median_s")});
   }
   return out;
 }
@@ -49,15 +49,14 @@ json StragglerToJson(const Straggler& s) {
 }
 
 Straggler StragglerFromJson(const JsonFields& f) {
-  return {static_cast<int>(f.Int("rank")), f.Str("host"), f.Str("device"), f.Num("median_s"),
-          f.Num("spread")};
+  return {f.Int32("rank"), f.Str("host"), f.Str("device"), f.Num("median_s"), f.Num("spread")};
 }
 
 // Phase times (results.h): "phase_samples_s": {name: [seconds per sample]}, written only when a
 // case has any; absent reads as none.
 std::map<std::string, std::vector<double>> PhaseSamplesFromJson(const JsonFields& f) {
   std::map<std::string, std::vector<double>> out;
-  for (const auto& [name, _] : f.value().items()) {
+  for (const std::string& name : f.Keys()) {
     std::vector<double>& values = out[name];
     for (const json& s : f.Arr(name.c_str()).value()) {
       if (!s.is_number() || !std::isfinite(s.get<double>())) f.Fail(name, "must hold finite numbers");
@@ -113,12 +112,10 @@ CaseResult CaseFromJson(const JsonFields& f) {
   } catch (const std::invalid_argument&) {
     f.Fail("status", "unknown status '" + status + "'");
   }
-  c.reason = f.Str("reason");
+  c.reason = f.Text("reason");
   c.primary_metric = f.Str("primary_metric");
   JsonFields metrics = f.Obj("metrics");
-  for (const auto& [name, _] : metrics.value().items()) {
-    c.metrics.emplace_back(name, MetricFromJson(metrics.Obj(name)));
-  }
+  for (const std::string& name : metrics.Keys()) c.metrics.emplace_back(name, MetricFromJson(metrics.Obj(name)));
   if (!c.metrics.empty() && c.FindMetric(c.primary_metric) == nullptr) {
     f.Fail("primary_metric", "names '" + c.primary_metric + "', which is not in metrics");
   }
@@ -137,12 +134,12 @@ CaseResult CaseFromJson(const JsonFields& f) {
   }
   if (f.Has("verification")) {
     JsonFields v = f.Obj("verification");
-    c.verification = VerificationResult{v.Bool("passed"), v.Num("max_rel_err"), v.Num("tolerance"),
-                                        v.StrOr("detail", "")};
+    c.verification = VerificationResult{v.Bool("passed"), v.Num("max_rel_err"), v.FiniteNum("tolerance"),
+                                        v.TextOr("detail", "")};
   }
   if (f.Has("details")) {
     JsonFields d = f.Obj("details");
-    for (const auto& [k, _] : d.value().items()) c.details[k] = d.Str(k);
+    for (const std::string& k : d.Keys()) c.details[k] = d.Text(k.c_str());
   }
   if (f.Has("telemetry")) c.telemetry = TelemetryFromJson(f.Obj("telemetry"));
   c.wall_time_s = f.NumOr("wall_time_s", 0);
@@ -206,10 +203,10 @@ ResultsDoc ResultsFromJson(const json& j, const std::string& origin) {
   JsonFields tool = run.Obj("tool");
   doc.run.tool_version = tool.Str("version");
   doc.run.tool_git = tool.Str("git");
-  doc.run.command = run.Str("command");
+  doc.run.command = run.Text("command");
   doc.run.suite = run.Str("suite");
   JsonFields labels = run.Obj("labels");
-  for (const auto& [k, _] : labels.value().items()) doc.run.labels[k] = labels.Str(k);
+  for (const std::string& k : labels.Keys()) doc.run.labels[k] = labels.Str(k);
   doc.run.interrupted = run.BoolOr("interrupted", false);
   doc.run.complete = run.BoolOr("complete", true);
   doc.system = SystemFromJson(root.Obj("system"));

@@ -59,19 +59,28 @@ json ParamsToJson(const Params& params) {
 
 Params ParamsFromJson(const JsonFields& f) {
   Params params;
-  for (const auto& [k, v] : f.value().items()) {
+  for (const std::string& k : f.Keys()) {
+    const json& v = f.value().at(k);
     if (v.is_boolean()) {
       params.emplace_back(k, v.get<bool>() ? "true" : "false");
-    } else if (v.is_number_integer()) {
-      params.emplace_back(k, std::to_string(v.get<int64_t>()));
+    } else if (v.is_number()) {
+      params.emplace_back(k, std::to_string(f.Int(k.c_str())));
     } else if (v.is_string()) {
-      params.emplace_back(k, v.get<std::string>());
+      params.emplace_back(k, f.Str(k));
     } else {
       f.Fail(k, "must be a string, integer or boolean");
     }
   }
   return params;
 }
+
+namespace {
+
+PcieLink PcieFromJson(const JsonFields& p) {
+  return PcieLink{p.Int32("gen"), p.Int32("width"), p.Int32("gen_max"), p.Int32("width_max")};
+}
+
+}  // namespace
 
 json SystemToJson(const SystemInfo& s) {
   json devices = json::array();
@@ -113,8 +122,7 @@ SystemInfo SystemFromJson(const JsonFields& f) {
   SystemInfo s;
   JsonFields host = f.Obj("host");
   s.host = HostInfo{host.Str("hostname"), host.Str("os"), host.Str("kernel"), host.Str("cpu"),
-                    static_cast<int>(host.Int("cores")),
-                    static_cast<uint64_t>(host.Int("memory_bytes"))};
+                    host.Int32("cores"), static_cast<uint64_t>(host.IntIn("memory_bytes", 0, kMaxJsonInteger))};
   JsonFields cloud = f.Obj("cloud");
   s.cloud = CloudInfo{cloud.Str("provider"), cloud.Str("instance_type"), cloud.Str("region"),
                       cloud.Str("source")};
@@ -122,26 +130,23 @@ SystemInfo SystemFromJson(const JsonFields& f) {
   for (std::size_t i = 0; i < devices.value().size(); ++i) {
     JsonFields d = devices.At(i);
     GpuInfo g;
-    g.index = static_cast<int>(d.Int("index"));
+    g.index = d.Int32("index");
     g.name = d.Str("name");
     g.sku = d.Str("sku");
     g.uuid = d.Str("uuid");
     g.pci_bus_id = d.Str("pci_bus_id");
     g.compute_capability = d.Str("compute_capability");
-    g.sm_count = static_cast<int>(d.Int("sm_count"));
-    g.memory_bytes = static_cast<uint64_t>(d.Int("memory_bytes"));
+    g.sm_count = d.Int32("sm_count");
+    g.memory_bytes = static_cast<uint64_t>(d.IntIn("memory_bytes", 0, kMaxJsonInteger));
     g.driver = d.Str("driver");
     g.cuda_runtime = d.Str("cuda_runtime");
     JsonFields clocks = d.Obj("clocks_max");
-    for (const auto& [k, _] : clocks.value().items()) g.clocks_max[k] = clocks.Num(k);
-    JsonFields pcie = d.Obj("pcie");
-    g.pcie = PcieLink{static_cast<int>(pcie.Int("gen")), static_cast<int>(pcie.Int("width")),
-                      static_cast<int>(pcie.Int("gen_max")), static_cast<int>(pcie.Int("width_max"))};
+    for (const std::string& k : clocks.Keys()) g.clocks_max[k] = clocks.FiniteNum(k.c_str());
+    g.pcie = PcieFromJson(d.Obj("pcie"));
     s.devices.push_back(g);
   }
   JsonFields world = f.Obj("world");
-  s.world = WorldInfo{static_cast<int>(world.Int("ranks")), static_cast<int>(world.Int("nodes")),
-                      world.Str("backend")};
+  s.world = WorldInfo{world.Int32("ranks"), world.Int32("nodes"), world.Str("backend")};
   return s;
 }
 
@@ -166,7 +171,7 @@ json FiguresToJson(const TelemetryFigures& t) {
 }
 
 void FiguresFromJson(const JsonFields& f, TelemetryFigures& t) {
-  t.samples = static_cast<int>(f.Int("samples"));
+  t.samples = f.Int32("samples");
   t.sm_mhz_min = f.Num("sm_mhz_min");
   t.sm_mhz_median = f.Num("sm_mhz_median");
   t.memory_mhz_median = f.Num("memory_mhz_median");
@@ -174,10 +179,7 @@ void FiguresFromJson(const JsonFields& f, TelemetryFigures& t) {
   t.power_w_mean = f.Num("power_w_mean");
   t.power_w_max = f.Num("power_w_max");
   t.energy_j = f.Num("energy_j");
-  for (const json& r : f.Arr("throttle_reasons").value()) {
-    if (!r.is_string()) f.Fail("throttle_reasons", "must hold strings");
-    t.throttle_reasons.push_back(r.get<std::string>());
-  }
+  t.throttle_reasons = f.Strings("throttle_reasons");
   JsonFields series = f.Arr("series");
   for (std::size_t i = 0; i < series.value().size(); ++i) {
     JsonFields x = series.At(i);
@@ -206,7 +208,7 @@ json TelemetryToJson(const TelemetrySummary& t) {
 TelemetrySummary TelemetryFromJson(const JsonFields& f) {
   TelemetrySummary t;
   t.available = f.Bool("available");
-  t.reason = f.StrOr("reason", "");
+  t.reason = f.TextOr("reason", "");
   if (!t.available) return t;
   t.period_s = f.Num("period_s");
   FiguresFromJson(f, t);
@@ -215,7 +217,7 @@ TelemetrySummary TelemetryFromJson(const JsonFields& f) {
     for (std::size_t i = 0; i < gpus.value().size(); ++i) {
       JsonFields g = gpus.At(i);
       GpuTelemetry one;
-      one.index = static_cast<int>(g.Int("index"));
+      one.index = g.Int32("index");
       FiguresFromJson(g, one);
       t.gpus.push_back(std::move(one));
     }
@@ -251,32 +253,29 @@ json DeviceHealthToJson(const DeviceHealth& h) {
 
 DeviceHealth DeviceHealthFromJson(const JsonFields& f) {
   DeviceHealth h;
-  h.index = static_cast<int>(f.Int("index"));
+  h.index = f.Int32("index");
   h.available = f.Bool("available");
-  h.reason = f.StrOr("reason", "");
+  h.reason = f.TextOr("reason", "");
   h.driver_version = f.StrOr("driver_version", "");
   auto i64 = [&](const char* k) { return f.Has(k) ? f.Int(k) : int64_t{-1}; };
-  h.ecc_enabled = static_cast<int>(i64("ecc_enabled"));
+  auto i32 = [&](const char* k) { return f.Has(k) ? f.Int32(k) : -1; };
+  h.ecc_enabled = i32("ecc_enabled");
   h.ecc_volatile_corrected = i64("ecc_volatile_corrected");
   h.ecc_volatile_uncorrected = i64("ecc_volatile_uncorrected");
   h.ecc_aggregate_corrected = i64("ecc_aggregate_corrected");
   h.ecc_aggregate_uncorrected = i64("ecc_aggregate_uncorrected");
   h.retired_pages_sbe = i64("retired_pages_sbe");
   h.retired_pages_dbe = i64("retired_pages_dbe");
-  h.retired_pages_pending = static_cast<int>(i64("retired_pages_pending"));
+  h.retired_pages_pending = i32("retired_pages_pending");
   h.remapped_rows_correctable = i64("remapped_rows_correctable");
   h.remapped_rows_uncorrectable = i64("remapped_rows_uncorrectable");
-  h.remapped_rows_pending = static_cast<int>(i64("remapped_rows_pending"));
-  h.remapped_rows_failure = static_cast<int>(i64("remapped_rows_failure"));
-  if (f.Has("pcie")) {
-    JsonFields p = f.Obj("pcie");
-    h.pcie = PcieLink{static_cast<int>(p.Int("gen")), static_cast<int>(p.Int("width")),
-                      static_cast<int>(p.Int("gen_max")), static_cast<int>(p.Int("width_max"))};
-  }
+  h.remapped_rows_pending = i32("remapped_rows_pending");
+  h.remapped_rows_failure = i32("remapped_rows_failure");
+  if (f.Has("pcie")) h.pcie = PcieFromJson(f.Obj("pcie"));
   h.power_limit_w = f.NumOr("power_limit_w", -1);
   h.power_default_limit_w = f.NumOr("power_default_limit_w", -1);
-  h.persistence_mode = static_cast<int>(i64("persistence_mode"));
-  h.temperature_c = static_cast<int>(i64("temperature_c"));
+  h.persistence_mode = i32("persistence_mode");
+  h.temperature_c = i32("temperature_c");
   return h;
 }
 
@@ -297,13 +296,13 @@ std::optional<HealthSnapshot> SnapshotFromJson(const JsonFields& f, const char* 
   return snap;
 }
 
-// A verdict status: "PASS", "WARN" or "FAIL", else UsageError naming the key.
+// A verdict status: "PASS", "WARN", "INCOMPLETE" or "FAIL", else UsageError naming the key.
 QualifyStatus StatusFromJson(const JsonFields& f, const char* key) {
   const std::string name = f.Str(key);
   try {
     return ParseQualifyStatus(name);
   } catch (const std::invalid_argument&) {
-    f.Fail(key, "'" + name + "' must be PASS, WARN or FAIL");
+    f.Fail(key, "'" + name + "' must be PASS, WARN, INCOMPLETE or FAIL");
   }
 }
 
@@ -344,13 +343,13 @@ QualifyVerdict VerdictFromJson(const JsonFields& f) {
   JsonFields checks = f.Arr("checks");
   for (std::size_t i = 0; i < checks.value().size(); ++i) {
     JsonFields c = checks.At(i);
-    v.checks.push_back({c.Str("name"), c.Str("kind"), StatusFromJson(c, "status"), c.Str("reason"), c.NumOr("value", 0),
+    v.checks.push_back({c.Str("name"), c.Str("kind"), StatusFromJson(c, "status"), c.Text("reason"), c.NumOr("value", 0),
                         c.NumOr("threshold", 0), c.StrOr("unit", "")});
   }
   if (f.Has("cost")) {
     JsonFields c = f.Obj("cost");
-    v.cost = QualifyCost{c.Num("price_per_hour_usd"), c.NumOr("tflops_per_usd_hour", 0), c.NumOr("usd_per_mtok", 0),
-                         c.StrOr("scenario", ""), c.StrOr("usd_per_mtok_note", "")};
+    v.cost = QualifyCost{c.FiniteNum("price_per_hour_usd"), c.NumOr("tflops_per_usd_hour", 0), c.NumOr("usd_per_mtok", 0),
+                         c.StrOr("scenario", ""), c.TextOr("usd_per_mtok_note", "")};
   }
   return v;
 }

@@ -22,9 +22,9 @@ json WorkToJson(const Work& w) {
 
 Work WorkFromJson(const JsonFields& work) {
   Work w;
-  w.flops = work.Num("flops");
-  w.bytes = work.Num("bytes");
-  w.tokens = work.Num("tokens");
+  w.flops = work.FiniteNum("flops");
+  w.bytes = work.FiniteNum("bytes");
+  w.tokens = work.FiniteNum("tokens");
   w.busbw_factor = work.NumOr("busbw_factor", 0);
   w.compute_dtype = work.StrOr("compute_dtype", "");
   w.prefill_tokens = work.NumOr("prefill_tokens", 0);
@@ -33,7 +33,7 @@ Work WorkFromJson(const JsonFields& work) {
     JsonFields phases = work.Arr("phases");
     for (std::size_t i = 0; i < phases.value().size(); ++i) {
       JsonFields p = phases.At(i);
-      w.phases.push_back({p.Str("name"), p.Num("flops"), p.Num("bytes"), p.NumOr("repeats", 1)});
+      w.phases.push_back({p.Str("name"), p.FiniteNum("flops"), p.FiniteNum("bytes"), p.NumOr("repeats", 1)});
     }
   }
   return w;

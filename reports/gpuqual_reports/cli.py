@@ -89,6 +89,8 @@ def run(argv):
     if args.pdf:
         paths.append(pdf.write_pdf(os.path.join(args.output, "index.html"),
                                    os.path.join(args.output, "report.pdf")))
+    for note in rep.notes:  # figures left out: their values cannot be drawn
+        print(f"{PROG}: warning: {_one_line(note)}", file=sys.stderr)
     print(f"report: {os.path.join(args.output, 'index.html')} ({len(rep.figures)} figure(s), "
           f"{len(rep.rows)} case(s) from {len(runs)} run(s)); summary.md and data.csv beside it"
           + ("; report.pdf" if args.pdf else ""))

@@ -7,6 +7,7 @@ default when absent or null, so older files and runs without GPUs or telemetry l
 
 import json
 import math
+import re
 
 from .errors import ReportInputError
 
@@ -51,10 +52,42 @@ def _no_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
+def _bounded_int(text):
+    # nlohmann::json reads an integer too large for 64 bits as a double, and refuses one beyond a
+    # double's range (a 400-digit integer) as 1e400; so does this.
+    value = int(text)
+    try:
+        float(value)
+    except OverflowError:
+        raise ValueError(f"number out of range: {text[:40]}") from None
+    return value
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _check_unicode(node):
+    """Raises ValueError for a lone surrogate (a "\\ud800" escape), which the C++ parser refuses
+    and no UTF-8 output can hold."""
+    stack = [node]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, str):
+            try:
+                x.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("a string holds a lone UTF-16 surrogate escape") from None
+        elif isinstance(x, dict):
+            stack.extend(x.keys())
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+
+
 def read_json(path):
     """Parses the JSON file at `path` once; raises ReportInputError for unreadable or malformed
-    files, nesting deeper than MAX_JSON_DEPTH, NaN/Infinity and numbers out of range (1e400),
-    as the C++ readers do."""
+    files, nesting deeper than MAX_JSON_DEPTH, NaN/Infinity, numbers out of range (1e400) and
+    lone surrogate escapes, as the C++ readers do."""
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -64,10 +97,16 @@ def read_json(path):
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ReportInputError(f"{path}: not UTF-8 text (is it a JSON file?)") from None
+    if text.startswith("\ufeff"):  # a UTF-8 byte order mark, which the C++ parser skips too
+        text = text[1:]
     if nesting_depth(text) > MAX_JSON_DEPTH:
         raise ReportInputError(f"{path}: JSON nested deeper than {MAX_JSON_DEPTH} levels")
     try:
-        return json.loads(text, parse_float=_finite_float, parse_constant=_no_constant)
+        doc = json.loads(text, parse_float=_finite_float, parse_int=_bounded_int,
+                         parse_constant=_no_constant)
+        if _SURROGATE_ESCAPE.search(text):
+            _check_unicode(doc)
+        return doc
     except json.JSONDecodeError as e:
         raise ReportInputError(
             f"{path}: malformed JSON (line {e.lineno} column {e.colno}: {e.msg})") from None

@@ -1,18 +1,18 @@
 """Loading gpuqual results files (schema gpuqual.results/1) into Run records.
 
-load_results(path) checks the schema version, the structure the reports rely on and that the
-run has cases; it raises ReportInputError with a one-line message otherwise. Optional parts
-(health, verdict, telemetry, roofline, cloud facts, GPUs) may be absent or null. The validated
+load_results(path) checks the schema version, then the whole document against
+schemas/results.schema.json (the file the C++ reader agrees with), then what a schema cannot
+say: a case's primary metric is one of its metrics, the run has cases, a measured case has
+metrics, a case's rounds done and round medians are no more than its rounds planned. It raises ReportInputError with a one-line message otherwise. Optional parts (health,
+verdict, telemetry, roofline, verification, details) may be absent or null. The validated
 document is kept as plain dicts (Run.doc) for the tidy table and the writers.
 """
 
 from dataclasses import dataclass
 
-from . import schema
+from . import schema, validate
 from .case_id import canonical_case_id
 from .fields import Fields, read_json
-
-_METRIC_NUMBERS = ("median", "ci95_low", "ci95_high")
 
 
 @dataclass
@@ -38,62 +38,29 @@ def _check_schema(root):
     if value is None:
         root.fail("schema", f"missing (not a gpuqual results file; expected {schema.SCHEMA})")
     if not value.startswith(schema.SCHEMA_PREFIX):
-        root.fail("schema", f"'{value}' is not a gpuqual results schema (expected {schema.SCHEMA})")
+        root.fail("schema", f"'{validate.shown(value)}' is not a gpuqual results schema "
+                            f"(expected {schema.SCHEMA})")
     if value != schema.SCHEMA:
-        root.fail("schema", f"version '{value}' is not supported by this report "
+        root.fail("schema", f"version '{validate.shown(value)}' is not supported by this report "
                             f"(reads {schema.SCHEMA})")
 
 
-def _check_metric(metrics, name):
-    m = metrics.obj(name)
-    m.str("unit", "")
-    m.num("median")
-    for key in _METRIC_NUMBERS[1:]:
-        m.num(key, None)
-
-
 def _check_case(case):
-    case.str("id")
-    case.str("workload")
-    status = case.str("status")
-    if status not in schema.STATUSES:
-        case.fail("status", f"unknown status '{status}' (one of {', '.join(schema.STATUSES)})")
-    case.str("reason", "")
-    case.obj("params", None)
-    metrics = case.obj("metrics", None)
-    primary = case.str("primary_metric", "")
-    if metrics is not None:
-        for name in metrics.value:
-            _check_metric(metrics, name)
-        if metrics.value and primary not in metrics.value:
-            case.fail("primary_metric", f"names '{primary}', which is not in metrics")
-    if status in schema.MEASURED_STATUSES and not (metrics and metrics.value):
+    """What the schema cannot say about a (schema-valid) case."""
+    metrics = case.value["metrics"]
+    primary = case.value["primary_metric"]
+    status = case.value["status"]
+    if metrics and primary not in metrics:
+        case.fail("primary_metric", f"names '{validate.shown(primary)}', which is not in metrics")
+    if status in schema.MEASURED_STATUSES and not metrics:
         case.fail("metrics", f"a case with status '{status}' has no metrics")
-    work = case.obj("work", None)
-    if work is not None:
-        for key in ("flops", "bytes", "tokens"):
-            work.num(key, 0.0)
-    case.obj("details", None)
-    roof = case.obj("roofline", None)
-    if roof is not None:
-        roof.str("bound", "")
-        roof.num("peak", None)
-        roof.num("efficiency", None)
-    ver = case.obj("verification", None)
-    if ver is not None:
-        ver.bool("passed", None)
-        ver.num("max_rel_err", None)
-        ver.num("tolerance", None)
-    tel = case.obj("telemetry", None)
-    if tel is not None:
-        tel.bool("available", None)
-        for part in [tel] + tel.objs("gpus", []):  # a GPU group also has every GPU's own
-            if part is not tel:
-                part.num("index")
-            for sample in part.objs("series", []):
-                sample.num("t_s")
-                for key in ("sm_mhz", "memory_mhz", "power_w", "temperature_c"):
-                    sample.num(key, None)
+    rounds = case.value.get("rounds")
+    if rounds is not None:  # as harness/record/results_json.cc reads them
+        if rounds["done"] > rounds["planned"]:
+            case.fail("rounds.done",
+                      f"must be an integer in [1, {rounds['planned']}] (got {rounds['done']})")
+        if len(rounds["medians_s"]) > rounds["planned"]:
+            case.fail("rounds.medians_s", "holds more rounds than planned")
 
 
 def _common_sku(devices, host):
@@ -108,44 +75,31 @@ def load_results(path):
     """Reads and validates one results file; returns a Run. Raises ReportInputError."""
     root = Fields(read_json(path), path)
     _check_schema(root)
-    run = root.obj("run")
-    run_id = run.str("id")
-    labels = run.obj("labels", None)
-    labels = {k: str(v) for k, v in (labels.value.items() if labels else [])}
-    system = root.obj("system", None)
-    host = system.obj("host", None) if system else None
-    cloud = system.obj("cloud", None) if system else None
-    devices = system.objs("devices", []) if system else []
-    for d in devices:
-        d.str("name", "")
+    validate.check(root.value, "results", path)
     cases = root.objs("cases")
     if not cases:
         root.fail("cases", "the run has no cases (empty run)")
     for c in cases:
         _check_case(c)
         c.value["id"] = canonical_case_id(c.value["id"])  # older files spell automatic axes out
-    verdict = root.obj("verdict", None)
-    if verdict is not None:
-        verdict.str("overall")
-        for check in verdict.objs("checks", []):
-            check.str("name")
-            check.str("status")
-    host_d = host.value if host else {}
-    cloud_d = cloud.value if cloud else {}
-    hostname = host_d.get("hostname") or "unknown host"
-    instance = labels.get("instance_type") or cloud_d.get("instance_type") or ""
+    doc = root.value
+    labels = doc["run"]["labels"]
+    host, cloud = doc["system"]["host"], doc["system"]["cloud"]
+    devices = doc["system"]["devices"]
+    hostname = host["hostname"] or "unknown host"
+    instance = labels.get("instance_type") or cloud["instance_type"]
     return Run(
         path=path,
-        doc=root.value,
-        run_id=run_id,
+        doc=doc,
+        run_id=doc["run"]["id"],
         hostname=hostname,
-        provider=cloud_d.get("provider") or "unknown",
+        provider=cloud["provider"] or "unknown",
         instance_type=instance,
-        region=cloud_d.get("region") or "",
-        sku=_common_sku([d.value for d in devices], host_d),
+        region=cloud["region"],
+        sku=_common_sku(devices, host),
         gpus=len(devices),
         machine=labels.get("machine") or instance or hostname,
-        verdict=verdict.value if verdict else None,
+        verdict=doc.get("verdict"),
     )
 
 

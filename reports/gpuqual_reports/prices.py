@@ -4,18 +4,19 @@ Format (one entry per instance type; prices are per instance hour, in USD):
 
     {"schema": "gpuqual.prices/1",
      "prices": [{"provider": "aws", "instance_type": "p5.48xlarge", "usd_per_hour": 98.32,
-                 "gpus": 8, "note": "on-demand us-east-1, 2025-01"}]}
+                 "gpus": 8, "region": "us-east-1", "note": "on-demand, 2025-01"}]}
 
-"provider", "gpus" and "note" are optional. A run is matched by its instance type:
-run.labels["instance_type"] when that label is set, else system.cloud.instance_type (Run.
-instance_type already applies this order). When several entries share the instance type, the
+"provider", "region", "gpus" and "note" are optional (may be null); schemas/prices.schema.json
+checks the file, as harness/decide/prices.cc reads it: usd_per_hour in (0, 1e6], gpus in
+[0, 4096], a non-empty instance_type. A run is matched by its instance type: run.labels["instance_type"] when that label is set,
+else system.cloud.instance_type (Run.instance_type already applies this order). When several entries share the instance type, the
 one whose provider equals the run's system.cloud.provider wins, else the first. "gpus" (when
 given) overrides the run's GPU count for per-GPU prices.
 """
 
 from dataclasses import dataclass
 
-from . import schema
+from . import schema, validate
 from .fields import Fields, read_json
 
 
@@ -28,6 +29,7 @@ class Price:
     provider: str = ""
     gpus: int = 0  # 0 = use the run's GPU count
     note: str = ""
+    region: str = ""
 
 
 def load_prices(path):
@@ -35,20 +37,13 @@ def load_prices(path):
     root = Fields(read_json(path), path)
     value = root.str("schema", None)
     if value != schema.PRICES_SCHEMA:
-        root.fail("schema", f"'{value}' is not {schema.PRICES_SCHEMA}" if value
+        root.fail("schema", f"'{validate.shown(value)}' is not {schema.PRICES_SCHEMA}" if value
                   else f"missing (expected {schema.PRICES_SCHEMA})")
-    out = []
-    for entry in root.objs("prices"):
-        usd = entry.num("usd_per_hour")
-        if usd <= 0:
-            entry.fail("usd_per_hour", "must be > 0")
-        gpus = entry.num("gpus", 0.0)
-        if gpus < 0 or gpus != int(gpus):
-            entry.fail("gpus", "must be a non-negative integer")
-        out.append(Price(instance_type=entry.str("instance_type"), usd_per_hour=usd,
-                         provider=entry.str("provider", ""), gpus=int(gpus),
-                         note=entry.str("note", "")))
-    return out
+    validate.check(root.value, "prices", path)
+    return [Price(instance_type=e["instance_type"], usd_per_hour=float(e["usd_per_hour"]),
+                  provider=e.get("provider") or "", gpus=int(e.get("gpus") or 0),
+                  note=e.get("note") or "", region=e.get("region") or "")
+            for e in root.value["prices"]]
 
 
 def match_price(run, prices):

@@ -7,6 +7,7 @@ the machines set apart and the recommendation. They are computed once, in C++
 
 from dataclasses import dataclass, field
 
+from . import validate
 from .fields import Fields, read_json
 
 PROCUREMENT_SCHEMA = "gpuqual.procurement/1"
@@ -120,15 +121,16 @@ def load_procurement(path):
     root = Fields(read_json(path), path)
     value = root.str("schema", None)
     if value != PROCUREMENT_SCHEMA:
-        root.fail("schema", f"'{value}' is not {PROCUREMENT_SCHEMA}" if value
+        root.fail("schema", f"'{validate.shown(value)}' is not {PROCUREMENT_SCHEMA}" if value
                   else f"missing (expected {PROCUREMENT_SCHEMA})")
+    validate.check(root.value, "procurement", path)  # schemas/procurement.schema.json
     machines = [_machine(m) for m in root.objs("machines")]
     names = [m.machine for m in machines]
     ranking = []
     for e in root.objs("ranking"):
         entry = RankEntry(int(_count(e, "rank")), e.str("machine"), _figure(e, "objective"), e.str("tie"))
         if entry.machine not in names or entry.objective is None:
-            e.fail("machine", f"'{entry.machine}' is not one of the machines or has no objective")
+            e.fail("machine", f"'{validate.shown(entry.machine)}' is not one of the machines or has no objective")
         ranking.append(entry)
     objective = root.str("objective")
     if objective not in ("perf-per-dollar", "performance"):

@@ -3,11 +3,14 @@ comparison -> figures -> files.
 
 build() makes the Report model (no files); write() saves the PNGs, index.html, summary.md and
 data.csv into a directory. Each figure comes from one function; a function returns None when
-its data is absent, and that figure is left out.
+its data is absent, and that figure is left out. A figure is drawn as it is made: one whose
+figures no axis can hold (a valid file may hold a median of 1e308) is left out too, with a note
+in Report.notes, and the rest of the report stands.
 """
 
 import datetime
 import os
+import warnings
 from dataclasses import dataclass, field
 
 from . import compare, data_csv, html, markdown, style, table
@@ -34,6 +37,7 @@ class Report:
     procurement: object = None  # procurement.Procurement: ranking, scores, costs (from C++)
     spread: dict = field(default_factory=dict)
     figures: list = field(default_factory=list)  # style.FigureSpec
+    notes: list = field(default_factory=list)  # figures left out, in words
 
     @property
     def multi(self):
@@ -48,17 +52,40 @@ def _default_title(runs):
     return f"gpuqual comparison — {len(machines)} machines, {len(runs)} runs"
 
 
+# What matplotlib and the figure arithmetic raise for values no axis can draw ("Axis limits
+# cannot be NaN or Inf" after 1e308 * 2.5, a median of 0 divided by).
+_UNDRAWABLE = (ValueError, OverflowError, ZeroDivisionError, FloatingPointError)
+
+
+def _drawn(report, name, make, *args):
+    """make(*args) drawn into its PNG, or None (with a note) when its values cannot be drawn."""
+    try:
+        with warnings.catch_warnings():  # numpy's overflow warnings: the note says it once
+            warnings.simplefilter("ignore", RuntimeWarning)
+            spec = make(*args)
+            if spec is not None:
+                style.render(spec)
+        return spec
+    except _UNDRAWABLE as e:
+        report.notes.append(f"the {name} figure is left out: its values cannot be drawn ({e})")
+        return None
+
+
 def make_figures(report):
     """Every figure whose data is present, in report order: comparison, families, telemetry."""
     rows = report.rows
-    figs = []
+    makers = []
     if report.comparison is not None:
-        figs.append(cases_figure(report.comparison, rows))
-    figs = [score_figure(report.procurement), tokens_cost_figure(report.procurement)] + figs
-    figs.append(spread_figure(report.spread))
-    figs += [gemm_figure(rows), attention_figure(rows), collective_figure(rows),
-             membw_figure(rows), e2e_figure(rows), roofline_figure(rows)]
-    tele = [telemetry_figure(run, rows, f"telemetry_{i + 1}") for i, run in enumerate(report.runs)]
+        makers.append(("cases", cases_figure, report.comparison, rows))
+    makers = [("score", score_figure, report.procurement),
+              ("tokens cost", tokens_cost_figure, report.procurement)] + makers
+    makers.append(("spread", spread_figure, report.spread))
+    makers += [(name, make, rows) for name, make in (
+        ("gemm", gemm_figure), ("attention", attention_figure), ("collective", collective_figure),
+        ("membw", membw_figure), ("e2e", e2e_figure), ("roofline", roofline_figure))]
+    figs = [_drawn(report, name, make, *args) for name, make, *args in makers]
+    tele = [_drawn(report, f"telemetry ({run.label or run.machine})", telemetry_figure, run, rows,
+                   f"telemetry_{i + 1}") for i, run in enumerate(report.runs)]
     tele = [t for t in tele if t is not None]
     if len(tele) == 1:
         tele[0].name = "telemetry"

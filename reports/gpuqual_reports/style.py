@@ -4,6 +4,7 @@ Figures are matplotlib.figure.Figure objects drawn with the Agg canvas (no displ
 global state). Every figure function returns a FigureSpec; writers save and embed them.
 """
 
+import io
 from dataclasses import dataclass
 
 import matplotlib
@@ -51,6 +52,7 @@ class FigureSpec:
     caption: str
     fig: Figure
     run: object = None  # the load.Run a per-run figure (telemetry) belongs to
+    png: bytes = None  # the rendered PNG, once render() has drawn it
 
 
 def color(i):
@@ -181,7 +183,17 @@ def legend(ax, **kw):
         ax.legend(**kw)
 
 
+def render(spec):
+    """Draws the figure into spec.png (no metadata, so output is reproducible); raises what
+    matplotlib raises for data it cannot draw."""
+    buf = io.BytesIO()
+    spec.fig.savefig(buf, dpi=DPI, format="png", metadata={"Software": None})
+    spec.png = buf.getvalue()
+
+
 def save(spec, path):
-    """Writes the figure as PNG at `path` (no metadata, so output is reproducible)."""
-    with outfile.replacing(path) as tmp:
-        spec.fig.savefig(tmp, dpi=DPI, format="png", metadata={"Software": None})
+    """Writes the figure as PNG at `path` (through a temporary, renamed into place)."""
+    if spec.png is None:
+        render(spec)
+    with outfile.replacing(path) as tmp, open(tmp, "wb") as f:
+        f.write(spec.png)

@@ -46,6 +46,23 @@ def fixture(name):
 
 
 @pytest.fixture(scope="session")
+def cpu_results(tmp_path_factory):
+    """Path of a results file written by `gpuqual run --suite ci --device cpu` with the built
+    binary GQ_BINARY (made once per session; the tests that need it skip without GQ_BINARY)."""
+    binary = os.environ.get("GQ_BINARY", "")
+    if not binary:
+        pytest.skip("GQ_BINARY is not set (scripts/test.sh sets it to the built gpuqual); "
+                    "cannot produce a CPU results file")
+    if not os.access(binary, os.X_OK):
+        pytest.fail(f"GQ_BINARY={binary} is not an executable")
+    path = tmp_path_factory.mktemp("cpu") / "ci.json"
+    proc = subprocess.run([binary, "run", "--suite", "ci", "--device", "cpu", "-o", str(path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return str(path)
+
+
+@pytest.fixture(scope="session")
 def multi_report(tmp_path_factory):
     """The four hand-made runs with prices, built and written once: (Report, output dir)."""
     out = tmp_path_factory.mktemp("multi")

@@ -78,9 +78,15 @@ def test_old_file_without_optional_parts_loads(tmp_path):
     for key in ("health", "verdict"):
         doc.pop(key)
     doc["system"]["cloud"] = {"provider": "unknown", "instance_type": "", "region": "", "source": ""}
-    for c in doc["cases"]:
-        for key in ("telemetry", "roofline", "verification", "work", "details", "wall_time_s"):
-            c.pop(key, None)
+    # Optional keys may be absent or null (both read as absent, here and in C++); work is required.
+    for i, c in enumerate(doc["cases"]):
+        for key in ("telemetry", "roofline", "verification", "details", "wall_time_s", "phase_samples_s",
+                    "ranks", "straggler"):
+            if i % 2:
+                c[key] = None
+            else:
+                c.pop(key, None)
+    doc["run"]["complete"] = None
     path = tmp_path / "old.json"
     path.write_text(json.dumps(doc))
     run = load_results(str(path))
@@ -141,9 +147,15 @@ def test_baseline_from_baseline_or_results_file(tmp_path):
     path.write_text(json.dumps({"schema": "gpuqual.baseline/9", "cases": []}))
     with pytest.raises(ReportInputError, match="version 'gpuqual.baseline/9' is not supported"):
         load_baseline(str(path))
-    path.write_text(json.dumps({"schema": "gpuqual.baseline/1", "cases": [
-        {"id": "gemm/x", "primary_metric": "tflops", "metrics": {"time_ms": {"median": 1}}}]}))
-    with pytest.raises(ReportInputError, match=r"cases\[0\].primary_metric: names 'tflops'"):
+    with open(fixture("baseline_h100.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["cases"][0]["primary_metric"] = "time_ms"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ReportInputError, match=r"cases\[0\].primary_metric: names 'time_ms'"):
+        load_baseline(str(path))
+    del doc["cases"][0]["metrics"]["tflops"]["median"]
+    path.write_text(json.dumps(doc))
+    with pytest.raises(ReportInputError, match=r"cases\[0\].metrics.tflops.median: missing"):
         load_baseline(str(path))
 
 

@@ -15,7 +15,8 @@ prefix="$work/prefix"
 cat "$work/install.log"
 
 for f in bin/gpuqual share/gpuqual/suites/ci.json share/gpuqual/suites/quick.json \
-         share/gpuqual/baselines/instances.json share/gpuqual/reports/gpuqual_reports/__init__.py; do
+         share/gpuqual/baselines/instances.json share/gpuqual/reports/gpuqual_reports/__init__.py \
+         share/gpuqual/schemas/results.schema.json share/gpuqual/schemas/common.schema.json; do
   test -e "$prefix/$f" || { echo "install_test: $prefix/$f is missing"; exit 1; }
 done
 if grep -q '^GQ_HELP2MAN:FILEPATH=/' "$build/CMakeCache.txt"; then

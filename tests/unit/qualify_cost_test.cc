@@ -51,7 +51,7 @@ TEST(QualifyStatusTest, VerdictJsonKeepsTheStringsAndRejectsOthers) {
     VerdictFromJson(JsonFields(bad, "r.json", "verdict"));
     ADD_FAILURE() << "a lower-case status was read";
   } catch (const UsageError& e) {
-    EXPECT_STREQ(e.what(), "r.json: verdict.checks[1].status: 'fail' must be PASS, WARN or FAIL");
+    EXPECT_STREQ(e.what(), "r.json: verdict.checks[1].status: 'fail' must be PASS, WARN, INCOMPLETE or FAIL");
   }
 }
 
