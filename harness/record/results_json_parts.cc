@@ -36,15 +36,21 @@ MetricResult MetricFromJson(const JsonFields& f) {
   MetricResult m;
   m.unit = f.Str("unit");
   m.higher_is_better = f.Bool("higher_is_better");
-  // The figures decisions rest on must be numbers; the spread statistics may be null (NaN).
-  m.median = f.FiniteNum("median");
-  m.mean = f.FiniteNum("mean");
+  // The figures decisions rest on must be numbers >= 0 (times, rates, bandwidths, tokens); the
+  // spread statistics may be null (NaN).
+  auto non_negative = [&f](const char* key) {
+    const double v = f.FiniteNum(key);
+    if (v < 0) f.Fail(key, "must be >= 0 (got " + json(v).dump() + ")");
+    return v;
+  };
+  m.median = non_negative("median");
+  m.mean = non_negative("mean");
   m.stddev = f.Num("stddev");
   m.cv = f.Num("cv");
   m.p10 = f.Num("p10");
   m.p90 = f.Num("p90");
-  m.min = f.FiniteNum("min");
-  m.max = f.FiniteNum("max");
+  m.min = non_negative("min");
+  m.max = non_negative("max");
   m.ci95_low = f.Num("ci95_low");
   m.ci95_high = f.Num("ci95_high");
   m.n = f.IntIn("n", 0, int64_t{1} << 40);

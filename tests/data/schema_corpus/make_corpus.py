@@ -254,6 +254,7 @@ def results_corpus(run, qualified):
                    ["cases", 0, "metrics", case["primary_metric"], "median"])
     pm = ["cases", 0, "metrics", case["primary_metric"]]
     for key, value in (("median", None), ("mean", None), ("min", None), ("max", None), ("median", "0.08"),
+                       ("median", -1.5), ("min", -1.0),
                        ("median", DEL), ("stddev", DEL), ("n", -1), ("n", 2 ** 41), ("n", 1.5),
                        ("higher_is_better", "true"), ("unit", None)):
         tag = "missing" if value is DEL else "null" if value is None else json.dumps(value).replace('"', "").replace(".", "_")
@@ -360,6 +361,7 @@ def baseline_corpus(baseline):
     common_invalid(w, baseline, "gpuqual.baseline/1", ["name"], pm + ["median"])
     for name, path, value in [
         ("metric_median_null", pm + ["median"], None),
+        ("metric_median_negative", pm + ["median"], -1.5),
         ("metric_max_null", pm + ["max"], None),
         ("metrics_empty", ["cases", 0, "metrics"], {}),
         ("sample_null", ["cases", 0, "samples_s", 0], None),
