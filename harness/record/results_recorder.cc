@@ -1,5 +1,6 @@
 #include "harness/record/results_recorder.h"
 
+#include <filesystem>
 #include <utility>
 
 #include "harness/errors.h"
@@ -8,13 +9,25 @@
 
 namespace gq {
 
+namespace {
+
+// "-" (standard output) or an existing file that is not a regular one (a character device, a
+// pipe): a stream, where every rewrite would append another whole document.
+bool IsStream(const std::string& path) {
+  std::error_code ec;
+  return path == "-" || (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec));
+}
+
+}  // namespace
+
 ResultsRecorder::ResultsRecorder(std::string path, ResultsDoc doc, std::ostream* warnings)
-    : path_(std::move(path)), doc_(std::move(doc)), warnings_(warnings) {
+    : path_(std::move(path)), doc_(std::move(doc)), warnings_(warnings), stream_(IsStream(path_)) {
   doc_.run.complete = false;
   CheckWritable(path_);
 }
 
 void ResultsRecorder::TryWrite() {
+  if (stream_) return;  // written once, by Finish
   try {
     WriteResultsFile(path_, doc_);
   } catch (const OutputError& e) {

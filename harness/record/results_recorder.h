@@ -10,6 +10,8 @@
 // - A write that fails during the run (a full disk) leaves the previous file as it was, prints one
 //   warning line to `warnings`, and the run goes on: the next case tries again. Finish throws
 //   OutputError when its write fails, naming the file and the reason.
+// - A stream target ("-" for standard output, or an existing character device or pipe such as
+//   /dev/stdout) gets the document once, from Finish: rewrites would append whole documents.
 #include <ostream>
 #include <string>
 
@@ -38,6 +40,7 @@ class ResultsRecorder : public CaseSink {
   ResultsDoc doc_;
   std::ostream* warnings_;
   bool warned_ = false;
+  const bool stream_;  // written only by Finish (see above)
 };
 
 }  // namespace gq

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -90,6 +91,27 @@ TEST(CliTest, ListAndInfo) {
   EXPECT_FALSE(j["host"]["hostname"].get<std::string>().empty());
   EXPECT_GT(j["host"]["cores"].get<int>(), 0);
   EXPECT_EQ(Gpuqual("--version").code, 0);
+}
+
+// A stream target gets the results once, at the end, not a document per case; a device that
+// cannot take it (/dev/full) is one error line.
+TEST(CliTest, AStreamTargetGetsOneDocument) {
+  const std::string quick = "run gemm --device cpu -a dtype=fp32 -a m=32,48 -a n=32 -a k=32 --min-samples 3 "
+                            "--min-time 0.01 --max-time 0.2 --warmup 0.01 -q ";
+  Outcome o = Gpuqual(quick + "-o -");
+  EXPECT_EQ(o.code, 0) << o.output;
+  std::size_t documents = 0;
+  for (std::size_t at = o.output.find("\"gpuqual.results/1\""); at != std::string::npos;
+       at = o.output.find("\"gpuqual.results/1\"", at + 1)) {
+    ++documents;
+  }
+  EXPECT_EQ(documents, 1u) << o.output;
+  Outcome full = Gpuqual(quick + "-o /dev/full");
+  EXPECT_EQ(full.code, 2) << full.output;
+  EXPECT_EQ(full.output.find("warning"), std::string::npos) << full.output;  // no per-case attempt
+  const auto error = full.output.find("gpuqual: error: cannot write /dev/full: No space left on device");
+  EXPECT_NE(error, std::string::npos) << full.output;
+  EXPECT_EQ(full.output.find("cannot write", error + 30), std::string::npos) << full.output;  // once
 }
 
 TEST(CliTest, CiSuiteOnCpuWritesAValidResultsFile) {
