@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "harness/decide/bootstrap_median.h"
+#include "harness/number_text.h"
 
 namespace gq {
 namespace {
@@ -49,12 +50,6 @@ std::string Pct(double fraction) {
 std::string Magnitude(double change) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.1f%% %s", 100 * std::fabs(change), change < 0 ? "worse" : "better");
-  return buf;
-}
-
-std::string Num(const char* format, double v) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, format, v);
   return buf;
 }
 
@@ -128,7 +123,7 @@ ChangeDecision DecideChange(const std::vector<double>& candidate, const std::vec
   if (df <= 0) {  // one run on each side: no spread is known
     out.call = worse ? ChangeCall::kRegressed : better ? ChangeCall::kImproved : ChangeCall::kUnchanged;
     out.reason = (worse || better ? Magnitude(out.change) : Pct(out.change) + " within") + " the " +
-                 Num("%.1f%%", 100 * tolerance) + " tolerance" + (worse || better ? " (beyond it)" : "") +
+                 NumberText("%.1f%%", 100 * tolerance) + " tolerance" + (worse || better ? " (beyond it)" : "") +
                  "; one run on each side: no between-run spread, decided on the tolerance alone (use --repetitions 3)";
     return out;
   }
@@ -140,9 +135,9 @@ ChangeDecision DecideChange(const std::vector<double>& candidate, const std::vec
   // The CI of the change, in the better direction.
   const double change_low = higher_is_better ? out.ratio_low - 1 : 1 / out.ratio_high - 1;
   const double change_high = higher_is_better ? out.ratio_high - 1 : 1 / out.ratio_low - 1;
-  const std::string ci = Num("%.0f%% CI ", 100 * (1 - alpha)) + Pct(change_low) + " .. " + Pct(change_high);
-  const std::string p = "p = " + Num("%.3g", out.p_value);
-  const std::string tol = Num("%.1f%%", 100 * tolerance) + " tolerance";
+  const std::string ci = NumberText("%.0f%% CI ", 100 * (1 - alpha)) + Pct(change_low) + " .. " + Pct(change_high);
+  const std::string p = "p = " + NumberText("%.3g", out.p_value);
+  const std::string tol = NumberText("%.1f%%", 100 * tolerance) + " tolerance";
   const bool significant = out.p_value < alpha;
   if (significant && (worse || better)) {
     out.call = worse ? ChangeCall::kRegressed : ChangeCall::kImproved;
@@ -161,10 +156,10 @@ ChangeDecision DecideChange(const std::vector<double>& candidate, const std::vec
     const double decides_at = std::max(std::fabs(change_low), std::fabs(change_high));
     out.reason = worse || better
                      ? Magnitude(out.change) + ", but within the between-run spread (" + ci + ", " + p + " >= " +
-                           Num("%.3g", alpha) + ", " + basis + ")"
+                           NumberText("%.3g", alpha) + ", " + basis + ")"
                      : Pct(out.change) + " (" + ci + ") reaches beyond the " + tol + " (" + basis + ")";
     out.reason += ": " + (runs.empty() ? std::string("more runs would decide") : runs) +
-                  (worse || better ? "" : ", or a tolerance of " + Num("%.1f%%", 100 * decides_at));
+                  (worse || better ? "" : ", or a tolerance of " + NumberText("%.1f%%", 100 * decides_at));
   }
   return out;
 }

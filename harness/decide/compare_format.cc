@@ -4,35 +4,31 @@
 #include <cstdio>
 #include <sstream>
 
+#include "harness/number_text.h"
+
 namespace gq {
 namespace {
 
-std::string Fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
 std::string Figure(double v, const std::string& unit) {
-  return Fmt(v >= 100 ? "%.1f" : v >= 1 ? "%.2f" : "%.4g", v) + " " + unit;
+  return NumberText(v >= 100 ? "%.1f" : v >= 1 ? "%.2f" : "%.4g", v) + " " + unit;
 }
 
-std::string Change(const CompareRow& r) { return r.compared() ? Fmt("%+.1f%%", 100 * r.change) : "-"; }
+std::string Change(const CompareRow& r) { return r.compared() ? NumberText("%+.1f%%", 100 * r.change) : "-"; }
 
 // The CI of the change, or "-" without a between-run spread.
 std::string Interval(const CompareRow& r) {
   if (!r.compared() || r.p_value < 0) return "-";
-  return Fmt("%+.1f%%", 100 * r.change_low) + " .. " + Fmt("%+.1f%%", 100 * r.change_high);
+  return NumberText("%+.1f%%", 100 * r.change_low) + " .. " + NumberText("%+.1f%%", 100 * r.change_high);
 }
 
-std::string Noise(double cv) { return cv < 0 ? "-" : Fmt("%.1f%%", 100 * cv); }
+std::string Noise(double cv) { return cv < 0 ? "-" : NumberText("%.1f%%", 100 * cv); }
 std::string NoisePair(const CompareRow& r) { return r.compared() ? Noise(r.noise_baseline) + " / " + Noise(r.noise_candidate) : "-"; }
 std::string RunsPair(const CompareRow& r) {
   return r.compared() ? std::to_string(r.runs_baseline) + " / " + std::to_string(r.runs_candidate) : "-";
 }
 
 std::string Geomean(const CompareReport& r) {
-  return r.geomean_change ? Fmt("%+.2f%%", 100 * *r.geomean_change) : std::string("n/a (no case compared)");
+  return r.geomean_change ? NumberText("%+.2f%%", 100 * *r.geomean_change) : std::string("n/a (no case compared)");
 }
 
 bool Failure(const CompareReport& report, const CompareRow& r) {

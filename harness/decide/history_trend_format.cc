@@ -4,16 +4,12 @@
 #include <cstdio>
 #include <string>
 
+#include "harness/number_text.h"
+
 namespace gq {
 namespace {
 
-std::string Fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
-std::string Number(double v) { return Fmt(v >= 100 ? "%.1f" : v >= 1 ? "%.2f" : "%.4g", v); }
+std::string Number(double v) { return NumberText(v >= 100 ? "%.1f" : v >= 1 ? "%.2f" : "%.4g", v); }
 
 std::string Commit(const HistoryPoint& p) {
   auto it = p.labels.find("commit");
@@ -76,7 +72,7 @@ void PrintTrendTable(std::ostream& out, const std::vector<TrendSeries>& series) 
       const std::string median = p.has_metric ? Number(p.median) : "-";
       const std::string ci = p.has_metric ? Number(p.ci95_low) + " .. " + Number(p.ci95_high) : "-";
       const std::string rounds = std::to_string(p.rounds_done) + "/" + std::to_string(p.rounds_planned);
-      const std::string change = c ? "<< " + Fmt("%+.1f%%", 100 * c->decision.change) : "";
+      const std::string change = c ? "<< " + NumberText("%+.1f%%", 100 * c->decision.change) : "";
       std::snprintf(line, sizeof line, "  %-16s  %-*s  %-*s  %12s  %21s  %-*s  %6s  %-8s  %s\n",
                     Date(p.started_at).c_str(), static_cast<int>(commit_w), Commit(p).c_str(),
                     static_cast<int>(git_w), p.tool_git.c_str(), median.c_str(), ci.c_str(),

@@ -3,16 +3,12 @@
 #include <cstdio>
 #include <string>
 
+#include "harness/number_text.h"
+
 namespace gq {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-std::string Num(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
 
 json FigureJson(const Figure& f) { return {{"value", f.value}, {"low", f.low}, {"high", f.high}}; }
 
@@ -27,7 +23,7 @@ json Optional(const std::optional<T>& v) {
 }
 
 std::string Cell(const std::optional<Figure>& f, const char* format) {
-  return f ? Num(format, f->value) + " [" + Num(format, f->low) + ", " + Num(format, f->high) + "]" : "-";
+  return f ? NumberText(format, f->value) + " [" + NumberText(format, f->low) + ", " + NumberText(format, f->high) + "]" : "-";
 }
 
 }  // namespace
@@ -44,8 +40,8 @@ void PrintProcurement(std::ostream& out, const ProcurementReport& r) {
     std::snprintf(line, sizeof line, "%-5s %-28s %-11s %5d %4d %27s %27s %10s %10s\n", rank.c_str(), m.machine.c_str(),
                   m.verdict.empty() ? "-" : m.verdict.c_str(), m.runs, m.gpus, Cell(m.score, "%.3f").c_str(),
                   Cell(m.perf_per_usd_hour, "%.4f").c_str(),
-                  m.tflops_per_usd_hour ? Num("%.2f", *m.tflops_per_usd_hour).c_str() : "-",
-                  m.usd_per_mtok ? Num("%.3f", *m.usd_per_mtok).c_str() : "-");
+                  m.tflops_per_usd_hour ? NumberText("%.2f", *m.tflops_per_usd_hour).c_str() : "-",
+                  m.usd_per_mtok ? NumberText("%.3f", *m.usd_per_mtok).c_str() : "-");
     out << line;
   };
   for (const RankEntry& e : r.ranking) {

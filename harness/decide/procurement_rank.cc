@@ -5,16 +5,12 @@
 #include <cmath>
 #include <cstdio>
 
+#include "harness/number_text.h"
+
 namespace gq {
 namespace {
 
-std::string Num(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
-std::string Pct(double fraction) { return Num("%.1f%%", 100 * fraction); }
+std::string Pct(double fraction) { return NumberText("%.1f%%", 100 * fraction); }
 
 // Why a machine cannot be ranked, or "" when it can.
 std::string SetApartReason(const MachineFigures& m, Objective objective) {
@@ -58,8 +54,8 @@ std::string Recommend(const ProcurementReport& r) {
   const MachineFigures& top = *r.Find(r.ranking.front().machine);
   const std::string what = r.objective == Objective::kPerfPerDollar ? "performance per dollar" : "performance";
   std::string text = "Buy " + top.machine + ": it has the best " + what + " of the " +
-                     std::to_string(r.ranking.size()) + " machine(s) ranked (score " + Num("%.3f", top.score->value) +
-                     " against " + r.reference + (top.usd_per_hour ? ", $" + Num("%.2f", *top.usd_per_hour) + "/h" : "") + ")";
+                     std::to_string(r.ranking.size()) + " machine(s) ranked (score " + NumberText("%.3f", top.score->value) +
+                     " against " + r.reference + (top.usd_per_hour ? ", $" + NumberText("%.2f", *top.usd_per_hour) + "/h" : "") + ")";
   text += top.verdict.empty() ? ", but it was not qualified (run `gpuqual qualify` on it)" : " and qualifies " + top.verdict;
   text += ".";
   if (r.ranking.size() > 1) {
@@ -70,7 +66,7 @@ std::string Recommend(const ProcurementReport& r) {
       text += " It leads " + second.machine + " by " + Pct(r.ranking.front().objective / second.objective - 1) + ".";
     }
   }
-  if (top.usd_per_mtok) text += " " + r.scenario.Describe() + " costs $" + Num("%.3f", *top.usd_per_mtok) + " per million output tokens on it.";
+  if (top.usd_per_mtok) text += " " + r.scenario.Describe() + " costs $" + NumberText("%.3f", *top.usd_per_mtok) + " per million output tokens on it.";
   if (top.runs == 1) text += " It was measured in one run: its spread between runs is unknown, so the ranking is less certain.";
   if (!r.set_apart.empty()) text += " Set apart: " + r.set_apart.front() + (r.set_apart.size() > 1 ? " (and more below)." : ".");
   return text;

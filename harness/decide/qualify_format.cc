@@ -4,14 +4,10 @@
 #include <cstdio>
 #include <string>
 
+#include "harness/number_text.h"
+
 namespace gq {
 namespace {
-
-std::string Fmt(const char* format, double value) {
-  char buf[512];  // %f of the largest double is 316 characters
-  std::snprintf(buf, sizeof buf, format, value);
-  return buf;
-}
 
 // `text` left-aligned in `width` columns, never cut (as printf's %-Ns).
 std::string Padded(const std::string& text, std::size_t width) {
@@ -28,12 +24,12 @@ void PrintQualifyVerdict(std::ostream& out, const QualifyVerdict& v) {
         << Padded(c.name, width) << " " << c.reason << "\n";
   }
   if (v.cost) {
-    out << Fmt("cost: $%.2f/hour", v.cost->price_per_hour_usd);
+    out << NumberText("cost: $%.2f/hour", v.cost->price_per_hour_usd);
     if (v.cost->tflops_per_usd_hour > 0) {
-      out << Fmt(", %.3g TFLOP/s per $/hour (gemm geomean x GPUs)", v.cost->tflops_per_usd_hour);
+      out << NumberText(", %.3g TFLOP/s per $/hour (gemm geomean x GPUs)", v.cost->tflops_per_usd_hour);
     }
     if (v.cost->usd_per_mtok > 0) {
-      out << Fmt(", $%.3f per million output tokens", v.cost->usd_per_mtok);
+      out << NumberText(", $%.3f per million output tokens", v.cost->usd_per_mtok);
       if (!v.cost->usd_per_mtok_note.empty()) out << " (" << v.cost->usd_per_mtok_note << ")";
     } else if (!v.cost->usd_per_mtok_note.empty()) {
       out << "; no $/Mtok: " << v.cost->usd_per_mtok_note;

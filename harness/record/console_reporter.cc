@@ -5,6 +5,7 @@
 #include <map>
 
 #include "harness/case_figure.h"
+#include "harness/number_text.h"
 
 namespace gq {
 namespace {
@@ -18,20 +19,14 @@ std::string Pad(std::string s, std::size_t width) {
   return s;
 }
 
-std::string Format(const char* fmt, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, fmt, v);
-  return buf;
-}
-
 // Three significant figures at most, never scientific for the magnitudes we report.
 std::string Figure(double v) {
   if (!std::isfinite(v)) return "nan";
   double a = std::fabs(v);
-  if (a >= 100) return Format("%.1f", v);
-  if (a >= 1) return Format("%.2f", v);
-  if (a >= 0.01) return Format("%.4f", v);
-  return Format("%.3g", v);
+  if (a >= 100) return NumberText("%.1f", v);
+  if (a >= 1) return NumberText("%.2f", v);
+  if (a >= 0.01) return NumberText("%.4f", v);
+  return NumberText("%.3g", v);
 }
 
 }  // namespace
@@ -52,14 +47,14 @@ std::string FormatCaseRow(const CaseResult& r, std::size_t id_width) {
     if (metric != r.primary_metric) figure += " " + metric;  // e.g. "GB/s algbw" for one rank
     row += Pad(figure, kMedianWidth);
     const double spread = RelativeSpread(r);
-    row += Pad(std::isfinite(spread) ? Format("%.2f", 100 * spread) : "-", kSpreadWidth);
+    row += Pad(std::isfinite(spread) ? NumberText("%.2f", 100 * spread) : "-", kSpreadWidth);
   } else {
     row += Pad("-", kMedianWidth) + Pad("-", kSpreadWidth);
   }
   // The roofline is of the primary metric: not shown beside another figure.
   const bool peak = measured && r.roofline && metric == r.primary_metric;
-  row += Pad(peak ? Format("%.1f", 100 * r.roofline->efficiency) : "-", kPeakWidth);
-  row += r.verification ? Format("%.1e", r.verification->max_rel_err) + (r.verification->passed ? "" : " FAIL") : "-";
+  row += Pad(peak ? NumberText("%.1f", 100 * r.roofline->efficiency) : "-", kPeakWidth);
+  row += r.verification ? NumberText("%.1e", r.verification->max_rel_err) + (r.verification->passed ? "" : " FAIL") : "-";
   return row;
 }
 
