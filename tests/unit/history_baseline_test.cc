@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 
 #include "harness/decide/compare.h"
 #include "harness/errors.h"
@@ -15,27 +14,19 @@
 namespace gq {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::AddRun;
 using testing::GemmCase;
 using testing::MakeRun;
 using testing::StartedAt;
 
-class HistoryBaselineTest : public ::testing::Test {
+class HistoryBaselineTest : public testing::HistorySeriesTest {
  protected:
   void SetUp() override {
-    dir_ = testing::HistoryTempDir();
-    store_ = std::make_unique<HistoryStore>((dir_ / "h.db").string(), HistoryStore::Open::kCreate);
+    HistorySeriesTest::SetUp();
     std::vector<double> s;
     for (int i = 0; i < 8; ++i) s.push_back(1e-3 * (1 + 0.004 * (i % 4)));
-    testing::AddSeries(*store_, s);
+    Fill(s);
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  fs::path dir_;
-  std::unique_ptr<HistoryStore> store_;
 };
 
 TEST_F(HistoryBaselineTest, EachRunIsAReplicate) {

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -99,5 +100,28 @@ inline void AddSeries(HistoryStore& store, const std::vector<double>& seconds) {
                           {GemmCase("cpu", seconds[i])}));
   }
 }
+
+// A test with a scratch directory; Db() names a database in it (not created).
+class HistoryDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = HistoryTempDir(); }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Db() const { return (dir_ / "history.db").string(); }
+  std::filesystem::path dir_;
+};
+
+// A test with a store in its scratch directory, filled by Fill (AddSeries).
+class HistorySeriesTest : public HistoryDirTest {
+ protected:
+  void Fill(const std::vector<double>& seconds) {
+    store_ = std::make_unique<HistoryStore>(Db(), HistoryStore::Open::kCreate);
+    AddSeries(*store_, seconds);
+  }
+  void TearDown() override {
+    store_.reset();
+    HistoryDirTest::TearDown();
+  }
+  std::unique_ptr<HistoryStore> store_;
+};
 
 }  // namespace gq::testing

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <stdexcept>
 
 #include "harness/errors.h"
@@ -16,18 +15,11 @@
 namespace gq {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::GemmCase;
 using testing::MakeRun;
 using testing::StartedAt;
 
-class HistorySchemaTest : public ::testing::Test {
- protected:
-  void SetUp() override { dir_ = testing::HistoryTempDir(); }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Db() const { return (dir_ / "history.db").string(); }
-  fs::path dir_;
-};
+class HistorySchemaTest : public testing::HistoryDirTest {};
 
 bool HasTable(SqliteDb& db, const std::string& name) {
   return db.QueryText("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '" + name + "'").has_value();

@@ -25,13 +25,7 @@ using testing::GemmCase;
 using testing::MakeRun;
 using testing::StartedAt;
 
-class HistoryStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override { dir_ = testing::HistoryTempDir(); }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Db() const { return (dir_ / "history.db").string(); }
-  fs::path dir_;
-};
+class HistoryStoreTest : public testing::HistoryDirTest {};
 
 int64_t Count(const std::string& path, const std::string& table) {
   SqliteDb db(path, SqliteDb::Mode::kReadWrite, 1000);

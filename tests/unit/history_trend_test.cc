@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <sstream>
 
 #include "harness/decide/history_trend_format.h"
@@ -15,7 +14,6 @@
 namespace gq {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::AddRun;
 using testing::GemmCase;
 using testing::MakeRun;
@@ -23,22 +21,15 @@ using testing::StartedAt;
 
 constexpr const char* kCase = "gemm/dtype=fp32/m=256";
 
-class HistoryTrendTest : public ::testing::Test {
+class HistoryTrendTest : public testing::HistorySeriesTest {
  protected:
   void SetUp() override {
-    dir_ = testing::HistoryTempDir();
-    store_ = std::make_unique<HistoryStore>((dir_ / "h.db").string(), HistoryStore::Open::kCreate);
+    HistorySeriesTest::SetUp();
     // 12 runs: from r06 on every iteration takes 25% longer (tflops falls 20%).
     std::vector<double> s;
     for (int i = 0; i < 12; ++i) s.push_back((i < 6 ? 1e-3 : 1.25e-3) * (1 + 0.003 * (i % 3)));
-    testing::AddSeries(*store_, s);
+    Fill(s);
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  fs::path dir_;
-  std::unique_ptr<HistoryStore> store_;
 };
 
 TEST_F(HistoryTrendTest, FindsTheSlowdownAtItsCommit) {
