@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "app/procurement_inputs.h"
 #include "app/subprocess.h"
 #include "harness/clock.h"
 #include "harness/decide/qualify.h"
@@ -96,9 +97,7 @@ Action AddQualifyCommand(CLI::App& root) {
   a->price_option = cmd->add_option("--price-per-hour", a->price,
                                     "Instance price in USD per hour, for cost figures");
   cmd->add_option("--catalog", a->catalog, "Instance catalog (default baselines/instances.json)");
-  cmd->add_option("--scenario", a->scenario,
-                  "What $/Mtok is quoted for: model=,scenario=,batch=,input_len=,output_len=,tp= "
-                  "(default llama-3-8b offline, batch 64, 1024/128, tp 1)");
+  AddScenarioFlag(cmd, a->scenario);
   cmd->add_option("--device", a->device, "Devices for the quick suite run")->capture_default_str();
   cmd->add_option("-o,--output", a->output, "Write the results with the verdict here");
   return [a](const std::string&) { return Run(*a); };

@@ -21,13 +21,7 @@ Action AddRankCommand(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand("rank", "Rank machines for a purchase: verdict, score, perf per dollar, $/Mtok");
   cmd->footer("Example:\n  gpuqual rank results/*.json --prices prices.json --json ranking.json");
   cmd->add_option("results", in->results, "Results files (several runs of a machine are combined)")->required();
-  cmd->add_option("--prices", in->prices, "Instance prices (gpuqual.prices/1)");
-  cmd->add_option("--baseline", in->baseline, "Score against this baseline (or results file) instead of the best machine");
-  cmd->add_option("--objective", in->objective, "perf-per-dollar or performance")->capture_default_str();
-  cmd->add_option("--scenario", in->scenario,
-                  "What $/Mtok is quoted for: model=,scenario=,batch=,input_len=,output_len=,tp= "
-                  "(default llama-3-8b offline, batch 64, 1024/128, tp 1)");
-  cmd->add_option("--catalog", in->catalog, "Instance catalog (default baselines/instances.json)");
+  AddProcurementFlags(cmd, *in);
   cmd->add_option("--json", *json, "Write the figures as JSON (gpuqual.procurement/1; - for standard output)");
   return [in, json](const std::string&) {
     const ProcurementReport report = BuildProcurementFrom(*in);

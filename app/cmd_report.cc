@@ -158,15 +158,7 @@ Action AddReportCommand(CLI::App& root) {
   ProcurementInputs& in = args->inputs;
   cmd->add_option("results", in.results, "Result files (gpuqual.results/1); several are compared");
   cmd->add_option("-o,--output", args->output, "Output directory (default: reports-out)");
-  cmd->add_option("--baseline", in.baseline,
-                  "Normalise to this baseline (gpuqual.baseline/1) or results file instead of the best machine");
-  cmd->add_option("--prices", in.prices,
-                  "Instance prices (gpuqual.prices/1, see README) for perf per dollar and $ per 1M tokens");
-  cmd->add_option("--objective", in.objective, "Rank by perf-per-dollar or performance")->capture_default_str();
-  cmd->add_option("--scenario", in.scenario,
-                  "What $/Mtok is quoted for: model=,scenario=,batch=,input_len=,output_len=,tp= "
-                  "(default llama-3-8b offline, batch 64, 1024/128, tp 1)");
-  cmd->add_option("--catalog", in.catalog, "Instance catalog (default baselines/instances.json)");
+  AddProcurementFlags(cmd, in);
   cmd->add_option("--title", args->title, "Report title (default: from the machines)");
   cmd->add_flag("--pdf", args->pdf, "Also print the report to DIR/report.pdf (headless Chromium; summary on page 1)");
   cmd->add_flag("--history", args->history,

@@ -43,4 +43,19 @@ ProcurementReport BuildProcurementFrom(const ProcurementInputs& in) {
                           catalog ? &*catalog : nullptr, options);
 }
 
+void AddScenarioFlag(CLI::App* cmd, std::string& scenario) {
+  cmd->add_option("--scenario", scenario,
+                  "What $/Mtok is quoted for: model=,scenario=,batch=,input_len=,output_len=,tp= "
+                  "(default llama-3-8b offline, batch 64, 1024/128, tp 1)");
+}
+
+void AddProcurementFlags(CLI::App* cmd, ProcurementInputs& in) {
+  cmd->add_option("--prices", in.prices, "Instance prices (gpuqual.prices/1, see README): perf per dollar and $/Mtok");
+  cmd->add_option("--baseline", in.baseline,
+                  "Score against this baseline (gpuqual.baseline/1) or results file instead of the best machine");
+  cmd->add_option("--objective", in.objective, "Rank by perf-per-dollar or performance")->capture_default_str();
+  AddScenarioFlag(cmd, in.scenario);
+  cmd->add_option("--catalog", in.catalog, "Instance catalog (default baselines/instances.json)");
+}
+
 }  // namespace gq::cli

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "harness/decide/procurement.h"
 
 namespace gq::cli {
@@ -16,5 +18,10 @@ struct ProcurementInputs {
 };
 
 ProcurementReport BuildProcurementFrom(const ProcurementInputs& in);
+
+// The flags `rank` and `report` share: --prices, --baseline, --objective, --scenario, --catalog.
+void AddProcurementFlags(CLI::App* cmd, ProcurementInputs& in);
+// --scenario alone (also `qualify`'s, for its $/Mtok).
+void AddScenarioFlag(CLI::App* cmd, std::string& scenario);
 
 }  // namespace gq::cli
