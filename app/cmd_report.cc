@@ -83,7 +83,6 @@ std::vector<std::string> PythonArgv(const ReportArgs& a, const std::string& proc
   argv.insert(argv.end(), in.results.begin(), in.results.end());
   argv.insert(argv.end(), {"-o", a.output, "--procurement", procurement});
   if (!in.baseline.empty()) argv.insert(argv.end(), {"--baseline", in.baseline});
-  if (!in.prices.empty()) argv.insert(argv.end(), {"--prices", in.prices});
   if (!a.title.empty()) argv.insert(argv.end(), {"--title", a.title});
   if (a.pdf) argv.push_back("--pdf");
   return argv;

@@ -1,11 +1,11 @@
 """Command line of the reports: `gpuqual report RESULTS... [-o DIR] [--baseline FILE]
-[--prices FILE] [--procurement FILE] [--title TEXT] [--pdf]`, also runnable as
+[--procurement FILE] [--title TEXT] [--pdf]`, also runnable as
 `python3 -m gpuqual_reports`. `gpuqual report` passes --procurement: the figures it computed in
 C++ from the same files (without it the report has no summary, ranking or cost figures).
 
 main(argv) returns the exit code: 130 when interrupted, 0 report written, 2 bad input (one line on stderr naming the
 file and the problem: unreadable, malformed, another schema version, an empty run, a bad
-baseline or prices file, an unwritable output directory), 3 an unexpected failure (never 1,
+baseline or procurement file, an unwritable output directory), 3 an unexpected failure (never 1,
 which gpuqual keeps for "a check failed").
 """
 
@@ -19,7 +19,6 @@ from . import report as report_mod
 from .baseline import load_baseline
 from .errors import ReportInputError
 from .load import load_all
-from .prices import load_prices
 from .procurement import load_procurement
 
 PROG = "gpuqual report"
@@ -41,8 +40,6 @@ def _parser():
                    help="output directory (created; default: reports-out)")
     p.add_argument("--baseline", metavar="FILE",
                    help="normalise to this gpuqual.baseline/1 or results file instead of the best machine")
-    p.add_argument("--prices", metavar="FILE",
-                   help="instance prices (gpuqual.prices/1) for perf per dollar and $ per 1M tokens")
     p.add_argument("--procurement", metavar="FILE",
                    help="the buyer's figures (gpuqual.procurement/1, from `gpuqual rank --json`); "
                         "`gpuqual report` passes them")
@@ -54,7 +51,7 @@ def _parser():
 
 # Options that take a value: the word after one is its value even when it starts with "-"
 # (`--title -x`), which argparse alone would take for another option.
-_VALUE_OPTIONS = ("-o", "--output", "--baseline", "--prices", "--procurement", "--title")
+_VALUE_OPTIONS = ("-o", "--output", "--baseline", "--procurement", "--title")
 
 
 def _join_values(argv):
@@ -77,11 +74,10 @@ def run(argv):
     args = _parser().parse_args(_join_values(argv))
     runs = load_all(args.results)
     baseline = load_baseline(args.baseline) if args.baseline else None
-    price_list = load_prices(args.prices) if args.prices else None
     figures = load_procurement(args.procurement) if args.procurement else None
     if os.path.exists(args.output) and not os.path.isdir(args.output):
         raise ReportInputError(f"{args.output}: output path exists and is not a directory")
-    rep = report_mod.build(runs, baseline, price_list, args.title, figures)
+    rep = report_mod.build(runs, baseline, args.title, figures)
     try:
         paths = report_mod.write(rep, args.output)
     except OSError as e:

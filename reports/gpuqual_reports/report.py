@@ -32,7 +32,6 @@ class Report:
     runs: list
     rows: list
     baseline: object = None  # baseline.Baseline
-    prices: list = field(default_factory=list)
     comparison: object = None  # compare.Comparison
     procurement: object = None  # procurement.Procurement: ranking, scores, costs (from C++)
     spread: dict = field(default_factory=dict)
@@ -92,15 +91,14 @@ def make_figures(report):
     return [f for f in figs + tele if f is not None]
 
 
-def build(runs, baseline=None, price_list=None, title=None, procurement=None):
-    """The Report for loaded runs, an optional baseline.Baseline, a list of prices.Price and the
-    procurement.Procurement that `gpuqual report` made from the same files."""
+def build(runs, baseline=None, title=None, procurement=None):
+    """The Report for loaded runs, an optional baseline.Baseline and the procurement.Procurement
+    that `gpuqual report` made from the same files (with the prices it was given)."""
     rows = table.tidy(runs)
     report = Report(title=title or _default_title(runs),
                     generated_at=datetime.datetime.now(datetime.timezone.utc)
                     .strftime("%Y-%m-%d %H:%M UTC"),
-                    runs=runs, rows=rows, baseline=baseline, prices=price_list or [],
-                    procurement=procurement)
+                    runs=runs, rows=rows, baseline=baseline, procurement=procurement)
     if report.multi or baseline is not None:
         report.comparison = compare.compare(rows, baseline)
     report.spread = compare.run_spread(rows)

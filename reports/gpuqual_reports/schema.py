@@ -11,7 +11,6 @@ SCHEMA_MAJOR = 1
 
 BASELINE_SCHEMA = "gpuqual.baseline/1"
 BASELINE_SCHEMA_PREFIX = "gpuqual.baseline/"
-PRICES_SCHEMA = "gpuqual.prices/1"
 
 # Case statuses written by the C++ runner. Only measured cases (ok, noisy) are drawn; the others
 # are listed with their reason.

@@ -13,7 +13,6 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gpuqual_reports import report  # noqa: E402
 from gpuqual_reports.baseline import load_baseline  # noqa: E402
 from gpuqual_reports.load import load_all  # noqa: E402
-from gpuqual_reports.prices import load_prices  # noqa: E402
 from gpuqual_reports.procurement import load_procurement  # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
@@ -67,8 +66,7 @@ def multi_report(tmp_path_factory):
     """The four hand-made runs with prices, built and written once: (Report, output dir)."""
     out = tmp_path_factory.mktemp("multi")
     figures = procurement(RUN_FILES, out, "--prices", fixture("prices.json"))
-    rep = report.build(load_all([fixture(f) for f in RUN_FILES]),
-                       price_list=load_prices(fixture("prices.json")), procurement=figures)
+    rep = report.build(load_all([fixture(f) for f in RUN_FILES]), procurement=figures)
     report.write(rep, str(out))
     return rep, str(out)
 

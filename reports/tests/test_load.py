@@ -1,4 +1,4 @@
-"""Loading results, baselines and prices: schema checks, one-line errors, exit code 2."""
+"""Loading results and baselines: schema checks, one-line errors, exit code 2."""
 
 import json
 
@@ -9,7 +9,6 @@ from gpuqual_reports import cli, schema
 from gpuqual_reports.baseline import load_baseline
 from gpuqual_reports.errors import ReportInputError
 from gpuqual_reports.load import load_results
-from gpuqual_reports.prices import gpu_count, load_prices, match_price
 
 BAD_FILES = [
     ("bad_malformed.json", "malformed JSON (line 3 column 1"),
@@ -94,47 +93,6 @@ def test_old_file_without_optional_parts_loads(tmp_path):
     assert cli.main([str(path), "-o", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "gemm.png").exists()
     assert not (tmp_path / "out" / "telemetry.png").exists()
-
-
-def test_instance_type_label_wins_over_cloud(tmp_path):
-    with open(fixture("azure_nd_h100_v5.json"), encoding="utf-8") as f:
-        doc = json.load(f)
-    doc["run"]["labels"] = {"instance_type": "p5.48xlarge"}
-    path = tmp_path / "relabelled.json"
-    path.write_text(json.dumps(doc))
-    run = load_results(str(path))
-    assert run.instance_type == "p5.48xlarge" and run.provider == "azure"
-    prices = load_prices(fixture("prices.json"))
-    assert match_price(run, prices).usd_per_hour == pytest.approx(98.32)
-
-
-def test_prices_match_by_instance_then_provider(tmp_path):
-    prices = load_prices(fixture("prices.json"))
-    aws = load_results(fixture("aws_p5_run1.json"))
-    gcp = load_results(fixture("gcp_a2_ultragpu.json"))
-    assert match_price(aws, prices).provider == "aws"
-    assert gpu_count(aws, match_price(aws, prices)) == 8  # from the price entry
-    assert gpu_count(gcp, match_price(gcp, prices)) == 8  # from the run's devices
-    path = tmp_path / "p.json"
-    path.write_text(json.dumps({"schema": "gpuqual.prices/1", "prices": [
-        {"provider": "gcp", "instance_type": "p5.48xlarge", "usd_per_hour": 1},
-        {"provider": "aws", "instance_type": "p5.48xlarge", "usd_per_hour": 2}]}))
-    assert match_price(aws, load_prices(str(path))).usd_per_hour == 2
-
-
-@pytest.mark.parametrize("doc,message", [
-    ({"schema": "gpuqual.prices/2", "prices": []}, "is not gpuqual.prices/1"),
-    ({"schema": "gpuqual.prices/1"}, "prices: missing"),
-    ({"schema": "gpuqual.prices/1", "prices": [{"instance_type": "x", "usd_per_hour": -1}]},
-     "prices[0].usd_per_hour: must be > 0"),
-    ({"schema": "gpuqual.prices/1", "prices": [{"instance_type": "x", "usd_per_hour": "9"}]},
-     "prices[0].usd_per_hour: must be a number"),
-])
-def test_bad_prices_file(doc, message, tmp_path, capsys):
-    path = tmp_path / "prices.json"
-    path.write_text(json.dumps(doc))
-    assert cli.main([fixture(RUN_FILES[0]), "--prices", str(path), "-o", str(tmp_path)]) == 2
-    assert message in capsys.readouterr().err
 
 
 def test_baseline_from_baseline_or_results_file(tmp_path):

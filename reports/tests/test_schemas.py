@@ -16,13 +16,11 @@ from gpuqual_reports.baseline import load_baseline
 from gpuqual_reports.errors import ReportInputError
 from gpuqual_reports.fields import read_json
 from gpuqual_reports.load import load_results
-from gpuqual_reports.prices import load_prices
 from gpuqual_reports.procurement import load_procurement
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 CORPUS = os.path.join(ROOT, "tests", "data", "schema_corpus")
-LOADERS = {"results": load_results, "baseline": load_baseline, "prices": load_prices,
-           "procurement": load_procurement}
+LOADERS = {"results": load_results, "baseline": load_baseline, "procurement": load_procurement}
 BINARY = os.environ.get("GQ_BINARY", "")
 
 
