@@ -9,6 +9,7 @@ problem.
 
 from dataclasses import dataclass, field
 
+from . import validate
 from .fields import Fields, read_json
 
 TREND_SCHEMA = "gpuqual.trend/1"
@@ -129,6 +130,7 @@ def load_trend(path):
                             "`gpuqual history trend --json` writes)")
     if value != TREND_SCHEMA:
         root.fail("schema", f"version '{value}' is not supported by this report (reads {TREND_SCHEMA})")
+    validate.check(root.value, "trend", path)  # schemas/trend.schema.json
     return Trend(path=path, database=root.str("database", ""),
                  generated_at=root.str("generated_at", ""),
                  rule_text=root.obj("rule").str("text"),

@@ -4,7 +4,7 @@
 check(doc, kind, origin) validates once, right after reading, and raises ReportInputError with the
 first problem as one line "<file>: <json.path>: <what is wrong>", in the words the C++ readers use
 ("missing", "must be a number", "unknown status 'x' (one of ...)"). Kinds: results, baseline,
-prices, instances, qualify-spec, procurement.
+prices, instances, qualify-spec, procurement, trend.
 
 The schemas are found in $GQ_SCHEMAS_DIR, else in schemas/ beside the reports/ directory (the
 source tree, or share/gpuqual/ when installed).
@@ -16,7 +16,7 @@ import os
 
 from .errors import ReportInputError
 
-KINDS = ("results", "baseline", "prices", "instances", "qualify-spec", "procurement")
+KINDS = ("results", "baseline", "prices", "instances", "qualify-spec", "procurement", "trend")
 _COMMON = "common"
 _MAX_SHOWN = 60  # characters of a value or key quoted in a message
 

@@ -15,12 +15,14 @@ from gpuqual_reports import validate
 from gpuqual_reports.baseline import load_baseline
 from gpuqual_reports.errors import ReportInputError
 from gpuqual_reports.fields import read_json
+from gpuqual_reports.history_load import load_trend
 from gpuqual_reports.load import load_results
 from gpuqual_reports.procurement import load_procurement
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 CORPUS = os.path.join(ROOT, "tests", "data", "schema_corpus")
-LOADERS = {"results": load_results, "baseline": load_baseline, "procurement": load_procurement}
+LOADERS = {"results": load_results, "baseline": load_baseline, "procurement": load_procurement,
+           "trend": load_trend}
 BINARY = os.environ.get("GQ_BINARY", "")
 
 
@@ -155,15 +157,20 @@ def _gpuqual(*args, cwd):
 
 def test_the_writers_output_satisfies_the_schemas(cpu_results, tmp_path):
     """The built gpuqual's cpu run of the ci suite, a baseline made from it, the run qualified
-    against that baseline and ranked: each satisfies its schema and loads in the report."""
+    against that baseline and ranked, and the trend of both runs in one history: each satisfies its
+    schema and loads in the report."""
     _gpuqual("baseline", "create", cpu_results, "--name", "ci-cpu", "--threshold", "gemm=0.9:0.8",
              "-o", "baseline.json", cwd=tmp_path)
     _gpuqual("qualify", cpu_results, "--baseline", "baseline.json", "-o", "qualified.json", cwd=tmp_path)
     _gpuqual("rank", "qualified.json", "--json", "procurement.json", cwd=tmp_path)
+    _gpuqual("history", "add", cpu_results, "qualified.json", "--db", "h.db", "--replace", cwd=tmp_path)
+    _gpuqual("history", "trend", "--db", "h.db", "--json", "trend.json", cwd=tmp_path)
     for path, kind in ((cpu_results, "results"), (str(tmp_path / "baseline.json"), "baseline"),
                        (str(tmp_path / "qualified.json"), "results"),
-                       (str(tmp_path / "procurement.json"), "procurement")):
+                       (str(tmp_path / "procurement.json"), "procurement"),
+                       (str(tmp_path / "trend.json"), "trend")):
         assert _schema_problem(path, kind) is None, path
         LOADERS[kind](path)
+    assert all(len(s.points) == 1 for s in load_trend(str(tmp_path / "trend.json")).series)  # one run id
     with open(tmp_path / "qualified.json", encoding="utf-8") as f:
         assert json.load(f)["verdict"]["overall"] in ("PASS", "WARN", "INCOMPLETE", "FAIL")

@@ -1,14 +1,15 @@
 """Writes the schema corpus beside this file: for each file kind (results, baseline, instances,
-prices, qualify-spec) files the readers must accept (valid/), files that break the kind's schema
+prices, qualify-spec, procurement, trend) files the readers must accept (valid/), files that break the kind's schema
 (invalid/, one problem each, named after it) and files the schema accepts but both readers refuse
 for a reason a schema cannot state (semantic/).
 
     /usr/bin/python3 tests/data/schema_corpus/make_corpus.py build-cpu/app/gpuqual
 
-The tool-made files come from the given binary (a tiny cpu run, a baseline made from it and the
-run qualified against it); the others are those files with one change each. Checked by
-tests/unit/schema_corpus_test.cc (the C++ readers) and reports/tests/test_schemas.py (the
-schemas and the report's loaders).
+The tool-made files come from the given binary (a tiny cpu run, a baseline made from it, the
+run qualified against it, a ranking of the report's fixture runs, the trend of four tiny runs in
+one history); the others are those files with one change each. Checked by
+tests/unit/schema_corpus_test.cc (the C++ readers; procurement and trend files have none) and
+reports/tests/test_schemas.py (the schemas and the report's loaders).
 """
 
 import copy
@@ -21,30 +22,34 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
-KINDS = ("results", "baseline", "instances", "prices", "qualify-spec", "procurement")
+KINDS = ("results", "baseline", "instances", "prices", "qualify-spec", "procurement", "trend")
 FIXTURES = os.path.join(ROOT, "reports", "tests", "fixtures")
 NAME, TEXT = 4096, 65536  # harness/json_fields.h kMaxJsonName, kMaxJsonText
 INT_LIMIT = 2 ** 53
 
 
 def tool_files(binary):
-    """(results, baseline, qualified results) made by the binary on the cpu, argv[0] "gpuqual";
-    two rounds per case, so the files hold rounds and replicate medians."""
+    """(results, baseline, qualified results, trend) made by the binary on the cpu, argv[0]
+    "gpuqual"; two rounds per case, so the files hold rounds and replicate medians; the trend is
+    `history trend --json` over that run and three more in one history database."""
     with tempfile.TemporaryDirectory() as tmp:
         def gpuqual(*args):
             proc = subprocess.run(["gpuqual", *args], executable=binary, cwd=tmp, capture_output=True,
                                   text=True, timeout=300)
             if proc.returncode != 0:
                 sys.exit(f"gpuqual {' '.join(args)}: exit {proc.returncode}\n{proc.stderr}")
-        gpuqual("run", "gemm", "membw", "-a", "dtype=fp32", "-a", "m=32", "-a", "n=32", "-a", "k=32",
-                "-a", "size=65536", "-a", "op=copy", "--device", "cpu", "--min-samples", "5",
-                "--min-time", "0.005", "--max-time", "0.02", "--warmup", "0.005", "--repetitions", "2",
-                "--label", "machine=corpus", "-o", "run.json")
+        for i in range(4):
+            gpuqual("run", "gemm", "membw", "-a", "dtype=fp32", "-a", "m=32", "-a", "n=32", "-a", "k=32",
+                    "-a", "size=65536", "-a", "op=copy", "--device", "cpu", "--min-samples", "5",
+                    "--min-time", "0.005", "--max-time", "0.02", "--warmup", "0.005", "--repetitions", "2",
+                    "--label", "machine=corpus", "--label", f"commit=c{i}", "--db", "history.db",
+                    "-o", "run.json" if i == 0 else f"run{i}.json")
+        gpuqual("history", "trend", "--db", "history.db", "--window", "2", "--json", "trend.json")
         gpuqual("baseline", "create", "run.json", "--name", "cpu-corpus", "--threshold", "gemm=0.9:0.8",
                 "-o", "baseline.json")
         gpuqual("qualify", "run.json", "--baseline", "baseline.json", "-o", "qualified.json")
         out = []
-        for name in ("run.json", "baseline.json", "qualified.json"):
+        for name in ("run.json", "baseline.json", "qualified.json", "trend.json"):
             with open(os.path.join(tmp, name), encoding="utf-8") as f:
                 out.append(json.load(f))
     return out
@@ -530,16 +535,68 @@ def procurement_corpus(per_dollar, performance):
     w.write()
 
 
+def trend_corpus(trend):
+    w = Writer("trend")
+    w.add("valid", "tool_history_trend", trend)
+    base = copy.deepcopy(trend)
+    s = ["series", 0]
+    n = len(base["series"][0]["points"])
+    # A level shift at the third point, in the writer's words (harness/decide/history_trend.cc).
+    change = {"index": 2, "run_id": base["series"][0]["points"][2]["run_id"], "commit": "c2",
+              "started_at": base["series"][0]["points"][2]["started_at"], "call": "regressed",
+              "change": -0.2, "ratio": 0.8, "ratio_low": 0.75, "ratio_high": 0.85, "p_value": 0.001,
+              "before": 1.0, "after": 0.8, "reason": "20.0% worse (p = 0.001 < 0.01)"}
+    base["series"][0]["change_points"] = [change]
+    base["series"][0]["segments"] = [{"begin": 0, "end": 2, "level": 1.0}, {"begin": 2, "end": n, "level": 0.8}]
+    w.add("valid", "change_point_and_two_segments", base)
+    doc = copy.deepcopy(base)
+    for p in doc["series"][0]["points"][:2]:
+        p.update(status="failed", reason="cublas error", used=False, median=None, ci95_low=None, ci95_high=None)
+    doc["metric"] = "tflops"
+    doc["filters"] = None
+    w.add("valid", "failed_points_nulls_and_a_metric", doc)
+    w.mutant("valid", "only_what_the_reader_needs", base, lambda d: [
+        d.pop(k) for k in ("generated_at", "database", "filters", "metric")] + [
+        p.pop(k) for p in d["series"][0]["points"] for k in ("commit", "tool_git", "labels", "reason",
+                                                              "run_finished", "median", "ci95_low",
+                                                              "ci95_high", "rounds_done", "rounds_planned")])
+    common_invalid(w, base, "gpuqual.trend/1", s + ["case_id"], s + ["segments", 0, "level"])
+    for name, path, value in [
+        ("rule_missing", ["rule"], DEL),
+        ("rule_text_missing", ["rule", "text"], DEL),
+        ("rule_window_one", ["rule", "window"], 1),
+        ("series_an_object", ["series"], {}),
+        ("series_missing_device", s + ["device"], DEL),
+        ("point_status_unknown", s + ["points", 0, "status"], "great"),
+        ("point_used_a_string", s + ["points", 0, "used"], "yes"),
+        ("point_median_a_string", s + ["points", 0, "median"], "1.5"),
+        ("point_rounds_negative", s + ["points", 0, "rounds_done"], -1),
+        ("change_call_unknown", s + ["change_points", 0, "call"], "worse"),
+        ("change_index_negative", s + ["change_points", 0, "index"], -1),
+        ("change_p_value_above_1", s + ["change_points", 0, "p_value"], 1.5),
+        ("change_missing_after", s + ["change_points", 0, "after"], DEL),
+        ("segment_begin_fractional", s + ["segments", 0, "begin"], 0.5),
+        ("segments_missing", s + ["segments"], DEL),
+        ("filters_labels_a_list", ["filters", "labels"], ["branch=main"]),
+    ]:
+        w.mutant("invalid", name, base, setter(path, value))
+    w.mutant("semantic", "change_index_beyond_the_points", base, setter(s + ["change_points", 0, "index"], n))
+    w.mutant("semantic", "segment_ends_beyond_the_points", base, setter(s + ["segments", 1, "end"], n + 1))
+    w.mutant("semantic", "segment_ends_before_it_begins", base, setter(s + ["segments", 1, "end"], 1))
+    w.write()
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make_corpus.py GPUQUAL_BINARY")
-    run, baseline, qualified = tool_files(os.path.abspath(sys.argv[1]))
+    run, baseline, qualified, trend = tool_files(os.path.abspath(sys.argv[1]))
     results_corpus(trim(run), trim(qualified))
     baseline_corpus(trim(baseline))
     instances_corpus()
     prices_corpus()
     qualify_spec_corpus()
     procurement_corpus(*procurement_docs(os.path.abspath(sys.argv[1])))
+    trend_corpus(trend)
 
 
 if __name__ == "__main__":
