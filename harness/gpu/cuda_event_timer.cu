@@ -33,9 +33,16 @@ class CudaEventTimer final : public Timer {
 
   void Start() override {
     GQ_CUDA_CHECK(cudaSetDevice(device_));
-    holding_ = hold_ != nullptr && timeouts_ == 0;
+    // The first batch is never held: its launches may load kernels lazily (CUDA_MODULE_LOADING=
+    // LAZY, the default), and loading can wait for the context to go idle, i.e. for the spin.
+    holding_ = hold_ != nullptr && timeouts_ == 0 && samples_ > 0;
     if (holding_) hold_->Hold(stream_);
-    GQ_CUDA_CHECK(cudaEventRecord(start_.get(), stream_));
+    const cudaError_t recorded = cudaEventRecord(start_.get(), stream_);
+    if (recorded != cudaSuccess && holding_) {  // never leave the stream held
+      hold_->Release();
+      holding_ = false;
+    }
+    GQ_CUDA_CHECK(recorded);
   }
 
   double StopSeconds() override {
@@ -53,7 +60,8 @@ class CudaEventTimer final : public Timer {
   std::string Note() const override {
     if (hold_ == nullptr) return "CUDA events on the case's stream (stream not held)";
     if (timeouts_ == 0) {
-      return "CUDA events on the case's stream, held behind a spin kernel while each batch was enqueued";
+      return "CUDA events on the case's stream, held behind a spin kernel while each batch after the first "
+             "(a warm-up batch) was enqueued";
     }
     return "CUDA events; the stream hold timed out after " + std::to_string(hold_->timeout_ns() / 1000000) +
            " ms in sample " + std::to_string(timed_out_in_) + " of " + std::to_string(samples_) +

@@ -4,7 +4,8 @@
 // enqueued (harness/gpu/stream_hold.cuh), so a sample times the GPU running the batch back to back
 // and not the host's launch latency.
 //
-//   Start()        [hold the stream]; record the start event
+//   Start()        [hold the stream, from the second batch on: the first may load kernels lazily,
+//                  which can wait for the held context]; record the start event
 //   StopSeconds()  record the stop event; release the hold; wait for the stop event;
 //                  return the elapsed time between the events
 // Remaining overhead of a held sample: the two event records around the batch (about the cost of

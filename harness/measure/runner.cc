@@ -252,8 +252,10 @@ bool RunAll(const std::vector<PlannedCase>& cases, const std::vector<DeviceRef>&
   }
   std::vector<std::vector<std::vector<CaseResult>>> rounds(targets.size());  // [target][case][round]
   const int repetitions = std::max(1, env.measure.repetitions);
-  CaseProgress progress{.total = 0, .rounds = repetitions, .max_noise = env.measure.max_noise,
-                        .max_time_s = env.measure.max_time_s};
+  CaseProgress progress;
+  progress.rounds = repetitions;
+  progress.max_noise = env.measure.max_noise;
+  progress.max_time_s = env.measure.max_time_s;
   for (std::size_t t = 0; t < targets.size(); ++t) {
     rounds[t].resize(targets[t].cases.size());
     progress.total += static_cast<int>(targets[t].cases.size()) * repetitions;

@@ -85,8 +85,12 @@ WarmUpResult Sampler::WarmUp() {
     if (ended(last)) return out;
     elapsed += last.agreed.slowest_s;
     per_iteration = last.agreed.slowest_s / static_cast<double>(batch);
-    // Grow the batch towards the remaining warm-up time, at most doubling.
-    if (per_iteration > 0 && batch < (int64_t{1} << 30)) batch *= 2;
+    // Grow the batch, at most doubling, up to one timed sample's size: a larger batch would not
+    // fit a held CUDA stream's launch queue (about 1000 launches), and the hold's timeout would
+    // leave the case's timed samples unheld (harness/gpu/cuda_event_timer.cu).
+    if (per_iteration > 0) {
+      batch = std::min(2 * batch, IterationsPerSample(per_iteration, options_.min_sample_time_s));
+    }
   }
   out.iterations_per_sample = IterationsPerSample(per_iteration, options_.min_sample_time_s);
   return out;

@@ -16,8 +16,10 @@
 // every sample, with the noise recomputed at most every kNoiseRefreshS (harness/progress_sink.h).
 //
 // WarmUp: one iteration, then batches of 1, 2, 4, ... iterations (doubling while the time per
-// iteration is > 0, up to 2^30) until the agreed batch times sum to warmup_time_s; the last batch
-// gives the time per iteration t, and iterations_per_sample = IterationsPerSample(t, ...).
+// iteration t of the last batch is > 0, never beyond IterationsPerSample(t, ...): no warm-up
+// batch outgrows a timed sample, so each fits a held CUDA stream's launch queue as the samples
+// do) until the agreed batch times sum to warmup_time_s; the last batch gives t, and
+// iterations_per_sample = IterationsPerSample(t, ...).
 // TakeSamples: samples of iterations_per_sample iterations until the StoppingRule
 // (stopping_rule.h) gives its verdict; each sample's PhaseSeconds are appended as
 // case_metrics.h's AppendPhaseSample does (the first sample fixes the names).

@@ -76,6 +76,20 @@ TEST(SamplingTest, WarmUpDoublesBatchesUntilItsTimeAndSizesTheSamples) {
   EXPECT_EQ(ctx.runs(), 1 + 1 + 2 + 4 + 8);
 }
 
+TEST(SamplingTest, WarmUpBatchesNeverOutgrowATimedSample) {
+  FakeContext ctx({1e-5});
+  PhasedCase prepared({});
+  auto timer = ctx.MakeTimer();
+  RankSync alone(nullptr);
+  MeasureOptions m = Options();
+  m.warmup_time_s = 0.01;  // 1 + (1 + 2 + ... + 64) = 128 iterations (1.28 ms), then samples of 100
+  Sampler sampler(prepared, ctx, *timer, alone, m, nullptr);
+  WarmUpResult warm = sampler.WarmUp();
+  EXPECT_EQ(warm.iterations_per_sample, 100);
+  // 1.28 ms + 9 batches of 100 x 10 us reach 10 ms; doubling on would have run 1 + 1 + ... + 512.
+  EXPECT_EQ(ctx.runs(), 128 + 9 * 100);
+}
+
 TEST(SamplingTest, SamplesRunToTheStoppingRulesVerdictWithTheirPhases) {
   FakeContext ctx({1e-3});
   PhasedCase prepared({{{"ttft", 0.02}}});
