@@ -36,6 +36,7 @@ namespace gq::cuda_check_internal {
   do {                                                                                \
     const cudaError_t gq_cuda_status_ = (call);                                       \
     if (gq_cuda_status_ != cudaSuccess) {                                             \
+      (void)cudaGetLastError(); /* not left for a later, unrelated check */           \
       ::gq::cuda_check_internal::ThrowCallError(__FILE__, __LINE__, #call,            \
                                                 cudaGetErrorName(gq_cuda_status_),    \
                                                 cudaGetErrorString(gq_cuda_status_)); \

@@ -120,6 +120,7 @@ void PinnedHost::Reset() noexcept {
     } else {
       cudaHostUnregister(host_);
     }
+    (void)cudaGetLastError();  // an ignored failure is not left for a later check
   }
   host_ = nullptr;
   device_ptr_ = nullptr;

@@ -66,6 +66,7 @@ class CudaHandle {
     if (handle_ == nullptr) return;
     ScopedDevice on(device_);
     Destroy(handle_);
+    (void)cudaGetLastError();  // an ignored failure is not left for a later check
     handle_ = nullptr;
   }
 

@@ -103,7 +103,9 @@ TEST(MembwCudaTest, RunnerJudgesEachDomainAgainstItsOwnPeak) {
     ASSERT_TRUE(r.has_value());
     EXPECT_TRUE(r->status == CaseStatus::kOk || r->status == CaseStatus::kNoisy)
         << r->id << ": " << r->reason;
-    EXPECT_GT(r->FindMetric("bandwidth")->median, 0) << r->id;
+    const MetricResult* bandwidth = r->FindMetric("bandwidth");
+    ASSERT_NE(bandwidth, nullptr) << r->id << ": " << r->reason;  // a failed case keeps no metrics
+    EXPECT_GT(bandwidth->median, 0) << r->id;
     if (r->roofline) {
       EXPECT_EQ(r->roofline->peak_source.rfind(host ? "PCIe" : "datasheet bandwidth", 0), 0u)
           << r->id << ": " << r->roofline->peak_source;

@@ -36,6 +36,7 @@ class PeerAccess {
     cudaSetDevice(device_);
     cudaDeviceDisablePeerAccess(peer_);
     cudaSetDevice(current);
+    (void)cudaGetLastError();  // an ignored failure is not left for a later check
   }
 
   // Makes `device` current and enables its access to `peer`'s memory.
