@@ -44,12 +44,14 @@ void CheckGemmSupportedByCublasLt(const GemmProblem& g, int cc) {
     throw CaseSkipped("fp8_e4m3 on compute capability " + here +
                       " needs the TN layout (cuBLASLt fp8 requirement: A transposed, B not)");
   }
-  // 16-byte aligned leading dimensions: lda = ldb = k one-byte elements, ldc = m bf16 elements.
-  if (g.k % 16 != 0 || g.m % 8 != 0) {
-    throw CaseSkipped(
-        "fp8_e4m3 needs k a multiple of 16 and m a multiple of 8 (16-byte aligned "
-        "leading dimensions); got m=" +
-        std::to_string(g.m) + " k=" + std::to_string(g.k));
+  // 16-byte aligned leading dimensions: ldb = k one-byte elements, lda = k (TN) or m (NN)
+  // one-byte elements, ldc = m bf16 elements.
+  const int64_t m_multiple = g.layout == GemmLayout::kTN ? 8 : 16;
+  if (g.k % 16 != 0 || g.m % m_multiple != 0) {
+    throw CaseSkipped("fp8_e4m3 " + std::string(g.layout == GemmLayout::kTN ? "TN" : "NN") +
+                      " needs k a multiple of 16 and m a multiple of " + std::to_string(m_multiple) +
+                      " (16-byte aligned leading dimensions); got m=" + std::to_string(g.m) +
+                      " k=" + std::to_string(g.k));
   }
 }
 
