@@ -65,6 +65,16 @@ TEST(E2eModelTest, BadShapesAreUsageErrors) {
   CaseSpec zero = Spec("tiny");
   zero.params[2].second = "0";  // batch
   EXPECT_THROW(E2eProblemFromCase(zero), UsageError);
+  CaseSpec wide = Spec("tiny");
+  wide.params[2].second = "65535";  // the decode attention grid's limit: accepted
+  EXPECT_EQ(E2eProblemFromCase(wide).batch, 65535);
+  wide.params[2].second = "65536";
+  try {
+    E2eProblemFromCase(wide);
+    ADD_FAILURE() << "batch 65536 was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("batch must be at most 65535"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -122,9 +122,21 @@ std::unique_ptr<PreparedCase> E2eWorkload::Prepare(const CaseSpec& spec, DeviceC
 #if GQ_WITH_NCCL
   if (p.tp > 1) pool = &runtime_->nccl();
 #endif
-  std::unique_ptr<E2eBackend> gpu = MakeE2eCudaBackend(p, MaxRows(p), ctx, world, pool);
+  // The reference first, agreed over an MPI group's ranks: a rank that failed after the GPU set-up
+  // would leave the others waiting in the first collective.
   std::unique_ptr<E2eBackend> reference;
-  if (p.model.TotalParams() <= kE2eReferenceMaxParams) reference = CpuBackend(Single(p), 0, nullptr);
+  std::exception_ptr error;
+  try {
+    if (p.model.TotalParams() <= kE2eReferenceMaxParams) reference = CpuBackend(Single(p), 0, nullptr);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (world.size() > 1 && p.tp > 1) {
+    AgreeToContinue(world, error);
+  } else if (error) {
+    std::rethrow_exception(error);
+  }
+  std::unique_ptr<E2eBackend> gpu = MakeE2eCudaBackend(p, MaxRows(p), ctx, world, pool);
   return MakeE2eCase(p, std::move(gpu), std::move(reference), kE2eBf16Tolerance);
 #else
   throw CaseSkipped("this build has no CUDA backend (configure with -DGQ_CUDA=ON)");

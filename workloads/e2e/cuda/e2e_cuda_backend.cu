@@ -129,13 +129,10 @@ class E2eCudaBackend final : public E2eBackend {
     if (p_.tp == 1) return;
 #if GQ_WITH_NCCL
     const size_t count = size_t(st.tokens()) * p_.model.hidden;
-    GQ_NCCL_CHECK(ncclGroupStart());
-    for (size_t i = 0; i < shards_.size(); ++i) {
-      E2eShard& s = *shards_[i];
+    NcclGroup([&](size_t i, E2eShard& s) {
       GQ_NCCL_CHECK(ncclAllReduce(s.delta.get(), s.delta.get(), count, NcclDataType(p_.dtype), ncclSum,
                                   static_cast<ncclComm_t>(comms_[i]), s.stream));
-    }
-    GQ_NCCL_CHECK(ncclGroupEnd());
+    });
 #endif
   }
 
@@ -152,13 +149,10 @@ class E2eCudaBackend final : public E2eBackend {
     });
 #if GQ_WITH_NCCL
     if (p_.tp > 1) {  // each E2eArgmax is two 32-bit words
-      GQ_NCCL_CHECK(ncclGroupStart());
-      for (size_t i = 0; i < shards_.size(); ++i) {
-        E2eShard& s = *shards_[i];
+      NcclGroup([&](size_t i, E2eShard& s) {
         GQ_NCCL_CHECK(ncclAllGather(s.best.get(), s.gathered.get(), size_t(st.seqs) * 2, ncclInt32,
                                     static_cast<ncclComm_t>(comms_[i]), s.stream));
-      }
-      GQ_NCCL_CHECK(ncclGroupEnd());
+      });
     }
 #endif
     Each([&](E2eShard& s) {
@@ -293,23 +287,20 @@ class E2eCudaBackend final : public E2eBackend {
   std::vector<float> ReadLogits(int shard, int seqs) override {
     E2eShard& s = *shards_.at(size_t(shard));
     std::vector<float> out(size_t(seqs) * p_.vocab_local());
-    GQ_CUDA_CHECK(cudaSetDevice(s.device));
-    GQ_CUDA_CHECK(cudaMemcpy(out.data(), s.logits.get(), out.size() * sizeof(float), cudaMemcpyDeviceToHost));
+    CopyOnStream(s, out.data(), s.logits.get(), out.size() * sizeof(float), cudaMemcpyDeviceToHost);
     return out;
   }
   int VocabOffset(int shard) const override { return VocabOffset(*shards_.at(size_t(shard))); }
   std::vector<int> ReadTokens() override {
     E2eShard& s = *shards_[0];
     std::vector<int> out(s.tokens.bytes() / sizeof(int));
-    GQ_CUDA_CHECK(cudaSetDevice(s.device));
-    GQ_CUDA_CHECK(cudaMemcpy(out.data(), s.tokens.get(), s.tokens.bytes(), cudaMemcpyDeviceToHost));
+    CopyOnStream(s, out.data(), s.tokens.get(), s.tokens.bytes(), cudaMemcpyDeviceToHost);
     return out;
   }
   void WriteTokens(const std::vector<int>& tokens) override {
     for (auto& s : shards_) {
       if (tokens.size() * sizeof(int) != s->tokens.bytes()) throw std::invalid_argument("e2e cuda: token table size mismatch");
-      GQ_CUDA_CHECK(cudaSetDevice(s->device));
-      GQ_CUDA_CHECK(cudaMemcpy(s->tokens.get(), tokens.data(), s->tokens.bytes(), cudaMemcpyHostToDevice));
+      CopyOnStream(*s, s->tokens.get(), tokens.data(), s->tokens.bytes(), cudaMemcpyHostToDevice);
     }
   }
   void FillPrompt() override {
@@ -335,6 +326,28 @@ class E2eCudaBackend final : public E2eBackend {
     }
     if (shards_.size() > 1) GQ_CUDA_CHECK(cudaSetDevice(shards_[0]->device));
   }
+  // A copy between the host and shard s ordered after the work queued on s.stream (the shards'
+  // streams do not synchronise with the legacy default stream), complete on return.
+  static void CopyOnStream(E2eShard& s, void* dst, const void* src, size_t bytes, cudaMemcpyKind kind) {
+    GQ_CUDA_CHECK(cudaSetDevice(s.device));
+    GQ_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, kind, s.stream));
+    GQ_CUDA_CHECK(cudaStreamSynchronize(s.stream));
+  }
+#if GQ_WITH_NCCL
+  // f(i, shard i) for every shard inside one ncclGroupStart/End (one thread drives every GPU);
+  // the group is closed even when f throws, or every later NCCL call of the thread would wait.
+  template <typename F>
+  void NcclGroup(F&& f) {
+    GQ_NCCL_CHECK(ncclGroupStart());
+    try {
+      for (size_t i = 0; i < shards_.size(); ++i) f(i, *shards_[i]);
+    } catch (...) {
+      ncclGroupEnd();
+      throw;
+    }
+    GQ_NCCL_CHECK(ncclGroupEnd());
+  }
+#endif
   void SynchronizeAll() {
     for (auto& s : shards_) {
       GQ_CUDA_CHECK(cudaSetDevice(s->device));

@@ -61,22 +61,23 @@ std::unique_ptr<E2eBackend> MakeE2eCudaBackend(const E2eProblem& p, int64_t max_
       ranks.push_back(i);
     }
   }
-  const E2eGpuBytes need = E2eCudaBackendBytes(p, max_rows);
-  for (int d : devices) {
-    size_t free = 0, total = 0;
-    GQ_CUDA_CHECK(cudaSetDevice(d));
-    GQ_CUDA_CHECK(cudaMemGetInfo(&free, &total));
-    if (need.total() > double(free)) {
-      throw CaseSkipped("does not fit: needs " + GiBText(need.total()) + " per GPU (weights " + GiBText(need.weights) +
-                        ", KV cache " + GiBText(need.kv_cache) + ", activations " + GiBText(need.activations) +
-                        ", workspace " + GiBText(need.workspace) + "), cuda:" + std::to_string(d) + " has " +
-                        GiBText(double(free)) + " free");
-    }
-  }
-  // Allocation may fail on one rank only: agree before the collective communicator set-up.
+  // The free memory and the allocations may fail on one rank only: agree before the collective
+  // communicator set-up.
   std::vector<std::unique_ptr<E2eShard>> shards;
   std::exception_ptr error;
   try {
+    const E2eGpuBytes need = E2eCudaBackendBytes(p, max_rows);
+    for (int d : devices) {
+      size_t free = 0, total = 0;
+      GQ_CUDA_CHECK(cudaSetDevice(d));
+      GQ_CUDA_CHECK(cudaMemGetInfo(&free, &total));
+      if (need.total() > double(free)) {
+        throw CaseSkipped("does not fit: needs " + GiBText(need.total()) + " per GPU (weights " +
+                          GiBText(need.weights) + ", KV cache " + GiBText(need.kv_cache) + ", activations " +
+                          GiBText(need.activations) + ", workspace " + GiBText(need.workspace) + "), cuda:" +
+                          std::to_string(d) + " has " + GiBText(double(free)) + " free");
+      }
+    }
     for (size_t i = 0; i < devices.size(); ++i) {
       int sms = 0;
       GQ_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, devices[i]));

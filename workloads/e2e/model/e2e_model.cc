@@ -114,6 +114,7 @@ E2eProblem E2eProblemFromCase(const CaseSpec& spec) {
     return static_cast<int>(v);
   };
   p.batch = positive("batch");
+  Require(p.batch <= 65535, "batch must be at most 65535 (the decode attention grid's y dimension)");
   p.input_len = positive("input_len");
   p.output_len = positive("output_len");
   p.tp = positive("tp");
