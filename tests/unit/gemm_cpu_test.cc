@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -195,7 +196,7 @@ TEST(GemmReferenceTest, DetectsCorruptedSampledElementInLargeOutput) {
     }
   }
   GemmVerifyInput input{m, n, k, a, b, [&](int64_t i, int64_t j) { return c[i + j * m]; }};
-  const auto positions = GemmSamplePositions(m, n, 42);
+  const auto positions = GemmSamplePositions(m, n, k, 42);
   ASSERT_EQ(positions.size(), size_t(kGemmVerifySamples));
   EXPECT_EQ(positions[3], std::make_pair(m - 1, n - 1));  // corners come first
   EXPECT_TRUE(VerifyGemmSampled(input, 1e-12, 42).passed);
@@ -204,6 +205,47 @@ TEST(GemmReferenceTest, DetectsCorruptedSampledElementInLargeOutput) {
   c[i + j * m] += 1.0;  // bound = sum |a b| <= k = 16, so the error is >= 1/16
   const VerifyResult bad = VerifyGemmSampled(input, 1e-2, 42);
   EXPECT_FALSE(bad.passed) << bad.detail;
+}
+
+// Every block of C holds a checked entry: a wrong output tile (one faulty SM's tiles) is always
+// seen, wherever it lies; the blocks grow only when the dot products would be too long.
+TEST(GemmReferenceTest, EveryBlockOfTheOutputIsChecked) {
+  const int64_t m = 1000, n = 700, k = 4;
+  EXPECT_EQ(GemmVerifyBlockSide(m, n, k), kGemmVerifyBlock);
+  const auto positions = GemmSamplePositions(m, n, k, 5);
+  EXPECT_EQ(positions.size(), size_t(kGemmVerifySamples));  // 4 corners + 8 x 6 blocks + draws
+  std::set<std::pair<int64_t, int64_t>> blocks;
+  for (const auto& [i, j] : positions) {
+    ASSERT_TRUE(i >= 0 && i < m && j >= 0 && j < n);
+    blocks.insert({i / kGemmVerifyBlock, j / kGemmVerifyBlock});
+  }
+  EXPECT_EQ(blocks.size(), size_t(8 * 6));
+
+  auto a = [](int64_t i, int64_t p) { return std::sin(double(i * 31 + p)); };
+  auto b = [](int64_t p, int64_t j) { return std::cos(double(p * 17 + j)); };
+  std::vector<double> c(m * n);
+  for (int64_t j = 0; j < n; ++j) {
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t p = 0; p < k; ++p) c[i + j * m] += a(i, p) * b(p, j);
+    }
+  }
+  GemmVerifyInput input{m, n, k, a, b, [&](int64_t i, int64_t j) { return c[i + j * m]; }};
+  EXPECT_TRUE(VerifyGemmSampled(input, 1e-12, 5).passed);
+  for (const auto& [i0, j0] : {std::pair<int64_t, int64_t>{0, 0}, {384, 256}, {896, 640}}) {
+    std::vector<double> saved = c;
+    for (int64_t i = i0; i < std::min(m, i0 + 128); ++i) {
+      for (int64_t j = j0; j < std::min(n, j0 + 128); ++j) c[i + j * m] += 0.5;  // one wrong tile
+    }
+    const VerifyResult bad = VerifyGemmSampled(input, 1e-2, 5);
+    EXPECT_FALSE(bad.passed) << "tile at " << i0 << "," << j0 << ": " << bad.detail;
+    EXPECT_NE(bad.detail.find("one in every 128x128 block of C"), std::string::npos) << bad.detail;
+    c = saved;
+  }
+  // Long dot products: the blocks double until blocks x k <= kGemmVerifyMaxTerms.
+  EXPECT_EQ(GemmVerifyBlockSide(8192, 8192, 8192), 128);      // 4096 blocks x 8192 = 2^25 terms
+  EXPECT_EQ(GemmVerifyBlockSide(16384, 16384, 16384), 256);   // 4096 blocks x 16384 = 2^26
+  EXPECT_EQ(GemmVerifyBlockSide(4096, 4096, int64_t{1} << 20), 512);  // 64 blocks x 2^20 = 2^26
+  EXPECT_EQ(GemmVerifyBlockSide(1, 1, int64_t{1} << 40), 128);  // one block: never grows
 }
 
 TEST(GemmReferenceTest, TolerancesPerDtype) {

@@ -1,5 +1,6 @@
 #include "workloads/gemm/gemm_reference.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -43,7 +44,14 @@ double GemmTolerance(Dtype dtype) {
   return 0;
 }
 
-std::vector<std::pair<int64_t, int64_t>> GemmSamplePositions(int64_t m, int64_t n, uint64_t seed,
+int64_t GemmVerifyBlockSide(int64_t m, int64_t n, int64_t k) {
+  int64_t side = kGemmVerifyBlock;
+  auto blocks = [&] { return ((m + side - 1) / side) * ((n + side - 1) / side); };
+  while (blocks() > 1 && blocks() * std::max<int64_t>(k, 1) > kGemmVerifyMaxTerms) side *= 2;
+  return side;
+}
+
+std::vector<std::pair<int64_t, int64_t>> GemmSamplePositions(int64_t m, int64_t n, int64_t k, uint64_t seed,
                                                              int count) {
   std::vector<std::pair<int64_t, int64_t>> positions;
   if (m <= 0 || n <= 0 || count <= 0) return positions;
@@ -56,6 +64,15 @@ std::vector<std::pair<int64_t, int64_t>> GemmSamplePositions(int64_t m, int64_t 
   // Corners first: off-by-one indexing shows at the edges.
   positions = {{0, 0}, {m - 1, 0}, {0, n - 1}, {m - 1, n - 1}};
   std::mt19937_64 rng(seed);
+  const int64_t side = GemmVerifyBlockSide(m, n, k);
+  for (int64_t i0 = 0; i0 < m; i0 += side) {
+    for (int64_t j0 = 0; j0 < n; j0 += side) {
+      std::uniform_int_distribution<int64_t> in_rows(i0, std::min(m, i0 + side) - 1);
+      std::uniform_int_distribution<int64_t> in_cols(j0, std::min(n, j0 + side) - 1);
+      const int64_t i = in_rows(rng);
+      positions.emplace_back(i, in_cols(rng));
+    }
+  }
   std::uniform_int_distribution<int64_t> row(0, m - 1);
   std::uniform_int_distribution<int64_t> col(0, n - 1);
   while (static_cast<int>(positions.size()) < count) {
@@ -68,7 +85,7 @@ std::vector<std::pair<int64_t, int64_t>> GemmSamplePositions(int64_t m, int64_t 
 
 VerifyResult VerifyGemmSampled(const GemmVerifyInput& input, double tolerance, uint64_t seed,
                                int count) {
-  const auto positions = GemmSamplePositions(input.m, input.n, seed, count);
+  const auto positions = GemmSamplePositions(input.m, input.n, input.k, seed, count);
   VerifyResult result;
   result.tolerance = tolerance;
   double worst = -1;  // below any error, so the first sample is always recorded
@@ -108,8 +125,12 @@ VerifyResult VerifyGemmSampled(const GemmVerifyInput& input, double tolerance, u
   std::snprintf(where, sizeof(where), "; worst C(%lld,%lld) = %.9g, float64 reference %.9g",
                 static_cast<long long>(worst_i), static_cast<long long>(worst_j), worst_got,
                 worst_want);
-  result.detail = std::to_string(positions.size()) +
-                  " sampled elements vs float64 dot products, error / sum|a*b|" + where;
+  result.detail = std::to_string(positions.size()) + " sampled elements vs float64 dot products, error / sum|a*b|";
+  if (input.m * input.n > count) {
+    const int64_t side = GemmVerifyBlockSide(input.m, input.n, input.k);
+    result.detail += " (one in every " + std::to_string(side) + "x" + std::to_string(side) + " block of C)";
+  }
+  result.detail += where;
   if (non_finite) result.detail += " (non-finite output)";
   return result;
 }

@@ -1,7 +1,9 @@
 #pragma once
 // Verification of a GEMM output against float64 dot products (DESIGN.md §3, Verify).
 //
-// Samples output entries C(i, j) (seeded, so reruns check the same entries), recomputes each as a
+// Samples output entries C(i, j) (seeded, so reruns check the same entries): the corners, one in
+// every block of C (so that no wrong output tile, e.g. the tiles one faulty SM computed, goes
+// unseen) and seeded draws up to a count. Recomputes each as a
 // float64 dot product of the exact input values the backend multiplied (after quantisation to the
 // dtype and any per-tensor scale), and reports the worst normalised error
 //   err(i, j) = |C(i, j) - ref(i, j)| / sum_p |op(A)(i, p) * op(B)(p, j)|.
@@ -22,6 +24,12 @@
 namespace gq {
 
 inline constexpr int kGemmVerifySamples = 256;
+// Side of the blocks of C that each hold a checked entry: a GEMM kernel's thread block computes a
+// tile of 64 x 64 to 256 x 256 entries, so every tile holds at least one block. The side doubles
+// while the checked entries would take more than kGemmVerifyMaxTerms dot-product terms (well under
+// a second on one core): 128 for m = n = k = 8192 (4096 blocks, 2^25 terms), 256 at 16384^3.
+inline constexpr int64_t kGemmVerifyBlock = 128;
+inline constexpr int64_t kGemmVerifyMaxTerms = int64_t{1} << 27;
 
 // Element accessors in BLAS terms: a(i, p) = op(A)(i, p), b(p, j) = op(B)(p, j), c(i, j) = the
 // backend's output, all as doubles.
@@ -35,9 +43,13 @@ struct GemmVerifyInput {
 // Tolerance on the normalised error for each dtype (reasoning in gemm_reference.cc).
 double GemmTolerance(Dtype dtype);
 
-// The (i, j) entries checked: every entry when m * n <= count, else the four corners and
-// count - 4 seeded uniform draws (with replacement).
-std::vector<std::pair<int64_t, int64_t>> GemmSamplePositions(int64_t m, int64_t n, uint64_t seed,
+// The side of the checked blocks for an m x n x k product (kGemmVerifyBlock, doubled as above).
+int64_t GemmVerifyBlockSide(int64_t m, int64_t n, int64_t k);
+
+// The (i, j) entries checked: every entry when m * n <= count, else the four corners, one seeded
+// entry in every GemmVerifyBlockSide block (row-major over the blocks; edge blocks are cut by the
+// matrix), then seeded uniform draws (with replacement) until there are at least `count`.
+std::vector<std::pair<int64_t, int64_t>> GemmSamplePositions(int64_t m, int64_t n, int64_t k, uint64_t seed,
                                                              int count = kGemmVerifySamples);
 
 VerifyResult VerifyGemmSampled(const GemmVerifyInput& input, double tolerance, uint64_t seed,
