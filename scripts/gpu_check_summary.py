@@ -110,8 +110,25 @@ def anchor_rows(cases, torch_rows):
         roof = case.get("roofline") or {}
         if roof.get("efficiency") is not None:
             note += f"; {100 * roof['efficiency']:.1f}% of {fmt(roof.get('peak'))} ({roof.get('bound', '')})"
+        details = case.get("details") or {}
+        if details.get("engine"):
+            note += f"; engine {details['engine']}"
+        if "timed out" in str(details.get("timer", "")):
+            note += "; stream hold timed out (later samples include launch gaps)"
         rows.append([label, status, figure, f"{fmt(torch_value)} {unit}" if torch_value else "", ratio, note])
     return rows
+
+
+def timer_row(cases):
+    """How many measured GPU cases kept the held-stream timer throughout (details.timer, written
+    by harness/gpu/cuda_event_timer.cu): a timed-out hold leaves launch gaps in the samples."""
+    gpu = [c for c in cases if str(c.get("device", "")).startswith("cuda") and (c.get("details") or {}).get("timer")]
+    if not gpu:
+        return []
+    late = [c.get("id", "?") for c in gpu if "timed out" in c["details"]["timer"]]
+    figure = f"{len(gpu) - len(late)} of {len(gpu)} GPU case(s) held throughout"
+    note = ("hold timed out in: " + ", ".join(late[:5]) + (" ..." if len(late) > 5 else "")) if late else ""
+    return [["timer: held streams", "check" if late else "ok", figure, "", "", note]]
 
 
 def table(rows):
@@ -133,7 +150,7 @@ def main():
     a = ap.parse_args()
     steps = [[c, r, f, "", "", n] for c, r, f, n in read_rows(a.rows)]
     cases = read_cases(a.results)
-    perf = anchor_rows(cases, read_torch(a.torch)) if cases else []
+    perf = (anchor_rows(cases, read_torch(a.torch)) + timer_row(cases)) if cases else []
     text = (f"# gpuqual GPU check\n\n{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}; "
             f"{a.elapsed} s of a {a.budget} s budget.\n\n{table(steps + perf)}\n")
     tmp = a.out + ".tmp"

@@ -17,6 +17,7 @@ if [ -d reports/tests ] && ls reports/tests/test_*.py >/dev/null 2>&1; then
   GQ_BINARY="$PWD/$build_dir/app/gpuqual" "$py" -m pytest -q reports/tests
 fi
 GQ_BINARY="$PWD/$build_dir/app/gpuqual" "$py" -m pytest -q tests/docs
+"$py" -m pytest -q tests/scripts  # the GPU kit's summary on made-up inputs
 # Every ctest has a time limit (a stuck kernel or child process must fail, not hang).
 ctest --test-dir "$build_dir" --show-only=json-v1 | python3 -c '
 import json, sys

@@ -1,0 +1,75 @@
+"""The GPU kit's summary (scripts/gpu_check_summary.py) on made-up inputs of the shapes the kit
+hands it: the steps' rows, an anchors results file and torch_anchors.py's output. The anchor rows
+pair each gpuqual case with torch's figure of the same quantity, with the ratio, the roofline,
+the cuDNN engine and the timer's hold status; a missing case says "not run"."""
+
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+SCRIPT = os.path.join(ROOT, "scripts", "gpu_check_summary.py")
+
+
+def _case(workload, params, metric, median, unit, device="cuda:0", details=None, roofline=None):
+    return {"id": workload + "/" + "/".join(f"{k}={v}" for k, v in params.items()), "workload": workload,
+            "params": params, "device": device, "status": "ok",
+            "metrics": {metric: {"median": median, "unit": unit}},
+            "verification": {"passed": True}, "details": details or {}, "roofline": roofline}
+
+
+def _run(tmp_path, cases, torch_lines):
+    rows = tmp_path / "rows.tsv"
+    rows.write_text("setup: carried kit\tok\tgpuqual 0.1.0\tkit\n", encoding="utf-8")
+    results = tmp_path / "anchors.json"
+    results.write_text(json.dumps({"cases": cases}), encoding="utf-8")
+    torch = tmp_path / "torch.log"
+    torch.write_text("".join(json.dumps(t) + "\n" for t in torch_lines) + "a table line\n", encoding="utf-8")
+    out = tmp_path / "summary.md"
+    proc = subprocess.run([sys.executable, SCRIPT, "--rows", str(rows), "--results", str(results),
+                           "--torch", str(torch), "--elapsed", "300", "--budget", "350", "--out", str(out)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert proc.stdout.strip().splitlines()[-1] == lines[-1]  # the table is printed too
+    return {line.split(" | ")[0].lstrip("| "): line.split(" | ") for line in lines if line.startswith("| ")}
+
+
+def test_anchor_rows_pair_gpuqual_with_torch(tmp_path):
+    held = "CUDA events on the case's stream, held behind a spin kernel while each batch after the first"
+    cases = [
+        _case("gemm", {"dtype": "bf16", "m": 8192, "n": 8192, "k": 8192}, "tflops", 700.0, "TFLOP/s",
+              details={"timer": held}, roofline={"efficiency": 0.708, "peak": 989, "bound": "compute"}),
+        _case("membw", {"op": "copy", "size": 1073741824}, "bandwidth", 4100.0, "GB/s",
+              details={"timer": "CUDA events; the stream hold timed out after 50 ms in sample 3 of 40"}),
+        _case("attention", {"backend": "cudnn", "seq_q": 16384}, "tflops", 570.0, "TFLOP/s",
+              details={"engine": "engine 8 (fused SDPA)", "timer": held}),
+    ]
+    torch = [{"kind": "gemm", "dtype": "bf16", "m": 8192, "n": 8192, "k": 8192, "tflops": 700.0},
+             {"kind": "d2d_copy", "tbs": 4.0},
+             {"kind": "attn_fwd", "backend": "cudnn", "hd": 128, "seq": 16384, "causal": False, "tflops": 600.0}]
+    rows = _run(tmp_path, cases, torch)
+    gemm = rows["perf: gemm dtype=bf16 m=8192"]
+    assert gemm[1] == "ok, verified" and gemm[4] == "1.000x" and "70.8% of 989 (compute)" in gemm[5]
+    copy = rows["perf: membw op=copy"]
+    assert copy[4] == "1.025x"  # torch's TB/s in GB/s: 4100 / 4000
+    assert "stream hold timed out" in copy[5]
+    cudnn = rows["perf: attention backend=cudnn seq_q=16384"]
+    assert cudnn[4] == "0.950x" and "engine engine 8 (fused SDPA)" in cudnn[5]
+    assert rows["perf: e2e scenario=decode batch=1"][1] == "not run"
+    timer = rows["timer: held streams"]
+    assert timer[1] == "check" and timer[2] == "2 of 3 GPU case(s) held throughout"
+    assert "membw/op=copy/size=1073741824" in timer[5]
+    assert rows["setup: carried kit"][1] == "ok"
+
+
+def test_no_results_file_leaves_only_the_steps(tmp_path):
+    rows = tmp_path / "rows.tsv"
+    rows.write_text("perf: gpuqual anchors\tskipped\t\tno CUDA device visible\n", encoding="utf-8")
+    out = tmp_path / "summary.md"
+    proc = subprocess.run([sys.executable, SCRIPT, "--rows", str(rows), "--results", str(tmp_path / "none.json"),
+                           "--out", str(out)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "| perf: gpuqual anchors | skipped |" in text and "timer:" not in text and "perf: gemm" not in text
