@@ -5,6 +5,8 @@
 // sampled every --telemetry-period ms (0 turns the sampling off).
 // Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid, 2 bad input, 130 when interrupted
 // by SIGINT, SIGTERM or SIGHUP (finished cases are kept in the file).
+// With --list it plans and prints the cases and a bound on their sampling time (app/plan_listing.h)
+// and runs nothing; where no GPU is visible, --device cuda[:N] lists as for GPUs 0..N.
 // With --db FILE the finished run (or the interrupted one, marked so) is added to that results
 // history once the results file is final (harness/record/history_store.h); the database is opened
 // and checked before the first case, so a bad one fails at once (exit 2).
@@ -25,9 +27,11 @@
 
 #include "app/commands.h"
 #include "app/plan.h"
+#include "app/plan_listing.h"
 #include "app/progress_output.h"
 #include "app/prompt_stop.h"
 #include "app/run_world.h"
+#include "harness/axis.h"
 #include "harness/errors.h"
 #include "harness/numbers.h"
 #include "harness/measure/interrupt.h"
@@ -54,6 +58,7 @@ struct RunArgs {
   double telemetry_period_ms = 50;  // 0 = no per-case telemetry
   double straggler_pct = 10;        // multi-rank: name the slowest rank above this spread
   bool quiet = false;               // no progress on stderr
+  bool list = false;                // --list: print the plan, run nothing
   CLI::Option *min_samples = nullptr, *min_time = nullptr, *max_time = nullptr, *max_noise = nullptr,
               *warmup = nullptr, *repetitions = nullptr;
   std::string command_line;
@@ -153,7 +158,21 @@ struct Setup {
   std::vector<PlannedCase> plan;
   std::vector<DeviceRef> devices;
   std::size_t runnable = 0, id_width = 0;
+  int assumed_gpus = 0;  // --list without a visible GPU: the plan is for this many
 };
+
+// GPUs to plan a --list for when none is visible: 1 for --device cuda, N + 1 for cuda:N (0: the
+// device is not a GPU one, or N is not a number, which ResolveDevices then explains).
+int GpusToAssume(const std::string& device) {
+  if (device == "cuda") return 1;
+  if (device.rfind("cuda:", 0) != 0) return 0;
+  try {
+    const int64_t index = ParseIntValue("--device", device.substr(5));
+    return index >= 0 && index < 4096 ? static_cast<int>(index) + 1 : 0;
+  } catch (const UsageError&) {
+    return 0;
+  }
+}
 
 void PlanRun(RunArgs& args, const WorkloadRegistry& registry, const Communicator& world, Setup& s) {
   ParseAssignments(args);
@@ -177,7 +196,9 @@ void PlanRun(RunArgs& args, const WorkloadRegistry& registry, const Communicator
   CheckNumber("--straggler-threshold (percent)", args.straggler_pct, {0, 1000});
 
   s.plan = BuildPlan(registry, opt, s.suite.get());
-  s.devices = ResolveDevices(opt.device, CudaDeviceCount());
+  int gpus = CudaDeviceCount();
+  if (args.list && gpus == 0) gpus = s.assumed_gpus = GpusToAssume(opt.device);
+  s.devices = ResolveDevices(opt.device, gpus);
   if (world.size() > 1) s.devices = {DeviceForRank(s.devices, world.local_rank())};
   for (const RunTarget& t : PlanTargets(s.plan, s.devices)) {
     for (const PlannedCase* c : t.cases) {
@@ -213,6 +234,15 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
     error = std::current_exception();
   }
   if (const int code = AgreeOnSetup(world, error, setup.devices); code != 0) return code;
+  if (args.list) {
+    if (root) {
+      if (setup.assumed_gpus > 0) {
+        std::cerr << "gpuqual: no GPU is visible here; listed as for " << setup.assumed_gpus << " GPU(s)\n";
+      }
+      PrintPlanListing(PlanTargets(setup.plan, setup.devices), opt.measure, std::cout, std::cerr);
+    }
+    return 0;
+  }
 
   ResultsDoc doc;
   std::string path;
@@ -292,6 +322,7 @@ constexpr const char* kRunExamples = R"(Examples:
   gpuqual run gemm -a dtype=bf16 -a m=8192 -a n=8192 -a k=8192   one case on every GPU
   gpuqual run gemm --device cpu                                   fp32 and fp64 at 2048^3 on the cpu
   gpuqual run --suite ci --repetitions 3 -o candidate.json        the CI gate's run
+  gpuqual run --suite quick --device cuda --list                  what the quick suite runs on GPUs
   mpirun -np 8 gpuqual run allreduce --device cuda                one rank per GPU
 Progress goes to stderr; the table and the results file's path to stdout. Ctrl-C stops within
 about a second and keeps the finished cases (exit 130); a second Ctrl-C aborts at once.)";
@@ -304,7 +335,7 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   cmd->add_option("--suite", o.suite, "Suite name (ci, quick, full) or suite file");
   cmd->add_option("-a,--axis", args->axis_assignments, "Axis values AXIS=V1,V2 (repeatable)");
   cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
-  cmd->add_option("-o,--output", o.output, "Results file (default results/<utc>-<host>.json)");
+  CLI::Option* output = cmd->add_option("-o,--output", o.output, "Results file (default results/<utc>-<host>.json)");
   args->max_noise = cmd->add_option("--max-noise", args->max_noise_pct,
                                     "Stop when the median's 95% CI is within this percent")->capture_default_str();
   args->min_samples = cmd->add_option("--min-samples", args->cli.min_samples, "Fewest samples per case")->capture_default_str();
@@ -318,7 +349,7 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   cmd->add_flag_function(
       "--no-verify", [args](std::int64_t) { args->options.measure.verify = false; }, "Skip output verification");
   cmd->add_option("--label", args->label_assignments, "Run label KEY=VALUE (repeatable)");
-  cmd->add_option("--db", args->history_db, "Add the run to this results history database when it ends");
+  CLI::Option* db = cmd->add_option("--db", args->history_db, "Add the run to this results history database when it ends");
   cmd->add_option("--max-cases", o.max_cases, "Refuse a plan of more cases than this")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{100000000}));
@@ -329,6 +360,10 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", args->quiet,
                 "No progress on stderr (by default one updating line on a terminal, a line per case otherwise)");
+  cmd->add_flag("--list", args->list,
+                "Print the cases (DEVICE CASE-ID) and a bound on their sampling time; run nothing")
+      ->excludes(output)
+      ->excludes(db);
   cmd->footer(kRunExamples);
   return [args, world](const std::string& command_line) {
     args->command_line = command_line;

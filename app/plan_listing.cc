@@ -1,0 +1,36 @@
+#include "app/plan_listing.h"
+
+#include <algorithm>
+#include <string>
+
+#include "harness/number_text.h"
+#include "harness/record/progress_printer.h"
+
+namespace gq {
+
+double PlanSamplingBoundS(std::size_t cases, const MeasureOptions& measure) {
+  return static_cast<double>(cases) * std::max(1, measure.repetitions) *
+         (measure.warmup_time_s + measure.max_time_s);
+}
+
+void PrintPlanListing(const std::vector<RunTarget>& targets, const MeasureOptions& measure, std::ostream& out,
+                      std::ostream& summary) {
+  std::size_t cases = 0, width = 0;
+  for (const RunTarget& t : targets) width = std::max(width, t.device.Name().size());
+  for (const RunTarget& t : targets) {
+    const std::string name = t.device.Name();
+    for (const PlannedCase* c : t.cases) {
+      out << name << std::string(width - name.size() + 2, ' ') << c->spec.Id() << "\n";
+      ++cases;
+    }
+  }
+  out.flush();
+  const int rounds = std::max(1, measure.repetitions);
+  summary << cases << " case(s) on " << targets.size() << " device(s) x " << rounds
+          << " round(s): sampling takes at most about " << FormatDuration(PlanSamplingBoundS(cases, measure))
+          << " (" << cases << " x " << rounds << " x (warm-up " << NumberText("%g", measure.warmup_time_s)
+          << " s + max-time " << NumberText("%g", measure.max_time_s)
+          << " s)); preparation and verification come on top\n";
+}
+
+}  // namespace gq
