@@ -6,11 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
+#include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "workloads/attention/attention_problem.h"
@@ -154,12 +157,15 @@ TEST(AttentionReferenceTest, SamplePlanCoversEdgesDeterministically) {
   EXPECT_EQ(plan.front().h, 0);
   EXPECT_EQ(plan.back().b, 2);
   EXPECT_EQ(plan.back().h, 7);
-  for (const auto& s : plan) {
-    ASSERT_FALSE(s.rows.empty());
-    EXPECT_EQ(s.rows.front(), 0);
-    EXPECT_EQ(s.rows.back(), 299);
-    EXPECT_LE(s.rows.size(), 16u);
-    for (size_t n = 1; n < s.rows.size(); ++n) EXPECT_LT(s.rows[n - 1], s.rows[n]);
+  for (const auto* s : {&plan.front(), &plan.back()}) {  // edge pairs: the edge rows
+    for (int64_t i : {0, 15, 16, 63, 64, 127, 128, 299}) {
+      EXPECT_TRUE(std::count(s->rows.begin(), s->rows.end(), i)) << "b " << s->b << " h " << s->h << " row " << i;
+    }
+  }
+  for (size_t n = 0; n < plan.size(); ++n) {
+    ASSERT_FALSE(plan[n].rows.empty());
+    for (size_t r = 1; r < plan[n].rows.size(); ++r) EXPECT_LT(plan[n].rows[r - 1], plan[n].rows[r]);
+    if (n > 0) EXPECT_LT(std::make_pair(plan[n - 1].b, plan[n - 1].h), std::make_pair(plan[n].b, plan[n].h));
   }
   const auto again = AttentionSamplePlan(p, 42);
   ASSERT_EQ(again.size(), plan.size());
@@ -243,6 +249,40 @@ TEST(AttentionVerifyTest, PassesCorrectAndCatchesOneWrongElement) {
     EXPECT_FALSE(r.passed);
     EXPECT_NE(r.detail.find("non-finite"), std::string::npos) << r.detail;
   }
+}
+
+// Every (batch, head, 64-row) tile holds a checked row while the budget allows, so one wrong tile
+// (the tiles one faulty SM computed) is always caught; beyond the budget, that many tiles drawn.
+TEST(AttentionVerifyTest, EveryTileOfEveryHeadIsChecked) {
+  const AttentionProblem p = Problem(2, 3, 3, 200, 40, 16, false);  // 2 x 3 x 4 tiles
+  ASSERT_EQ(AttentionTileCoverage(p), std::make_pair(int64_t{24}, int64_t{24}));
+  std::set<std::tuple<int64_t, int64_t, int64_t>> tiles;
+  for (const AttentionSample& s : AttentionSamplePlan(p, 3)) {
+    for (int64_t i : s.rows) tiles.insert({s.b, s.h, i / kAttentionVerifyTile});
+  }
+  EXPECT_EQ(tiles.size(), 24u);
+  for (int64_t b = 0; b < p.batch; ++b) {
+    for (int64_t h = 0; h < p.heads; ++h) {
+      for (int64_t first = 0; first < p.seq_q; first += kAttentionVerifyTile) {
+        FakeSource source(p);
+        for (int64_t i = first; i < std::min(p.seq_q, first + kAttentionVerifyTile); ++i) source.O(b, i, h, 0) += 0.5f;
+        const VerifyResult r = VerifyAttention(p, source, 3);
+        EXPECT_FALSE(r.passed) << "tile b " << b << " h " << h << " rows " << first << ": " << r.detail;
+        EXPECT_NE(r.detail.find("one in every (batch, head, 64-row) tile)"), std::string::npos) << r.detail;
+      }
+    }
+  }
+  // 16k keys of 128 dims: the budget covers 32 rows, drawn from distinct tiles.
+  const AttentionProblem big = Problem(8, 16, 8, 16384, 16384, 128, true);
+  EXPECT_EQ(AttentionTileCoverage(big), std::make_pair(int64_t{32}, int64_t{8 * 16 * 256}));
+  std::set<std::tuple<int64_t, int64_t, int64_t>> drawn;
+  std::size_t rows = 0;
+  for (const AttentionSample& s : AttentionSamplePlan(big, 9)) {
+    rows += s.rows.size();
+    for (int64_t i : s.rows) drawn.insert({s.b, s.h, i / kAttentionVerifyTile});
+  }
+  EXPECT_GE(drawn.size(), 32u);
+  EXPECT_LE(rows, 4 * 16 + 32u);  // the edge rows and the coverage rows, nothing more
 }
 
 TEST(AttentionVerifyTest, RowsWithoutKeysMustBeZero) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <map>
 #include <random>
 #include <set>
 #include <string>
@@ -52,6 +53,39 @@ double AttentionTolerance(Dtype dtype) {
   return dtype == Dtype::kBf16 ? 2e-2 : 5e-3;
 }
 
+std::pair<int64_t, int64_t> AttentionTileCoverage(const AttentionProblem& p) {
+  const int64_t tiles = p.batch * p.heads * ((p.seq_q + kAttentionVerifyTile - 1) / kAttentionVerifyTile);
+  const int64_t per_row = std::max<int64_t>(1, p.seq_kv * p.head_dim);
+  return {std::min(tiles, kAttentionVerifyTerms / per_row), tiles};
+}
+
+namespace {
+
+// One seeded row in each of `count` (b, h, tile) tiles: all of them when count covers them, else
+// `count` distinct ones (Floyd's sampling without replacement).
+void AddCoverageRows(const AttentionProblem& p, std::mt19937_64& rng,
+                     std::map<std::pair<int64_t, int64_t>, std::set<int64_t>>& chosen) {
+  const int64_t tiles_per_head = (p.seq_q + kAttentionVerifyTile - 1) / kAttentionVerifyTile;
+  const auto [count, tiles] = AttentionTileCoverage(p);
+  std::set<int64_t> picked;
+  if (count == tiles) {
+    for (int64_t t = 0; t < tiles; ++t) picked.insert(t);
+  } else {
+    for (int64_t j = tiles - count; j < tiles; ++j) {
+      const int64_t t = std::uniform_int_distribution<int64_t>(0, j)(rng);
+      if (!picked.insert(t).second) picked.insert(j);
+    }
+  }
+  for (int64_t t : picked) {
+    const int64_t tile = t % tiles_per_head, bh = t / tiles_per_head;
+    const int64_t first = tile * kAttentionVerifyTile;
+    const int64_t last = std::min(p.seq_q, first + kAttentionVerifyTile) - 1;
+    chosen[{bh / p.heads, bh % p.heads}].insert(std::uniform_int_distribution<int64_t>(first, last)(rng));
+  }
+}
+
+}  // namespace
+
 std::vector<AttentionSample> AttentionSamplePlan(const AttentionProblem& p, uint64_t seed,
                                                  int rows_per_head) {
   std::mt19937_64 rng(seed);
@@ -61,10 +95,10 @@ std::vector<AttentionSample> AttentionSamplePlan(const AttentionProblem& p, uint
   std::sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
 
-  std::vector<AttentionSample> plan;
+  std::map<std::pair<int64_t, int64_t>, std::set<int64_t>> chosen;  // (b, h) -> rows
   std::uniform_int_distribution<int64_t> pick_i(0, p.seq_q - 1);
   for (const auto& [b, h] : pairs) {
-    std::set<int64_t> rows;
+    std::set<int64_t>& rows = chosen[{b, h}];
     // Edges first: off-by-one indexing and tile-boundary masking show at the edges.
     for (int64_t i : {int64_t{0}, p.seq_q - 1, int64_t{15}, int64_t{16}, int64_t{63}, int64_t{64},
                       int64_t{127}, int64_t{128}, p.seq_q - p.seq_kv, p.seq_q - p.seq_kv - 1}) {
@@ -75,7 +109,11 @@ std::vector<AttentionSample> AttentionSamplePlan(const AttentionProblem& p, uint
          ++tries) {
       rows.insert(pick_i(rng));
     }
-    plan.push_back({b, h, std::vector<int64_t>(rows.begin(), rows.end())});
+  }
+  AddCoverageRows(p, rng, chosen);
+  std::vector<AttentionSample> plan;
+  for (const auto& [pair, rows] : chosen) {
+    plan.push_back({pair.first, pair.second, std::vector<int64_t>(rows.begin(), rows.end())});
   }
   return plan;
 }
@@ -140,8 +178,13 @@ VerifyResult VerifyAttention(const AttentionProblem& p, AttentionTensorSource& s
                 static_cast<long long>(worst_b), static_cast<long long>(worst_i),
                 static_cast<long long>(worst_h), static_cast<long long>(worst_d), worst_got,
                 worst_want);
+  const auto [covered, tiles] = AttentionTileCoverage(p);
   result.detail = std::to_string(checked) + " elements of " + std::to_string(rows_checked) +
-                  " sampled query rows vs float64 attention, error / sum_j P_j|V_jd|" + where;
+                  " sampled query rows (one in " +
+                  (covered == tiles ? std::string("every")
+                                    : "each of " + std::to_string(covered) + " of the " + std::to_string(tiles)) +
+                  " (batch, head, 64-row) tile" + (covered == tiles ? "" : "s") +
+                  ") vs float64 attention, error / sum_j P_j|V_jd|" + where;
   if (non_finite) result.detail += " (non-finite output)";
   return result;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Exact attention on the host in float64 (DESIGN.md §3, Verify), used by Verify of every backend
-// on a sub-problem: a seeded sample of (batch, head) pairs and, for each, of query rows (all keys,
-// all D outputs of each row). Pure host code.
+// on a sub-problem: seeded query rows of seeded (batch, head) pairs (all keys, all D outputs of
+// each row). Pure host code.
 //
 // Error of one output element, normalised like the GEMM check (gemm_reference.h):
 //   err(i, d) = |O(i, d) - ref(i, d)| / sum_j P_ij |V(j, d)|
@@ -9,6 +9,7 @@
 // term P_ij V(j, d), so the ratio has a data-independent bound per dtype (AttentionTolerance).
 // A row that attends no key must be exactly 0. A non-finite output never passes.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "harness/workload.h"
@@ -41,11 +42,24 @@ struct AttentionSample {
   std::vector<int64_t> rows;  // query rows i checked for this (b, h), ascending
 };
 
-// Up to 4 (batch, head) pairs (the first, the last, and seeded draws) and for each up to
-// `rows_per_head` query rows: the first and last, the rows on both sides of 64-row tile edges
-// near the start, and seeded draws. Deterministic in (problem shape, seed).
+// Query tiles of the coverage part of the plan: a kernel's thread block computes 64 to 128 rows
+// of one (batch, head), so a tile that one faulty SM computed wrong holds a checked row.
+inline constexpr int64_t kAttentionVerifyTile = 64;
+// Budget of the coverage rows: rows x seq_kv x head_dim at most this (about 0.1 s on one core).
+inline constexpr int64_t kAttentionVerifyTerms = int64_t{1} << 26;
+
+// The rows checked, sorted by (b, h), each sample's rows ascending; deterministic in (problem
+// shape, seed):
+// - edges: up to 4 (batch, head) pairs (the first, the last, and seeded draws), each with up to
+//   `rows_per_head` query rows: the first and last, the rows on both sides of 64-row tile edges
+//   near the start, and seeded draws;
+// - coverage: one seeded row in each (b, h, 64-row tile), every tile while the budget
+//   kAttentionVerifyTerms / (seq_kv x head_dim) rows allows, else that many tiles drawn without
+//   replacement.
 std::vector<AttentionSample> AttentionSamplePlan(const AttentionProblem& problem, uint64_t seed,
                                                  int rows_per_head = 16);
+// (tiles the coverage part checks, all (b, h, 64-row) tiles).
+std::pair<int64_t, int64_t> AttentionTileCoverage(const AttentionProblem& problem);
 
 VerifyResult VerifyAttention(const AttentionProblem& problem, AttentionTensorSource& source,
                              uint64_t seed);
