@@ -5,7 +5,8 @@
 // plus "/<device>", so --benchmark_filter and --benchmark_format=json work as usual (a suite's
 // cases differ per device: gemm is bf16 and others on GPUs, fp32 and fp64 on the cpu). Time is
 // manual: CUDA events on the case's stream (steady_clock on the cpu), one iteration per timed
-// region. Each case is prepared once, verified once after timing (a failed check reports an
+// region, one timer per case (its first, unheld batch is a warm-up run). Each case is prepared
+// once, verified once after timing (a failed check reports an
 // error), and released before the next case is prepared. Collective cases (allreduce,
 // all_gather, reduce_scatter from the suite) run on the one device in one process: a single rank,
 // so their busbw (0 by definition) is left out and algbw is their figure. Counters are the
@@ -37,26 +38,37 @@
 namespace gq {
 namespace {
 
-// The case currently prepared; held across the calls Google Benchmark makes for one benchmark.
+// The case currently prepared, and its timer; held across the calls Google Benchmark makes for
+// one benchmark (destroyed in reverse order: the timer before the case, the case before the
+// context).
 struct Held {
   std::string id;
   std::unique_ptr<DeviceContext> ctx;
   std::unique_ptr<PreparedCase> prepared;
+  std::unique_ptr<Timer> timer;
   bool verified = false;
 };
 
 void RunBenchmark(benchmark::State& state, Workload* workload, CaseSpec spec, DeviceRef device, Held* held) {
   try {
     if (held->id != spec.Id() + device.Name()) {
+      held->id.clear();  // nothing is held until the case is prepared
+      held->timer.reset();
       held->prepared.reset();
       held->ctx = MakeContext(device);
       held->prepared = workload->Prepare(spec, *held->ctx);
       held->id = spec.Id() + device.Name();
       held->verified = false;
-      for (int i = 0; i < 3; ++i) held->prepared->Run(held->ctx->stream());  // warm-up
+      // Warm-up: one run inside the timer's first batch, which is never held (it may load
+      // kernels; harness/gpu/cuda_event_timer.h), so every timed iteration below is held.
+      held->timer = held->ctx->MakeTimer();
+      held->timer->Start();
+      held->prepared->Run(held->ctx->stream());
+      held->timer->StopSeconds();
+      for (int i = 0; i < 2; ++i) held->prepared->Run(held->ctx->stream());
       held->ctx->Synchronize();
     }
-    auto timer = held->ctx->MakeTimer();
+    Timer* timer = held->timer.get();
     double total = 0;
     for (auto _ : state) {
       timer->Start();
