@@ -75,10 +75,10 @@ std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOp
     for (const std::string& name : options.workloads) {
       Workload& w = registry.Get(name);
       if (HasDeviceDefaults(w)) {  // one entry per device kind, each with its own defaults
-        entries.push_back({&w, DeviceFilter::kCuda, {}});
-        entries.push_back({&w, DeviceFilter::kCpu, {}});
+        entries.push_back({&w, DeviceFilter::kCuda, {}, ""});
+        entries.push_back({&w, DeviceFilter::kCpu, {}, ""});
       } else {
-        entries.push_back({&w, DeviceFilter::kAny, {}});
+        entries.push_back({&w, DeviceFilter::kAny, {}, ""});
       }
     }
   }

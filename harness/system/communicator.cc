@@ -83,6 +83,14 @@ void AgreeToContinue(Communicator& world, const std::exception_ptr& local_error)
   if (local_error) std::rethrow_exception(local_error);
 }
 
+void AgreeToContinue(Communicator& world, bool together, const std::exception_ptr& local_error) {
+  if (together) {
+    AgreeToContinue(world, local_error);
+  } else if (local_error) {
+    std::rethrow_exception(local_error);
+  }
+}
+
 std::unique_ptr<Communicator> MakeSingleProcessCommunicator(const std::string& hostname) {
   return std::make_unique<SingleProcessCommunicator>(hostname);
 }

@@ -79,6 +79,9 @@ class PeerCouldNotContinue : public CaseSkipped {
 // whether any rank has a `local_error`; a rank with one rethrows it, the others throw
 // PeerCouldNotContinue. In a single process it only rethrows `local_error`, if any.
 void AgreeToContinue(Communicator& world, const std::exception_ptr& local_error);
+// The same where the ranks may prepare this case together or apart: `together` false (each rank
+// prepares its own case) only rethrows `local_error`, if any.
+void AgreeToContinue(Communicator& world, bool together, const std::exception_ptr& local_error);
 
 // One process, rank 0 of 1 on `hostname`. Data collectives copy send to recv (or do nothing in
 // place): with one rank every collective is the identity.

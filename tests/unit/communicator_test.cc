@@ -10,6 +10,7 @@
 #include <string>
 
 #include "harness/float16.h"
+#include "tests/unit/fake_communicator.h"
 
 namespace gq {
 namespace {
@@ -59,6 +60,19 @@ TEST(CommunicatorTest, AgreeToContinueInOneProcessRethrowsOnlyItsOwnError) {
   auto c = MakeSingleProcessCommunicator("h");
   EXPECT_NO_THROW(AgreeToContinue(*c, nullptr));
   EXPECT_THROW(AgreeToContinue(*c, std::make_exception_ptr(CaseSkipped("oom"))), CaseSkipped);
+}
+
+// Four ranks where rank 2 failed: together, rank 0 (no error of its own) learns it; apart, rank 0
+// goes on and calls no collective.
+TEST(CommunicatorTest, AgreeToContinueTogetherOrApart) {
+  testing::FakeCommunicator world(4, [](int, int rank, const std::vector<double>& own) {
+    return rank == 2 ? std::vector<double>{1.0} : own;
+  });
+  EXPECT_THROW(AgreeToContinue(world, true, nullptr), PeerCouldNotContinue);
+  EXPECT_EQ(world.calls(), 1);
+  EXPECT_NO_THROW(AgreeToContinue(world, false, nullptr));
+  EXPECT_THROW(AgreeToContinue(world, false, std::make_exception_ptr(CaseSkipped("oom"))), CaseSkipped);
+  EXPECT_EQ(world.calls(), 1);
 }
 
 TEST(Float16Test, HalfConversions) {

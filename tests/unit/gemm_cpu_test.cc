@@ -184,18 +184,30 @@ TEST(GemmReferenceTest, DetectsCorruptedElement) {
   EXPECT_FALSE(nan.passed);
 }
 
+// op(A)(i, p) = sin(31 i + p), op(B)(p, j) = cos(17 p + j) and their exact product C
+// (column-major), which a test may then corrupt.
+struct SinCosGemm {
+  SinCosGemm(int64_t m_, int64_t n_, int64_t k_) : m(m_), n(n_), k(k_), c(m_ * n_) {
+    for (int64_t j = 0; j < n; ++j) {
+      for (int64_t i = 0; i < m; ++i) {
+        for (int64_t p = 0; p < k; ++p) c[i + j * m] += A(i, p) * B(p, j);
+      }
+    }
+  }
+  static double A(int64_t i, int64_t p) { return std::sin(double(i * 31 + p)); }
+  static double B(int64_t p, int64_t j) { return std::cos(double(p * 17 + j)); }
+  GemmVerifyInput Input() const { return {m, n, k, A, B, [this](int64_t i, int64_t j) { return c[i + j * m]; }}; }
+
+  int64_t m, n, k;
+  std::vector<double> c;
+};
+
 // On a large output only sampled entries are checked: corrupt one that the sampler picks.
 TEST(GemmReferenceTest, DetectsCorruptedSampledElementInLargeOutput) {
   const int64_t m = 300, n = 200, k = 16;
-  auto a = [](int64_t i, int64_t p) { return std::sin(double(i * 31 + p)); };
-  auto b = [](int64_t p, int64_t j) { return std::cos(double(p * 17 + j)); };
-  std::vector<double> c(m * n);
-  for (int64_t j = 0; j < n; ++j) {
-    for (int64_t i = 0; i < m; ++i) {
-      for (int64_t p = 0; p < k; ++p) c[i + j * m] += a(i, p) * b(p, j);
-    }
-  }
-  GemmVerifyInput input{m, n, k, a, b, [&](int64_t i, int64_t j) { return c[i + j * m]; }};
+  SinCosGemm g(m, n, k);
+  std::vector<double>& c = g.c;
+  const GemmVerifyInput input = g.Input();
   const auto positions = GemmSamplePositions(m, n, k, 42);
   ASSERT_EQ(positions.size(), size_t(kGemmVerifySamples));
   EXPECT_EQ(positions[3], std::make_pair(m - 1, n - 1));  // corners come first
@@ -221,15 +233,9 @@ TEST(GemmReferenceTest, EveryBlockOfTheOutputIsChecked) {
   }
   EXPECT_EQ(blocks.size(), size_t(8 * 6));
 
-  auto a = [](int64_t i, int64_t p) { return std::sin(double(i * 31 + p)); };
-  auto b = [](int64_t p, int64_t j) { return std::cos(double(p * 17 + j)); };
-  std::vector<double> c(m * n);
-  for (int64_t j = 0; j < n; ++j) {
-    for (int64_t i = 0; i < m; ++i) {
-      for (int64_t p = 0; p < k; ++p) c[i + j * m] += a(i, p) * b(p, j);
-    }
-  }
-  GemmVerifyInput input{m, n, k, a, b, [&](int64_t i, int64_t j) { return c[i + j * m]; }};
+  SinCosGemm g(m, n, k);
+  std::vector<double>& c = g.c;
+  const GemmVerifyInput input = g.Input();
   EXPECT_TRUE(VerifyGemmSampled(input, 1e-12, 5).passed);
   for (const auto& [i0, j0] : {std::pair<int64_t, int64_t>{0, 0}, {384, 256}, {896, 640}}) {
     std::vector<double> saved = c;

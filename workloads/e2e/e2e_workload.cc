@@ -110,11 +110,7 @@ std::unique_ptr<PreparedCase> E2eWorkload::Prepare(const CaseSpec& spec, DeviceC
       error = std::current_exception();
     }
     // The case's set-up runs collectives (a prefill): every rank must have its backend first.
-    if (p.tp > 1) {
-      AgreeToContinue(world, error);
-    } else if (error) {
-      std::rethrow_exception(error);
-    }
+    AgreeToContinue(world, p.tp > 1, error);
     return MakeE2eCase(p, std::move(backend), std::move(reference), kE2eCpuTolerance);
   }
 #if GQ_WITH_CUDA
@@ -131,11 +127,7 @@ std::unique_ptr<PreparedCase> E2eWorkload::Prepare(const CaseSpec& spec, DeviceC
   } catch (...) {
     error = std::current_exception();
   }
-  if (world.size() > 1 && p.tp > 1) {
-    AgreeToContinue(world, error);
-  } else if (error) {
-    std::rethrow_exception(error);
-  }
+  AgreeToContinue(world, world.size() > 1 && p.tp > 1, error);
   std::unique_ptr<E2eBackend> gpu = MakeE2eCudaBackend(p, MaxRows(p), ctx, world, pool);
   return MakeE2eCase(p, std::move(gpu), std::move(reference), kE2eBf16Tolerance);
 #else

@@ -89,11 +89,7 @@ std::unique_ptr<E2eBackend> MakeE2eCudaBackend(const E2eProblem& p, int64_t max_
   } catch (...) {
     error = std::current_exception();
   }
-  if (world.size() > 1 && p.tp > 1) {
-    AgreeToContinue(world, error);
-  } else if (error) {
-    std::rethrow_exception(error);
-  }
+  AgreeToContinue(world, world.size() > 1 && p.tp > 1, error);
   std::vector<void*> comms;
   std::string mode;
   if (p.tp > 1) {
