@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "harness/errors.h"
 #include "harness/gpu/cuda_check.h"
 #include "harness/gpu/cuda_resources.cuh"
 #include "workloads/gemm/gemm_algo_select.cuh"
@@ -114,8 +115,9 @@ GemmAlgoSelection SelectGemmAlgo(const GemmMatmulPlan& plan,
       cublasLtMatmulAlgoGetHeuristic(plan.handle, plan.desc, plan.a, plan.b, plan.c, plan.c,
                                      preference.get(), kGemmHeuristicRequest, results, &returned);
   if (status == CUBLAS_STATUS_NOT_SUPPORTED || (status == CUBLAS_STATUS_SUCCESS && returned == 0)) {
-    throw std::runtime_error(
-        "cuBLASLt heuristic found no algorithm for this dtype, layout and shape on this GPU");
+    // The library has no kernel for the case: nothing to measure, and nothing wrong with the GPU.
+    throw CaseSkipped("cuBLASLt has no algorithm for this dtype, layout and shape on this GPU "
+                      "(cublasLtMatmulAlgoGetHeuristic returned none; try dimensions that are multiples of 16)");
   }
   GQ_CUBLAS_CHECK(status);
 

@@ -63,7 +63,7 @@ struct GemmAlgoSelection {
   std::vector<double> candidate_us;  // autotune: median us per rank, NaN where the call failed
 };
 
-// Throws std::runtime_error when the heuristic finds no algorithm or no candidate runs.
+// Throws CaseSkipped when the heuristic finds no algorithm, std::runtime_error when no candidate runs.
 // `next_copy` is the rotation index, advanced once per call as Run advances it.
 GemmAlgoSelection SelectGemmAlgo(const GemmMatmulPlan& plan,
                                  const std::vector<GemmOperandPtrs>& copies, bool autotune,
