@@ -5,6 +5,9 @@
 // sampled every --telemetry-period ms (0 turns the sampling off).
 // Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid, 2 bad input, 130 when interrupted
 // by SIGINT, SIGTERM or SIGHUP (finished cases are kept in the file).
+// A case run still going after --case-timeout seconds (default 1800; 0 = off) is taken as hung:
+// the run stops there, that case failed with the reason, exit 1 (app/case_watchdog.h; one
+// process only: under MPI the ranks stop together and no limit applies).
 // With --list it plans and prints the cases and a bound on their sampling time (app/plan_listing.h)
 // and runs nothing; where no GPU is visible, --device cuda[:N] lists as for GPUs 0..N.
 // With --db FILE the finished run (or the interrupted one, marked so) is added to that results
@@ -25,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/case_watchdog.h"
 #include "app/commands.h"
 #include "app/plan.h"
 #include "app/plan_listing.h"
@@ -33,6 +37,7 @@
 #include "app/run_world.h"
 #include "harness/axis.h"
 #include "harness/errors.h"
+#include "harness/number_text.h"
 #include "harness/numbers.h"
 #include "harness/measure/interrupt.h"
 #include "harness/measure/rank_sync.h"
@@ -57,6 +62,7 @@ struct RunArgs {
   double max_noise_pct = 1.0;
   double telemetry_period_ms = 50;  // 0 = no per-case telemetry
   double straggler_pct = 10;        // multi-rank: name the slowest rank above this spread
+  double case_timeout_s = 1800;     // a case run past this is hung; 0 = no limit
   bool quiet = false;               // no progress on stderr
   bool list = false;                // --list: print the plan, run nothing
   CLI::Option *min_samples = nullptr, *min_time = nullptr, *max_time = nullptr, *max_noise = nullptr,
@@ -194,6 +200,7 @@ void PlanRun(RunArgs& args, const WorkloadRegistry& registry, const Communicator
   // counters update far more slowly than that.
   if (args.telemetry_period_ms != 0) CheckNumber("--telemetry-period (ms; 0 = off)", args.telemetry_period_ms, {1, 60000});
   CheckNumber("--straggler-threshold (percent)", args.straggler_pct, {0, 1000});
+  CheckNumber("--case-timeout (seconds; 0 = off)", args.case_timeout_s, {0, 7 * 24 * 3600});
 
   s.plan = BuildPlan(registry, opt, s.suite.get());
   int gpus = CudaDeviceCount();
@@ -292,12 +299,21 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
     std::cout << "gpuqual " << ToolVersion() << ": " << setup.runnable << " case(s) on "
               << DeviceList(setup.devices, world) << std::endl;  // before any progress on stderr
   }
-  // A stop request ends the run within about a second (app/prompt_stop.h); declared after all
-  // the run uses.
-  PromptStop prompt_stop(*env.stop, world.size() > 1);
+  std::unique_ptr<CaseWatchdog> watchdog;  // in front of the progress printer
+  if (args.case_timeout_s > 0 && world.size() == 1) {
+    watchdog = std::make_unique<CaseWatchdog>(env.progress, args.case_timeout_s, setup.plan);
+    env.progress = watchdog.get();
+  }
+  // A stop request ends the run within about a second, and a hung case at its limit
+  // (app/prompt_stop.h); declared after all the run uses.
+  PromptStop prompt_stop(*env.stop, world.size() > 1, 1.0, watchdog.get());
   const bool completed =
       prompt_stop.Run(sink, [&](CaseSink& gated) { return RunAll(setup.plan, setup.devices, env, gated); });
   if (progress) progress->Finish();
+  if (prompt_stop.hung()) {
+    std::cerr << "gpuqual: a case did not finish within --case-timeout " << NumberText("%g", args.case_timeout_s)
+              << " s; the run stopped there (the case is failed in the results, with its phase)" << std::endl;
+  }
   if (!root) return completed ? 0 : kInterruptedExit;
   if (gpus.monitor) {
     HealthReport health = recorder->doc().health;
@@ -308,6 +324,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
   console->PrintSummary(recorder->doc(), path);
   PrintSingleRankNote(recorder->doc(), std::cout);
   if (history) AddToHistory(*history, recorder->doc(), path);
+  if (prompt_stop.hung()) return 1;  // (an abandoned worker: ~PromptStop ends the process with 1)
   if (!completed) return kInterruptedExit;
   const auto& cases = recorder->doc().cases;
   bool bad = std::any_of(cases.begin(), cases.end(), [](const CaseResult& c) {
@@ -355,6 +372,10 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
       ->check(CLI::Range(int64_t{1}, int64_t{100000000}));
   cmd->add_option("--telemetry-period", args->telemetry_period_ms,
                   "GPU telemetry sampling period in ms (0 = off)")->capture_default_str();
+  cmd->add_option("--case-timeout", args->case_timeout_s,
+                  "Seconds after which a case run (preparation to verification) counts as hung: the run stops "
+                  "there with that case failed (0 = no limit; one process only)")
+      ->capture_default_str();
   cmd->add_option("--straggler-threshold", args->straggler_pct,
                   "MPI runs: name the slowest rank when its median is this percent above the fastest's")
       ->capture_default_str();

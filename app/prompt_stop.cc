@@ -34,14 +34,22 @@ void PromptStop::Gate::Close() {
   open_ = false;
 }
 
-PromptStop::PromptStop(const std::atomic<bool>& stop, bool inline_run, double grace_s)
-    : stop_(stop), inline_(inline_run), grace_s_(grace_s) {}
+bool PromptStop::Gate::CloseWith(const CaseResult& last, const std::function<bool()>& still) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!open_ || !still()) return false;
+  sink_.OnCaseDone(last);
+  open_ = false;
+  return true;
+}
+
+PromptStop::PromptStop(const std::atomic<bool>& stop, bool inline_run, double grace_s, const CaseWatchdog* watchdog)
+    : stop_(stop), inline_(inline_run), grace_s_(grace_s), watchdog_(watchdog) {}
 
 PromptStop::~PromptStop() {
   if (!abandoned_) return;
   std::cout.flush();
   std::cerr.flush();
-  std::_Exit(kInterruptedExit);
+  std::_Exit(hung_ ? 1 : kInterruptedExit);
 }
 
 bool PromptStop::Run(CaseSink& sink, const std::function<bool(CaseSink& gated)>& work) {
@@ -65,8 +73,16 @@ bool PromptStop::Run(CaseSink& sink, const std::function<bool(CaseSink& gated)>&
     state->done_cv.notify_all();
   });
   std::unique_lock<std::mutex> lock(state->mu);
-  while (!state->done && !stop_.load()) state->done_cv.wait_for(lock, std::chrono::milliseconds(50));
-  if (!state->done) {  // a stop request: give the runner its chance to stop between iterations
+  while (!state->done && !stop_.load() && !hung_) {
+    state->done_cv.wait_for(lock, std::chrono::milliseconds(50));
+    if (state->done || watchdog_ == nullptr) continue;
+    lock.unlock();  // the gate may write the results file
+    if (const auto overdue = watchdog_->Overdue()) {
+      hung_ = gate->CloseWith(overdue->result, [&] { return watchdog_->StillRunning(overdue->token); });
+    }
+    lock.lock();
+  }
+  if (!state->done && !hung_) {  // a stop request: give the runner its chance to stop between iterations
     state->done_cv.wait_for(lock, std::chrono::duration<double>(grace_s_), [&] { return state->done; });
   }
   if (!state->done) {
@@ -79,6 +95,7 @@ bool PromptStop::Run(CaseSink& sink, const std::function<bool(CaseSink& gated)>&
   }
   lock.unlock();
   worker.join();
+  if (hung_) return false;  // the worker ended after the gate took the hung case: that stands
   if (state->error) std::rethrow_exception(state->error);
   return state->result;
 }

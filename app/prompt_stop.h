@@ -12,25 +12,32 @@
 // for any interrupted run. The abandoned worker is never joined: ~PromptStop ends the process
 // with std::_Exit(130) after flushing std::cout and std::cerr, so nothing the worker
 // may still be using is destroyed under it; declare the PromptStop after everything work uses.
+// With a CaseWatchdog (app/case_watchdog.h), a case run that passes its limit ends the run the
+// same way at once: the gate hands the hung case over as failed (unless that case ended in the
+// meantime: then the watch goes on) and closes, Run returns false, hung() is true, and the
+// process ends with exit code 1 (a case failed) instead of 130.
 // With inline_run (an MPI world of several ranks, which stop together after an agreed batch)
-// work runs on the calling thread and nothing is abandoned.
+// work runs on the calling thread, nothing is abandoned and no watchdog is applied.
 #include <atomic>
 #include <functional>
 #include <mutex>
 
+#include "app/case_watchdog.h"
 #include "harness/case_sink.h"
 
 namespace gq::cli {
 
 class PromptStop {
  public:
-  PromptStop(const std::atomic<bool>& stop, bool inline_run, double grace_s = 1.0);
+  PromptStop(const std::atomic<bool>& stop, bool inline_run, double grace_s = 1.0,
+             const CaseWatchdog* watchdog = nullptr);
   ~PromptStop();
   PromptStop(const PromptStop&) = delete;
   PromptStop& operator=(const PromptStop&) = delete;
 
   bool Run(CaseSink& sink, const std::function<bool(CaseSink& gated)>& work);
   bool abandoned() const { return abandoned_; }
+  bool hung() const { return hung_; }
 
  private:
   class Gate : public CaseSink {
@@ -38,6 +45,8 @@ class PromptStop {
     explicit Gate(CaseSink& sink) : sink_(sink) {}
     void OnCaseDone(const CaseResult& r) override;
     void Close();
+    // When still() holds: hands `last` over and closes, returning true; else changes nothing.
+    bool CloseWith(const CaseResult& last, const std::function<bool()>& still);
 
    private:
     CaseSink& sink_;
@@ -48,7 +57,9 @@ class PromptStop {
   const std::atomic<bool>& stop_;
   const bool inline_;
   const double grace_s_;
+  const CaseWatchdog* watchdog_;
   bool abandoned_ = false;
+  bool hung_ = false;
 };
 
 }  // namespace gq::cli

@@ -1,0 +1,98 @@
+// The case watchdog of `gpuqual run --case-timeout` (app/case_watchdog.h) on a fake clock: a case
+// run past the limit is reported once overdue, as a failed result with the plan's workload and
+// params and a reason naming the limit, the phase, the samples and the round; an ended case or a
+// later one is not; every progress call reaches the printer behind it.
+#include "app/case_watchdog.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/unit/fake_workload.h"
+
+namespace gq::cli {
+namespace {
+
+// Counts the calls it gets.
+class CountingSink final : public ProgressSink {
+ public:
+  void OnRunStart(int) override { ++calls; }
+  void OnCaseStart(const CaseProgress&) override { ++calls; }
+  void OnPhase(CasePhase) override { ++calls; }
+  void OnSample(const SampleProgress&) override { ++calls; }
+  void OnCaseEnd(const CaseProgress&, CaseStatus, double) override { ++calls; }
+  int calls = 0;
+};
+
+CaseProgress Progress(const std::string& id, int round, int rounds) {
+  CaseProgress c;
+  c.id = id;
+  c.device = "cuda:0";
+  c.round = round;
+  c.rounds = rounds;
+  return c;
+}
+
+TEST(CaseWatchdogTest, ACaseRunPastTheLimitIsOverdueWithItsPhaseAndPlan) {
+  testing::FakeWorkload workload("gemm");
+  std::vector<PlannedCase> plan = {{&workload, CaseSpec{"gemm", {{"dtype", "bf16"}, {"size", "64"}}}, DeviceFilter::kAny}};
+  const std::string id = plan[0].spec.Id();
+  double now = 100;
+  CountingSink printer;
+  CaseWatchdog watchdog(&printer, 30, plan, [&now] { return now; });
+
+  watchdog.OnRunStart(2);
+  EXPECT_FALSE(watchdog.Overdue());  // no case running
+  watchdog.OnCaseStart(Progress(id, 2, 3));
+  watchdog.OnPhase(CasePhase::kSample);
+  SampleProgress s;
+  s.samples = 7;
+  watchdog.OnSample(s);
+  now = 130;
+  EXPECT_FALSE(watchdog.Overdue());  // exactly at the limit
+  now = 130.5;
+  const auto hung = watchdog.Overdue();
+  ASSERT_TRUE(hung);
+  const CaseResult& r = hung->result;
+  EXPECT_EQ(r.id, id);
+  EXPECT_EQ(r.workload, "gemm");
+  EXPECT_EQ(r.params, plan[0].spec.params);
+  EXPECT_EQ(r.device, "cuda:0");
+  EXPECT_EQ(r.status, CaseStatus::kFailed);
+  EXPECT_EQ(r.rounds_planned, 3);
+  EXPECT_DOUBLE_EQ(r.wall_time_s, 30.5);
+  EXPECT_EQ(r.reason,
+            "did not finish within the case timeout of 30 s (still sampling after 7 sample(s), round 2 of 3): a "
+            "kernel that never ends, a lost device or a deadlock; the run stopped here (raise --case-timeout if "
+            "the case is only slow)");
+  EXPECT_TRUE(watchdog.StillRunning(hung->token));
+
+  watchdog.OnCaseEnd(Progress(id, 2, 3), CaseStatus::kOk, 31);
+  EXPECT_FALSE(watchdog.StillRunning(hung->token));  // it ended after all: no longer hung
+  EXPECT_FALSE(watchdog.Overdue());
+  watchdog.OnCaseStart(Progress(id, 3, 3));  // the next run starts its own clock
+  EXPECT_FALSE(watchdog.Overdue());
+  EXPECT_FALSE(watchdog.StillRunning(hung->token));
+  watchdog.OnPhase(CasePhase::kPrepare);
+  now = 200;
+  ASSERT_TRUE(watchdog.Overdue());
+  EXPECT_NE(watchdog.Overdue()->result.reason.find("(still preparing, round 3 of 3)"), std::string::npos);
+  EXPECT_EQ(printer.calls, 7);  // every call went on to the printer
+}
+
+TEST(CaseWatchdogTest, WorksWithoutAPrinter) {
+  std::vector<PlannedCase> plan;
+  double now = 0;
+  CaseWatchdog watchdog(nullptr, 1, plan, [&now] { return now; });
+  watchdog.OnCaseStart(Progress("x/a=1", 1, 1));
+  watchdog.OnPhase(CasePhase::kVerify);
+  now = 2;
+  const auto hung = watchdog.Overdue();
+  ASSERT_TRUE(hung);
+  EXPECT_EQ(hung->result.workload, "");  // not in the plan: the id alone
+  EXPECT_NE(hung->result.reason.find("(still verifying)"), std::string::npos) << hung->result.reason;
+}
+
+}  // namespace
+}  // namespace gq::cli
