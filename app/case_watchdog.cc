@@ -38,7 +38,7 @@ void CaseWatchdog::OnCaseStart(const CaseProgress& c) {
     current_ = c;
     phase_ = CasePhase::kPrepare;
     samples_ = 0;
-    started_s_ = clock_();
+    started_s_ = progress_s_ = clock_();
   }
   if (inner_ != nullptr) inner_->OnCaseStart(c);
 }
@@ -47,6 +47,7 @@ void CaseWatchdog::OnPhase(CasePhase phase) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     phase_ = phase;
+    progress_s_ = clock_();
   }
   if (inner_ != nullptr) inner_->OnPhase(phase);
 }
@@ -55,6 +56,7 @@ void CaseWatchdog::OnSample(const SampleProgress& s) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     samples_ = s.samples;
+    progress_s_ = clock_();
   }
   if (inner_ != nullptr) inner_->OnSample(s);
 }
@@ -70,8 +72,8 @@ void CaseWatchdog::OnCaseEnd(const CaseProgress& c, CaseStatus status, double wa
 std::optional<CaseWatchdog::Hung> CaseWatchdog::Overdue() const {
   std::lock_guard<std::mutex> lock(mu_);
   if (!running_) return std::nullopt;
-  const double elapsed = clock_() - started_s_;
-  if (elapsed <= limit_s_) return std::nullopt;
+  const double now = clock_();
+  if (now - progress_s_ <= limit_s_) return std::nullopt;
   Hung hung;
   hung.token = token_;
   CaseResult& r = hung.result;
@@ -85,12 +87,12 @@ std::optional<CaseWatchdog::Hung> CaseWatchdog::Overdue() const {
   }
   r.status = CaseStatus::kFailed;
   r.rounds_planned = current_.rounds;
-  r.wall_time_s = elapsed;
-  r.reason = "did not finish within the case timeout of " + NumberText("%g", limit_s_) + " s (still " +
+  r.wall_time_s = now - started_s_;
+  r.reason = "hung: no progress for " + NumberText("%g", limit_s_) + " s (--hang-timeout) while " +
              PhaseName(phase_) + (phase_ == CasePhase::kSample ? " after " + std::to_string(samples_) + " sample(s)" : "") +
              (current_.rounds > 1 ? ", round " + std::to_string(current_.round) + " of " + std::to_string(current_.rounds) : "") +
-             "): a kernel that never ends, a lost device or a deadlock; the run stopped here (raise "
-             "--case-timeout if the case is only slow)";
+             ": a kernel that never ends, a lost device or a deadlock; the run stopped here (raise "
+             "--hang-timeout if one iteration of the case is only slow)";
   return hung;
 }
 

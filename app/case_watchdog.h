@@ -1,18 +1,23 @@
 #pragma once
-// The case watchdog of `gpuqual run --case-timeout S`: a case run (one round of one case: its
-// preparation, warm-up, samples and verification) still going after S seconds is taken as hung (a
-// kernel that never ends, a lost GPU, a deadlocked collective), and the run stops there with that
-// case failed and saying so, instead of waiting for ever or for a CI job's kill, which names
-// nothing.
+// The hang watchdog of `gpuqual run --hang-timeout S`: a case run (one round of one case) that
+// shows no progress for S seconds (no new phase: preparation, warm-up, samples, verification; no
+// new sample) is taken as hung (a kernel that never ends, a lost GPU, a deadlocked collective),
+// and the run stops there with that case failed and saying so, instead of waiting for ever or for
+// a CI job's kill, which names nothing. A long case that keeps taking samples is not hung; one
+// iteration (one warm-up batch or sample) longer than S is.
 //
 // CaseWatchdog is a ProgressSink (harness/progress_sink.h) put in front of the run's progress
 // printer (`inner`, may be null; every call is forwarded to it): it notes which case runs, since
-// when, in which phase and with how many samples. The runner's thread calls it as a ProgressSink;
-// the watching thread (app/prompt_stop.h) calls Overdue and StillRunning; one mutex guards both.
-//   Overdue()          the hung case when the running one has passed the limit: a failed
-//                      CaseResult (workload and params from the plan, the reason in words: limit,
-//                      phase, samples so far) and the token of that case run; nullopt otherwise
+// when, in which phase, with how many samples and when it last moved on. The runner's thread calls
+// it as a ProgressSink; the watching thread (app/prompt_stop.h) calls Overdue and StillRunning;
+// one mutex guards both.
+//   Overdue()          the hung case when the running one has shown no progress for longer than
+//                      the limit: a failed CaseResult (workload and params from the plan, the
+//                      reason in words: limit, phase, samples, round) and the token of that case
+//                      run; nullopt otherwise
 //   StillRunning(t)    whether case run t has not ended since
+// A hang in round 2 or later of --repetitions replaces the case's earlier rounds in the results
+// (the reason says which round hung).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -61,7 +66,8 @@ class CaseWatchdog final : public ProgressSink {
   CaseProgress current_;
   CasePhase phase_ = CasePhase::kPrepare;
   int64_t samples_ = 0;
-  double started_s_ = 0;
+  double started_s_ = 0;   // the case run's start
+  double progress_s_ = 0;  // its last start, phase or sample
 };
 
 }  // namespace gq::cli

@@ -5,9 +5,9 @@
 // sampled every --telemetry-period ms (0 turns the sampling off).
 // Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid, 2 bad input, 130 when interrupted
 // by SIGINT, SIGTERM or SIGHUP (finished cases are kept in the file).
-// A case run still going after --case-timeout seconds (default 1800; 0 = off) is taken as hung:
-// the run stops there, that case failed with the reason, exit 1 (app/case_watchdog.h; one
-// process only: under MPI the ranks stop together and no limit applies).
+// A case run that shows no progress (no new phase or sample) for --hang-timeout seconds (default
+// 900; 0 = off) is taken as hung: the run stops there, that case failed with the reason, exit 1
+// (app/case_watchdog.h; one process only: under MPI the ranks stop together and no limit applies).
 // With --list it plans and prints the cases and a bound on their sampling time (app/plan_listing.h)
 // and runs nothing; where no GPU is visible, --device cuda[:N] lists as for GPUs 0..N.
 // With --db FILE the finished run (or the interrupted one, marked so) is added to that results
@@ -62,7 +62,7 @@ struct RunArgs {
   double max_noise_pct = 1.0;
   double telemetry_period_ms = 50;  // 0 = no per-case telemetry
   double straggler_pct = 10;        // multi-rank: name the slowest rank above this spread
-  double case_timeout_s = 1800;     // a case run past this is hung; 0 = no limit
+  double hang_timeout_s = 900;      // a case run without progress for this long is hung; 0 = off
   bool quiet = false;               // no progress on stderr
   bool list = false;                // --list: print the plan, run nothing
   CLI::Option *min_samples = nullptr, *min_time = nullptr, *max_time = nullptr, *max_noise = nullptr,
@@ -200,7 +200,7 @@ void PlanRun(RunArgs& args, const WorkloadRegistry& registry, const Communicator
   // counters update far more slowly than that.
   if (args.telemetry_period_ms != 0) CheckNumber("--telemetry-period (ms; 0 = off)", args.telemetry_period_ms, {1, 60000});
   CheckNumber("--straggler-threshold (percent)", args.straggler_pct, {0, 1000});
-  CheckNumber("--case-timeout (seconds; 0 = off)", args.case_timeout_s, {0, 7 * 24 * 3600});
+  CheckNumber("--hang-timeout (seconds; 0 = off)", args.hang_timeout_s, {0, 7 * 24 * 3600});
 
   s.plan = BuildPlan(registry, opt, s.suite.get());
   int gpus = CudaDeviceCount();
@@ -300,8 +300,8 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
               << DeviceList(setup.devices, world) << std::endl;  // before any progress on stderr
   }
   std::unique_ptr<CaseWatchdog> watchdog;  // in front of the progress printer
-  if (args.case_timeout_s > 0 && world.size() == 1) {
-    watchdog = std::make_unique<CaseWatchdog>(env.progress, args.case_timeout_s, setup.plan);
+  if (args.hang_timeout_s > 0 && world.size() == 1) {
+    watchdog = std::make_unique<CaseWatchdog>(env.progress, args.hang_timeout_s, setup.plan);
     env.progress = watchdog.get();
   }
   // A stop request ends the run within about a second, and a hung case at its limit
@@ -311,7 +311,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
       prompt_stop.Run(sink, [&](CaseSink& gated) { return RunAll(setup.plan, setup.devices, env, gated); });
   if (progress) progress->Finish();
   if (prompt_stop.hung()) {
-    std::cerr << "gpuqual: a case did not finish within --case-timeout " << NumberText("%g", args.case_timeout_s)
+    std::cerr << "gpuqual: a case showed no progress for --hang-timeout " << NumberText("%g", args.hang_timeout_s)
               << " s; the run stopped there (the case is failed in the results, with its phase)" << std::endl;
   }
   if (!root) return completed ? 0 : kInterruptedExit;
@@ -372,9 +372,9 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
       ->check(CLI::Range(int64_t{1}, int64_t{100000000}));
   cmd->add_option("--telemetry-period", args->telemetry_period_ms,
                   "GPU telemetry sampling period in ms (0 = off)")->capture_default_str();
-  cmd->add_option("--case-timeout", args->case_timeout_s,
-                  "Seconds after which a case run (preparation to verification) counts as hung: the run stops "
-                  "there with that case failed (0 = no limit; one process only)")
+  cmd->add_option("--hang-timeout", args->hang_timeout_s,
+                  "Seconds without progress (no new phase or sample) after which a case counts as hung: the run "
+                  "stops there with that case failed (0 = no limit; one process only)")
       ->capture_default_str();
   cmd->add_option("--straggler-threshold", args->straggler_pct,
                   "MPI runs: name the slowest rank when its median is this percent above the fastest's")

@@ -1,7 +1,8 @@
-// The case watchdog of `gpuqual run --case-timeout` (app/case_watchdog.h) on a fake clock: a case
-// run past the limit is reported once overdue, as a failed result with the plan's workload and
-// params and a reason naming the limit, the phase, the samples and the round; an ended case or a
-// later one is not; every progress call reaches the printer behind it.
+// The hang watchdog of `gpuqual run --hang-timeout` (app/case_watchdog.h) on a fake clock: a case
+// run without progress (phase or sample) for longer than the limit is overdue, as a failed result
+// with the plan's workload and params and a reason naming the limit, the phase, the samples and the
+// round; progress restarts the clock; an ended case or a later one is not overdue; every progress
+// call reaches the printer behind it.
 #include "app/case_watchdog.h"
 
 #include <gtest/gtest.h>
@@ -45,13 +46,18 @@ TEST(CaseWatchdogTest, ACaseRunPastTheLimitIsOverdueWithItsPhaseAndPlan) {
   watchdog.OnRunStart(2);
   EXPECT_FALSE(watchdog.Overdue());  // no case running
   watchdog.OnCaseStart(Progress(id, 2, 3));
+  now = 120;
   watchdog.OnPhase(CasePhase::kSample);
   SampleProgress s;
+  for (s.samples = 1; s.samples <= 7; ++s.samples) {  // a sample every 20 s: 140 s in all, never hung
+    now += 20;
+    EXPECT_FALSE(watchdog.Overdue());
+    watchdog.OnSample(s);
+  }
   s.samples = 7;
-  watchdog.OnSample(s);
-  now = 130;
-  EXPECT_FALSE(watchdog.Overdue());  // exactly at the limit
-  now = 130.5;
+  now = 260 + 30;
+  EXPECT_FALSE(watchdog.Overdue());  // exactly at the limit since the last sample
+  now = 290.5;
   const auto hung = watchdog.Overdue();
   ASSERT_TRUE(hung);
   const CaseResult& r = hung->result;
@@ -61,11 +67,11 @@ TEST(CaseWatchdogTest, ACaseRunPastTheLimitIsOverdueWithItsPhaseAndPlan) {
   EXPECT_EQ(r.device, "cuda:0");
   EXPECT_EQ(r.status, CaseStatus::kFailed);
   EXPECT_EQ(r.rounds_planned, 3);
-  EXPECT_DOUBLE_EQ(r.wall_time_s, 30.5);
+  EXPECT_DOUBLE_EQ(r.wall_time_s, 190.5);  // since the case started
   EXPECT_EQ(r.reason,
-            "did not finish within the case timeout of 30 s (still sampling after 7 sample(s), round 2 of 3): a "
-            "kernel that never ends, a lost device or a deadlock; the run stopped here (raise --case-timeout if "
-            "the case is only slow)");
+            "hung: no progress for 30 s (--hang-timeout) while sampling after 7 sample(s), round 2 of 3: a kernel "
+            "that never ends, a lost device or a deadlock; the run stopped here (raise --hang-timeout if one "
+            "iteration of the case is only slow)");
   EXPECT_TRUE(watchdog.StillRunning(hung->token));
 
   watchdog.OnCaseEnd(Progress(id, 2, 3), CaseStatus::kOk, 31);
@@ -75,10 +81,11 @@ TEST(CaseWatchdogTest, ACaseRunPastTheLimitIsOverdueWithItsPhaseAndPlan) {
   EXPECT_FALSE(watchdog.Overdue());
   EXPECT_FALSE(watchdog.StillRunning(hung->token));
   watchdog.OnPhase(CasePhase::kPrepare);
-  now = 200;
+  now = 400;
   ASSERT_TRUE(watchdog.Overdue());
-  EXPECT_NE(watchdog.Overdue()->result.reason.find("(still preparing, round 3 of 3)"), std::string::npos);
-  EXPECT_EQ(printer.calls, 7);  // every call went on to the printer
+  EXPECT_NE(watchdog.Overdue()->result.reason.find("while preparing, round 3 of 3:"), std::string::npos)
+      << watchdog.Overdue()->result.reason;
+  EXPECT_EQ(printer.calls, 13);  // every call went on to the printer
 }
 
 TEST(CaseWatchdogTest, WorksWithoutAPrinter) {
@@ -91,7 +98,7 @@ TEST(CaseWatchdogTest, WorksWithoutAPrinter) {
   const auto hung = watchdog.Overdue();
   ASSERT_TRUE(hung);
   EXPECT_EQ(hung->result.workload, "");  // not in the plan: the id alone
-  EXPECT_NE(hung->result.reason.find("(still verifying)"), std::string::npos) << hung->result.reason;
+  EXPECT_NE(hung->result.reason.find("while verifying: "), std::string::npos) << hung->result.reason;
 }
 
 }  // namespace
