@@ -283,6 +283,13 @@ TEST(AttentionVerifyTest, EveryTileOfEveryHeadIsChecked) {
   }
   EXPECT_GE(drawn.size(), 32u);
   EXPECT_LE(rows, 4 * 16 + 32u);  // the edge rows and the coverage rows, nothing more
+  // Short rows: the row cap; a row beyond the budget (2^20 keys x 128): the edge rows alone.
+  EXPECT_EQ(AttentionTileCoverage(Problem(256, 64, 64, 1, 8, 8, false)).first, kAttentionVerifyMaxRows);
+  const AttentionProblem huge = Problem(1, 2, 1, 300, int64_t{1} << 20, 128, false);
+  EXPECT_EQ(AttentionTileCoverage(huge).first, 0);
+  std::size_t edge_rows = 0;
+  for (const AttentionSample& s : AttentionSamplePlan(huge, 4)) edge_rows += s.rows.size();
+  EXPECT_EQ(edge_rows, 2 * 16u);  // both heads are edge pairs: 16 rows each
 }
 
 TEST(AttentionVerifyTest, RowsWithoutKeysMustBeZero) {

@@ -225,33 +225,40 @@ TEST(GemmReferenceTest, EveryBlockOfTheOutputIsChecked) {
   const int64_t m = 1000, n = 700, k = 4;
   EXPECT_EQ(GemmVerifyBlockSide(m, n, k), kGemmVerifyBlock);
   const auto positions = GemmSamplePositions(m, n, k, 5);
-  EXPECT_EQ(positions.size(), size_t(kGemmVerifySamples));  // 4 corners + 8 x 6 blocks + draws
+  EXPECT_EQ(positions.size(), size_t(kGemmVerifySamples));  // 4 corners + 16 x 11 blocks + draws
   std::set<std::pair<int64_t, int64_t>> blocks;
   for (const auto& [i, j] : positions) {
     ASSERT_TRUE(i >= 0 && i < m && j >= 0 && j < n);
     blocks.insert({i / kGemmVerifyBlock, j / kGemmVerifyBlock});
   }
-  EXPECT_EQ(blocks.size(), size_t(8 * 6));
+  EXPECT_EQ(blocks.size(), size_t(16 * 11));
 
   SinCosGemm g(m, n, k);
   std::vector<double>& c = g.c;
   const GemmVerifyInput input = g.Input();
   EXPECT_TRUE(VerifyGemmSampled(input, 1e-12, 5).passed);
-  for (const auto& [i0, j0] : {std::pair<int64_t, int64_t>{0, 0}, {384, 256}, {896, 640}}) {
-    std::vector<double> saved = c;
-    for (int64_t i = i0; i < std::min(m, i0 + 128); ++i) {
-      for (int64_t j = j0; j < std::min(n, j0 + 128); ++j) c[i + j * m] += 0.5;  // one wrong tile
+  // Every aligned 64 x 64 tile, the cut ones at the edges too, and a 128 x 64 one.
+  auto wrong_tile = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols, double delta) {
+    for (int64_t i = i0; i < std::min(m, i0 + rows); ++i) {
+      for (int64_t j = j0; j < std::min(n, j0 + cols); ++j) c[i + j * m] += delta;
     }
-    const VerifyResult bad = VerifyGemmSampled(input, 1e-2, 5);
-    EXPECT_FALSE(bad.passed) << "tile at " << i0 << "," << j0 << ": " << bad.detail;
-    EXPECT_NE(bad.detail.find("one in every 128x128 block of C"), std::string::npos) << bad.detail;
-    c = saved;
+  };
+  for (int64_t i0 = 0; i0 < m; i0 += 64) {
+    for (int64_t j0 = 0; j0 < n; j0 += 64) {
+      wrong_tile(i0, j0, 64, 64, 0.5);
+      const VerifyResult bad = VerifyGemmSampled(input, 1e-2, 5);
+      EXPECT_FALSE(bad.passed) << "tile at " << i0 << "," << j0 << ": " << bad.detail;
+      EXPECT_NE(bad.detail.find("one in every 64x64 block of C"), std::string::npos) << bad.detail;
+      wrong_tile(i0, j0, 64, 64, -0.5);
+    }
   }
+  wrong_tile(384, 640, 128, 64, 0.5);
+  EXPECT_FALSE(VerifyGemmSampled(input, 1e-2, 5).passed);
   // Long dot products: the blocks double until blocks x k <= kGemmVerifyMaxTerms.
-  EXPECT_EQ(GemmVerifyBlockSide(8192, 8192, 8192), 128);      // 4096 blocks x 8192 = 2^25 terms
+  EXPECT_EQ(GemmVerifyBlockSide(8192, 8192, 8192), 64);       // 16384 blocks x 8192 = 2^27 terms
   EXPECT_EQ(GemmVerifyBlockSide(16384, 16384, 16384), 256);   // 4096 blocks x 16384 = 2^26
   EXPECT_EQ(GemmVerifyBlockSide(4096, 4096, int64_t{1} << 20), 512);  // 64 blocks x 2^20 = 2^26
-  EXPECT_EQ(GemmVerifyBlockSide(1, 1, int64_t{1} << 40), 128);  // one block: never grows
+  EXPECT_EQ(GemmVerifyBlockSide(1, 1, int64_t{1} << 40), 64);  // one block: never grows
 }
 
 TEST(GemmReferenceTest, TolerancesPerDtype) {

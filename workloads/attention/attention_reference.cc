@@ -56,7 +56,7 @@ double AttentionTolerance(Dtype dtype) {
 std::pair<int64_t, int64_t> AttentionTileCoverage(const AttentionProblem& p) {
   const int64_t tiles = p.batch * p.heads * ((p.seq_q + kAttentionVerifyTile - 1) / kAttentionVerifyTile);
   const int64_t per_row = std::max<int64_t>(1, p.seq_kv * p.head_dim);
-  return {std::min(tiles, kAttentionVerifyTerms / per_row), tiles};
+  return {std::min({tiles, kAttentionVerifyTerms / per_row, kAttentionVerifyMaxRows}), tiles};
 }
 
 namespace {
@@ -179,12 +179,17 @@ VerifyResult VerifyAttention(const AttentionProblem& p, AttentionTensorSource& s
                 static_cast<long long>(worst_h), static_cast<long long>(worst_d), worst_got,
                 worst_want);
   const auto [covered, tiles] = AttentionTileCoverage(p);
-  result.detail = std::to_string(checked) + " elements of " + std::to_string(rows_checked) +
-                  " sampled query rows (one in " +
-                  (covered == tiles ? std::string("every")
-                                    : "each of " + std::to_string(covered) + " of the " + std::to_string(tiles)) +
-                  " (batch, head, 64-row) tile" + (covered == tiles ? "" : "s") +
-                  ") vs float64 attention, error / sum_j P_j|V_jd|" + where;
+  std::string coverage;
+  if (covered == tiles) {
+    coverage = "one in every (batch, head, 64-row) tile";
+  } else if (covered > 0) {
+    coverage = "one in each of " + std::to_string(covered) + " of the " + std::to_string(tiles) +
+               " (batch, head, 64-row) tiles";
+  } else {
+    coverage = "edge rows only: one row of seq_kv x head_dim is beyond the coverage budget";
+  }
+  result.detail = std::to_string(checked) + " elements of " + std::to_string(rows_checked) + " sampled query rows (" +
+                  coverage + ") vs float64 attention, error / sum_j P_j|V_jd|" + where;
   if (non_finite) result.detail += " (non-finite output)";
   return result;
 }

@@ -45,8 +45,10 @@ struct AttentionSample {
 // Query tiles of the coverage part of the plan: a kernel's thread block computes 64 to 128 rows
 // of one (batch, head), so a tile that one faulty SM computed wrong holds a checked row.
 inline constexpr int64_t kAttentionVerifyTile = 64;
-// Budget of the coverage rows: rows x seq_kv x head_dim at most this (about 0.1 s on one core).
+// Budget of the coverage rows: rows x seq_kv x head_dim at most this (about 0.1 s on one core),
+// and at most kAttentionVerifyMaxRows rows (each is read from the device on its own).
 inline constexpr int64_t kAttentionVerifyTerms = int64_t{1} << 26;
+inline constexpr int64_t kAttentionVerifyMaxRows = 4096;
 
 // The rows checked, sorted by (b, h), each sample's rows ascending; deterministic in (problem
 // shape, seed):
@@ -54,8 +56,8 @@ inline constexpr int64_t kAttentionVerifyTerms = int64_t{1} << 26;
 //   `rows_per_head` query rows: the first and last, the rows on both sides of 64-row tile edges
 //   near the start, and seeded draws;
 // - coverage: one seeded row in each (b, h, 64-row tile), every tile while the budget
-//   kAttentionVerifyTerms / (seq_kv x head_dim) rows allows, else that many tiles drawn without
-//   replacement.
+//   min(kAttentionVerifyTerms / (seq_kv x head_dim), kAttentionVerifyMaxRows) rows allows, else
+//   that many tiles drawn without replacement (none when one row is beyond the budget).
 std::vector<AttentionSample> AttentionSamplePlan(const AttentionProblem& problem, uint64_t seed,
                                                  int rows_per_head = 16);
 // (tiles the coverage part checks, all (b, h, 64-row) tiles).

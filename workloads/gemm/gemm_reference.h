@@ -2,8 +2,8 @@
 // Verification of a GEMM output against float64 dot products (DESIGN.md §3, Verify).
 //
 // Samples output entries C(i, j) (seeded, so reruns check the same entries): the corners, one in
-// every block of C (so that no wrong output tile, e.g. the tiles one faulty SM computed, goes
-// unseen) and seeded draws up to a count. Recomputes each as a
+// every block of C (so that no wrong output tile of 64 x 64 or more, e.g. the tiles one faulty SM
+// computed, goes unseen) and seeded draws up to a count. Recomputes each as a
 // float64 dot product of the exact input values the backend multiplied (after quantisation to the
 // dtype and any per-tensor scale), and reports the worst normalised error
 //   err(i, j) = |C(i, j) - ref(i, j)| / sum_p |op(A)(i, p) * op(B)(p, j)|.
@@ -24,11 +24,12 @@
 namespace gq {
 
 inline constexpr int kGemmVerifySamples = 256;
-// Side of the blocks of C that each hold a checked entry: a GEMM kernel's thread block computes a
-// tile of 64 x 64 to 256 x 256 entries, so every tile holds at least one block. The side doubles
-// while the checked entries would take more than kGemmVerifyMaxTerms dot-product terms (well under
-// a second on one core): 128 for m = n = k = 8192 (4096 blocks, 2^25 terms), 256 at 16384^3.
-inline constexpr int64_t kGemmVerifyBlock = 128;
+// Side of the blocks of C that each hold a checked entry: the output tiles of the tensor-core
+// GEMM kernels are 64 x 64 to 256 x 256 entries, aligned to their size, so every such tile holds a
+// whole block (smaller tiles are caught by chance). The side doubles while the checked entries
+// would take more than kGemmVerifyMaxTerms dot-product terms (about a second on one core): 64 for
+// m = n = k = 8192 (16384 blocks, 2^27 terms), 256 at 16384^3.
+inline constexpr int64_t kGemmVerifyBlock = 64;
 inline constexpr int64_t kGemmVerifyMaxTerms = int64_t{1} << 27;
 
 // Element accessors in BLAS terms: a(i, p) = op(A)(i, p), b(p, j) = op(B)(p, j), c(i, j) = the
