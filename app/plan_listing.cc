@@ -16,7 +16,11 @@ double PlanSamplingBoundS(std::size_t cases, const MeasureOptions& measure) {
 void PrintPlanListing(const std::vector<RunTarget>& targets, const MeasureOptions& measure, std::ostream& out,
                       std::ostream& summary) {
   std::size_t cases = 0, width = 0;
-  for (const RunTarget& t : targets) width = std::max(width, t.device.Name().size());
+  std::string names;
+  for (const RunTarget& t : targets) {
+    width = std::max(width, t.device.Name().size());
+    names += (names.empty() ? "" : ", ") + t.device.Name();
+  }
   for (const RunTarget& t : targets) {
     const std::string name = t.device.Name();
     for (const PlannedCase* c : t.cases) {
@@ -26,11 +30,11 @@ void PrintPlanListing(const std::vector<RunTarget>& targets, const MeasureOption
   }
   out.flush();
   const int rounds = std::max(1, measure.repetitions);
-  summary << cases << " case(s) on " << targets.size() << " device(s) x " << rounds
-          << " round(s): sampling takes at most about " << FormatDuration(PlanSamplingBoundS(cases, measure))
-          << " (" << cases << " x " << rounds << " x (warm-up " << NumberText("%g", measure.warmup_time_s)
-          << " s + max-time " << NumberText("%g", measure.max_time_s)
-          << " s)); preparation and verification come on top\n";
+  summary << cases << " case(s) on " << names << " x " << rounds << " round(s): sampling takes about "
+          << FormatDuration(PlanSamplingBoundS(cases, measure)) << " at most (" << cases << " x " << rounds
+          << " x (warm-up " << NumberText("%g", measure.warmup_time_s) << " s + max-time "
+          << NumberText("%g", measure.max_time_s)
+          << " s), each limit overrun by at most one batch); preparation and verification come on top\n";
 }
 
 }  // namespace gq

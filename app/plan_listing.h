@@ -5,11 +5,14 @@
 // To `out`, one line per case in run order (the devices one after another, as RunAll takes them):
 //   DEVICE  CASE-ID
 // To `summary`, one line:
-//   N case(s) on D device(s) x R round(s): sampling takes at most about H:MM:SS
-//   (N x R x (warm-up W s + max-time T s)); preparation and verification come on top
+//   N case(s) on TARGETS x R round(s): sampling takes about H:MM:SS at most (N x R x (warm-up W s
+//   + max-time T s), each limit overrun by at most one batch); preparation and verification come
+//   on top
+// TARGETS names the devices and GPU groups the cases run on ("cuda:0, cuda:1, cuda:0-1").
 // The bound follows the stopping rule (harness/measure/stopping_rule.h): sampling stops at
-// max_time_s whatever the noise, warm-up at warmup_time_s, each overshooting by at most one batch;
-// preparing a case (weights, autotuning, a cuDNN plan) and verifying it are not estimated.
+// max_time_s whatever the noise, warm-up at warmup_time_s, each overrun by at most the batch in
+// progress (one sample; a warm-up batch is no larger); preparing a case (weights, autotuning, a
+// cuDNN plan) and verifying it are not estimated.
 #include <cstddef>
 #include <ostream>
 #include <vector>

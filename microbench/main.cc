@@ -52,12 +52,11 @@ struct Held {
 void RunBenchmark(benchmark::State& state, Workload* workload, CaseSpec spec, DeviceRef device, Held* held) {
   try {
     if (held->id != spec.Id() + device.Name()) {
-      held->id.clear();  // nothing is held until the case is prepared
+      held->id.clear();  // nothing is held until the case is prepared and warmed up
       held->timer.reset();
       held->prepared.reset();
       held->ctx = MakeContext(device);
       held->prepared = workload->Prepare(spec, *held->ctx);
-      held->id = spec.Id() + device.Name();
       held->verified = false;
       // Warm-up: one run inside the timer's first batch, which is never held (it may load
       // kernels; harness/gpu/cuda_event_timer.h), so every timed iteration below is held.
@@ -67,6 +66,7 @@ void RunBenchmark(benchmark::State& state, Workload* workload, CaseSpec spec, De
       held->timer->StopSeconds();
       for (int i = 0; i < 2; ++i) held->prepared->Run(held->ctx->stream());
       held->ctx->Synchronize();
+      held->id = spec.Id() + device.Name();
     }
     Timer* timer = held->timer.get();
     double total = 0;

@@ -87,6 +87,12 @@ def _index(f, key, size):
 
 def _point(p):
     measured = p.has("median")
+    for key in ("ci95_low", "ci95_high"):  # the writer gives the three together, or none
+        if p.has(key) != measured:
+            p.fail(key, f"{'null' if measured else 'a number'} while median is {'a number' if measured else 'null'}"
+                        " (a point has its median and 95% CI together, or none of them)")
+    if p.value.get("used") is True and not measured:
+        p.fail("used", "true for a point without a median (only measured points are used)")
     return Point(run_id=p.str("run_id"), started_at=p.str("started_at"), commit=p.str("commit", ""),
                  tool_git=p.str("tool_git", ""), status=p.str("status"), reason=p.str("reason", ""),
                  used=p.bool("used"), run_finished=p.bool("run_finished", True),

@@ -1,6 +1,7 @@
 """Mutation fuzzing of the report's loaders (DESIGN.md §9: no input crashes gpuqual): seeded
 mutants of the valid files of the shared schema corpus (tests/data/schema_corpus: results,
-baseline, prices, procurement), each given to `gpuqual report`. Every one must end in a report (exit 0) or
+baseline, procurement, trend), each given to the report's command line (the prices file is read
+by C++ alone: tests/fuzz/fuzz_prices). Every one must end in a report (exit 0) or
 one error line (exit 2): never a traceback or an unexpected failure (exit 3), whatever value
 lands where. Deterministic (seeded); about 200 files in all."""
 
@@ -19,8 +20,9 @@ HOSTILE = [None, True, False, 0, -1, 1e-308, 1e308, -1e308, 2 ** 53 + 1, 2 ** 64
            "é" * 4096, "x" * 100_000, "a\nb", [], {}, [1, "a", None], {"a": {"b": []}}, "NaN", "-inf",
            json.loads("[" * 40 + "]" * 40)]
 SEEDS = {"results": ["tool_cpu_run", "gpu_group_telemetry_health_ranks_verdict"],
-         "baseline": ["tool_cpu_baseline"], "prices": ["two_prices"],
-         "procurement": ["tool_rank_per_dollar", "tool_rank_performance"]}
+         "baseline": ["tool_cpu_baseline"],
+         "procurement": ["tool_rank_per_dollar", "tool_rank_performance"],
+         "trend": ["tool_history_trend", "change_point_and_two_segments"]}
 MUTANTS = 55  # per kind
 
 
@@ -74,7 +76,6 @@ def _run(args):
 def test_mutated_inputs_end_in_a_report_or_one_error_line(kind, tmp_path):
     rng = random.Random(f"gpuqual-report-fuzz-{kind}")
     run = _seed("results", "tool_cpu_run")
-    run["run"]["labels"]["instance_type"] = "p5.48xlarge"  # so a prices file's first entry applies
     run_path = tmp_path / "run.json"
     run_path.write_text(json.dumps(run), encoding="utf-8")
     seeds = [_seed(kind, name) for name in SEEDS[kind]]
@@ -84,8 +85,8 @@ def test_mutated_inputs_end_in_a_report_or_one_error_line(kind, tmp_path):
         path.write_text(json.dumps(_mutate(seeds[i % len(seeds)], rng)), encoding="utf-8")
         args = {"results": [str(path)],
                 "baseline": [str(run_path), "--baseline", str(path)],
-                "prices": [str(run_path), "--prices", str(path)],
-                "procurement": [str(run_path), "--procurement", str(path)]}[kind]
+                "procurement": [str(run_path), "--procurement", str(path)],
+                "trend": ["--history-trend", str(path)]}[kind]
         code, err = _run(args + ["-o", str(tmp_path / "out")])
         tally[code] = tally.get(code, 0) + 1
         if code not in (0, 2) or (code == 2 and (err.count("\n") != 1 or "error:" not in err)):
@@ -94,3 +95,4 @@ def test_mutated_inputs_end_in_a_report_or_one_error_line(kind, tmp_path):
           f"other: {MUTANTS - tally.get(0, 0) - tally.get(2, 0)}")
     assert not failures, "\n".join(failures)
     assert tally.get(2, 0) > 0  # the mutants do reach the checks
+    assert tally.get(0, 0) > 0  # and some get through them: the arguments themselves are right

@@ -38,8 +38,9 @@ TEST(RunListCliTest, ListsTheCasesAndTheSamplingBoundWithoutRunning) {
   const Outcome both = Gpuqual(args);  // stdout and stderr: the cases, then the bound
   ASSERT_EQ(both.code, 0) << both.output;
   // 4 cases x 3 rounds x (0.5 s + 2 s) = 30 s
-  EXPECT_NE(both.output.find("4 case(s) on 1 device(s) x 3 round(s): sampling takes at most about 0:30 "
-                             "(4 x 3 x (warm-up 0.5 s + max-time 2 s)); preparation and verification come on top"),
+  EXPECT_NE(both.output.find("4 case(s) on cpu x 3 round(s): sampling takes about 0:30 at most (4 x 3 x (warm-up "
+                             "0.5 s + max-time 2 s), each limit overrun by at most one batch); preparation and "
+                             "verification come on top"),
             std::string::npos)
       << both.output;
   EXPECT_EQ(both.output.find("TFLOP/s"), std::string::npos) << "a case was run:\n" << both.output;
@@ -66,6 +67,7 @@ TEST(RunListCliTest, ListsGpuCasesWhereNoGpuIsVisible) {
   EXPECT_NE(o.output.find("cuda:1  gemm/dtype=bf16/m=8192/n=8192/k=8192/layout=TN/algo=autotune"), std::string::npos)
       << o.output;
   EXPECT_NE(o.output.find("cuda:1  attention/backend=native/"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find(" case(s) on cuda:1 x 1 round(s)"), std::string::npos) << o.output;
   EXPECT_EQ(o.output.find("cpu  "), std::string::npos) << o.output;
   const Outcome run = Gpuqual("run gemm --device cuda");  // without --list a GPU is still required
   EXPECT_EQ(run.code, 2) << run.output;

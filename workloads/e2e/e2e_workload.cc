@@ -118,8 +118,10 @@ std::unique_ptr<PreparedCase> E2eWorkload::Prepare(const CaseSpec& spec, DeviceC
 #if GQ_WITH_NCCL
   if (p.tp > 1) pool = &runtime_->nccl();
 #endif
-  // The reference first, agreed over an MPI group's ranks: a rank that failed after the GPU set-up
-  // would leave the others waiting in the first collective.
+  std::unique_ptr<E2eBackend> gpu = MakeE2eCudaBackend(p, MaxRows(p), ctx, world, pool);
+  // The reference after the GPU set-up (whose skips come first and cost nothing), agreed over an
+  // MPI group's ranks before the case's first collective: a rank whose reference failed must not
+  // leave the others waiting in it.
   std::unique_ptr<E2eBackend> reference;
   std::exception_ptr error;
   try {
@@ -128,7 +130,6 @@ std::unique_ptr<PreparedCase> E2eWorkload::Prepare(const CaseSpec& spec, DeviceC
     error = std::current_exception();
   }
   AgreeToContinue(world, world.size() > 1 && p.tp > 1, error);
-  std::unique_ptr<E2eBackend> gpu = MakeE2eCudaBackend(p, MaxRows(p), ctx, world, pool);
   return MakeE2eCase(p, std::move(gpu), std::move(reference), kE2eBf16Tolerance);
 #else
   throw CaseSkipped("this build has no CUDA backend (configure with -DGQ_CUDA=ON)");

@@ -558,8 +558,7 @@ def trend_corpus(trend):
     w.mutant("valid", "only_what_the_reader_needs", base, lambda d: [
         d.pop(k) for k in ("generated_at", "database", "filters", "metric")] + [
         p.pop(k) for p in d["series"][0]["points"] for k in ("commit", "tool_git", "labels", "reason",
-                                                              "run_finished", "median", "ci95_low",
-                                                              "ci95_high", "rounds_done", "rounds_planned")])
+                                                              "run_finished", "rounds_done", "rounds_planned")])
     common_invalid(w, base, "gpuqual.trend/1", s + ["case_id"], s + ["segments", 0, "level"])
     for name, path, value in [
         ("rule_missing", ["rule"], DEL),
@@ -583,6 +582,9 @@ def trend_corpus(trend):
     w.mutant("semantic", "change_index_beyond_the_points", base, setter(s + ["change_points", 0, "index"], n))
     w.mutant("semantic", "segment_ends_beyond_the_points", base, setter(s + ["segments", 1, "end"], n + 1))
     w.mutant("semantic", "segment_ends_before_it_begins", base, setter(s + ["segments", 1, "end"], 1))
+    w.mutant("semantic", "point_ci_null_beside_a_median", base, setter(s + ["points", 0, "ci95_low"], None))
+    w.mutant("semantic", "point_used_without_a_median", base, lambda d: d["series"][0]["points"][0].update(
+        median=None, ci95_low=None, ci95_high=None, used=True))
     w.write()
 
 
