@@ -12,8 +12,8 @@
 // for any interrupted run. The abandoned worker is never joined: ~PromptStop ends the process
 // with std::_Exit(130) after flushing std::cout and std::cerr, so nothing the worker
 // may still be using is destroyed under it; declare the PromptStop after everything work uses.
-// With a CaseWatchdog (app/case_watchdog.h), a case run that passes its limit ends the run the
-// same way at once: the gate hands the hung case over as failed (unless that case ended in the
+// With a CaseWatchdog (app/case_watchdog.h), a case run that shows no progress for its limit
+// (hung) ends the run the same way at once: the gate hands the hung case over as failed (unless that case ended in the
 // meantime: then the watch goes on) and closes, Run returns false, hung() is true, and the
 // process ends with exit code 1 (a case failed) instead of 130.
 // With inline_run (an MPI world of several ranks, which stop together after an agreed batch)
