@@ -92,7 +92,7 @@ fi
   echo "git: $(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with local changes)')"
   echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -srm)"
   echo "cuda: $(/usr/local/cuda/bin/nvcc --version 2>/dev/null | tail -1)"
-  echo "archs: $(grep -m1 '^CMAKE_CUDA_ARCHITECTURES' "$build_dir/CMakeCache.txt" | cut -d= -f2)"
+  echo "archs: $(grep -m1 -E '^(GQ_CUDA_ARCHS|CMAKE_CUDA_ARCHITECTURES)[:=]' "$build_dir/CMakeCache.txt" | cut -d= -f2)"
   echo "files:"
   (cd "$kit" && find . -type f -printf '  %P %s\n' | sort)
 } > "$kit/MANIFEST"
