@@ -52,7 +52,6 @@ class CaseWatchdog final : public ProgressSink {
   std::optional<Hung> Overdue() const;
   bool StillRunning(int64_t token) const;
 
-  double limit_s() const { return limit_s_; }
   static double SteadySeconds();
 
  private:

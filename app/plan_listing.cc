@@ -8,10 +8,15 @@
 
 namespace gq {
 
+namespace {
+
+// cases x rounds x (warm-up + max-time), in seconds.
 double PlanSamplingBoundS(std::size_t cases, const MeasureOptions& measure) {
   return static_cast<double>(cases) * std::max(1, measure.repetitions) *
          (measure.warmup_time_s + measure.max_time_s);
 }
+
+}  // namespace
 
 void PrintPlanListing(const std::vector<RunTarget>& targets, const MeasureOptions& measure, std::ostream& out,
                       std::ostream& summary) {

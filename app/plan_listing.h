@@ -13,7 +13,6 @@
 // max_time_s whatever the noise, warm-up at warmup_time_s, each overrun by at most the batch in
 // progress (one sample; a warm-up batch is no larger); preparing a case (weights, autotuning, a
 // cuDNN plan) and verifying it are not estimated.
-#include <cstddef>
 #include <ostream>
 #include <vector>
 
@@ -21,9 +20,6 @@
 #include "harness/options.h"
 
 namespace gq {
-
-// cases x rounds x (warm-up + max-time), in seconds.
-double PlanSamplingBoundS(std::size_t cases, const MeasureOptions& measure);
 
 void PrintPlanListing(const std::vector<RunTarget>& targets, const MeasureOptions& measure, std::ostream& out,
                       std::ostream& summary);

@@ -13,8 +13,12 @@
 #include <random>
 #include <vector>
 
+#include "tests/unit/lognormal_runs.h"
+
 namespace gq {
 namespace {
+
+using testing::LogNormalRuns;
 
 TEST(StudentTTest, QuantilesMatchTables) {
   // Two-sided 95% critical values (textbook tables): df 1: 12.706, 2: 4.303, 4: 2.776, 10: 2.228, 30: 2.042.
@@ -29,13 +33,6 @@ TEST(StudentTTest, QuantilesMatchTables) {
   EXPECT_NEAR(StudentTQuantile(0.975, 1e6), 1.95996, 1e-4);  // the normal limit
 }
 
-std::vector<double> Runs(std::mt19937_64& rng, int n, double center, double cv) {
-  std::normal_distribution<double> noise(0.0, cv);
-  std::vector<double> out;
-  for (int i = 0; i < n; ++i) out.push_back(center * std::exp(noise(rng)));
-  return out;
-}
-
 TEST(ChangeDecisionTest, CalibrationAaPairsRegressAtMostAlpha) {
   std::mt19937_64 rng(20261129);
   const double alpha = 0.05, tol = 0.05;
@@ -43,7 +40,7 @@ TEST(ChangeDecisionTest, CalibrationAaPairsRegressAtMostAlpha) {
     int regressed = 0, improved = 0, inconclusive = 0;
     const int pairs = 10000;
     for (int i = 0; i < pairs; ++i) {
-      const ChangeDecision d = DecideChange(Runs(rng, runs, 1.0, 0.02), Runs(rng, runs, 1.0, 0.02), true, tol, alpha);
+      const ChangeDecision d = DecideChange(LogNormalRuns(rng, runs, 1.0, 0.02), LogNormalRuns(rng, runs, 1.0, 0.02), true, tol, alpha);
       regressed += d.call == ChangeCall::kRegressed;
       improved += d.call == ChangeCall::kImproved;
       inconclusive += d.call == ChangeCall::kInconclusive;
@@ -56,7 +53,7 @@ TEST(ChangeDecisionTest, CalibrationAaPairsRegressAtMostAlpha) {
   // A noisier machine (5% between runs, a loaded cpu) must not raise more false alarms either.
   int regressed = 0;
   for (int i = 0; i < 10000; ++i) {
-    regressed += DecideChange(Runs(rng, 3, 1.0, 0.05), Runs(rng, 3, 1.0, 0.05), true, tol, alpha).call == ChangeCall::kRegressed;
+    regressed += DecideChange(LogNormalRuns(rng, 3, 1.0, 0.05), LogNormalRuns(rng, 3, 1.0, 0.05), true, tol, alpha).call == ChangeCall::kRegressed;
   }
   std::printf("[calibration] A/A, 3 vs 3 runs, CV 5%%: regressed %.4f\n", regressed / 10000.0);
   EXPECT_LE(regressed / 10000.0, alpha);
@@ -68,7 +65,7 @@ TEST(ChangeDecisionTest, CalibrationATenPercentSlowdownIsCaught) {
   const int pairs = 10000;
   for (int i = 0; i < pairs; ++i) {
     // A rate 10% lower (e.g. TFLOP/s): the candidate is 1/1.1 of the baseline.
-    caught += DecideChange(Runs(rng, 3, 1.0 / 1.1, 0.02), Runs(rng, 3, 1.0, 0.02), true, 0.05, 0.05).call ==
+    caught += DecideChange(LogNormalRuns(rng, 3, 1.0 / 1.1, 0.02), LogNormalRuns(rng, 3, 1.0, 0.02), true, 0.05, 0.05).call ==
               ChangeCall::kRegressed;
   }
   std::printf("[calibration] 10%% slowdown, 3 vs 3 runs, CV 2%%: caught %.4f\n", double(caught) / pairs);

@@ -11,20 +11,17 @@
 #include <stdexcept>
 #include <vector>
 
+#include "tests/unit/lognormal_runs.h"
+
 namespace gq {
 namespace {
 
-std::vector<double> Noisy(std::mt19937_64& rng, int n, double center, double cv) {
-  std::normal_distribution<double> noise(0.0, cv);
-  std::vector<double> out;
-  for (int i = 0; i < n; ++i) out.push_back(center * std::exp(noise(rng)));
-  return out;
-}
+using testing::LogNormalRuns;
 
 TEST(ChangePointsTest, FindsAStepAtItsRun) {
   std::mt19937_64 rng(1);
-  std::vector<double> v = Noisy(rng, 8, 100, 0.01);
-  for (double x : Noisy(rng, 8, 80, 0.01)) v.push_back(x);  // throughput drops 20% at run 8
+  std::vector<double> v = LogNormalRuns(rng, 8, 100, 0.01);
+  for (double x : LogNormalRuns(rng, 8, 80, 0.01)) v.push_back(x);  // throughput drops 20% at run 8
   const ChangePoints c = FindChangePoints(v, true, {});
   ASSERT_EQ(c.points.size(), 1u);
   EXPECT_EQ(c.points[0].index, 8u);
@@ -55,8 +52,8 @@ TEST(ChangePointsTest, TwoStepsAreTwoPoints) {
 
 TEST(ChangePointsTest, FlatShortOrOneOutlierGiveNone) {
   std::mt19937_64 rng(2);
-  EXPECT_TRUE(FindChangePoints(Noisy(rng, 30, 50, 0.01), true, {}).points.empty());
-  std::vector<double> outlier = Noisy(rng, 20, 50, 0.01);
+  EXPECT_TRUE(FindChangePoints(LogNormalRuns(rng, 30, 50, 0.01), true, {}).points.empty());
+  std::vector<double> outlier = LogNormalRuns(rng, 20, 50, 0.01);
   outlier[10] = 25;  // one bad run
   EXPECT_TRUE(FindChangePoints(outlier, true, {}).points.empty());
   const std::vector<double> short_step = {100, 100, 100, 50, 50, 50, 50};  // < 2 windows of 4
@@ -83,7 +80,7 @@ TEST(ChangePointsTest, CalibrationFlatSeriesRarelyGiveAChangePoint) {
   std::mt19937_64 rng(20261129);
   const int series = 2000;
   int false_points = 0;
-  for (int i = 0; i < series; ++i) false_points += !FindChangePoints(Noisy(rng, 40, 1.0, 0.02), true, {}).points.empty();
+  for (int i = 0; i < series; ++i) false_points += !FindChangePoints(LogNormalRuns(rng, 40, 1.0, 0.02), true, {}).points.empty();
   EXPECT_LT(false_points, series / 100) << false_points << " of " << series;
 }
 
@@ -92,8 +89,8 @@ TEST(ChangePointsTest, CalibrationATenPercentStepIsFoundAtItsRun) {
   const int series = 1000;
   int found = 0;
   for (int i = 0; i < series; ++i) {
-    std::vector<double> v = Noisy(rng, 20, 1.0, 0.02);
-    for (double x : Noisy(rng, 20, 0.9, 0.02)) v.push_back(x);
+    std::vector<double> v = LogNormalRuns(rng, 20, 1.0, 0.02);
+    for (double x : LogNormalRuns(rng, 20, 0.9, 0.02)) v.push_back(x);
     const ChangePoints c = FindChangePoints(v, true, {});
     found += c.points.size() == 1 && c.points[0].index == 20 && c.points[0].decision.call == ChangeCall::kRegressed;
   }

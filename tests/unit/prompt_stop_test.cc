@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -40,49 +41,53 @@ CaseResult Done(const std::string& id) {
   return r;
 }
 
-TEST(PromptStopTest, ARunThatEndsByItselfKeepsItsResultAndIsNotHung) {
+// A watched run: the stop flag, a watchdog with a 5 s limit on a clock the test sets, a printing
+// sink, and the watch, declared last (destroyed first: it may end the process).
+struct Watched {
+  explicit Watched(double grace_s = 1.0) : watch(stop, false, grace_s, &watchdog) {}
+  bool Run(const std::function<bool(CaseSink& gated)>& work) { return watch.Run(sink, work); }
+
   std::atomic<bool> stop{false};
   std::atomic<double> now{0};
   const std::vector<PlannedCase> plan;
-  CaseWatchdog watchdog(nullptr, 5, plan, [&now] { return now.load(); });
+  CaseWatchdog watchdog{nullptr, 5, plan, [this] { return now.load(); }};
   PrintingSink sink;
-  PromptStop watch(stop, false, 1.0, &watchdog);
-  const bool finished = watch.Run(sink, [&](CaseSink& gated) {
+  PromptStop watch;
+};
+
+TEST(PromptStopTest, ARunThatEndsByItselfKeepsItsResultAndIsNotHung) {
+  Watched w;
+  const bool finished = w.Run([&](CaseSink& gated) {
     for (const char* id : {"a/x=1", "a/x=2"}) {
-      watchdog.OnCaseStart(Progress(id));
-      now = now + 4;  // under the limit each
-      watchdog.OnCaseEnd(Progress(id), CaseStatus::kOk, 4);
+      w.watchdog.OnCaseStart(Progress(id));
+      w.now = w.now + 4;  // under the limit each
+      w.watchdog.OnCaseEnd(Progress(id), CaseStatus::kOk, 4);
       gated.OnCaseDone(Done(id));
     }
     return true;
   });
   EXPECT_TRUE(finished);
-  EXPECT_FALSE(watch.hung());
-  EXPECT_FALSE(watch.abandoned());
-  EXPECT_EQ(sink.cases, 2);
+  EXPECT_FALSE(w.watch.hung());
+  EXPECT_FALSE(w.watch.abandoned());
+  EXPECT_EQ(w.sink.cases, 2);
 }
 
 TEST(PromptStopDeathTest, AHungCaseIsRecordedFailedAndTheProcessEndsWithOne) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(
       {
-        std::atomic<bool> stop{false};
-        std::atomic<double> now{0};
-        const std::vector<PlannedCase> plan;
-        CaseWatchdog watchdog(nullptr, 5, plan, [&now] { return now.load(); });
-        PrintingSink sink;
-        PromptStop watch(stop, false, 1.0, &watchdog);
-        watch.Run(sink, [&](CaseSink& gated) {
-          watchdog.OnCaseStart(Progress("a/x=1"));
-          now = 4;
-          watchdog.OnCaseEnd(Progress("a/x=1"), CaseStatus::kOk, 4);
+        Watched w;
+        w.Run([&](CaseSink& gated) {
+          w.watchdog.OnCaseStart(Progress("a/x=1"));
+          w.now = 4;
+          w.watchdog.OnCaseEnd(Progress("a/x=1"), CaseStatus::kOk, 4);
           gated.OnCaseDone(Done("a/x=1"));
-          watchdog.OnCaseStart(Progress("a/x=2"));
-          now = 10;  // no progress for 6 s: hung
+          w.watchdog.OnCaseStart(Progress("a/x=2"));
+          w.now = 10;  // no progress for 6 s: hung
           for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
           return true;
         });
-        std::fprintf(stderr, "Run returned: hung %d\n", watch.hung());
+        std::fprintf(stderr, "Run returned: hung %d\n", w.watch.hung());
       },  // ~PromptStop ends the process
       ::testing::ExitedWithCode(1),
       "recorded a/x=1 ok: \n.*recorded a/x=2 failed: hung: no progress for 5 s \\(--hang-timeout\\) while preparing"
@@ -93,14 +98,10 @@ TEST(PromptStopDeathTest, AStopRequestStillEndsWith130) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(
       {
-        std::atomic<bool> stop{false};
-        const std::vector<PlannedCase> plan;
-        CaseWatchdog watchdog(nullptr, 1000, plan);
-        PrintingSink sink;
-        PromptStop watch(stop, false, 0.1, &watchdog);
-        watch.Run(sink, [&](CaseSink&) {
-          watchdog.OnCaseStart(Progress("a/x=1"));
-          stop = true;
+        Watched w(0.1);  // the clock stands still: never hung
+        w.Run([&](CaseSink&) {
+          w.watchdog.OnCaseStart(Progress("a/x=1"));
+          w.stop = true;
           for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
           return true;
         });
