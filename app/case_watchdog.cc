@@ -87,6 +87,7 @@ std::optional<CaseWatchdog::Hung> CaseWatchdog::Overdue() const {
   }
   r.status = CaseStatus::kFailed;
   r.rounds_planned = current_.rounds;
+  r.rounds_done = current_.round;
   r.wall_time_s = now - started_s_;
   r.reason = "hung: no progress for " + NumberText("%g", limit_s_) + " s (--hang-timeout) while " +
              PhaseName(phase_) + (phase_ == CasePhase::kSample ? " after " + std::to_string(samples_) + " sample(s)" : "") +

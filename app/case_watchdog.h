@@ -16,8 +16,9 @@
 //                      reason in words: limit, phase, samples, round) and the token of that case
 //                      run; nullopt otherwise
 //   StillRunning(t)    whether case run t has not ended since
-// A hang in round 2 or later of --repetitions replaces the case's earlier rounds in the results
-// (the reason says which round hung).
+// A hang in round k of --repetitions is that case's failed round k (rounds_done = k); the gate
+// that hands it over (app/prompt_stop.h) gives it the medians of the rounds before, as
+// MergeRounds does for any failed round.
 #include <chrono>
 #include <cstdint>
 #include <functional>

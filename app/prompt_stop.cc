@@ -26,7 +26,9 @@ struct WorkerState {
 
 void PromptStop::Gate::OnCaseDone(const CaseResult& r) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (open_) sink_.OnCaseDone(r);
+  if (!open_) return;
+  round_medians_s_[{r.id, r.device}] = r.round_medians_s;
+  sink_.OnCaseDone(r);
 }
 
 void PromptStop::Gate::Close() {
@@ -37,7 +39,10 @@ void PromptStop::Gate::Close() {
 bool PromptStop::Gate::CloseWith(const CaseResult& last, const std::function<bool()>& still) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!open_ || !still()) return false;
-  sink_.OnCaseDone(last);
+  CaseResult hung = last;
+  const auto earlier = round_medians_s_.find({last.id, last.device});
+  if (earlier != round_medians_s_.end()) hung.round_medians_s = earlier->second;
+  sink_.OnCaseDone(hung);
   open_ = false;
   return true;
 }

@@ -13,14 +13,19 @@
 // with std::_Exit(130) after flushing std::cout and std::cerr, so nothing the worker
 // may still be using is destroyed under it; declare the PromptStop after everything work uses.
 // With a CaseWatchdog (app/case_watchdog.h), a case run that shows no progress for its limit
-// (hung) ends the run the same way at once: the gate hands the hung case over as failed (unless that case ended in the
-// meantime: then the watch goes on) and closes, Run returns false, hung() is true, and the
+// (hung) ends the run the same way at once: the gate hands the hung case over as failed (unless
+// that case ended in the meantime: then the watch goes on), with the round medians of its earlier
+// rounds (--repetitions; the runner handed each round's merge through the gate), and closes, Run returns false, hung() is true, and the
 // process ends with exit code 1 (a case failed) instead of 130.
 // With inline_run (an MPI world of several ranks, which stop together after an agreed batch)
 // work runs on the calling thread, nothing is abandoned and no watchdog is applied.
 #include <atomic>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "app/case_watchdog.h"
 #include "harness/case_sink.h"
@@ -45,13 +50,15 @@ class PromptStop {
     explicit Gate(CaseSink& sink) : sink_(sink) {}
     void OnCaseDone(const CaseResult& r) override;
     void Close();
-    // When still() holds: hands `last` over and closes, returning true; else changes nothing.
+    // When still() holds: hands `last` over, with the round medians its case (id, device) had when
+    // it last passed the gate, and closes, returning true; else changes nothing.
     bool CloseWith(const CaseResult& last, const std::function<bool()>& still);
 
    private:
     CaseSink& sink_;
     std::mutex mu_;
     bool open_ = true;
+    std::map<std::pair<std::string, std::string>, std::vector<double>> round_medians_s_;  // (id, device) -> its rounds so far
   };
 
   const std::atomic<bool>& stop_;

@@ -21,23 +21,31 @@ namespace {
 class PrintingSink final : public CaseSink {
  public:
   void OnCaseDone(const CaseResult& r) override {
-    std::fprintf(stderr, "recorded %s %s: %s\n", r.id.c_str(), CaseStatusName(r.status), r.reason.c_str());
+    std::fprintf(stderr, "recorded %s %s (round %d of %d, %zu round median(s)): %s\n", r.id.c_str(),
+                 CaseStatusName(r.status), r.rounds_done, r.rounds_planned, r.round_medians_s.size(), r.reason.c_str());
     ++cases;
   }
   int cases = 0;
 };
 
-CaseProgress Progress(const std::string& id) {
+CaseProgress Progress(const std::string& id, int round = 1, int rounds = 1) {
   CaseProgress c;
   c.id = id;
   c.device = "cpu";
+  c.round = round;
+  c.rounds = rounds;
   return c;
 }
 
-CaseResult Done(const std::string& id) {
+// The case as the runner hands it over after `rounds` rounds of `planned`: merged, one median each.
+CaseResult Done(const std::string& id, int rounds = 1, int planned = 1) {
   CaseResult r;
   r.id = id;
+  r.device = "cpu";
   r.status = CaseStatus::kOk;
+  r.rounds_done = rounds;
+  r.rounds_planned = planned;
+  r.round_medians_s.assign(rounds, 0.5);
   return r;
 }
 
@@ -90,8 +98,40 @@ TEST(PromptStopDeathTest, AHungCaseIsRecordedFailedAndTheProcessEndsWithOne) {
         std::fprintf(stderr, "Run returned: hung %d\n", w.watch.hung());
       },  // ~PromptStop ends the process
       ::testing::ExitedWithCode(1),
-      "recorded a/x=1 ok: \n.*recorded a/x=2 failed: hung: no progress for 5 s \\(--hang-timeout\\) while preparing"
+      "recorded a/x=1 ok \\(round 1 of 1, 1 round median\\(s\\)\\): \n"
+      ".*recorded a/x=2 failed \\(round 1 of 1, 0 round median\\(s\\)\\): hung: no progress for 5 s "
+      "\\(--hang-timeout\\) while preparing"
       ".*\n.*Run returned: hung 1");
+}
+
+// --repetitions 3: both cases finish round 1 and round 2; a/x=2 hangs in round 3. Its failed
+// record keeps the two medians of its earlier rounds; a/x=1's rounds are its own.
+TEST(PromptStopDeathTest, AHangInALaterRoundKeepsTheMediansOfTheRoundsBefore) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        Watched w;
+        w.Run([&](CaseSink& gated) {
+          for (int round = 1; round <= 2; ++round) {
+            for (const char* id : {"a/x=1", "a/x=2"}) {
+              w.watchdog.OnCaseStart(Progress(id, round, 3));
+              w.now = w.now + 1;
+              w.watchdog.OnCaseEnd(Progress(id, round, 3), CaseStatus::kOk, 1);
+              gated.OnCaseDone(Done(id, round, 3));
+            }
+          }
+          w.watchdog.OnCaseStart(Progress("a/x=1", 3, 3));
+          w.watchdog.OnCaseEnd(Progress("a/x=1", 3, 3), CaseStatus::kOk, 1);
+          gated.OnCaseDone(Done("a/x=1", 3, 3));
+          w.watchdog.OnCaseStart(Progress("a/x=2", 3, 3));
+          w.now = w.now + 6;
+          for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+          return true;
+        });
+      },
+      ::testing::ExitedWithCode(1),
+      "recorded a/x=1 ok \\(round 3 of 3, 3 round median\\(s\\)\\)"
+      ".*\n.*recorded a/x=2 failed \\(round 3 of 3, 2 round median\\(s\\)\\): hung: .*round 3 of 3");
 }
 
 TEST(PromptStopDeathTest, AStopRequestStillEndsWith130) {
