@@ -3,8 +3,10 @@
 // `gpuqual baseline create --from-history --sku S --last N [--label K=V]... [--since DATE]
 //  [--db FILE] [--name NAME] ...`: the same from the newest N finished runs of the results
 // history that match (harness/decide/history_baseline.h); the name defaults to "<sku>-history".
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <system_error>
 
 #include "app/commands.h"
 #include "app/history_flags.h"
@@ -13,6 +15,7 @@
 #include "harness/decide/history_baseline.h"
 #include "harness/errors.h"
 #include "harness/numbers.h"
+#include "harness/record/file_io.h"
 #include "harness/record/results_json.h"
 
 namespace gq::cli {
@@ -74,6 +77,12 @@ int Create(BaselineArgs& a) {
                          ParseNumber(what, t.substr(colon + 1), {0, 1.5, true}), what);
   }
   const std::string out = a.output.empty() ? "baselines/" + a.name + ".json" : a.output;
+  RefuseOutputOverInput(out, a.results, a.output.empty() ? "the default output" : "-o");
+  std::error_code ec;
+  if (a.output.empty() && std::filesystem::exists(out, ec)) {
+    throw UsageError(out + " exists (the default output of --name " + a.name +
+                     "): give -o " + out + " to replace it, or another --name");
+  }
   WriteBaselineFile(out, b);
   std::cout << "baseline '" << b.name << "' (sku " << b.sku << "): " << b.cases.size() << " case(s) from "
             << b.sources.size() << " run(s) -> " << out << "\n";

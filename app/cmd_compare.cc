@@ -21,6 +21,7 @@
 #include "harness/decide/compare_format.h"
 #include "harness/decide/history_baseline.h"
 #include "harness/errors.h"
+#include "harness/record/file_io.h"
 #include "harness/numbers.h"
 #include "harness/record/benchmark_export.h"
 #include "harness/record/file_io.h"
@@ -91,6 +92,7 @@ int Run(const CompareArgs& a) {
   const std::vector<std::string> outputs = {a.markdown, a.junit, a.json, a.github_benchmark, a.bencher};
   std::ostream& table = std::count(outputs.begin(), outputs.end(), "-") > 0 ? std::cerr : std::cout;
   if (std::count(outputs.begin(), outputs.end(), "-") > 1) throw UsageError("only one output can be - (standard output)");
+  for (const std::string& out : outputs) RefuseOutputOverInput(out, {a.candidate, a.baseline}, "an output");
   PrintCompareTable(table, report);
   if (!a.markdown.empty()) WriteFileSafely(a.markdown, CompareMarkdown(report));
   if (!a.junit.empty()) WriteFileSafely(a.junit, CompareJunit(report));
@@ -98,7 +100,7 @@ int Run(const CompareArgs& a) {
   if (!a.github_benchmark.empty()) WriteFileSafely(a.github_benchmark, GithubBenchmarkJson(candidate).dump(1) + "\n");
   if (!a.bencher.empty()) WriteFileSafely(a.bencher, BencherJson(candidate).dump(1) + "\n");
   const int code = report.ExitCode();
-  table << (code == 0 ? "compare: PASS" : "compare: FAIL") << "\n";
+  table << "compare: " << CompareHeadline(report) << "\n";
   return code;
 }
 

@@ -18,6 +18,7 @@
 #include "harness/decide/qualify.h"
 #include "harness/decide/qualify_format.h"
 #include "harness/decide/qualify_spec.h"
+#include "harness/record/file_io.h"
 #include "harness/record/results_json.h"
 #include "harness/system/host_info.h"
 #include "workloads/registry.h"
@@ -56,10 +57,11 @@ int Run(QualifyArgs& a) {
   const InstanceCatalog catalog =
       ReadInstanceCatalog(a.catalog.empty() ? BaselinesDir() + "/instances.json" : a.catalog);
 
+  RefuseOutputOverInput(a.output, a.results, "-o");  // given files are never modified
   std::string write_to = a.output;
   if (a.results.empty()) {
-    const std::string path =
-        !a.output.empty() ? a.output : DefaultResultsPath(DiscoverHost().hostname);
+    std::string unused_id;  // the run draws its own id
+    const std::string path = !a.output.empty() ? a.output : NewResultsPath(DiscoverHost().hostname, &unused_id);
     const int rc = RunQuickSuite(a.device, path);
     if (rc != 0 && rc != 1) return rc;  // bad usage or interrupted: nothing to judge
     a.results = {path};

@@ -7,6 +7,8 @@
 // figures `gpuqual report` draws. Exit 0, or 2 on bad input.
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "app/commands.h"
 #include "app/procurement_inputs.h"
@@ -24,6 +26,9 @@ Action AddRankCommand(CLI::App& root) {
   AddProcurementFlags(cmd, *in);
   cmd->add_option("--json", *json, "Write the figures as JSON (gpuqual.procurement/1; - for standard output)");
   return [in, json](const std::string&) {
+    std::vector<std::string> inputs = in->results;
+    inputs.insert(inputs.end(), {in->prices, in->baseline, in->catalog});
+    RefuseOutputOverInput(*json, inputs, "--json");
     const ProcurementReport report = BuildProcurementFrom(*in);
     PrintProcurement(*json == "-" ? std::cerr : std::cout, report);
     if (!json->empty()) WriteFileSafely(*json, ProcurementJson(report).dump(1) + "\n");

@@ -261,14 +261,18 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
     if (root) {
       doc.system = DiscoverSystem();
       doc.system.world = WorldInfoOf(world);
-      doc.run.id = NewRunId(doc.system.host.hostname);
+      if (opt.output.empty()) {
+        path = NewResultsPath(doc.system.host.hostname, &doc.run.id);
+      } else {
+        path = opt.output;
+        doc.run.id = NewRunId(doc.system.host.hostname);
+      }
       doc.run.started_at = UtcTimestamp();
       doc.run.tool_version = ToolVersion();
       doc.run.tool_git = ToolGitRevision();
       doc.run.command = args.command_line;
       doc.run.suite = setup.suite ? setup.suite->name : "";
       doc.run.labels = opt.labels;
-      path = opt.output.empty() ? DefaultResultsPath(doc.system.host.hostname) : opt.output;
       // A bad database fails here, before the results file is made or a case runs (exit 2).
       if (!args.history_db.empty()) history = std::make_unique<HistoryStore>(args.history_db, HistoryStore::Open::kCreate);
       gpus = WatchGpus(setup.devices, args.telemetry_period_ms, doc);
@@ -352,7 +356,7 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   cmd->add_option("--suite", o.suite, "Suite name (ci, quick, full) or suite file");
   cmd->add_option("-a,--axis", args->axis_assignments, "Axis values AXIS=V1,V2 (repeatable)");
   cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
-  CLI::Option* output = cmd->add_option("-o,--output", o.output, "Results file (default results/<utc>-<host>.json)");
+  CLI::Option* output = cmd->add_option("-o,--output", o.output, "Results file (default results/<run id>.json: <utc>-<host>-<6 hex>)");
   args->max_noise = cmd->add_option("--max-noise", args->max_noise_pct,
                                     "Stop when the median's 95% CI is within this percent")->capture_default_str();
   args->min_samples = cmd->add_option("--min-samples", args->cli.min_samples, "Fewest samples per case")->capture_default_str();

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <system_error>
 #include <random>
 
 namespace gq {
@@ -35,8 +37,13 @@ std::string NewRunId(const std::string& hostname) {
   return FormatUtc("%Y%m%dT%H%M%SZ") + "-" + SafeHost(hostname) + "-" + hex;
 }
 
-std::string DefaultResultsPath(const std::string& hostname) {
-  return "results/" + FormatUtc("%Y%m%dT%H%M%SZ") + "-" + SafeHost(hostname) + ".json";
+std::string NewResultsPath(const std::string& hostname, std::string* run_id) {
+  for (;;) {
+    *run_id = NewRunId(hostname);
+    std::string path = "results/" + *run_id + ".json";
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return path;
+  }
 }
 
 }  // namespace gq

@@ -9,7 +9,9 @@ namespace gq {
 std::string UtcTimestamp();
 // Unique run id "<yyyymmddThhmmssZ>-<hostname>-<6 hex>".
 std::string NewRunId(const std::string& hostname);
-// Default results path "results/<yyyymmddThhmmssZ>-<hostname>.json".
-std::string DefaultResultsPath(const std::string& hostname);
+// The default results path of a new run, "results/<run id>.json" with `run_id` = NewRunId(hostname)
+// (set), drawn again while a file of that name exists: runs started in the same second on one
+// host (a CI matrix, one process per GPU) never write over each other's results.
+std::string NewResultsPath(const std::string& hostname, std::string* run_id);
 
 }  // namespace gq

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "harness/decide/change_decision.h"
+#include "harness/decide/judged_figure.h"
 #include "harness/decide/two_sample.h"
 
 namespace gq {
@@ -38,14 +39,16 @@ void Judge(CompareRow& row, const CaseResult& cand, const BaselineCase& base, co
   // samples, both sides stand on their metric's median, one replicate each.
   std::vector<double> c = Oriented(cand.ReplicateMediansS(), bm->higher_is_better);
   std::vector<double> b = Oriented(base.ReplicateMediansS(), bm->higher_is_better);
-  if (c.empty() || b.empty()) {
+  const bool on_replicates = !c.empty() && !b.empty();
+  if (!on_replicates) {
     c = {cm->median};
     b = {bm->median};
   }
   row.unit = bm->unit;
   row.higher_is_better = bm->higher_is_better;
-  row.baseline_median = bm->median;
-  row.candidate_median = cm->median;
+  // The figures the change is the ratio of (judged_figure.h), as qualify shows them.
+  row.baseline_figure = on_replicates ? JudgedFigure(metric, *bm, base.ReplicateMediansS(), base.work) : bm->median;
+  row.candidate_figure = on_replicates ? JudgedFigure(metric, *cm, cand.ReplicateMediansS(), cand.work) : cm->median;
   const ChangeDecision d = DecideChange(c, b, row.higher_is_better, row.tolerance, opt.alpha);
   row.ratio = d.ratio;
   row.ratio_low = d.ratio_low;
@@ -77,14 +80,20 @@ void Judge(CompareRow& row, const CaseResult& cand, const BaselineCase& base, co
     case ChangeCall::kUnchanged: row.verdict = Verdict::kUnchanged; break;
     case ChangeCall::kInconclusive: row.verdict = Verdict::kInconclusive; break;
   }
-  // A noisy side (its median's CI never reached the noise target) is not judged: its figure may
-  // be anywhere in that CI.
-  const std::string noisy = cand.status == CaseStatus::kNoisy ? "the candidate case is noisy (" + cand.reason + ")"
-                            : base.noisy                      ? std::string("the baseline case was noisy in a source run")
-                                                              : std::string();
-  if (!noisy.empty() && row.verdict != Verdict::kInconclusive) {
+  // A noisy side (a round whose median's CI never reached the noise target): with one replicate
+  // its figure may be anywhere in that CI, which no spread between replicates shows, so the case
+  // is not judged; with several, their spread includes that noise and the decision stands.
+  const bool cand_noisy = cand.status == CaseStatus::kNoisy, base_noisy = base.noisy;
+  const std::string noisy = cand_noisy ? "the candidate case is noisy (" + cand.reason + ")"
+                            : base_noisy ? std::string("the baseline case was noisy in a source run")
+                                         : std::string();
+  if (noisy.empty() || row.verdict == Verdict::kInconclusive) return;
+  if ((cand_noisy && d.n_candidate < 2) || (base_noisy && d.n_baseline < 2)) {
     row.verdict = Verdict::kInconclusive;
-    row.reason = noisy + ": not judged; the figures say " + row.reason;
+    row.reason = noisy + " with one replicate, so its figure may be anywhere in its CI: not judged (--repetitions 3 "
+                 "would judge it on the spread between rounds); the figures say " + row.reason;
+  } else {
+    row.reason += "; " + noisy + ": judged on the spread between replicates, which holds that noise";
   }
 }
 

@@ -10,12 +10,15 @@
 //   improved      the same in the better direction;
 //   unchanged     the CI of the change lies within the tolerance;
 //   inconclusive  the spread is too wide to decide at the tolerance (the reason says what would
-//                 decide), or the case is noisy on either side;
+//                 decide), or a side that is noisy has one replicate (with several, their spread
+//                 holds the noise and decides);
 //   failed        the candidate case failed or is invalid;
 //   missing       in the baseline, absent from (or skipped in) the candidate;
 //   new           in the candidate only.
 // change = candidate / baseline - 1 in the better direction (1/ratio - 1 for lower-is-better
-// metrics): + is better, - is worse, in every format.
+// metrics): + is better, - is worse, in every format. The figures shown beside it are the ones
+// it is the ratio of: each side's metric at the geometric mean of its replicates
+// (judged_figure.h).
 // Rows are sorted by severity: regressed, failed, missing, inconclusive, improved, new, unchanged.
 // Exit code: 1 on any regressed or failed case, a missing one unless allowed, or an inconclusive
 // one with fail_on_inconclusive; else 0.
@@ -45,7 +48,7 @@ struct CompareRow {
   bool higher_is_better = true;
   Verdict verdict = Verdict::kUnchanged;
   std::string reason;
-  double baseline_median = 0, candidate_median = 0;
+  double baseline_figure = 0, candidate_figure = 0;  // judged_figure.h: change = their ratio - 1
   double ratio = 0, ratio_low = 0, ratio_high = 0;  // candidate / baseline; 0 when not compared
   double change = 0;                                // in the better direction; +0.05 = 5% better
   double change_low = 0, change_high = 0;           // the (1 - alpha) CI of the change

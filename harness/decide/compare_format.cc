@@ -76,34 +76,44 @@ void PrintCompareTable(std::ostream& out, const CompareReport& report) {
   char line[640];
   std::snprintf(line, sizeof line, "%-12s %-7s %-*s %16s %16s %8s %18s %15s %9s\n", "verdict", "device",
                 static_cast<int>(w), "case", "baseline", "candidate", "change", "change CI", "noise b / c",
-                "runs b/c");
+                "reps b/c");
   out << line;
   for (const CompareRow& r : report.rows) {
     std::snprintf(line, sizeof line, "%-12s %-7s %-*s %16s %16s %8s %18s %15s %9s\n", VerdictName(r.verdict),
                   r.device.empty() ? "-" : r.device.c_str(), static_cast<int>(w), r.id.c_str(),
-                  r.compared() ? Figure(r.baseline_median, r.unit).c_str() : "-",
-                  r.compared() ? Figure(r.candidate_median, r.unit).c_str() : "-", Change(r).c_str(),
+                  r.compared() ? Figure(r.baseline_figure, r.unit).c_str() : "-",
+                  r.compared() ? Figure(r.candidate_figure, r.unit).c_str() : "-", Change(r).c_str(),
                   Interval(r).c_str(), NoisePair(r).c_str(), RunsPair(r).c_str());
     out << line;
-    if (r.verdict != Verdict::kUnchanged) out << "             -> " << r.reason << "\n";
+    // An unchanged row's reason is shown too when no spread was known (the tolerance alone decided).
+    if (r.verdict != Verdict::kUnchanged || r.p_value < 0) out << "             -> " << r.reason << "\n";
   }
   out << "\n" << Counts(report) << "; geometric-mean change " << Geomean(report) << "\n";
 }
 
+std::string CompareHeadline(const CompareReport& report) {
+  if (report.ExitCode() != 0) return "FAIL";
+  int judged = 0;
+  for (const CompareRow& r : report.rows) {
+    judged += r.verdict == Verdict::kRegressed || r.verdict == Verdict::kImproved || r.verdict == Verdict::kUnchanged;
+  }
+  if (judged > 0 || report.rows.empty()) return "PASS";
+  return "PASS (nothing judged: " + Counts(report) + ")";
+}
+
 std::string CompareMarkdown(const CompareReport& report) {
   std::ostringstream md;
-  const int code = report.ExitCode();
-  md << "## gpuqual compare: " << (code == 0 ? "PASS" : "FAIL") << "\n\n";
+  md << "## gpuqual compare: " << CompareHeadline(report) << "\n\n";
   md << "Candidate `" << report.candidate << "` against baseline `" << report.baseline << "`: " << Counts(report)
      << "; geometric-mean change " << Geomean(report) << ".\n\n";
   md << "_" << kSignConvention << "_\n\n";
-  md << "| verdict | case | device | baseline | candidate | change | change CI | noise b / c | runs b / c | note |\n";
+  md << "| verdict | case | device | baseline | candidate | change | change CI | noise b / c | reps b / c | note |\n";
   md << "| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |\n";
   for (const CompareRow& r : report.rows) {
     md << "| " << (Failure(report, r) ? "**" + std::string(VerdictName(r.verdict)) + "**" : std::string(VerdictName(r.verdict)))
        << " | `" << Cell(r.id) << "` | " << (r.device.empty() ? "-" : r.device) << " | "
-       << (r.compared() ? Figure(r.baseline_median, r.unit) : "-") << " | "
-       << (r.compared() ? Figure(r.candidate_median, r.unit) : "-") << " | " << Change(r) << " | " << Interval(r)
+       << (r.compared() ? Figure(r.baseline_figure, r.unit) : "-") << " | "
+       << (r.compared() ? Figure(r.candidate_figure, r.unit) : "-") << " | " << Change(r) << " | " << Interval(r)
        << " | " << NoisePair(r) << " | " << RunsPair(r) << " | " << Cell(r.reason) << " |\n";
   }
   return md.str();
@@ -150,8 +160,8 @@ nlohmann::ordered_json CompareJson(const CompareReport& report) {
     if (r.compared()) {
       using J = nlohmann::ordered_json;
       const bool spread = r.p_value >= 0;
-      row["baseline_median"] = r.baseline_median;
-      row["candidate_median"] = r.candidate_median;
+      row["baseline_figure"] = r.baseline_figure;
+      row["candidate_figure"] = r.candidate_figure;
       row["ratio"] = r.ratio;
       row["change"] = r.change;
       row["change_ci"] = spread ? J{r.change_low, r.change_high} : J(nullptr);

@@ -16,10 +16,13 @@
 namespace gq {
 
 inline constexpr const char* kSignConvention =
-    "change = candidate vs baseline (geometric means of the run medians) in the metric's better "
-    "direction: + is better, - is worse; "
-    "CI: the change's 1 - alpha interval from the between-run spread; noise: between-run CV "
-    "(baseline / candidate); runs: replicates (baseline / candidate)";
+    "baseline, candidate: each side's figure at the geometric mean of its replicates (one per round of "
+    "each run); change = candidate vs baseline in the metric's better direction: + is better, - is worse; "
+    "CI: the change's 1 - alpha interval from the between-replicate spread; noise: between-replicate CV "
+    "(baseline / candidate); reps: replicates (baseline / candidate)";
+
+// "PASS", "FAIL", or "PASS (nothing judged: ...)" when no case was decided either way.
+std::string CompareHeadline(const CompareReport& report);
 
 void PrintCompareTable(std::ostream& out, const CompareReport& report);
 std::string CompareMarkdown(const CompareReport& report);

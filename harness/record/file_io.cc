@@ -151,6 +151,19 @@ void CheckWritable(const std::string& path) {
   ::unlink(tmp.c_str());
 }
 
+void RefuseOutputOverInput(const std::string& output, const std::vector<std::string>& inputs,
+                           const std::string& option) {
+  if (output.empty() || output == "-") return;
+  for (const std::string& input : inputs) {
+    if (input.empty() || input == "-") continue;
+    std::error_code ec;
+    if (std::filesystem::equivalent(output, input, ec) && !ec) {
+      throw UsageError(option + " " + output + " is the input file " + input +
+                       ": writing it would replace what was read; name another output");
+    }
+  }
+}
+
 void WriteFileSafely(const std::string& path, const std::string& text) {
   if (path == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);

@@ -22,10 +22,16 @@
 //                                target, and the directory is fsynced. On any failure the temporary
 //                                is removed and the target keeps its previous content.
 //                              Errors are OutputError "cannot write PATH: reason" (exit 2).
+//   RefuseOutputOverInput(output, inputs, option)
+//                              UsageError "OPTION OUTPUT is the input file INPUT: ..." when the
+//                              output names a file that is one of the inputs (same file, by
+//                              inode: a link or another spelling of the path counts), so a command
+//                              never replaces what it reads. "-" and absent files pass.
 //   CheckWritable(path)        the same checks and a probe temporary created and removed beside
 //                              the target, without touching the target itself: a bad output path
 //                              fails before any work, and an existing file is not emptied.
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +45,8 @@ nlohmann::ordered_json ReadJsonFile(const std::string& path);
 
 void WriteFileSafely(const std::string& path, const std::string& text);
 void CheckWritable(const std::string& path);
+void RefuseOutputOverInput(const std::string& output, const std::vector<std::string>& inputs,
+                           const std::string& option);
 
 // Depth of the deepest array/object nesting in `text` (strings skipped; not a validator).
 int JsonNestingDepth(const std::string& text);

@@ -153,6 +153,57 @@ TEST_F(CompareCliTest, BadInputsExitTwo) {
 namespace gq {
 namespace {
 
+// gpuqual run in `dir` (for the outputs that default to paths relative to it).
+Outcome GpuqualIn(const fs::path& dir, const std::string& args) {
+  Outcome o;
+  FILE* pipe = popen(("cd '" + dir.string() + "' && " + GQ_BINARY + " " + args + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return o;
+  std::array<char, 4096> buf;
+  while (fgets(buf.data(), buf.size(), pipe) != nullptr) o.output += buf.data();
+  const int status = pclose(pipe);
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+// No command replaces a file it reads, or a file the user did not name: an output that is an
+// input is refused (exit 2, the input unchanged); baseline create's default output is not
+// written over; runs started in the same second keep a results file each.
+TEST_F(CompareCliTest, NoWriteReplacesAnInputOrAnUnnamedFile) {
+  const std::string base = Path("base.json");
+  const std::string before = ReadTextFile(base);
+  for (const std::string& args : {"baseline create " + base + " --name x -o " + base,
+                                  "compare " + base + " --baseline " + base + " --junit " + base,
+                                  "qualify " + base + " -o " + base, "rank " + base + " --json " + base}) {
+    Outcome o = Gpuqual(args);
+    EXPECT_EQ(o.code, 2) << args << "\n" << o.output;
+    EXPECT_NE(o.output.find(base + " is the input file " + base), std::string::npos) << args << "\n" << o.output;
+  }
+  EXPECT_EQ(ReadTextFile(base), before);
+
+  const fs::path work = dir_ / "cwd";
+  fs::create_directories(work / "baselines");
+  std::ofstream(work / "baselines" / "x.json") << "kept";
+  Outcome kept = GpuqualIn(work, "baseline create " + base + " --name x");
+  EXPECT_EQ(kept.code, 2) << kept.output;
+  EXPECT_NE(kept.output.find("baselines/x.json exists (the default output of --name x): give -o"), std::string::npos)
+      << kept.output;
+  EXPECT_EQ(ReadTextFile((work / "baselines" / "x.json").string()), "kept");
+  EXPECT_EQ(GpuqualIn(work, "baseline create " + base + " --name y").code, 0);
+
+  for (int i = 0; i < 3; ++i) {
+    Outcome run = GpuqualIn(work, "run gemm --device cpu -a dtype=fp32 -a m=32 -a n=32 -a k=32 --min-samples 3 "
+                                  "--min-time 0.01 --max-time 0.02 --warmup 0 -q");
+    ASSERT_EQ(run.code, 0) << run.output;
+  }
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(work / "results")) files.push_back(e.path());
+  ASSERT_EQ(files.size(), 3u);
+  for (const fs::path& f : files) {
+    const ResultsDoc doc = ReadResultsFile(f.string());
+    EXPECT_EQ(f.filename().string(), doc.run.id + ".json");
+  }
+}
+
 TEST_F(CompareCliTest, QualifyJudgesGivenResultsAndWritesTheVerdict) {
   Outcome o = Gpuqual("qualify " + Path("base.json") + " --price-per-hour 1.5 -o " + Path("q.json"));
   EXPECT_EQ(o.code, 0) << o.output;  // cpu: no baseline -> WARN, not FAIL

@@ -272,20 +272,23 @@ TEST(AttentionVerifyTest, EveryTileOfEveryHeadIsChecked) {
       }
     }
   }
-  // 16k keys of 128 dims: the budget covers 32 rows, drawn from distinct tiles.
+  // 16k keys of 128 dims: the budget covers 512 rows, drawn from distinct tiles.
   const AttentionProblem big = Problem(8, 16, 8, 16384, 16384, 128, true);
-  EXPECT_EQ(AttentionTileCoverage(big), std::make_pair(int64_t{32}, int64_t{8 * 16 * 256}));
+  EXPECT_EQ(AttentionTileCoverage(big), std::make_pair(int64_t{512}, int64_t{8 * 16 * 256}));
+  // 2k keys of 128 dims, the quick suite's b8 h16: every one of the 4096 tiles.
+  EXPECT_EQ(AttentionTileCoverage(Problem(8, 16, 8, 2048, 2048, 128, false)),
+            std::make_pair(int64_t{4096}, int64_t{4096}));
   std::set<std::tuple<int64_t, int64_t, int64_t>> drawn;
   std::size_t rows = 0;
   for (const AttentionSample& s : AttentionSamplePlan(big, 9)) {
     rows += s.rows.size();
     for (int64_t i : s.rows) drawn.insert({s.b, s.h, i / kAttentionVerifyTile});
   }
-  EXPECT_GE(drawn.size(), 32u);
-  EXPECT_LE(rows, 4 * 16 + 32u);  // the edge rows and the coverage rows, nothing more
-  // Short rows: the row cap; a row beyond the budget (2^20 keys x 128): the edge rows alone.
+  EXPECT_GE(drawn.size(), 512u);
+  EXPECT_LE(rows, 4 * 16 + 512u);  // the edge rows and the coverage rows, nothing more
+  // Short rows: the row cap; a row beyond the budget (2^24 keys x 128): the edge rows alone.
   EXPECT_EQ(AttentionTileCoverage(Problem(256, 64, 64, 1, 8, 8, false)).first, kAttentionVerifyMaxRows);
-  const AttentionProblem huge = Problem(1, 2, 1, 300, int64_t{1} << 20, 128, false);
+  const AttentionProblem huge = Problem(1, 2, 1, 300, int64_t{1} << 24, 128, false);
   EXPECT_EQ(AttentionTileCoverage(huge).first, 0);
   std::size_t edge_rows = 0;
   for (const AttentionSample& s : AttentionSamplePlan(huge, 4)) edge_rows += s.rows.size();

@@ -45,9 +45,11 @@ struct AttentionSample {
 // Query tiles of the coverage part of the plan: a kernel's thread block computes 64 to 128 rows
 // of one (batch, head), so a tile that one faulty SM computed wrong holds a checked row.
 inline constexpr int64_t kAttentionVerifyTile = 64;
-// Budget of the coverage rows: rows x seq_kv x head_dim at most this (about 0.1 s on one core),
-// and at most kAttentionVerifyMaxRows rows (each is read from the device on its own).
-inline constexpr int64_t kAttentionVerifyTerms = int64_t{1} << 26;
+// Budget of the coverage rows: rows x seq_kv x head_dim at most this (about a second on one core
+// at 1 to 1.5 ns a term, as GEMM's kGemmVerifyMaxTerms), and at most kAttentionVerifyMaxRows rows
+// (each is read from the device on its own). Every tile up to b x h x seq = 2^18 rows at 2k keys
+// of 128 dims (b8 h16 s2048: 4096 of 4096); 1024 of 4096 tiles at b2 h16 s8192.
+inline constexpr int64_t kAttentionVerifyTerms = int64_t{1} << 30;
 inline constexpr int64_t kAttentionVerifyMaxRows = 4096;
 
 // The rows checked, sorted by (b, h), each sample's rows ascending; deterministic in (problem
