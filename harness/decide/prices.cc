@@ -43,6 +43,12 @@ PriceList PriceListFromJson(const nlohmann::ordered_json& j, const std::string& 
     p.region = e.StrOr("region", "");
     p.note = e.StrOr("note", "");
     p.gpus = e.Has("gpus") ? static_cast<int>(e.IntIn("gpus", 0, 4096)) : 0;
+    for (std::size_t k = 0; k < out.prices.size(); ++k) {  // two prices for one offer: which is meant?
+      if (out.prices[k].instance_type == p.instance_type && out.prices[k].provider == p.provider) {
+        e.Fail("instance_type", "'" + p.instance_type + "'" + (p.provider.empty() ? "" : " of provider '" + p.provider + "'") +
+                                    " is priced twice (also prices[" + std::to_string(k) + "])");
+      }
+    }
     out.prices.push_back(std::move(p));
   }
   return out;

@@ -7,7 +7,8 @@
 // "provider", "gpus", "region" and "note" are optional. A run is matched by its instance type (the
 // "instance_type" label when set, else system.cloud.instance_type); among entries with that type
 // the one whose provider equals the run's wins, else the first. "gpus" (> 0) overrides the run's
-// GPU count as the number of GPUs the price buys.
+// GPU count as the number of GPUs the price buys. One (instance_type, provider) priced twice is
+// refused: which price was meant cannot be told.
 #include <string>
 #include <vector>
 

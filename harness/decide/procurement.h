@@ -21,7 +21,8 @@
 // tp group), scaled to GPUs / tp replicas when fewer ran it (the note says so); without the case
 // the machine gets no figure and the note says why, never another case's.
 // Ranking by the objective (performance per dollar by default, or performance): machines whose
-// verdict (from `gpuqual qualify` in their files) is FAIL or INCOMPLETE are listed apart with the
+// verdict (from `gpuqual qualify` in their files; INCOMPLETE for a run not qualified that was
+// interrupted or cut off, as qualify would say) is FAIL or INCOMPLETE are listed apart with the
 // reasons, and machines without a price when ranking per dollar; adjacent machines are tied when
 // their objective CIs overlap or they differ by less than the spread between one machine's runs
 // ("indistinguishable on this data"); a machine measured in one run is flagged. The
@@ -53,6 +54,7 @@ struct MachineFigures {
   std::string interconnect, network;  // from the instance catalog, when it lists the type
   int runs = 0, gpus = 0;
   std::optional<double> usd_per_hour;
+  std::string no_price;                   // without usd_per_hour: why, in words
   std::string verdict;                    // worst of its runs' qualify verdicts; "" = not qualified
   std::vector<std::string> verdict_reasons;  // the FAIL / INCOMPLETE checks, "name: reason"
   std::optional<Figure> score;            // over the common cases

@@ -22,8 +22,12 @@ json Optional(const std::optional<T>& v) {
   }
 }
 
+// "value [low, high]"; the value alone when no spread is known (one value per case: the interval
+// would claim a certainty the data does not have).
 std::string Cell(const std::optional<Figure>& f, const char* format) {
-  return f ? NumberText(format, f->value) + " [" + NumberText(format, f->low) + ", " + NumberText(format, f->high) + "]" : "-";
+  if (!f) return "-";
+  if (f->low == f->high) return NumberText(format, f->value) + " (no spread)";
+  return NumberText(format, f->value) + " [" + NumberText(format, f->low) + ", " + NumberText(format, f->high) + "]";
 }
 
 }  // namespace
@@ -39,8 +43,8 @@ void PrintProcurement(std::ostream& out, const ProcurementReport& r) {
   auto row = [&](const std::string& rank, const MachineFigures& m) {
     std::snprintf(line, sizeof line, "%-5s %-28s %-11s %5d %4d %27s %27s %10s %10s\n", rank.c_str(), m.machine.c_str(),
                   m.verdict.empty() ? "-" : m.verdict.c_str(), m.runs, m.gpus, Cell(m.score, "%.3f").c_str(),
-                  Cell(m.perf_per_usd_hour, "%.4f").c_str(),
-                  m.tflops_per_usd_hour ? NumberText("%.2f", *m.tflops_per_usd_hour).c_str() : "-",
+                  Cell(m.perf_per_usd_hour, "%.4g").c_str(),
+                  m.tflops_per_usd_hour ? NumberText("%.3g", *m.tflops_per_usd_hour).c_str() : "-",
                   m.usd_per_mtok ? NumberText("%.3f", *m.usd_per_mtok).c_str() : "-");
     out << line;
   };

@@ -56,7 +56,7 @@ void TokenCost(ProcurementMachine& m, const ProcurementOptions& o) {
     return;
   }
   if (!m.f.usd_per_hour) {
-    m.f.usd_per_mtok_note = "no price for " + (m.f.instance_type.empty() ? m.f.machine : m.f.instance_type);
+    m.f.usd_per_mtok_note = m.f.no_price;
     return;
   }
   const double tok_s = GeometricMean(per_run);
@@ -94,6 +94,11 @@ void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
           m.f.verdict_reasons.push_back(c.name + ": " + c.reason);
         }
       }
+    } else if (run.run.interrupted || !run.run.complete) {  // qualify would say INCOMPLETE: so does the ranking
+      if (VerdictSeverity("INCOMPLETE") > VerdictSeverity(m.f.verdict)) m.f.verdict = "INCOMPLETE";
+      m.f.verdict_reasons.push_back("run " + run.run.id + ": " +
+                                    (run.run.interrupted ? "interrupted, only its finished cases were kept"
+                                                         : "cut off (complete: false), the process ended mid-run"));
     }
     std::map<std::string, std::vector<double>> device_values;
     for (const CaseResult& c : run.cases) {
@@ -107,12 +112,18 @@ void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
     }
     for (auto& [id, values] : device_values) m.cases[id].run_values[r] = Median(values);
   }
-  if (prices != nullptr) {
-    if (const InstancePrice* p = prices->Match(*m.runs.front())) {
-      m.f.usd_per_hour = p->usd_per_hour;
-      if (!p->region.empty()) m.f.region = p->region;
-      if (p->gpus > 0) m.f.gpus = p->gpus;
-    }
+  const std::string type = InstanceTypeOf(*m.runs.front());
+  if (prices == nullptr) {
+    m.f.no_price = "no price: give --prices FILE";
+  } else if (const InstancePrice* p = prices->Match(*m.runs.front())) {
+    m.f.usd_per_hour = p->usd_per_hour;
+    if (!p->region.empty()) m.f.region = p->region;
+    if (p->gpus > 0) m.f.gpus = p->gpus;
+  } else if (type.empty()) {
+    m.f.no_price = "no price: its runs name no instance type to look up in " + prices->origin +
+                   " (GQ_INSTANCE_TYPE or --label instance_type=T when running)";
+  } else {
+    m.f.no_price = "no price: instance type " + type + " is not in " + prices->origin;
   }
   m.f.gpus = std::max(1, m.f.gpus);  // a cpu-only instance is priced as one unit
 }

@@ -22,7 +22,7 @@ std::string SetApartReason(const MachineFigures& m, Objective objective) {
   }
   if (!m.score) return "no case in common with the other machines";
   if (objective == Objective::kPerfPerDollar && !m.perf_per_usd_hour) {
-    return "no price for " + (m.instance_type.empty() ? m.machine : m.instance_type) + " (give --prices)";
+    return m.no_price;
   }
   return "";
 }

@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "harness/case_figure.h"
 #include "harness/clock.h"
 #include "harness/decide/procurement.h"
 #include "harness/decide/qualify_health.h"
@@ -42,10 +43,10 @@ void PerformanceChecks(const ResultsDoc& doc, const Baseline* baseline, const Qu
       out.push_back({name, "performance", kWarn, "skipped: " + c.reason, 0, 0, ""});
       continue;
     }
-    if (auto it = c.details.find("single_rank"); it != c.details.end() && it->second == "true") continue;  // busbw undefined
     const BaselineCase* base = baseline != nullptr ? baseline->Find(c.id) : nullptr;
-    const MetricResult* m = c.FindMetric(c.primary_metric);
-    const MetricResult* bm = base != nullptr ? base->FindMetric(c.primary_metric) : nullptr;
+    const std::string metric = FigureMetric(c);  // algbw on one rank, where busbw is undefined
+    const MetricResult* m = c.FindMetric(metric);
+    const MetricResult* bm = base != nullptr ? base->FindMetric(metric) : nullptr;
     if (m == nullptr || bm == nullptr || bm->median <= 0 || m->median <= 0) continue;
     ++judged;
     const QualifyThreshold t = ThresholdFor(c.workload, *baseline, o);

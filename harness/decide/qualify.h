@@ -10,8 +10,8 @@
 //   fraction = candidate median / baseline median of the primary metric, in the better direction;
 //   FAIL below fail_below, WARN below warn_below (thresholds from the baseline file, overridden
 //   per workload by the spec). Failed or invalid cases FAIL; noisy and skipped cases WARN;
-//   cases without a baseline counterpart are not judged (one WARN says no baseline matched);
-//   neither are single-rank collective cases (details single_rank = "true": busbw undefined).
+//   cases without a baseline counterpart are not judged (one WARN says no baseline matched).
+//   The figure is harness/case_figure.h's: algbw for a collective on one rank (busbw undefined).
 // Health, per GPU (snapshot after the run, else before; counters compared with before):
 //   FAIL: uncorrectable ECC errors (volatile, or aggregate grown during the run), a page
 //   retirement or row remap pending, a row-remap failure, a PCIe link narrower than its maximum,

@@ -10,6 +10,7 @@
 #include "harness/measure/case_status.h"
 #include "harness/measure/rank_sync.h"
 #include "harness/measure/roofline.h"
+#include "harness/case_figure.h"
 #include "harness/measure/rounds.h"
 #include "harness/measure/run_targets.h"
 #include "harness/measure/sampling.h"
@@ -156,6 +157,7 @@ StepOutcome CaseRun::Summarise(TelemetryScope& telemetry) {
   return TryStep([&] {
     r_.telemetry = telemetry.End();
     FillMetrics(r_, metrics_);
+    r_.primary_metric = FigureMetric(r_);  // algbw for a collective on one rank (busbw undefined)
     r_.rounds_planned = env_.measure.repetitions;
     if (!r_.samples_s.empty()) r_.round_medians_s = {Median(r_.PerIterationSeconds())};
     if (r_.telemetry) {

@@ -4,15 +4,17 @@
 #include <cstdio>
 #include <string>
 
+#include "harness/case_figure.h"
+
 namespace gq {
 namespace {
 
 using json = nlohmann::ordered_json;
 
-// The primary metric of a measured case, or null.
+// The figure metric of a measured case (case_figure.h: algbw on one rank), or null.
 const MetricResult* Primary(const CaseResult& c) {
   if (c.status != CaseStatus::kOk && c.status != CaseStatus::kNoisy) return nullptr;
-  return c.FindMetric(c.primary_metric);
+  return c.FindMetric(FigureMetric(c));
 }
 
 std::string Name(const CaseResult& c) { return c.id + " [" + c.device + "]"; }
@@ -31,7 +33,7 @@ json GithubBenchmarkJson(const ResultsDoc& doc) {
                    {"value", m->median},
                    {"range", range},
                    {"extra", std::string(CaseStatusName(c.status)) + "; " + std::to_string(c.rounds_done) + " round(s); " +
-                                 c.primary_metric + " median of " + std::to_string(m->n)}});
+                                 FigureMetric(c) + " median of " + std::to_string(m->n)}});
   }
   return out;
 }
@@ -41,7 +43,7 @@ json BencherJson(const ResultsDoc& doc) {
   for (const CaseResult& c : doc.cases) {
     const MetricResult* m = Primary(c);
     if (m == nullptr) continue;
-    out[Name(c)][c.primary_metric] = {{"value", m->median}, {"lower_value", m->ci95_low}, {"upper_value", m->ci95_high}};
+    out[Name(c)][FigureMetric(c)] = {{"value", m->median}, {"lower_value", m->ci95_low}, {"upper_value", m->ci95_high}};
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "harness/record/history_rows.h"
 
+#include "harness/case_figure.h"
 #include "harness/clock.h"
 
 namespace gq {
@@ -61,7 +62,7 @@ void InsertCases(SqliteDb& db, int64_t run_pk, const ResultsDoc& doc) {
     kase.Reset();
     kase.Bind(1, run_pk).Bind(2, c.id).Bind(3, c.workload).Bind(4, c.device);
     kase.Bind(5, CaseSku(doc, c)).Bind(6, std::string(CaseStatusName(c.status)));
-    kase.BindOptional(7, c.reason).BindOptional(8, c.primary_metric);
+    kase.BindOptional(7, c.reason).BindOptional(8, FigureMetric(c));
     kase.Bind(9, c.iterations_per_sample).Bind(10, int64_t{c.rounds_planned});
     kase.Bind(11, int64_t{c.rounds_done}).Bind(12, c.wall_time_s).Run();
     const int64_t case_pk = db.LastInsertRowId();

@@ -20,13 +20,29 @@ def _sort_key(params, names):
                  else (1, 0, str(params.get(n))) for n in names)
 
 
+def _missing_marks(ax, rows, x, key):
+    """Marks each x where a line has no point because its case failed ("failed", red ×) or was
+    skipped ("n/a"); `rows` are the panel's rows of every status, `key` names a row's line."""
+    measured = {(key(r), r.params[x]) for r in rows if r.measured}
+    absent = table.group([r for r in rows if not r.measured and (key(r), r.params[x]) not in measured],
+                         lambda r: r.params[x])
+    for xv, rs in absent.items():
+        lines = {key(r) for r in rs if r.status in ("failed", "invalid")}
+        text = "failed" if lines else "n/a"
+        n = len(lines) if lines else len({key(r) for r in rs})
+        style.missing_mark(ax, xv, text if n == 1 else f"{n}× {text}")
+
+
 def attention_figure(rows):
-    """TFLOP/s vs sequence length per head dim and causal flag; None without attention cases."""
+    """TFLOP/s vs sequence length per head dim and causal flag; None without attention cases.
+    A line that lacks a point because its case failed or was skipped gets a mark at that x."""
+    every = [r for r in rows if r.workload == "attention"]
     rows = table.measured(rows, workload="attention")
     x = _x_axis(rows)
     if not rows or x is None:
         return None
     rows = [r for r in rows if isinstance(r.params.get(x), int)]
+    every = [r for r in every if isinstance(r.params.get(x), int)]
     multi = len({r.run.machine for r in rows}) > 1
     panel_params = [p for p in ("dtype",) if p in table.varying_params(rows)]
     panel_of = (lambda r: " · ".join(([r.run.machine] if multi else [])
@@ -37,8 +53,9 @@ def attention_figure(rows):
         other = [p for p in table.varying_params(prows, exclude=(x, "causal", "seq_q", "seq_kv")
                                                  + tuple(panel_params))]
         names = (["head_dim"] if "head_dim" in other else []) + [p for p in other if p != "head_dim"]
-        keyed = table.group(prows, lambda r: (table.param_text(r.params, names)
-                                              or "all", bool(r.params.get("causal"))))
+        line_of = (lambda r, names=names: (table.param_text(r.params, names) or "all",
+                                           bool(r.params.get("causal"))))
+        keyed = table.group(prows, line_of)
         series, styles = {}, {}
         order = sorted(keyed, key=lambda k: (_sort_key(keyed[k][0].params, names), k[1]))
         for text, causal in order:
@@ -49,14 +66,16 @@ def attention_figure(rows):
                                    for xv, xr in by_x.items())
             styles[label] = "--" if causal else "-"
         plots.series_lines(ax, series, styles)
+        _missing_marks(ax, [r for r in every if panel_of(r) == title], x, line_of)
         style.log2_axis(ax, [r.params[x] for r in prows])
         ax.set_ylim(bottom=0)
         ax.set_title(title or "attention")
         ax.set_xlabel(f"Sequence length {x} (tokens)")
         ax.set_ylabel("Throughput (TFLOP/s)")
-        style.legend(ax, loc="lower right")
+        style.legend(ax, loc="upper left")
     style.finish(fig, "Attention throughput vs sequence length")
     caption = ("Median TFLOP/s vs sequence length (log2 axis), one line per head dim (and any "
                "other axis that varies); solid: non-causal, dashed: causal. Error bars: 95% CI "
-               "of the median.")
+               "of the median. A red × \"failed\" at the foot: a line has no point there because "
+               "its case failed (grey \"n/a\": skipped).")
     return FigureSpec("attention", "Attention", caption, fig)

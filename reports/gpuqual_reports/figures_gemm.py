@@ -43,12 +43,38 @@ def _efficiency(rows):
     return effs[len(effs) // 2] if effs else None
 
 
-def gemm_figure(rows):
-    """TFLOP/s per GEMM shape and dtype; None when there is no measured gemm case."""
+def eff_text(rows):
+    """The label above a bar: the efficiency as a percentage, "40% mem" when C++ placed the
+    case under the memory roof (its efficiency is of that roof, not of the peak line drawn)."""
+    e = _efficiency(rows)
+    if e is None:
+        return None
+    memory = any((r.roofline or {}).get("bound") == "memory" for r in rows)
+    return f"{100 * e:.0f}%" + ("\nmem" if memory else "")
+
+
+def _missing(rows, extra):
+    """{(machine, dtype, shape label): "failed" | "n/a"} of cases measured on none of the
+    machine's GPUs: failed or invalid anywhere → "failed", else (skipped) "n/a"."""
+    out = {}
+    for key, rs in table.group(rows, lambda r: (r.run.machine, str(r.params.get("dtype", "?")),
+                                                _shape_label(r.params, extra))).items():
+        if not any(r.measured for r in rs):
+            out[key] = "failed" if any(r.status in ("failed", "invalid") for r in rs) else "n/a"
+    return out
+
+
+def gemm_figure(rows, colors=None):
+    """TFLOP/s per GEMM shape and dtype; None when there is no measured gemm case. `colors`:
+    the report's machine → colour map (default style.machine_colors of the rows' machines).
+    A bar missing because its case failed or was skipped gets a small "failed"/"n/a" mark."""
+    colors = colors if colors is not None else style.machine_colors(r.run.machine for r in rows)
+    every = [r for r in rows if r.workload == "gemm"]
     rows = table.measured(rows, workload="gemm")
     if not rows:
         return None
     extra = table.varying_params(rows, exclude=("dtype",) + _SHAPE)
+    missing = _missing(every, extra)
     by_dtype = table.group(rows, lambda r: str(r.params.get("dtype", "?")))
     machines = list(table.group(rows, lambda r: r.run.machine))
     bars = max(len({_shape_label(r.params, extra) for r in d}) for d in by_dtype.values()) * len(machines)
@@ -62,11 +88,13 @@ def gemm_figure(rows):
                       for s in shapes] for m in machines}
         few = len(shapes) * len(machines) <= 16
 
-        def eff_text(i, c, _pt, shapes=shapes, cells=cells):
-            e = _efficiency(cells.get((machines[i], shapes[c]), [])) if few else None
-            return None if e is None else f"{100 * e:.0f}%"
+        def label(i, c, _pt, shapes=shapes, cells=cells):
+            return eff_text(cells.get((machines[i], shapes[c]), [])) if few else None
 
-        plots.grouped_bars(ax, shapes, series, annotate=eff_text)
+        def absent(i, c, shapes=shapes, dtype=dtype):
+            return missing.get((machines[i], dtype, shapes[c]))
+
+        plots.grouped_bars(ax, shapes, series, annotate=label, colors=colors, missing=absent)
         peaks = _peaks(drows)
         for peak, skus in sorted(peaks.items(), reverse=True):
             style.peak_line(ax, peak, f"{', '.join(skus)} {dtype} peak {peak:g} TFLOP/s")
@@ -80,6 +108,8 @@ def gemm_figure(rows):
     caption = ("Median TFLOP/s (2·m·n·k / time) per shape; error bars: 95% confidence interval "
                "of the median (several GPUs or runs of a machine: median of their medians, bar "
                "from the lowest to the highest CI bound). Dashed: the SKU's datasheet dense peak "
-               "for the dtype. Labels above bars: roofline efficiency from the results (of that "
-               "peak, or of the memory roof for memory-bound shapes).")
+               "for the dtype. Labels above bars: roofline efficiency from the results, of that "
+               "peak; \"mem\" marks a memory-bound shape, whose efficiency is of the memory roof "
+               "(bandwidth × intensity), not of the dashed line. \"failed\"/\"n/a\" at the "
+               "foot: the case failed or was skipped on that machine.")
     return FigureSpec("gemm", "GEMM", caption, fig)

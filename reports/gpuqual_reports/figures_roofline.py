@@ -55,16 +55,18 @@ def _roofs(rows):
 
 def _draw_roofs(ax, compute, bw, measured, xlim):
     """Dashed datasheet roofs per distinct compute peak (dtypes sharing a peak share a line),
-    the datasheet memory roof, and the measured bandwidth (dotted) up to the highest peak."""
+    the datasheet memory roof, and the measured bandwidth (dotted) up to the highest peak.
+    Roofs lie below their labels (white box) and the labels below the points."""
     xs = [xlim[0] * (xlim[1] / xlim[0]) ** (i / 200) for i in range(201)]
     by_peak = {}
     for dtype, peak in compute.items():
         by_peak.setdefault(peak, []).append(dtype)
     for peak, dtypes in sorted(by_peak.items(), reverse=True):
         ax.plot(xs, [min(peak, bw * x) if bw else peak for x in xs], linestyle="--",
-                color="#555555", linewidth=1.0)
+                color="#555555", linewidth=1.0, zorder=1)
         ax.annotate(f"{'/'.join(sorted(dtypes))} peak {peak:g} TFLOP/s", (xs[-1], peak),
-                    ha="right", va="bottom", fontsize=7, color="#333333")
+                    xytext=(-2, 3), textcoords="offset points", ha="right", va="bottom",
+                    fontsize=7, color="#333333", bbox=style.LABEL_BOX, zorder=1.5)
     if bw and not compute:
         ax.plot(xs, [bw * x for x in xs], linestyle="--", color="#555555", linewidth=1.0)
     if bw:
@@ -74,7 +76,29 @@ def _draw_roofs(ax, compute, bw, measured, xlim):
     if measured:
         cap = max(compute.values()) if compute else None
         ax.plot(xs, [min(measured * x, cap) if cap else measured * x for x in xs], linestyle=":",
-                color="#d62728", linewidth=1.2, label=f"measured memory bandwidth {measured:.2f} TB/s")
+                color="#d62728", linewidth=1.2, zorder=1,
+                label=f"measured memory bandwidth {measured:.2f} TB/s")
+
+
+def _dtype(row):
+    """The dtype a point is drawn with (its marker): params.dtype, else work.compute_dtype."""
+    return str(row.params.get("dtype") or row.work.get("compute_dtype") or "?")
+
+
+def _points(ax, mrows, workloads, dtypes):
+    """One errorbar set per (workload, dtype): colour = workload, marker = dtype; legend
+    entries are added once per workload (colour swatch) and dtype (grey marker)."""
+    for (w, d), wr in table.group(mrows, lambda r: (r.workload, _dtype(r))).items():
+        pts = [achieved_tflops(r) for r in wr]
+        ax.errorbar([intensity(r) for r in wr], [p[0] for p in pts], yerr=style.yerr(pts),
+                    linestyle="none", marker=style.marker(dtypes.index(d)),
+                    color=style.color(workloads.index(w)), markersize=5, capsize=2, alpha=0.85)
+    for w in dict.fromkeys(r.workload for r in mrows):
+        ax.plot([], [], color=style.color(workloads.index(w)), linewidth=5, label=w)
+    if len(dtypes) > 1:
+        for d in dict.fromkeys(_dtype(r) for r in mrows):
+            ax.plot([], [], linestyle="none", marker=style.marker(dtypes.index(d)),
+                    color="#555555", label=f"dtype {d}")
 
 
 def roofline_figure(rows):
@@ -86,16 +110,10 @@ def roofline_figure(rows):
     machines = table.group(pts_rows, lambda r: r.run.machine)
     fig, axes = style.new_figure(len(machines), ncols=2, panel_w=6.0, panel_h=4.2)
     workloads = list(dict.fromkeys(r.workload for r in pts_rows))
+    dtypes = list(dict.fromkeys(_dtype(r) for r in pts_rows))
     for ax, (machine, mrows) in zip(axes, machines.items()):
         all_machine_rows = [r for r in rows if r.run.machine == machine]
-        for i, w in enumerate(workloads):
-            wr = [r for r in mrows if r.workload == w]
-            if not wr:
-                continue
-            pts = [achieved_tflops(r) for r in wr]
-            ax.errorbar([intensity(r) for r in wr], [p[0] for p in pts], yerr=style.yerr(pts),
-                        linestyle="none", marker=style.marker(i), color=style.color(i), label=w,
-                        markersize=5, capsize=2, alpha=0.85)
+        _points(ax, mrows, workloads, dtypes)
         style.log_axes(ax)
         if len(mrows) <= 10:
             names = table.distinct_params(mrows, table.varying_params(mrows))
@@ -116,10 +134,10 @@ def roofline_figure(rows):
         ax.set_title(machine if sku in machine else f"{machine} ({sku})")
         ax.set_xlabel("Arithmetic intensity (FLOP/byte)")
         ax.set_ylabel("Achieved rate (TFLOP/s)")
-        style.legend(ax, loc="lower right")
+        style.legend(ax, loc="lower right", ncols=2 if len(dtypes) > 1 else 1)
     style.finish(fig, "Roofline: achieved rate vs arithmetic intensity")
     caption = ("Each point is a case: FLOPs / bytes moved (fewest bytes) vs achieved TFLOP/s, "
-               "log–log. Dashed: the SKU's datasheet roofs, min(peak, bandwidth × intensity) per "
-               "dtype (Williams et al., 2009); dotted: the best measured memory bandwidth. Error "
-               "bars: 95% CI of the median.")
+               "log–log; colour: workload, marker shape: dtype. Dashed: the SKU's datasheet "
+               "roofs, min(peak, bandwidth × intensity) per dtype (Williams et al., 2009); "
+               "dotted: the best measured memory bandwidth. Error bars: 95% CI of the median.")
     return FigureSpec("roofline", "Roofline", caption, fig)

@@ -2,8 +2,9 @@
 
 Each case's NVML series (t_s from the start of its timed samples) is placed after the previous
 cases of the same device, offset by their wall time (prepare + warm-up + samples + verify), so
-the x axis is approximate run time. A case that drove a group of GPUs draws one line per GPU
-from its per-GPU telemetry. Cases that reported throttle reasons are shaded.
+the x axis is the cases' time laid end to end (approximate run time, not clock time). A case
+that drove a group of GPUs draws one line per GPU from its per-GPU telemetry. Cases that
+reported throttle reasons are shaded. The title names the GPUs drawn ("cuda:0 of 8 GPUs").
 """
 
 from . import style
@@ -58,15 +59,30 @@ def _timeline(rows):
     return out
 
 
+def _fit(ax, ys):
+    """Fits the y axis to the finite readings with a margin, so no line runs off it."""
+    ys = [y for y in ys if y == y]
+    if ys:
+        lo, hi = min(ys), max(ys)
+        pad = max(0.1 * (hi - lo), 0.005 * abs(hi), 1.0)
+        ax.set_ylim(lo - pad, hi + pad)
+
+
+def _which(run, devices):
+    """The GPUs drawn, in words, saying "of N" when the run had more GPUs than are drawn."""
+    names = ", ".join(devices)
+    return f"{names} of {run.gpus} GPUs" if 0 < len(devices) < run.gpus else names
+
+
 def telemetry_figure(run, rows, name="telemetry"):
     """Clocks, power and temperature vs time for one run; None without telemetry series."""
     timeline = _timeline([r for r in rows if r.run is run])
     if not timeline:
         return None
     fig, axes = style.new_figure(len(_PANELS), ncols=1, panel_w=10.0, panel_h=1.9, sharex=True)
-    throttled = []
+    throttled, panel_ys = [], [[] for _ in _PANELS]
     for i, (device, items) in enumerate(timeline.items()):
-        for (_, key), ax in zip(_PANELS, axes):
+        for (_, key), ax, all_ys in zip(_PANELS, axes, panel_ys):
             xs, ys = [], []
             for t0, r in items:
                 for s in r.series:
@@ -76,6 +92,7 @@ def telemetry_figure(run, rows, name="telemetry"):
                 xs.append(float("nan"))  # gap between cases
                 ys.append(float("nan"))
             ax.plot(xs, ys, color=style.color(i), label=device, linewidth=1.2)
+            all_ys += ys
         for t0, r in items:
             if r.throttle_reasons:
                 end = t0 + max(float(s["t_s"]) for s in r.series)
@@ -83,15 +100,20 @@ def telemetry_figure(run, rows, name="telemetry"):
     for t0, end, _, _ in set((t0, end, c, tuple(rs)) for t0, end, c, rs in throttled):
         for ax in axes:
             ax.axvspan(t0, max(end, t0 + 1e-3), color="#d62728", alpha=0.08, linewidth=0)
-    for (ylabel, _), ax in zip(_PANELS, axes):
+    for (ylabel, _), ax, ys in zip(_PANELS, axes, panel_ys):
         ax.set_ylabel(ylabel)
-    axes[-1].set_xlabel("Time in run (s)")
+        _fit(ax, ys)
+    axes[-1].set_xlabel("Sample time, cases laid end to end (s)")
     style.legend(axes[0], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     cases = len({id(r.row) for items in timeline.values() for _, r in items})
-    style.finish(fig, f"Telemetry over the run — {run.label} ({cases} case(s) with readings)")
+    which = _which(run, list(timeline))
+    style.finish(fig, f"Telemetry over the run — {run.label}, {which} ({cases} case(s) with readings)")
     reasons = sorted({x for _, _, _, rs in throttled for x in rs})
     caption = ("NVML readings during each case's timed samples; cases laid end to end by wall "
-               "time (prepare, warm-up and verification between the readings are gaps). "
+               "time (prepare, warm-up and verification between the readings are gaps), so the "
+               "x axis is the cases' time added up, not clock time. "
+               + (f"Drawn: {which}; the other GPUs have no readings of their own in this run. "
+                  if len(timeline) < run.gpus else "")
                + (f"Shaded: cases with throttle reasons ({', '.join(reasons)})." if reasons
                   else "No case reported a throttle reason."))
     return FigureSpec(name, f"Telemetry — {run.label}", caption, fig, run=run)

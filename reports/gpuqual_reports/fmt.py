@@ -63,3 +63,36 @@ def text(x):
     if x is None or x == "":
         return UNKNOWN
     return str(x)
+
+
+def decimals(x, digits=3):
+    """Decimals that give `x` `digits` significant digits (0 for |x| >= 10**(digits-1))."""
+    if x is None or x == 0 or not math.isfinite(x):
+        return digits - 1
+    return max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))
+
+
+def interval(value, low, high, digits=3, fixed=None):
+    """ "value [low, high]" with one number of decimals for all three: `fixed` when given (scores:
+    3), else what gives `value` `digits` significant digits ("0.0806 [0.0803, 0.0809]")."""
+    if value is None:
+        return UNKNOWN
+    d = decimals(value, digits) if fixed is None else fixed
+    return f"{value:,.{d}f} [{low:,.{d}f}, {high:,.{d}f}]"
+
+
+_PREFIXES = "PTGMk"
+
+
+def scale_for(values, unit):
+    """(factor, unit) that brings the largest of `values` to >= 1 by stepping a leading SI prefix
+    of `unit` down in powers of 1000 (TFLOP/s -> GFLOP/s -> MFLOP/s); (1, unit) when the unit has
+    no such prefix or the values are already >= 1. One factor for a whole series/axis."""
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v) and v != 0]
+    if not finite or len(unit) < 2 or unit[0] not in _PREFIXES or not unit[1].isupper():
+        return 1.0, unit
+    top, prefix, factor = max(finite), unit[0], 1.0
+    while top * factor < 1 and _PREFIXES.index(prefix) + 1 < len(_PREFIXES):
+        prefix = _PREFIXES[_PREFIXES.index(prefix) + 1]
+        factor *= 1000
+    return factor, prefix + unit[1:]

@@ -11,7 +11,7 @@ import os
 
 from . import fmt, html, markdown, style
 from .errors import ReportInputError
-from .figures_history import run_order, trend_figures
+from .figures_history import metric_label, run_order, series_scale, trend_figures, unused_reason
 from .history_load import load_trend
 from .summaries import Table
 
@@ -37,44 +37,61 @@ def _pct(x):
 
 
 def change_table(trend):
-    """Every change point of every series, in case order."""
+    """Every change point of every series, in case order; before/after are the geometric means of
+    the rule's windows either side (ChangePoint.before/after, harness/decide/change_points.h)."""
     rows = []
     for s in trend.series:
+        factor, unit = series_scale([s])
         for c in s.change_points:
             rows.append([s.case_id, s.device, c.commit or fmt.UNKNOWN, c.started_at[:16].replace("T", " "),
                          c.call, _pct(c.change), f"{_pct(c.ratio_low - 1)} .. {_pct(c.ratio_high - 1)}"
                          if s.higher_is_better else f"{_pct(1 / c.ratio_high - 1)} .. {_pct(1 / c.ratio_low - 1)}",
-                         f"{c.p_value:.2g}", f"{fmt.num(c.before)} → {fmt.num(c.after)} {s.unit}", c.run_id])
+                         f"{c.p_value:.2g}", f"{fmt.num(c.before * factor)} → {fmt.num(c.after * factor)} {unit}",
+                         c.run_id])
     return Table("Change points", ["case", "device", "at commit", "date (UTC)", "call", "change",
-                                   "change CI", "p", "before → after", "first run"], rows,
-                 note=f"Rule: {trend.rule_text}. Change in the metric's better direction (+ is better).")
+                                   "change CI", "p", "window means before → after", "first run"], rows,
+                 note=f"Rule: {trend.rule_text}. Change in the metric's better direction (+ is better). "
+                      "Window means: the geometric mean of the run medians in the rule's window just "
+                      "before and just after the change point; the Series table's levels are the "
+                      "median of all runs between change points, so the two differ.")
 
 
 def series_table(trend):
-    """One row per series: runs, runs used, the levels between change points, the latest value."""
+    """One row per series: runs, runs used, the level (median) between change points, the latest
+    value; why nothing is drawn for a series no run measured."""
     rows = []
     for s in trend.series:
         used = [p for p in s.points if p.used]
         last = used[-1] if used else None
-        rows.append([s.case_id, s.device, s.sku, f"{s.metric} ({s.unit})", str(len(s.points)),
-                     str(len(used)), " → ".join(fmt.num(level) for _, _, level in s.segments) or fmt.UNKNOWN,
-                     fmt.num(last.median) if last else fmt.UNKNOWN, str(len(s.change_points))])
-    return Table("Series", ["case", "device", "sku", "metric", "runs", "used", "levels",
-                            "latest", "change points"], rows)
+        factor, unit = series_scale([s])
+        levels = " → ".join(fmt.num(level * factor) for _, _, level in s.segments)
+        rows.append([s.case_id, s.device, s.sku, f"{metric_label(s.metric)} ({unit})", str(len(s.points)),
+                     str(len(used)), levels or f"none: {unused_reason(s)}",
+                     fmt.num(last.median * factor) if last else fmt.UNKNOWN, str(len(s.change_points))])
+    return Table("Series", ["case", "device", "sku", "metric", "runs", "used",
+                            "level medians between change points", "latest", "change points"], rows,
+                 note="Levels: the median of the runs between change points (one level without a "
+                      "change point). A series no run measured has no level and no figure; the "
+                      "column says why.")
+
+
+def not_drawn(trend):
+    """[(case_id, device, why)] of the series with nothing to draw."""
+    return [(s.case_id, s.device, unused_reason(s)) for s in trend.series if unused_reason(s)]
 
 
 def points_table(trend, case_id):
     """The runs of one case: date, commit, tool git, per series median and CI, status."""
     series = [s for s in trend.series if s.case_id == case_id]
+    factor, unit = series_scale(series) if series else (1.0, "")
     rows = []
     for s in series:
         for p in s.points:
-            ci = (f"{fmt.num(p.ci95_low)} .. {fmt.num(p.ci95_high)}" if p.median is not None
-                  else fmt.UNKNOWN)
+            ci = (f"{fmt.num(p.ci95_low * factor)} .. {fmt.num(p.ci95_high * factor)}"
+                  if p.median is not None else fmt.UNKNOWN)
             rows.append([p.started_at[:16].replace("T", " "), p.commit or fmt.UNKNOWN, p.tool_git,
-                         s.device, fmt.num(p.median), ci, p.status, f"{p.rounds_done}/{p.rounds_planned}",
-                         p.run_id])
-    unit = series[0].unit if series else ""
+                         s.device, fmt.num(None if p.median is None else p.median * factor), ci,
+                         p.status, f"{p.rounds_done}/{p.rounds_planned}", p.run_id])
     return Table(f"Runs of {case_id}", ["date (UTC)", "commit", "tool git", "device",
                                         f"median ({unit})", "95% CI", "status", "rounds", "run"],
                  rows, status_cols=[6])
@@ -93,6 +110,10 @@ def render_html(trend, figures, title, generated_at, out_dir):
             f'{html._e(_filters(trend))}; trend file <code>trend.json</code>.</p>',
             html.table_html(change_table(trend)), html.table_html(series_table(trend)),
             '<h2 id="figures">Trends</h2>']
+    skipped = not_drawn(trend)
+    if skipped:
+        body.append('<p class="note">No figure for: ' + "; ".join(
+            f"<code>{html._e(c)}</code> ({html._e(d)}): {html._e(why)}" for c, d, why in skipped) + ".</p>")
     for spec in figures:
         body.append(html.figure_html(spec, out_dir))
         body.append(f"<details><summary>Runs of {html._e(spec.title)}</summary>"
@@ -126,6 +147,7 @@ def render_markdown(trend, title, generated_at):
            "Figures: `index.html` and the PNGs beside this file._", ""]
     out += markdown.table_md(change_table(trend))
     out += markdown.table_md(series_table(trend))
+    out += [f"- No figure for `{c}` ({markdown._esc(d)}): {markdown._esc(why)}." for c, d, why in not_drawn(trend)]
     return "\n".join(out) + "\n"
 
 

@@ -8,7 +8,8 @@ figures per workload family, per-run details (machine, verdict and checks, healt
 measured cases) and the cases that were not measured with their reasons.
 
 Layout contract (tested in headless Chromium): at 1400 and 800 px wide no element is wider than
-the page (tables wrap, they never scroll sideways); printed (`gpuqual report --pdf`) the summary
+the page (tables wrap, they never scroll sideways; identifiers break only after a separator, numeric
+columns are right-aligned whole); printed (`gpuqual report --pdf`) the summary
 fills page 1 and everything else starts on page 2.
 """
 
@@ -16,7 +17,7 @@ import base64
 import html
 import os
 
-from . import compare_tables, outfile, schema, summaries
+from . import compare_tables, fmt, outfile, schema, summaries
 
 _CSS = """
 :root{--fg:#1d232b;--muted:#5b6672;--line:#d9dee4;--bg:#ffffff;--band:#f5f7f9;--accent:#1f5fa8}
@@ -34,7 +35,8 @@ table{border-collapse:collapse;margin:6px 0 6px;font-size:12.5px;width:100%;max-
 th,td{border-bottom:1px solid var(--line);padding:5px 9px;text-align:left;vertical-align:top;
  overflow-wrap:break-word}
 td.long,th.long{overflow-wrap:anywhere}
-td.nowrap{white-space:nowrap}
+td.nowrap,.nw{white-space:nowrap}
+th.num{text-align:right}
 .st{white-space:nowrap}
 th{background:var(--band);font-weight:600}
 tr:nth-child(even) td{background:#fbfcfd}
@@ -73,7 +75,7 @@ details{margin:8px 0} summary{cursor:pointer;color:var(--accent);font-weight:600
 footer{color:var(--muted);font-size:12px;margin-top:40px;border-top:1px solid var(--line);padding-top:10px}
 """
 
-_NUMERIC_HINT = set("0123456789.,-–$%×[]→ ")
+_NUMERIC_HINT = set("0123456789.,-–$%×[]→/()=+e ")
 
 
 def _e(x):
@@ -83,36 +85,90 @@ def _e(x):
 _STATUS_WORDS = set(schema.STATUSES) | set(schema.VERDICT_STATUSES)
 
 
-# A cell holding a word longer than this may break inside words (case ids, instance types, file
-# paths), so that no table is wider than the page; shorter words wrap only between words.
-_LONG_WORD = 12
+# Identifiers (machine names, SKUs, instance types, case ids, paths) never break inside a part:
+# an identifier of up to _ID_WORD characters stays on one line (white-space:nowrap: SKUs, most
+# instance types); a longer one may break only after a separator (<wbr>: "Standard_|ND96isr_|
+# H100_v5", paths after "/"), and only a part longer than _PART between separators (a hash) may
+# break anywhere, so that no table is wider than the page at 800 px or on A4.
+_ID_WORD = 16
+_PART = 24
+_SEPARATORS = "/_-.=,:"
 
 
-def _classes(text, kv):
-    out = []
-    if not kv and text and set(text) <= _NUMERIC_HINT:
-        out += ["num"] + (["nowrap"] if len(text) <= 2 * _LONG_WORD else [])
-    if any(len(w) > _LONG_WORD for w in text.split()):
+def _numeric(text):
+    return any(c.isdigit() for c in text) and set(text) <= _NUMERIC_HINT
+
+
+def numeric_columns(t):
+    """Columns of a Table right-aligned as numbers: those where most cells that say something
+    (not "–" or empty) read as numbers, so "3=" and "set apart" align with "1" and "–" with
+    values."""
+    out = set()
+    for i in range(len(t.headers)):
+        cells = [str(r[i]) for r in t.rows if i < len(r) and str(r[i]) not in ("", fmt.UNKNOWN)]
+        if cells and 2 * sum(_numeric(c) for c in cells) >= len(cells) and i not in t.status_cols:
+            out.add(i)
+    return out
+
+
+def _parts(word):
+    """A word cut after each separator: "h100-sxm-80gb" -> ["h100-", "sxm-", "80gb"]."""
+    out, part = [], ""
+    for c in word:
+        part += c
+        if c in _SEPARATORS:
+            out.append(part)
+            part = ""
+    return out + ([part] if part else [])
+
+
+def _text_html(text):
+    """Escaped cell text with a break opportunity after separators of long identifiers."""
+    words = []
+    for w in text.split(" "):
+        words.append("<wbr>".join(_e(p) for p in _parts(w)) if len(w) > _ID_WORD else _e(w))
+    return " ".join(words)
+
+
+def _classes(text, num):
+    out = ["num"] if num else []
+    words = text.split()
+    if (num and " [" not in text and len(text) <= 2 * _ID_WORD) or (len(words) == 1 and len(text) <= _ID_WORD):
+        out.append("nowrap")
+    if any(len(p) > _PART for w in words for p in _parts(w)):
         out.append("long")
     return f' class="{" ".join(out)}"' if out else ""
 
 
-def _cell(text, status, kv=False):
+def _header(text, num):
+    text = str(text)
+    long = any(len(p) > _PART for w in text.split() for p in _parts(w))
+    classes = [c for c, on in (("num", num), ("long", long)) if on]
+    attr = f' class="{" ".join(classes)}"' if classes else ""
+    return f"<th{attr}>{_text_html(text)}</th>"
+
+
+def _cell(text, status, num=False):
     text = str(text)
     if status and text and text.split()[0] in _STATUS_WORDS:
         return f'<td><span class="st st-{_e(text.split()[0])}">{_e(text)}</span></td>'
-    return f"<td{_classes(text, kv)}>{_e(text)}</td>"
+    if num and " [" in text:  # "value [low, high]": the interval may go under the value, whole
+        value, _, interval = text.partition(" [")
+        return (f'<td{_classes(text, num)}><span class="nw">{_e(value)}</span> '
+                f'<span class="nw">[{_e(interval)}</span></td>')
+    return f"<td{_classes(text, num)}>{_text_html(text)}</td>"
 
 
 def table_html(t, kv=False):
     """A summaries.Table as HTML (kv: a key/value table without a header row)."""
     if t is None:
         return ""
+    nums = set() if kv else numeric_columns(t)
     out = [f"<h3>{_e(t.title)}</h3>", f'<table class="{"kv" if kv else "grid"}">']
     if not kv:
-        out.append("<tr>" + "".join(f"<th{_classes(str(h), True)}>{_e(h)}</th>" for h in t.headers) + "</tr>")
+        out.append("<tr>" + "".join(_header(h, i in nums) for i, h in enumerate(t.headers)) + "</tr>")
     for row in t.rows:
-        out.append("<tr>" + "".join(_cell(c, i in t.status_cols, kv) for i, c in enumerate(row)) + "</tr>")
+        out.append("<tr>" + "".join(_cell(c, i in t.status_cols, i in nums) for i, c in enumerate(row)) + "</tr>")
     if not t.rows:
         out.append(f'<tr><td colspan="{len(t.headers)}">none</td></tr>')
     out.append("</table>")
@@ -162,8 +218,10 @@ def _summary(report):
     p = report.procurement
     if p is None:
         return ""
+    opening = (compare_tables.unranked_text(report) if compare_tables.single_machine(report)
+               else p.recommendation)
     return "\n".join(['<section id="summary"><h2>Summary</h2>',
-                      f'<p class="recommendation">{_e(p.recommendation)}</p>',
+                      f'<p class="recommendation">{_e(opening)}</p>',
                       table_html(compare_tables.summary_table(report)), "</section>",
                       table_html(compare_tables.providers_table(report))])
 

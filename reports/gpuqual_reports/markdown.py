@@ -51,7 +51,9 @@ def summary_md(report):
     p = report.procurement
     if p is None:
         return []
-    return (["## Summary", "", _esc(p.recommendation), ""] + table_md(compare_tables.summary_table(report))
+    opening = (compare_tables.unranked_text(report) if compare_tables.single_machine(report)
+               else p.recommendation)
+    return (["## Summary", "", _esc(opening), ""] + table_md(compare_tables.summary_table(report))
             + table_md(compare_tables.providers_table(report)))
 
 

@@ -1,11 +1,19 @@
 """Every file the report writes goes through here (DESIGN.md §9): into a temporary created
 exclusively beside the target, flushed and fsynced, then renamed over it. A symlink or another
 file planted at the target's name is replaced, never written through, and a failed write leaves
-the previous file as it was."""
+the previous file as it was. The file gets the mode an ordinary new file would (0666 less the
+umask: 0644 under the usual 022), as the C++ writer does, not mkstemp's private 0600: reports are
+published as CI artifacts and on shared disks."""
 
 import os
 import tempfile
 from contextlib import contextmanager
+
+
+def _new_file_mode():
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 @contextmanager
@@ -13,7 +21,10 @@ def replacing(path):
     """Yields the path of a fresh temporary beside `path` to write; on success it becomes `path`."""
     folder, name = os.path.split(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
+    try:
+        os.fchmod(fd, _new_file_mode())
+    finally:
+        os.close(fd)
     try:
         yield tmp
         with open(tmp, "rb+") as f:

@@ -140,18 +140,3 @@ def load_procurement(path):
                        machines=machines, ranking=ranking, set_apart=_strings(root, "set_apart"),
                        recommendation=root.str("recommendation"))
 
-
-def confidence(p, m):
-    """How sure the ranking is about machine m, in words (from the figures C++ wrote)."""
-    entry = p.ranked(m.machine)
-    parts = []
-    if entry is not None and entry.tie:
-        parts.append("tied with the machine above")
-    if m.runs <= 1:
-        parts.append("one run: spread between runs unknown")
-    elif m.run_spread is not None:
-        parts.append(f"{m.runs} runs, {100 * m.run_spread:.1f}% apart")
-    if not m.verdict:
-        parts.append("not qualified")
-    return "; ".join(parts) or "distinct from its neighbours"
-

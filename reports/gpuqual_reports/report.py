@@ -73,15 +73,17 @@ def _drawn(report, name, make, *args):
 def make_figures(report):
     """Every figure whose data is present, in report order: comparison, families, telemetry."""
     rows = report.rows
+    colors = style.machine_colors(r.machine for r in report.runs)  # one colour per machine throughout
     makers = []
-    if report.comparison is not None:
-        makers.append(("cases", cases_figure, report.comparison, rows))
-    makers = [("score", score_figure, report.procurement),
-              ("tokens cost", tokens_cost_figure, report.procurement)] + makers
-    makers.append(("spread", spread_figure, report.spread))
-    makers += [(name, make, rows) for name, make in (
-        ("gemm", gemm_figure), ("attention", attention_figure), ("collective", collective_figure),
-        ("membw", membw_figure), ("e2e", e2e_figure), ("roofline", roofline_figure))]
+    if report.comparison is not None:  # one machine, no baseline: a score against itself and
+        # a one-bar cost chart labelled by a rank that was not made say nothing (compare_tables)
+        makers = [("score", score_figure, report.procurement, colors),
+                  ("tokens cost", tokens_cost_figure, report.procurement, colors),
+                  ("cases", cases_figure, report.comparison, rows, report.procurement)]
+    makers.append(("spread", spread_figure, report.spread, colors))
+    makers += [("gemm", gemm_figure, rows, colors), ("attention", attention_figure, rows),
+               ("collective", collective_figure, rows, colors), ("membw", membw_figure, rows, colors),
+               ("e2e", e2e_figure, rows, colors), ("roofline", roofline_figure, rows)]
     figs = [_drawn(report, name, make, *args) for name, make, *args in makers]
     tele = [_drawn(report, f"telemetry ({run.label or run.machine})", telemetry_figure, run, rows,
                    f"telemetry_{i + 1}") for i, run in enumerate(report.runs)]

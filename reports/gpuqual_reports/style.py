@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.colors import Normalize  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import (FuncFormatter, LogLocator, NullFormatter,  # noqa: E402
                                NullLocator)
@@ -22,6 +23,15 @@ DPI = 110
 PANEL_W, PANEL_H = 4.8, 3.4
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf")
+# Machine colours: the palette without its grey, which means "set apart" (SET_APART_FACE), and
+# its red, which marks failures (FAILED_COLOR).
+MACHINE_PALETTE = tuple(c for c in PALETTE if c not in ("#7f7f7f", "#d62728"))
+SET_APART_FACE = "#d9d9d9"  # face of a machine the ranking set apart (FAIL, INCOMPLETE)
+SET_APART_HATCH = "///"
+FAILED_COLOR = "#b2182b"  # a case that failed (× marks); skipped/not run stays light grey
+NOT_MEASURED_FACE = "#e6e6e6"
+# Behind text written on a line (peak labels), so the line does not strike it through.
+LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 LINESTYLES = ("-", "--", ":", "-.")
 RC = {
@@ -58,6 +68,36 @@ class FigureSpec:
 def color(i):
     """The i-th colour of the palette (cycles)."""
     return PALETTE[i % len(PALETTE)]
+
+
+def machine_colors(machines):
+    """{machine: colour}: one colour per machine, assigned in sorted-name order so that every
+    figure of a report (and reports of the same machines) agree whatever order they draw in."""
+    ordered = sorted(set(machines), key=lambda m: (m.casefold(), m))
+    return {m: MACHINE_PALETTE[i % len(MACHINE_PALETTE)] for i, m in enumerate(ordered)}
+
+
+def set_apart_style(c):
+    """Bar keywords for a machine the ranking set apart: grey face, hatched in its colour `c`."""
+    return {"color": SET_APART_FACE, "edgecolor": c, "hatch": SET_APART_HATCH, "linewidth": 0.8}
+
+
+def score_label(reference):
+    """The one wording of a score axis: "Score (× best machine)" or "Score (× baseline)";
+    `reference` is "baseline"/"best" (compare.Comparison) or procurement's description."""
+    return "Score (× baseline)" if "baseline" in (reference or "") else "Score (× best machine)"
+
+
+def missing_mark(ax, x, text, failed=None):
+    """A small marker at the bottom of the axis at data x for a point that was not measured,
+    so a missing bar or point does not silently vanish: red × for a failure (`failed`, by
+    default when `text` ends in "failed"), grey for "n/a" (skipped); `text` written above it."""
+    failed = text.endswith("failed") if failed is None else failed
+    c = FAILED_COLOR if failed else "#777777"
+    ax.plot([x], [0.015], linestyle="none", marker="x", markersize=6, markeredgewidth=1.6,
+            color=c, transform=ax.get_xaxis_transform(), clip_on=False, zorder=5)
+    ax.annotate(text, (x, 0.015), xycoords=("data", "axes fraction"), xytext=(0, 5),
+                textcoords="offset points", ha="center", va="bottom", fontsize=6.5, color=c)
 
 
 def marker(i):
@@ -106,11 +146,30 @@ def shared_legend(lax, axes, ncols=6):
                    frameon=False)
 
 
-def score_cmap():
-    """Colour map for scores (viridis, colour-blind safe); missing cells light grey."""
-    cmap = matplotlib.colormaps["viridis"].copy()
-    cmap.set_bad("#e6e6e6")
+def score_cmap(baseline=False):
+    """Colour map for scores, missing cells light grey: viridis (colour-blind safe) against the
+    best machine (1.0 is the top); against a baseline a diverging map (red below, blue above),
+    used with score_norm so that 1.0 is its white middle."""
+    cmap = matplotlib.colormaps["RdBu" if baseline else "viridis"].copy()
+    cmap.set_bad("#a8a8a8" if baseline else NOT_MEASURED_FACE)  # darker than RdBu's white 1.0
     return cmap
+
+
+def score_norm(vmin, vmax, baseline=False):
+    """The norm for score_cmap: linear over vmin..vmax widened to 0.5..1.0 at least against the
+    best machine; against a baseline
+    symmetric around 1.0 over ±d, d the widest departure clamped to [0.1, 0.3], so a few percent
+    still show (scores beyond 1 ± 0.3 take the end colours; their value is written in the cell)."""
+    if not baseline:
+        return Normalize(vmin=min(vmin, 0.5), vmax=max(vmax, 1.0))
+    d = min(max(1.0 - vmin, vmax - 1.0, 0.1), 0.3)
+    return Normalize(vmin=1.0 - d, vmax=1.0 + d)
+
+
+def norm_extend(norm, vmin, vmax):
+    """The colour bar's `extend` for data vmin..vmax drawn with `norm` (arrows where clipped)."""
+    low, high = vmin < norm.vmin, vmax > norm.vmax
+    return "both" if low and high else "min" if low else "max" if high else "neither"
 
 
 def finish(fig, title):
@@ -137,22 +196,31 @@ def peak_line(ax, y, text, i=None):
     c = "#444444" if i is None else color(i)
     ax.axhline(y, linestyle="--", linewidth=1.1, color=c, alpha=0.85)
     ax.annotate(text, (0.01, y), xycoords=ax.get_yaxis_transform(), xytext=(0, 2),
-                textcoords="offset points", ha="left", va="bottom", fontsize=7.5, color=c)
+                textcoords="offset points", ha="left", va="bottom", fontsize=7.5, color=c,
+                bbox=LABEL_BOX)
+
 
 
 def human_bytes(x, _pos=None):
-    """Tick text for a byte count: 512, 4K, 16M, 2G (binary multiples, nccl-tests style)."""
-    for unit, div in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
+    """Tick text for a byte count in binary units: 512 B, 4 KiB, 16 MiB, 2 GiB."""
+    for unit, div in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if x >= div:
             v = x / div
-            return f"{v:.0f}{unit}" if v == int(v) else f"{v:.1f}{unit}"
-    return f"{x:.0f}"
+            return f"{v:.0f} {unit}" if v == int(v) else f"{v:.1f} {unit}"
+    return f"{x:.0f} B"
 
 
-def log2_bytes_axis(ax):
-    """Makes the x axis log2 with byte-count tick labels."""
+def log2_bytes_axis(ax, values=()):
+    """Log2 x axis with byte-count tick labels (KiB, MiB, GiB); ticks at the data sizes
+    `values` when there are at most 12 of them, else at powers of 4."""
     ax.set_xscale("log", base=2)
     ax.xaxis.set_major_formatter(FuncFormatter(human_bytes))
+    values = sorted(set(values))
+    if 0 < len(values) <= 12:
+        ax.set_xticks(values)
+    else:
+        ax.xaxis.set_major_locator(LogLocator(base=4))
+    ax.xaxis.set_minor_locator(NullLocator())
 
 
 def log2_axis(ax, values=()):

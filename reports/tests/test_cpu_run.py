@@ -30,6 +30,21 @@ def test_report_from_cpu_run(cpu_results, tmp_path):
         assert case["id"] in md
 
 
+def test_single_rank_collective_is_drawn_by_its_algorithm_bandwidth(cpu_results):
+    """One process is one rank: busbw is undefined (written 0), the runner names algbw the primary
+    metric, and the collectives figure draws that, not a flat line at 0."""
+    from gpuqual_reports import figures_bandwidth, load, table
+    with open(cpu_results, encoding="utf-8") as f:
+        doc = json.load(f)
+    allreduce = [c for c in doc["cases"] if c["workload"] == "allreduce"]
+    assert allreduce and all(c["primary_metric"] == "algbw" for c in allreduce)
+    assert all(c["metrics"]["busbw"]["median"] == 0 < c["metrics"]["algbw"]["median"] for c in allreduce)
+    spec = figures_bandwidth.collective_figure(table.tidy([load.load_results(cpu_results)]))
+    ax = spec.fig.axes[0]
+    assert ax.get_ylabel() == "Algorithm bandwidth (GB/s)" and "one rank" in ax.get_title()
+    assert max(y for line in ax.get_lines() for y in line.get_ydata()) > 0
+
+
 def test_gpuqual_report_command(cpu_results, tmp_path):
     out = tmp_path / "cli"
     proc = subprocess.run([BINARY, "report", cpu_results, "-o", str(out)], capture_output=True,

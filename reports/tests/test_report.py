@@ -82,7 +82,8 @@ def test_markdown_summary(multi_report):
     assert md.index("## Summary") < md.index("### Ranking") < md.index("### Providers") < md.index("## Verdict")
     assert rep.procurement.recommendation.split(":")[0] in md  # "Buy <machine>"
     assert "| set apart | a2-ultragpu-8g | **FAIL** |" in md
-    assert "| p5.48xlarge | aws | p5.48xlarge | us-east-1 | $98.32 | 8 | h100-sxm-80gb |" in md
+    # Providers: each machine is named by its instance type, so the instance column is left out.
+    assert "| p5.48xlarge | aws | us-east-1 | $98.32 | 8 | h100-sxm-80gb |" in md
     assert "- **FAIL** — a2-ultragpu-8g (a100-sxm-80gb)" in md
     assert "| **FAIL** | health | ecc_uncorrected |" in md
     assert "### Run-to-run spread" in md
@@ -182,6 +183,19 @@ def test_summary_md_shows_html_from_labels_as_text(tmp_path):
     assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt;" in md
     assert "[click](" not in md and "\\[click\\](http://x)" in md
     assert "\\| a" in md
+
+
+def test_report_files_are_readable_by_others_as_new_files_are(tmp_path):
+    """Not mkstemp's private 0600: 0666 less the umask, like any new file (0644 under 022)."""
+    old = os.umask(0o022)
+    try:
+        assert cli.main([fixture("azure_nd_h100_v5.json"), "-o", str(tmp_path / "r")]) == 0
+    finally:
+        os.umask(old)
+    names = os.listdir(tmp_path / "r")
+    assert "index.html" in names and any(n.endswith(".png") for n in names)
+    for name in names:
+        assert os.stat(tmp_path / "r" / name).st_mode & 0o777 == 0o644, name
 
 
 def test_a_symlink_in_the_output_directory_is_replaced_not_written_through(tmp_path):

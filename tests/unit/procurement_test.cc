@@ -61,6 +61,7 @@ ResultsDoc MachineRun(const std::string& instance, const std::string& provider, 
 
 PriceList Prices(std::initializer_list<std::pair<std::string, double>> entries) {
   PriceList p;
+  p.origin = "prices.json";
   for (const auto& [type, usd] : entries) {
     InstancePrice e;
     e.instance_type = type;
@@ -118,6 +119,24 @@ TEST(PricesTest, ReadsTheFileAndMatchesByTypeThenProvider) {
   run.run.labels["instance_type"] = "y";  // the label wins over the detected type
   EXPECT_EQ(InstanceTypeOf(run), "y");
   EXPECT_EQ(p.Match(run), nullptr);
+}
+
+TEST(PricesTest, OneOfferPricedTwiceIsRefused) {
+  const auto doc = [](const char* provider2) {
+    nlohmann::ordered_json j = {{"schema", "gpuqual.prices/1"},
+                                {"prices", {{{"instance_type", "p5"}, {"provider", "aws"}, {"usd_per_hour", 1}},
+                                            {{"instance_type", "p5"}, {"usd_per_hour", 2}}}}};
+    if (provider2 != nullptr) j["prices"][1]["provider"] = provider2;
+    return j;
+  };
+  EXPECT_EQ(PriceListFromJson(doc("gcp"), "p.json").prices.size(), 2u);  // one type, two providers
+  EXPECT_EQ(PriceListFromJson(doc(nullptr), "p.json").prices.size(), 2u);  // with and without one
+  try {
+    PriceListFromJson(doc("aws"), "p.json");
+    ADD_FAILURE() << "read";
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "p.json: prices[1].instance_type: 'p5' of provider 'aws' is priced twice (also prices[0])");
+  }
 }
 
 TEST(PricesTest, BadFilesNameTheKey) {
@@ -219,12 +238,40 @@ TEST(ProcurementTest, FailingMachinesAreSetApartWithReasonsAndDoNotShrinkTheComm
   EXPECT_EQ(r.ranking[0].machine, "good");
   ASSERT_EQ(r.set_apart.size(), 2u);
   EXPECT_EQ(r.set_apart[0], "cheap: qualification FAIL: ecc_uncorrected: GPU 3: 2 errors");
-  EXPECT_EQ(r.set_apart[1], "unpriced: no price for unpriced (give --prices)");
+  EXPECT_EQ(r.set_apart[1], "unpriced: no price: instance type unpriced is not in prices.json");
   ASSERT_TRUE(r.Find("cheap")->score.has_value());  // still scored, over the case it has
   EXPECT_NEAR(r.Find("cheap")->score->value, 1.0, 1e-12);
   EXPECT_NE(r.recommendation.find("Buy good"), std::string::npos);
   EXPECT_NE(r.recommendation.find("qualifies WARN"), std::string::npos);
   EXPECT_NE(r.recommendation.find("Set apart: cheap"), std::string::npos);
+}
+
+// A run that was interrupted or cut off is set apart as qualify would (INCOMPLETE), even when no
+// qualify verdict is in its file; a machine without a price says why it has none.
+TEST(ProcurementTest, UnfinishedRunsAreSetApartAndMissingPricesSayWhy) {
+  std::vector<ResultsDoc> runs = {
+      MachineRun("whole", "aws", 8, {RateCase("a", "gemm", 100), RateCase("b", "gemm", 100)}),
+      MachineRun("stopped", "aws", 8, {RateCase("a", "gemm", 200)}),
+      MachineRun("killed", "gcp", 8, {RateCase("a", "gemm", 300)})};
+  runs[1].run.id = "r-stopped";
+  runs[1].run.interrupted = true;
+  runs[2].run.id = "r-killed";
+  runs[2].run.complete = false;
+  const ProcurementReport r = BuildProcurement(runs, nullptr, nullptr, nullptr, Options(Objective::kPerformance));
+  EXPECT_EQ(r.common_cases.size(), 2u);  // the unfinished runs do not narrow the comparison
+  ASSERT_EQ(r.ranking.size(), 1u);
+  EXPECT_EQ(r.ranking[0].machine, "whole");
+  ASSERT_EQ(r.set_apart.size(), 2u);
+  EXPECT_EQ(r.set_apart[0], "stopped: qualification INCOMPLETE: run r-stopped: interrupted, only its finished cases were kept");
+  EXPECT_EQ(r.set_apart[1], "killed: qualification INCOMPLETE: run r-killed: cut off (complete: false), the process ended mid-run");
+  const ProcurementReport per_dollar = BuildProcurement(runs, nullptr, nullptr, nullptr, Options());
+  EXPECT_EQ(per_dollar.Find("whole")->no_price, "no price: give --prices FILE");
+  ResultsDoc unnamed = MachineRun("", "", 8, {RateCase("a", "gemm", 100)});
+  unnamed.system.host.hostname = "box";
+  const PriceList prices = Prices({{"p5.48xlarge", 98}});
+  const ProcurementReport u = BuildProcurement({unnamed}, &prices, nullptr, nullptr, Options());
+  EXPECT_EQ(u.Find("box")->no_price.rfind("no price: its runs name no instance type to look up in prices.json", 0), 0u)
+      << u.Find("box")->no_price;
 }
 
 TEST(ProcurementTest, NoMachineRankableSaysWhy) {

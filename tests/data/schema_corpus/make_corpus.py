@@ -436,6 +436,12 @@ def prices_corpus():
     w.mutant("valid", "gpus_at_their_limits", base, lambda d: d["prices"].extend(
         [{"instance_type": "a", "usd_per_hour": 1, "gpus": 0}, {"instance_type": "b", "usd_per_hour": 1, "gpus": 4096}]))
     w.mutant("valid", "no_prices", base, setter(["prices"], []))
+    w.mutant("valid", "one_type_priced_by_two_providers", base, lambda d: d["prices"].append(
+        {"provider": "gcp", "instance_type": "p5.48xlarge", "usd_per_hour": 90.0}))
+    w.mutant("semantic", "type_priced_twice_for_one_provider", base, lambda d: d["prices"].append(
+        {"provider": "aws", "instance_type": "p5.48xlarge", "usd_per_hour": 60.0}))
+    w.mutant("semantic", "type_priced_twice_without_provider", base, lambda d: d["prices"].append(
+        {"instance_type": "a2-ultragpu-8g", "usd_per_hour": 30.0}))
     common_invalid(w, base, "gpuqual.prices/1", ["prices", 0, "instance_type"], ["prices", 0, "usd_per_hour"])
     for name, path, value in [
         ("usd_zero", ["prices", 0, "usd_per_hour"], 0),
