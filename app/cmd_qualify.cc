@@ -13,6 +13,7 @@
 
 #include "app/commands.h"
 #include "app/procurement_inputs.h"
+#include "app/workload_names.h"
 #include "app/subprocess.h"
 #include "harness/clock.h"
 #include "harness/decide/qualify.h"
@@ -25,6 +26,26 @@
 
 namespace gq::cli {
 namespace {
+
+std::string MachineLabel(const ResultsDoc& doc) {
+  const auto it = doc.run.labels.find("machine");
+  return it == doc.run.labels.end() ? "" : it->second;
+}
+
+// Several files are runs of one machine: its verdict (health, inventory, performance) is that
+// machine's. Runs of different hosts, or labelled as different machines, are refused.
+void RequireSameMachine(const ResultsDoc& first, const std::string& first_file, const ResultsDoc& doc,
+                        const std::string& file) {
+  const auto refuse = [&](const std::string& what, const std::string& a, const std::string& b) {
+    const auto shown = [](const std::string& v) { return v.empty() ? std::string("(none)") : "'" + v + "'"; };
+    throw UsageError(file + ": " + what + " " + shown(b) + ", but " + first_file + " " + shown(a) +
+                     ": qualify judges one machine (qualify each on its own; rank or report compares machines)");
+  };
+  if (doc.system.host.hostname != first.system.host.hostname) {
+    refuse("ran on host", first.system.host.hostname, doc.system.host.hostname);
+  }
+  if (MachineLabel(doc) != MachineLabel(first)) refuse("is labelled machine", MachineLabel(first), MachineLabel(doc));
+}
 
 struct QualifyArgs {
   std::vector<std::string> results;
@@ -53,7 +74,7 @@ int Run(QualifyArgs& a) {
   QualifyOptions options = MergeQualifyOptions(
       flags, a.spec.empty() ? QualifySpec{} : ReadQualifySpecFile(a.spec, workloads));
   options.cost_metrics = cost_metrics;
-  if (!a.scenario.empty()) options.scenario = ParseProcurementScenario(a.scenario);
+  if (!a.scenario.empty()) options.scenario = ParseScenarioFlag(a.scenario);
   const InstanceCatalog catalog =
       ReadInstanceCatalog(a.catalog.empty() ? BaselinesDir() + "/instances.json" : a.catalog);
 
@@ -68,9 +89,13 @@ int Run(QualifyArgs& a) {
     write_to = path;
   }
   std::vector<ResultsDoc> runs;
-  for (const std::string& file : a.results) runs.push_back(ReadResultsFile(file));
+  for (const std::string& file : a.results) {
+    runs.push_back(ReadResultsFile(file));
+    RequireSameMachine(runs.front(), a.results.front(), runs.back(), file);
+  }
   ResultsDoc doc = CombineRuns(std::move(runs));
   const std::optional<Baseline> baseline = FindQualifyBaseline(doc, a.baseline, BaselinesDir());
+  if (!baseline) options.no_baseline_reason = NoQualifyBaselineReason(doc, BaselinesDir());
   doc.verdict = Qualify(doc, baseline ? &*baseline : nullptr, &catalog, options);
   if (!a.instance.empty()) doc.run.labels["instance_type"] = a.instance;  // recorded for rank and report
   PrintQualifyVerdict(std::cout, *doc.verdict);

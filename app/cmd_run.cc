@@ -30,6 +30,7 @@
 
 #include "app/case_watchdog.h"
 #include "app/commands.h"
+#include "app/history_flags.h"
 #include "app/plan.h"
 #include "app/plan_listing.h"
 #include "app/progress_output.h"
@@ -104,13 +105,13 @@ class TeeSink : public CaseSink {
 void ParseAssignments(RunArgs& args) {
   for (const std::string& text : args.axis_assignments) {
     auto [axis, values] = ParseAxisAssignment(text);
+    if (args.options.axes.count(axis) > 0) {  // a second -a would silently replace the first
+      throw UsageError("-a '" + text + "': axis " + axis + " is given twice (list its values in one -a: " + axis +
+                       "=V1,V2)");
+    }
     args.options.axes[axis] = values;
   }
-  for (const std::string& text : args.label_assignments) {
-    auto eq = text.find('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError("--label '" + text + "' is not KEY=VALUE");
-    args.options.labels[text.substr(0, eq)] = text.substr(eq + 1);
-  }
+  for (const std::string& text : args.label_assignments) ParseLabel("--label", text, args.options.labels);
 }
 
 // The measure flags given, by the ranges of harness/options.h (suites are checked when loaded).
@@ -198,7 +199,10 @@ void PlanRun(RunArgs& args, const WorkloadRegistry& registry, const Communicator
   CheckMeasure(opt.measure);
   // Below 1 ms the sampler would compete with the benchmark for the host CPU, and NVML's own
   // counters update far more slowly than that.
-  if (args.telemetry_period_ms != 0) CheckNumber("--telemetry-period (ms; 0 = off)", args.telemetry_period_ms, {1, 60000});
+  if (args.telemetry_period_ms != 0 && !(args.telemetry_period_ms >= 1 && args.telemetry_period_ms <= 60000)) {
+    throw UsageError("--telemetry-period: must be 0 (off) or a number of ms in [1, 60000] (got " +
+                     NumberText("%g", args.telemetry_period_ms) + ")");
+  }
   CheckNumber("--straggler-threshold (percent)", args.straggler_pct, {0, 1000});
   CheckNumber("--hang-timeout (seconds; 0 = off)", args.hang_timeout_s, {0, 7 * 24 * 3600});
 

@@ -1,5 +1,6 @@
 #include "app/history_flags.h"
 
+#include <chrono>
 #include <filesystem>
 #include <regex>
 
@@ -12,7 +13,11 @@ void ParseLabel(const std::string& flag, const std::string& text,
                 std::map<std::string, std::string>& labels) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0) throw UsageError(flag + " '" + text + "' is not KEY=VALUE");
-  labels[text.substr(0, eq)] = text.substr(eq + 1);
+  const std::string key = text.substr(0, eq);
+  if (auto it = labels.find(key); it != labels.end()) {
+    throw UsageError(flag + " '" + text + "': " + key + " is given twice (also " + key + "=" + it->second + ")");
+  }
+  labels[key] = text.substr(eq + 1);
 }
 
 std::string HistoryFlags::DbPath() const { return db.empty() ? DefaultHistoryPath() : db; }
@@ -22,8 +27,16 @@ HistoryFilter HistoryFlags::Filter() const {
   f.sku = sku;
   for (const std::string& l : labels) ParseLabel("--label", l, f.labels);
   if (!since.empty()) {
-    static const std::regex kDate(R"(\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?Z?)?)");
-    if (!std::regex_match(since, kDate)) {
+    // Groups: year, month, day, hour, minute, second (the last three optional).
+    static const std::regex kDate(R"((\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?Z?)?)");
+    std::smatch g;
+    const auto number = [&](int i) { return g[i].matched ? std::stoi(g[i].str()) : 0; };
+    const bool in_calendar = std::regex_match(since, g, kDate) &&
+                             std::chrono::year_month_day(std::chrono::year(number(1)),
+                                                         std::chrono::month(static_cast<unsigned>(number(2))),
+                                                         std::chrono::day(static_cast<unsigned>(number(3)))).ok() &&
+                             number(4) < 24 && number(5) < 60 && number(6) < 60;
+    if (!in_calendar) {
       throw UsageError("--since '" + since + "' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC)");
     }
     f.since = since;

@@ -43,7 +43,8 @@ void AddTrendFlags(CLI::App* cmd, HistoryFlags& f);
 // Opens the database of `f` (kCreate makes the default database's directory first).
 std::unique_ptr<HistoryStore> OpenHistory(const HistoryFlags& f, HistoryStore::Open how);
 
-// "KEY=VALUE" into `labels`; UsageError "FLAG 'TEXT' is not KEY=VALUE".
+// "KEY=VALUE" into `labels`; UsageError "FLAG 'TEXT' is not KEY=VALUE", or when KEY is already
+// there (a second value would silently replace the first).
 void ParseLabel(const std::string& flag, const std::string& text,
                 std::map<std::string, std::string>& labels);
 

@@ -6,6 +6,7 @@
 // this one). Only main() exits.
 #include <iostream>
 #include <memory>
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,15 @@ std::string OneLine(const std::string& text) {
     }
   }
   return out;
+}
+
+// CLI11's parse errors in the words the rest of gpuqual uses: "--max-time: At Most 1 required but
+// received 2" (an option given twice) becomes "--max-time: given 2 times, takes one value".
+std::string ParseErrorText(const std::string& what) {
+  static const std::regex kRepeated(R"(^(\S+): At Most 1 required but received (\d+)$)");
+  std::smatch m;
+  if (std::regex_match(what, m, kRepeated)) return m[1].str() + ": given " + m[2].str() + " times, takes one value";
+  return what;
 }
 
 }  // namespace
@@ -70,7 +80,7 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return root ? app.exit(e) : 0;  // --help, --version
-    if (root) std::cerr << "gpuqual: error: " << e.what() << " (see gpuqual --help)\n";
+    if (root) std::cerr << "gpuqual: error: " << ParseErrorText(e.what()) << " (see gpuqual --help)\n";
     return 2;
   }
   std::string command_line;

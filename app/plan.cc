@@ -66,7 +66,13 @@ std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOp
           std::find(options.workloads.begin(), options.workloads.end(), e.workload) == options.workloads.end()) {
         continue;
       }
-      entries.push_back({&w, e.device, e.axes, suite->origin + ": entries[" + std::to_string(i) + "]"});
+      const std::string where = suite->origin + ": entries[" + std::to_string(i) + "]";
+      if (e.device == DeviceFilter::kAny && HasDeviceDefaults(w)) {  // as on the command line: each
+        entries.push_back({&w, DeviceFilter::kCuda, e.axes, where});  // kind its own defaults under
+        entries.push_back({&w, DeviceFilter::kCpu, e.axes, where});   // the entry's axes
+      } else {
+        entries.push_back({&w, e.device, e.axes, where});
+      }
     }
     if (entries.empty()) {
       throw UsageError("suite '" + suite->name + "' has no entries for the named workloads");

@@ -6,7 +6,9 @@
 //   workloads together with a suite keeps only those workloads' entries.
 // - Ad hoc: each named workload's default axes with the -a overrides. A workload with defaults
 //   per device kind (Workload::DefaultsFor) gets one entry for cuda and one for cpu.
-// - An entry restricted to one device kind starts from that kind's defaults.
+// - An entry restricted to one device kind starts from that kind's defaults; an unrestricted suite
+//   entry of such a workload becomes one entry per kind, as on the command line, so a gemm entry
+//   without a dtype runs fp32/fp64 on the cpu rather than a bf16 that the cpu skips.
 // - An override axis that no planned workload has is an error, as is an unknown workload, an
 //   invalid value, a case whose values do not fit together (Workload::Validate), or a plan with
 //   nothing to run. Errors are UsageError.

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "app/workload_names.h"
 #include "harness/decide/baseline.h"
 #include "harness/decide/instance_catalog.h"
 #include "harness/decide/prices.h"
@@ -15,7 +16,7 @@ namespace gq::cli {
 ProcurementReport BuildProcurementFrom(const ProcurementInputs& in) {
   ProcurementOptions options;
   options.objective = ParseObjective(in.objective);
-  if (!in.scenario.empty()) options.scenario = ParseProcurementScenario(in.scenario);
+  if (!in.scenario.empty()) options.scenario = ParseScenarioFlag(in.scenario);
   const WorkloadRegistry registry = BuildRegistry();
   for (const Workload* w : registry.All()) options.cost_metrics.Declare(w->Name(), w->Metrics());
   std::vector<ResultsDoc> runs;

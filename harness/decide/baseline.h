@@ -100,5 +100,8 @@ Baseline BaselineFromJson(const nlohmann::ordered_json& j, const std::string& or
 // a bad file.
 std::optional<Baseline> FindQualifyBaseline(const ResultsDoc& doc, const std::string& path,
                                             const std::string& dir);
+// Why FindQualifyBaseline found none, in words for the verdict: "a cpu run has no stored SKU
+// baseline", "its GPUs are of several SKUs (a, b)", "none stored for SKU s (DIR/s.json)".
+std::string NoQualifyBaselineReason(const ResultsDoc& doc, const std::string& dir);
 
 }  // namespace gq

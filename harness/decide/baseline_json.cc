@@ -4,6 +4,7 @@
 //    "sources": [{file, run_id, started_at, hostname, provider, instance_type, tool_version,
 //                 tool_git, devices[]}],
 //    "cases": [{id, workload, params, primary_metric, metrics{}, samples_s[], work{}, sources}]}
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -136,6 +137,20 @@ std::optional<Baseline> FindQualifyBaseline(const ResultsDoc& doc, const std::st
   std::error_code ec;
   if (!std::filesystem::exists(stored, ec)) return std::nullopt;
   return ReadBaselineFile(stored);
+}
+
+std::string NoQualifyBaselineReason(const ResultsDoc& doc, const std::string& dir) {
+  if (doc.system.devices.empty()) return "a cpu run has no stored SKU baseline";
+  std::vector<std::string> skus;
+  for (const GpuInfo& g : doc.system.devices) {
+    if (std::find(skus.begin(), skus.end(), g.sku) == skus.end()) skus.push_back(g.sku);
+  }
+  if (skus.size() > 1) {
+    std::string list;
+    for (const std::string& s : skus) list += (list.empty() ? "" : ", ") + s;
+    return "its GPUs are of several SKUs (" + list + ")";
+  }
+  return "none stored for SKU " + skus.front() + " (" + dir + "/" + skus.front() + ".json)";
 }
 
 }  // namespace gq

@@ -70,7 +70,10 @@ void PerformanceChecks(const ResultsDoc& doc, const Baseline* baseline, const Qu
     out.push_back(check);
   }
   if (baseline == nullptr) {
-    out.push_back({"baseline", "performance", kWarn, "no baseline for this SKU: performance not judged", 0, 0, ""});
+    out.push_back({"baseline", "performance", kWarn,
+                   "no baseline" + (o.no_baseline_reason.empty() ? std::string(" for this SKU") : ": " + o.no_baseline_reason) +
+                       "; give --baseline FILE: performance not judged",
+                   0, 0, ""});
   } else if (judged == 0) {
     out.push_back({"baseline", "performance", kWarn,
                    "no case of this run is in baseline '" + baseline->name + "': performance not judged", 0, 0, ""});

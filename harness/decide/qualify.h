@@ -55,6 +55,7 @@ struct QualifyOptions {
   std::optional<double> price_per_hour_usd;
   CostMetrics cost_metrics;                            // empty: no cost figure can be computed
   ProcurementScenario scenario;                        // what $/Mtok is quoted for
+  std::string no_baseline_reason;  // why there is no baseline (NoQualifyBaselineReason), for the WARN
 };
 
 QualifyVerdict Qualify(const ResultsDoc& doc, const Baseline* baseline, const InstanceCatalog* catalog,

@@ -49,7 +49,15 @@ TEST(CliTest, BadInputExitsTwoWithOneLine) {
   ExpectUsageError("run gemm --device cpu --min-time inf", "--min-time: must be a number in [0, 86400] (got inf)");
   ExpectUsageError("run gemm --device cpu --warmup nan", "--warmup: must be a number in [0, 86400] (got nan)");
   ExpectUsageError("run gemm --device cpu --max-noise nan", "--max-noise (percent): must be a number in (0, 100] (got nan)");
-  ExpectUsageError("run gemm --device cpu --telemetry-period 0.5", "--telemetry-period (ms; 0 = off): must be a number in [1, 60000]");
+  ExpectUsageError("run gemm --device cpu --telemetry-period 0.5",
+                   "--telemetry-period: must be 0 (off) or a number of ms in [1, 60000] (got 0.5)");
+  // A value given twice would silently replace the first.
+  ExpectUsageError("run gemm --device cpu --max-time 1 --max-time 2", "--max-time: given 2 times, takes one value");
+  ExpectUsageError("run gemm --device cpu --label machine=A --label machine=B",
+                   "--label 'machine=B': machine is given twice (also machine=A)");
+  ExpectUsageError("run gemm --device cpu -a dtype=fp32 -a dtype=fp64", "-a 'dtype=fp64': axis dtype is given twice");
+  ExpectUsageError("rank /nonexistent.json --scenario model=llama-3-9b",
+                   "--scenario model: unknown model 'llama-3-9b' (known: llama-3-8b");
   ExpectUsageError("run gemm --device cpu -a m=1,2,3 --max-cases 2", "the plan has more than 2 cases");
   ExpectUsageError("run gemm --device cpu --label nolabel", "--label 'nolabel' is not KEY=VALUE");
   ExpectUsageError("run", "nothing to run");

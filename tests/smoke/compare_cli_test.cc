@@ -204,6 +204,19 @@ TEST_F(CompareCliTest, NoWriteReplacesAnInputOrAnUnnamedFile) {
   }
 }
 
+// qualify judges one machine: runs labelled as different machines are refused, naming both.
+TEST_F(CompareCliTest, QualifyRefusesRunsOfDifferentMachines) {
+  auto j = ReadJsonFile(Path("base.json"));
+  j["run"]["labels"]["machine"] = "other";
+  std::ofstream(Path("other.json")) << j.dump();
+  Outcome o = Gpuqual("qualify " + Path("base.json") + " " + Path("other.json"));
+  EXPECT_EQ(o.code, 2) << o.output;
+  EXPECT_NE(o.output.find(Path("other.json") + ": is labelled machine 'other', but " + Path("base.json") +
+                          " (none): qualify judges one machine"),
+            std::string::npos)
+      << o.output;
+}
+
 TEST_F(CompareCliTest, QualifyJudgesGivenResultsAndWritesTheVerdict) {
   Outcome o = Gpuqual("qualify " + Path("base.json") + " --price-per-hour 1.5 -o " + Path("q.json"));
   EXPECT_EQ(o.code, 0) << o.output;  // cpu: no baseline -> WARN, not FAIL

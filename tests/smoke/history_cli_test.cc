@@ -219,6 +219,12 @@ TEST_F(HistoryCliTest, BadDatabasesAndFlagsExitTwoWithOneLine) {
   Outcome since = Gpuqual("history list --db " + Path("run.db") + " --since yesterday");
   EXPECT_EQ(since.code, 2) << since.output;
   EXPECT_NE(since.output.find("--since 'yesterday' is not a date"), std::string::npos) << since.output;
+  for (const char* day : {"2026-13-45", "2026-02-30", "2026-11-01T25:00"}) {  // shaped like a date, not one
+    Outcome d = Gpuqual("history list --db " + Path("run.db") + " --since " + day);
+    EXPECT_EQ(d.code, 2) << d.output;
+    EXPECT_NE(d.output.find("is not a date"), std::string::npos) << d.output;
+  }
+  EXPECT_EQ(Gpuqual("history list --db " + Path("run.db") + " --since 2024-02-29T23:59:59Z").code, 0);
   Outcome both = Gpuqual("compare " + Path("base.json") + " --baseline " + Path("base.json") + " --history --last 2");
   EXPECT_EQ(both.code, 2) << both.output;
   Outcome bad_run = Gpuqual("run gemm --device cpu --db " + Path("garbage.db") + " -o " + Path("never.json"));

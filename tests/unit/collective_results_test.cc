@@ -4,6 +4,8 @@
 // per-device-kind size defaults.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "app/plan.h"
 #include "harness/decide/compare.h"
 #include "harness/decide/qualify.h"
@@ -167,9 +169,12 @@ TEST(CollectiveResultsTest, AdHocPlansUseSmallerSizesOnTheCpu) {
   EXPECT_EQ(gemm[1].device, DeviceFilter::kCpu);
   EXPECT_EQ(gemm[1].spec.Get("dtype"), "fp32");
   EXPECT_EQ(gemm[2].spec.Get("dtype"), "fp64");
-  o.workloads = {"membw"};
-  ASSERT_FALSE(BuildPlan(registry, o, nullptr).empty());
-  EXPECT_EQ(BuildPlan(registry, o, nullptr)[0].device, DeviceFilter::kAny);  // one set for both
+  o.workloads = {"membw"};  // the cpu takes its STREAM-style ops only
+  const auto membw = BuildPlan(registry, o, nullptr);
+  EXPECT_EQ(std::count_if(membw.begin(), membw.end(), [](const PlannedCase& c) { return c.device == DeviceFilter::kCuda; }),
+            8);
+  EXPECT_EQ(std::count_if(membw.begin(), membw.end(), [](const PlannedCase& c) { return c.device == DeviceFilter::kCpu; }),
+            4);
 }
 
 }  // namespace

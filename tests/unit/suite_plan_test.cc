@@ -7,6 +7,7 @@
 #include "app/suite.h"
 #include "harness/errors.h"
 #include "tests/unit/fake_workload.h"
+#include "workloads/registry.h"
 
 namespace gq {
 namespace {
@@ -84,6 +85,26 @@ TEST(PlanTest, SuitePlanAppliesOverridesOnlyWhereTheAxisExists) {
   EXPECT_EQ(plan[3].spec.Id(), "beta/dtype=fp32/size=128/causal=false");
   o.workloads = {"beta"};
   EXPECT_EQ(BuildPlan(reg, o, &s).size(), 2u);
+}
+
+// An unrestricted suite entry of a workload with defaults per device kind is planned per kind, as
+// on the command line: without a dtype, gemm runs bf16 on GPUs and fp32/fp64 on the cpu (which
+// would skip bf16); membw on the cpu takes only the ops the cpu has.
+TEST(PlanTest, AnUnrestrictedSuiteEntryTakesEachDeviceKindsDefaults) {
+  const WorkloadRegistry reg = BuildRegistry();
+  Suite s = ParseSuite(R"({"schema": "gpuqual.suite/1", "name": "s", "description": "d", "entries": [
+      {"workload": "gemm", "axes": {"m": [64], "n": [64], "k": [64]}},
+      {"workload": "membw", "axes": {"size": ["16M"]}}]})", "s.json");
+  std::vector<std::string> cuda, cpu;
+  for (const PlannedCase& p : BuildPlan(reg, {}, &s)) {
+    (p.device == DeviceFilter::kCuda ? cuda : cpu).push_back(p.spec.Id());
+    EXPECT_NE(p.device, DeviceFilter::kAny) << p.spec.Id();
+  }
+  EXPECT_EQ(cuda.front(), "gemm/dtype=bf16/m=64/n=64/k=64/layout=TN/algo=autotune");
+  EXPECT_EQ(cpu, (std::vector<std::string>{"gemm/dtype=fp32/m=64/n=64/k=64/layout=TN/algo=autotune",
+                                           "gemm/dtype=fp64/m=64/n=64/k=64/layout=TN/algo=autotune",
+                                           "membw/op=copy/size=16777216/threads=0", "membw/op=read/size=16777216/threads=0",
+                                           "membw/op=write/size=16777216/threads=0", "membw/op=triad/size=16777216/threads=0"}));
 }
 
 // The plan's size is checked from the axes before any case is made (a million-case typo must not

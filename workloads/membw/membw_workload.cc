@@ -52,4 +52,13 @@ std::unique_ptr<PreparedCase> MembwWorkload::Prepare(const CaseSpec& spec, Devic
 
 void MembwWorkload::Validate(const CaseSpec& spec) const { MembwProblemFromCase(spec); }
 
+std::map<std::string, std::vector<std::string>> MembwWorkload::DefaultsFor(DeviceRef::Kind kind) const {
+  if (kind != DeviceRef::Kind::kCpu) return {};
+  std::vector<std::string> ops;
+  for (MembwOp op : AllMembwOps()) {
+    if (IsDeviceMemoryOp(op) && op != MembwOp::kCopyCe) ops.emplace_back(MembwOpName(op));  // membw_cpu.cc's
+  }
+  return {{"op", ops}};
+}
+
 }  // namespace gq

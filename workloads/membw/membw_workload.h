@@ -7,7 +7,8 @@
 // Axes, in this order (the case id follows it):
 //   op       copy | read | write | triad | copy_ce | h2d_ce | d2h_ce | bidir_ce | d2d_ce |
 //            h2d_sm | d2h_sm | bidir_sm | d2d_sm
-//            (default: copy, read, write, triad, h2d_ce, d2h_ce, bidir_ce, d2d_ce)
+//            (default: copy, read, write, triad, h2d_ce, d2h_ce, bidir_ce, d2d_ce; on the cpu
+//            copy, read, write, triad, the ops it has)
 //   size     bytes per array or buffer, a multiple of 16; K/M/G suffixes (default 1G: 20x the
 //            50 MB L2 of an H100, and far beyond any CPU's last-level cache)
 //   threads  cpu backend: worker threads, 0 = one per CPU the process may use (default 0);
@@ -20,6 +21,7 @@
 // since idle GPUs lower their link speed), gpu_numa_node, gpu_local_cpus, host_numa_nodes
 // (node:pages of a sample of the pinned buffers' pages), cpu_affinity, host_placement,
 // numa_mismatch (true | false | unknown) and numa_note. Device ops record the launch shape.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +40,8 @@ class MembwWorkload final : public Workload {
   // CaseSkipped for a case this device cannot run.
   std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) override;
   void Validate(const CaseSpec& spec) const override;
+  // On the cpu: the STREAM-style ops only (the others are GPU ops, skipped there).
+  std::map<std::string, std::vector<std::string>> DefaultsFor(DeviceRef::Kind kind) const override;
 };
 
 }  // namespace gq
