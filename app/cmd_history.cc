@@ -132,24 +132,31 @@ int Trend(const HistoryArgs& a) {
 Action AddHistoryCommand(CLI::App& root) {
   auto a = std::make_shared<HistoryArgs>();
   CLI::App* cmd = root.add_subcommand("history", "Keep every run in a database; list, trend and baseline from it");
+  cmd->footer("Examples:\n  gpuqual run --suite ci --label branch=main --db h.db   a run that adds itself\n"
+              "  gpuqual history add results/*.json --db h.db\n"
+              "  gpuqual history trend --label branch=main --db h.db\n"
+              "See gpuqual history COMMAND --help.");
   cmd->require_subcommand(1);
 
   CLI::App* add = cmd->add_subcommand("add", "Store results files in the history (idempotent on the run id)");
   add->add_option("results", a->files, "Results files")->required();
   AddDbFlag(add, a->flags);
   add->add_flag("--replace", a->replace, "Replace a stored run whose file now holds different content");
+  add->footer("Example:\n  gpuqual history add results/*.json --db h.db   (a run already stored is left as it is)");
 
   CLI::App* list = cmd->add_subcommand("list", "List the stored runs, oldest first");
   AddDbFlag(list, a->flags);
   AddFilterFlags(list, a->flags);
   list->add_option("--last", a->last, "Only the newest N runs (0 = all)")->capture_default_str();
   list->add_option("--json", a->json_out, "Write the runs as JSON here (- for standard output)");
+  list->footer("Example:\n  gpuqual history list --sku h100-sxm-80gb --label branch=main --since 2026-11-01 --db h.db");
 
   CLI::App* show = cmd->add_subcommand("show", "A case's median per run over time, with change points");
   show->add_option("case", a->case_id, "Case id (workload/axis=value/...)")->required();
   AddDbFlag(show, a->flags);
   AddFilterFlags(show, a->flags);
   AddTrendFlags(show, a->flags);
+  show->footer("Example:\n  gpuqual history show 'gemm/dtype=bf16/m=8192/n=8192/k=8192' --sku h100-sxm-80gb --db h.db");
 
   CLI::App* trend = cmd->add_subcommand("trend", "Series and change points of cases (all when none is named)");
   trend->add_option("cases", a->case_ids, "Case ids");
@@ -157,6 +164,7 @@ Action AddHistoryCommand(CLI::App& root) {
   AddFilterFlags(trend, a->flags);
   AddTrendFlags(trend, a->flags);
   trend->add_option("--json", a->json_out, "Write the series and change points (gpuqual.trend/1) here (- for stdout)");
+  trend->footer("Example:\n  gpuqual history trend --label branch=main --window 4 --min-effect 5 --json trend.json --db h.db");
 
   return [a, add, list, show](const std::string&) {
     if (add->parsed()) return Add(*a);

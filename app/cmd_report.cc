@@ -162,12 +162,20 @@ Action AddReportCommand(CLI::App& root) {
   cmd->add_flag("--pdf", args->pdf, "Also print the report to DIR/report.pdf (headless Chromium; summary on page 1)");
   cmd->add_flag("--history", args->history,
                 "Draw each case's median over the runs of the results history, with change points");
-  cmd->add_option("--case", args->cases, "--history: this case id (repeatable; default: every case)");
+  cmd->add_option("--case", args->cases, "this case id (repeatable; default: every case)");
   AddDbFlag(cmd, args->history_flags);
   AddFilterFlags(cmd, args->history_flags);
   AddTrendFlags(cmd, args->history_flags);
-  return [args](const std::string&) {
+  for (const char* name : {"--case", "--db", "--sku", "--label", "--since", "--metric", "--window", "--min-effect",
+                           "--alpha"}) {
+    cmd->get_option(name)->description("--history: " + cmd->get_option(name)->get_description());
+  }
+  return [args, cmd](const std::string&) {
     if (args->history) return RunPython(HistoryArgv(*args), FindReportsDir());
+    for (const char* name : {"--case", "--db", "--sku", "--label", "--since", "--metric", "--window", "--min-effect",
+                             "--alpha"}) {
+      if (cmd->count(name) > 0) throw UsageError(std::string(name) + " applies to report --history only");
+    }
     const ProcurementInputs& in = args->inputs;
     if (in.results.empty()) throw UsageError("report needs RESULTS files (or --history)");
     for (const std::string& path : in.results) RequireFile(path, "results file");

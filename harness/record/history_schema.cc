@@ -162,7 +162,18 @@ int MigrateHistory(SqliteDb& db, const std::vector<HistoryMigration>& migrations
                        " (use a newer gpuqual)");
     }
   };
-  const int seen = HistorySchemaVersion(db);  // outside a transaction: nothing to do is common
+  // Read in one snapshot (a deferred transaction, no write lock: nothing to do is common), so the
+  // tables another process is creating are seen all or not at all, never a file that seems to hold
+  // other tables but no gpuqual_schema.
+  db.Exec("BEGIN");
+  int seen = 0;
+  try {
+    seen = HistorySchemaVersion(db);
+  } catch (...) {
+    db.Exec("ROLLBACK");
+    throw;
+  }
+  db.Exec("COMMIT");
   refuse_newer(seen);
   if (seen == target) return seen;
   SqliteTransaction t(db);

@@ -1,8 +1,10 @@
 #include "harness/record/history_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "harness/errors.h"
 #include "harness/record/history_rows.h"
@@ -79,7 +81,19 @@ HistoryStore::HistoryStore(const std::string& path, Open how, int busy_timeout_m
       busy_timeout_ms);
   db_->Exec("PRAGMA foreign_keys = ON");
   // The first statement that reads the file: a file that is not a database fails here (exit 2).
-  db_->QueryText("PRAGMA journal_mode = WAL");
+  // Switching a new file to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once,
+  // without its busy handler, while another process opening the same new file holds a shared
+  // lock (several CI jobs making one database): retried, 10 ms apart, within the busy timeout.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+  for (;;) {
+    try {
+      db_->QueryText("PRAGMA journal_mode = WAL");
+      break;
+    } catch (const OutputError&) {
+      if (!db_->LastFailedOnALock() || std::chrono::steady_clock::now() >= deadline) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
   db_->Exec("PRAGMA synchronous = FULL");
   MigrateHistory(*db_, HistoryMigrations());
 }

@@ -70,6 +70,11 @@ std::optional<std::string> SqliteDb::QueryText(const std::string& sql) {
 
 int64_t SqliteDb::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 
+bool SqliteDb::LastFailedOnALock() const {
+  const int rc = sqlite3_errcode(db_) & 0xff;
+  return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+}
+
 SqliteStatement::SqliteStatement(SqliteDb& db, const std::string& sql) : db_(db) {
   const int rc = sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &stmt_, nullptr);
   if (rc != SQLITE_OK) db.Fail(rc, "preparing " + sql.substr(0, sql.find_first_of("(\n")));

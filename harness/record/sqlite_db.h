@@ -67,6 +67,9 @@ class SqliteDb {
   // The first column of the first row of a query, or nullopt when it returns no row.
   std::optional<std::string> QueryText(const std::string& sql);
   int64_t LastInsertRowId() const;
+  // Whether the last failed call failed because another connection held a lock (SQLITE_BUSY or
+  // SQLITE_LOCKED), as opposed to a read-only, full or broken file.
+  bool LastFailedOnALock() const;
 
   const std::string& path() const { return path_; }
   sqlite3* handle() { return db_; }
