@@ -58,6 +58,17 @@ int Create(BaselineArgs& a) {
     throw UsageError(a.from_history ? "--from-history takes no results files (got " + a.results.front() + ")"
                                     : "baseline create needs RESULTS files or --from-history");
   }
+  // The output is checked before any work: never one of the inputs, and the default one
+  // (baselines/NAME.json, not named by the user) never written over.
+  const std::string out = a.output.empty() ? "baselines/" + a.name + ".json" : a.output;
+  std::vector<std::string> inputs = a.results;
+  if (a.from_history) inputs.push_back(a.history.DbPath());
+  RefuseOutputOverInput(out, inputs, a.output.empty() ? "the default output" : "-o");
+  std::error_code ec;
+  if (a.output.empty() && std::filesystem::exists(out, ec)) {
+    throw UsageError(out + " exists (the default output for the baseline name '" + a.name +
+                     "'): give -o " + out + " to replace it, or another --name");
+  }
   std::vector<ResultsDoc> docs;
   for (const std::string& f : a.results) {
     docs.push_back(ReadResultsFile(f));
@@ -75,13 +86,6 @@ int Create(BaselineArgs& a) {
     b.workload_thresholds[t.substr(0, eq)] =
         CheckedThreshold(ParseNumber(what, t.substr(eq + 1, colon - eq - 1), {0, 1.5, true}),
                          ParseNumber(what, t.substr(colon + 1), {0, 1.5, true}), what);
-  }
-  const std::string out = a.output.empty() ? "baselines/" + a.name + ".json" : a.output;
-  RefuseOutputOverInput(out, a.results, a.output.empty() ? "the default output" : "-o");
-  std::error_code ec;
-  if (a.output.empty() && std::filesystem::exists(out, ec)) {
-    throw UsageError(out + " exists (the default output of --name " + a.name +
-                     "): give -o " + out + " to replace it, or another --name");
   }
   WriteBaselineFile(out, b);
   std::cout << "baseline '" << b.name << "' (sku " << b.sku << "): " << b.cases.size() << " case(s) from "

@@ -92,7 +92,8 @@ int Run(const CompareArgs& a) {
   const std::vector<std::string> outputs = {a.markdown, a.junit, a.json, a.github_benchmark, a.bencher};
   std::ostream& table = std::count(outputs.begin(), outputs.end(), "-") > 0 ? std::cerr : std::cout;
   if (std::count(outputs.begin(), outputs.end(), "-") > 1) throw UsageError("only one output can be - (standard output)");
-  for (const std::string& out : outputs) RefuseOutputOverInput(out, {a.candidate, a.baseline}, "an output");
+  const std::string db = a.history ? a.history_flags.DbPath() : "";
+  for (const std::string& out : outputs) RefuseOutputOverInput(out, {a.candidate, a.baseline, db}, "an output");
   PrintCompareTable(table, report);
   if (!a.markdown.empty()) WriteFileSafely(a.markdown, CompareMarkdown(report));
   if (!a.junit.empty()) WriteFileSafely(a.junit, CompareJunit(report));

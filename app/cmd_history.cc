@@ -77,6 +77,7 @@ std::string RunState(const HistoryRun& r) {
 
 int List(const HistoryArgs& a) {
   if (a.last < 0) throw UsageError("--last must be >= 0 (0 = all)");
+  RefuseOutputOverInput(a.json_out, {a.flags.DbPath()}, "--json");
   auto store = OpenHistory(a.flags, HistoryStore::Open::kExisting);
   const std::vector<HistoryRun> runs = store->Runs(a.flags.Filter(), a.last);
   if (!a.json_out.empty()) {
@@ -116,6 +117,7 @@ int Show(const HistoryArgs& a) {
 int Trend(const HistoryArgs& a) {
   const TrendOptions options = a.flags.Trend();
   const HistoryFilter filter = a.flags.Filter();
+  RefuseOutputOverInput(a.json_out, {a.flags.DbPath()}, "--json");
   auto store = OpenHistory(a.flags, HistoryStore::Open::kExisting);
   const std::vector<TrendSeries> series = BuildTrend(*store, filter, a.case_ids, options);
   std::ostream& text = a.json_out == "-" ? std::cerr : std::cout;

@@ -33,7 +33,9 @@ std::string MachineLabel(const ResultsDoc& doc) {
 }
 
 // Several files are runs of one machine: its verdict (health, inventory, performance) is that
-// machine's. Runs of different hosts, or labelled as different machines, are refused.
+// machine's. A "machine" label, when the runs carry one, names it (as rank groups runs: a host
+// renamed between runs stays one machine); without, the host name does. Runs of two machines are
+// refused.
 void RequireSameMachine(const ResultsDoc& first, const std::string& first_file, const ResultsDoc& doc,
                         const std::string& file) {
   const auto refuse = [&](const std::string& what, const std::string& a, const std::string& b) {
@@ -41,10 +43,10 @@ void RequireSameMachine(const ResultsDoc& first, const std::string& first_file, 
     throw UsageError(file + ": " + what + " " + shown(b) + ", but " + first_file + " " + shown(a) +
                      ": qualify judges one machine (qualify each on its own; rank or report compares machines)");
   };
-  if (doc.system.host.hostname != first.system.host.hostname) {
+  if (MachineLabel(doc) != MachineLabel(first)) refuse("is labelled machine", MachineLabel(first), MachineLabel(doc));
+  if (MachineLabel(doc).empty() && doc.system.host.hostname != first.system.host.hostname) {
     refuse("ran on host", first.system.host.hostname, doc.system.host.hostname);
   }
-  if (MachineLabel(doc) != MachineLabel(first)) refuse("is labelled machine", MachineLabel(first), MachineLabel(doc));
 }
 
 struct QualifyArgs {
@@ -78,7 +80,9 @@ int Run(QualifyArgs& a) {
   const InstanceCatalog catalog =
       ReadInstanceCatalog(a.catalog.empty() ? BaselinesDir() + "/instances.json" : a.catalog);
 
-  RefuseOutputOverInput(a.output, a.results, "-o");  // given files are never modified
+  std::vector<std::string> inputs = a.results;  // given files are never modified
+  inputs.insert(inputs.end(), {a.baseline, a.spec, a.catalog});
+  RefuseOutputOverInput(a.output, inputs, "-o");
   std::string write_to = a.output;
   if (a.results.empty()) {
     std::string unused_id;  // the run draws its own id

@@ -269,6 +269,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
         path = NewResultsPath(doc.system.host.hostname, &doc.run.id);
       } else {
         path = opt.output;
+        RefuseOutputOverInput(path, {args.history_db, setup.suite ? setup.suite->origin : ""}, "-o");
         doc.run.id = NewRunId(doc.system.host.hostname);
       }
       doc.run.started_at = UtcTimestamp();

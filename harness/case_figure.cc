@@ -6,11 +6,12 @@
 
 namespace gq {
 
+std::string FigureMetric(const std::string& primary_metric, const Work& work, bool has_algbw) {
+  return primary_metric == "busbw" && work.busbw_factor == 0 && has_algbw ? "algbw" : primary_metric;
+}
+
 std::string FigureMetric(const CaseResult& r) {
-  if (r.primary_metric == "busbw" && r.work.busbw_factor == 0 && r.FindMetric("algbw") != nullptr) {
-    return "algbw";
-  }
-  return r.primary_metric;
+  return FigureMetric(r.primary_metric, r.work, r.FindMetric("algbw") != nullptr);
 }
 
 double RelativeSpread(const CaseResult& r) {

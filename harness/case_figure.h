@@ -24,6 +24,8 @@
 namespace gq {
 
 std::string FigureMetric(const CaseResult& r);
+// The same rule from its parts (a baseline's case): primary "busbw", bus factor 0 and an algbw.
+std::string FigureMetric(const std::string& primary_metric, const Work& work, bool has_algbw);
 double RelativeSpread(const CaseResult& r);
 
 }  // namespace gq

@@ -46,7 +46,7 @@ void Judge(CompareRow& row, const CaseResult& cand, const BaselineCase& base, co
   }
   row.unit = bm->unit;
   row.higher_is_better = bm->higher_is_better;
-  // The figures the change is the ratio of (judged_figure.h), as qualify shows them.
+  // The figures the change is the ratio of (judged_figure.h).
   row.baseline_figure = on_replicates ? JudgedFigure(metric, *bm, base.ReplicateMediansS(), base.work) : bm->median;
   row.candidate_figure = on_replicates ? JudgedFigure(metric, *cm, cand.ReplicateMediansS(), cand.work) : cm->median;
   const ChangeDecision d = DecideChange(c, b, row.higher_is_better, row.tolerance, opt.alpha);
@@ -84,16 +84,20 @@ void Judge(CompareRow& row, const CaseResult& cand, const BaselineCase& base, co
   // its figure may be anywhere in that CI, which no spread between replicates shows, so the case
   // is not judged; with several, their spread includes that noise and the decision stands.
   const bool cand_noisy = cand.status == CaseStatus::kNoisy, base_noisy = base.noisy;
-  const std::string noisy = cand_noisy ? "the candidate case is noisy (" + cand.reason + ")"
-                            : base_noisy ? std::string("the baseline case was noisy in a source run")
-                                         : std::string();
-  if (noisy.empty() || row.verdict == Verdict::kInconclusive) return;
-  if ((cand_noisy && d.n_candidate < 2) || (base_noisy && d.n_baseline < 2)) {
+  if ((!cand_noisy && !base_noisy) || row.verdict == Verdict::kInconclusive) return;
+  const std::string cand_text = "the candidate case is noisy (" + cand.reason + ")";
+  const std::string base_text = "the baseline case was noisy in a source run";
+  if (cand_noisy && d.n_candidate < 2) {
     row.verdict = Verdict::kInconclusive;
-    row.reason = noisy + " with one replicate, so its figure may be anywhere in its CI: not judged (--repetitions 3 "
+    row.reason = cand_text + " with one replicate, so its figure may be anywhere in its CI: not judged (--repetitions 3 "
                  "would judge it on the spread between rounds); the figures say " + row.reason;
+  } else if (base_noisy && d.n_baseline < 2) {
+    row.verdict = Verdict::kInconclusive;
+    row.reason = base_text + ", its only replicate, so its figure may be anywhere in its CI: not judged (a baseline "
+                 "made of several runs or rounds would judge it); the figures say " + row.reason;
   } else {
-    row.reason += "; " + noisy + ": judged on the spread between replicates, which holds that noise";
+    row.reason += "; " + (cand_noisy ? cand_text : base_text) + ": judged on the spread between replicates, which "
+                  "holds that noise";
   }
 }
 

@@ -166,7 +166,7 @@ nlohmann::ordered_json CompareJson(const CompareReport& report) {
       row["change"] = r.change;
       row["change_ci"] = spread ? J{r.change_low, r.change_high} : J(nullptr);
       row["p_value"] = spread ? J(r.p_value) : J(nullptr);
-      row["runs"] = {{"baseline", r.runs_baseline}, {"candidate", r.runs_candidate}};
+      row["replicates"] = {{"baseline", r.runs_baseline}, {"candidate", r.runs_candidate}};
       row["noise"] = {{"baseline", r.noise_baseline < 0 ? J(nullptr) : J(r.noise_baseline)},
                       {"candidate", r.noise_candidate < 0 ? J(nullptr) : J(r.noise_candidate)}};
     }
@@ -174,7 +174,7 @@ nlohmann::ordered_json CompareJson(const CompareReport& report) {
   }
   nlohmann::ordered_json counts = nlohmann::ordered_json::object();
   for (const auto& [v, n] : report.counts) counts[VerdictName(v)] = n;
-  return {{"schema", "gpuqual.compare/1"},
+  return {{"schema", "gpuqual.compare/2"},
           {"candidate", report.candidate},
           {"baseline", report.baseline},
           {"sign", kSignConvention},

@@ -2,8 +2,9 @@
 // Formats a CompareReport: a console table, Markdown for a CI job summary or PR comment, JUnit
 // XML for CI test reporting (one testcase per row; regressed, failed and missing are failures,
 // and inconclusive with --fail-on-inconclusive; new, missing when allowed and inconclusive cases
-// are skipped), and JSON (schema gpuqual.compare/1). Every format states the sign convention and
-// shows each side's between-run noise (CV of its replicates) and replicate count, as nvbench's
+// are skipped), and JSON (schema gpuqual.compare/2: rows carry baseline_figure, candidate_figure
+// (judged_figure.h) and replicates, where /1 had the two medians and "runs"). Every format states
+// the sign convention and shows each side's between-run noise (CV of its replicates) and replicate count, as nvbench's
 // compare shows noise; rows come in the report's order (by severity). Formatting only: verdicts
 // come from compare.cc.
 #include <ostream>

@@ -15,13 +15,20 @@ std::string InstanceTypeOf(const ResultsDoc& run) {
 const InstancePrice* PriceList::Match(const ResultsDoc& run) const {
   const std::string type = InstanceTypeOf(run);
   if (type.empty()) return nullptr;
-  const InstancePrice* first = nullptr;
+  // Best first: provider and region both the run's, then the provider, then any entry of the type.
+  const InstancePrice* best = nullptr;
+  int best_score = -1;
   for (const InstancePrice& p : prices) {
     if (p.instance_type != type) continue;
-    if (!p.provider.empty() && p.provider == run.system.cloud.provider) return &p;
-    if (first == nullptr) first = &p;
+    const bool provider = !p.provider.empty() && p.provider == run.system.cloud.provider;
+    const bool region = provider && !p.region.empty() && p.region == run.system.cloud.region;
+    const int score = provider + region;
+    if (score > best_score) {
+      best = &p;
+      best_score = score;
+    }
   }
-  return first;
+  return best;
 }
 
 PriceList ReadPriceList(const std::string& path) { return PriceListFromJson(ReadJsonFile(path), path); }
@@ -44,8 +51,10 @@ PriceList PriceListFromJson(const nlohmann::ordered_json& j, const std::string& 
     p.note = e.StrOr("note", "");
     p.gpus = e.Has("gpus") ? static_cast<int>(e.IntIn("gpus", 0, 4096)) : 0;
     for (std::size_t k = 0; k < out.prices.size(); ++k) {  // two prices for one offer: which is meant?
-      if (out.prices[k].instance_type == p.instance_type && out.prices[k].provider == p.provider) {
+      const InstancePrice& q = out.prices[k];
+      if (q.instance_type == p.instance_type && q.provider == p.provider && q.region == p.region) {
         e.Fail("instance_type", "'" + p.instance_type + "'" + (p.provider.empty() ? "" : " of provider '" + p.provider + "'") +
+                                    (p.region.empty() ? "" : " in region '" + p.region + "'") +
                                     " is priced twice (also prices[" + std::to_string(k) + "])");
       }
     }

@@ -6,9 +6,10 @@
 //                "gpus": 8, "region": "us-east-1", "note": "on-demand, 2025-01"}]}
 // "provider", "gpus", "region" and "note" are optional. A run is matched by its instance type (the
 // "instance_type" label when set, else system.cloud.instance_type); among entries with that type
-// the one whose provider equals the run's wins, else the first. "gpus" (> 0) overrides the run's
-// GPU count as the number of GPUs the price buys. One (instance_type, provider) priced twice is
-// refused: which price was meant cannot be told.
+// the first whose provider and region both equal the run's wins, else the first whose provider
+// does, else the first. "gpus" (> 0) overrides the run's GPU count as the number of GPUs the price
+// buys. One (instance_type, provider, region) priced twice is refused: which price was meant
+// cannot be told.
 #include <string>
 #include <vector>
 

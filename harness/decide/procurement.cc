@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "harness/case_figure.h"
 #include "harness/decide/procurement_machine.h"
 #include "harness/decide/procurement_rank.h"
 #include "harness/errors.h"
@@ -113,6 +114,7 @@ ProcurementReport BuildProcurement(const std::vector<ResultsDoc>& runs, const Pr
   report.objective = o.objective;
   report.scenario = o.scenario;
   report.reference = baseline != nullptr ? "baseline " + baseline->name : "the best machine per case";
+  report.against_baseline = baseline != nullptr;
   // Common cases: those every machine that passed qualification (or was not qualified) measured;
   // when every machine failed, those every machine measured. The per-case reference (without a
   // baseline) is the best of those machines.
@@ -141,7 +143,7 @@ ProcurementReport BuildProcurement(const std::vector<ResultsDoc>& runs, const Pr
   for (const std::string& id : report.common_cases) {
     if (baseline != nullptr) {
       const BaselineCase* b = baseline->Find(id);
-      const MetricResult* bm = b->FindMetric(b->primary_metric);
+      const MetricResult* bm = b->FindMetric(FigureMetric(b->primary_metric, b->work, b->FindMetric("algbw") != nullptr));
       if (bm != nullptr && bm->median > 0) reference[id] = bm->median;
       continue;
     }

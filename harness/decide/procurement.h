@@ -25,8 +25,10 @@
 // interrupted or cut off, as qualify would say) is FAIL or INCOMPLETE are listed apart with the
 // reasons, and machines without a price when ranking per dollar; adjacent machines are tied when
 // their objective CIs overlap or they differ by less than the spread between one machine's runs
-// ("indistinguishable on this data"); a machine measured in one run is flagged. The
-// recommendation is a paragraph written from these figures.
+// ("indistinguishable on this data"); a machine measured in one run is flagged. One machine
+// without a baseline is not ranked (it could only be scored against itself): it is set apart
+// with that reason and the recommendation says so, with its verdict. The recommendation is a
+// paragraph written from these figures.
 #include <map>
 #include <optional>
 #include <string>
@@ -83,6 +85,7 @@ struct ProcurementReport {
   Objective objective = Objective::kPerfPerDollar;
   ProcurementScenario scenario;
   std::string reference;  // "the best machine per case" or "baseline NAME"
+  bool against_baseline = false;  // scored against a baseline (one machine can then be ranked)
   std::vector<std::string> common_cases;
   std::vector<MachineFigures> machines;      // in ranked order, then the machines set apart
   std::vector<RankEntry> ranking;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "harness/case_figure.h"
 #include "harness/decide/two_sample.h"
 #include "harness/stats.h"
 
@@ -102,7 +103,7 @@ void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
     }
     std::map<std::string, std::vector<double>> device_values;
     for (const CaseResult& c : run.cases) {
-      const MetricResult* pm = c.FindMetric(c.primary_metric);
+      const MetricResult* pm = c.FindMetric(FigureMetric(c));  // algbw on one rank (case_figure.h)
       if (!Measured(c) || pm == nullptr || !(pm->median > 0)) continue;
       ProcurementCase& d = m.cases[c.id];
       d.higher_is_better = pm->higher_is_better;

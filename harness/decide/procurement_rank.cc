@@ -46,7 +46,26 @@ std::string Tie(const MachineFigures& a, const Figure& fa, const MachineFigures&
   return "";
 }
 
+// The only machine, no baseline: its verdict and cost, and why nothing is ranked.
+std::string RecommendAlone(const ProcurementReport& r) {
+  const MachineFigures& m = r.machines.front();
+  std::string text = "Nothing is ranked: " + m.machine +
+                     " is the only machine and no baseline was given (--baseline), so there is nothing to rank it "
+                     "against.";
+  if (m.verdict.empty()) {
+    text += " It was not qualified (run `gpuqual qualify` on it).";
+  } else if (m.verdict == "FAIL" || m.verdict == "INCOMPLETE") {
+    text += " Its verdict is " + m.verdict + (m.verdict_reasons.empty() ? "" : ": " + m.verdict_reasons.front()) +
+            (m.verdict_reasons.size() > 1 ? " (and " + std::to_string(m.verdict_reasons.size() - 1) + " more)" : "") + ".";
+  } else {
+    text += " It qualifies " + m.verdict + ".";
+  }
+  if (m.usd_per_mtok) text += " " + r.scenario.Describe() + " costs $" + NumberText("%.3f", *m.usd_per_mtok) + " per million output tokens on it.";
+  return text;
+}
+
 std::string Recommend(const ProcurementReport& r) {
+  if (r.ranking.empty() && r.machines.size() == 1 && !r.against_baseline) return RecommendAlone(r);
   if (r.ranking.empty()) {
     return "No machine can be recommended: " + (r.set_apart.empty() ? std::string("no machine was measured") : r.set_apart.front()) +
            (r.set_apart.size() > 1 ? " (and " + std::to_string(r.set_apart.size() - 1) + " more set apart)" : "") + ".";
@@ -76,8 +95,10 @@ std::string Recommend(const ProcurementReport& r) {
 
 void RankMachines(std::vector<MachineFigures> machines, ProcurementReport& report) {
   std::vector<MachineFigures> ranked, apart;
+  const bool alone = machines.size() == 1 && !report.against_baseline;
   for (MachineFigures& m : machines) {
-    const std::string why = SetApartReason(m, report.objective);
+    std::string why = SetApartReason(m, report.objective);
+    if (why.empty() && alone) why = "the only machine, and no baseline to score it against";
     if (why.empty()) {
       ranked.push_back(std::move(m));
     } else {

@@ -156,8 +156,12 @@ void RefuseOutputOverInput(const std::string& output, const std::vector<std::str
   if (output.empty() || output == "-") return;
   for (const std::string& input : inputs) {
     if (input.empty() || input == "-") continue;
-    std::error_code ec;
-    if (std::filesystem::equivalent(output, input, ec) && !ec) {
+    std::error_code ec, ec_out, ec_in;
+    const bool same_file = std::filesystem::equivalent(output, input, ec) && !ec;
+    // Not yet made (a database --db will create): the same path, however spelt.
+    const bool same_path = std::filesystem::weakly_canonical(output, ec_out) ==
+                               std::filesystem::weakly_canonical(input, ec_in) && !ec_out && !ec_in;
+    if (same_file || same_path) {
       throw UsageError(option + " " + output + " is the input file " + input +
                        ": writing it would replace what was read; name another output");
     }

@@ -25,8 +25,9 @@
 //   RefuseOutputOverInput(output, inputs, option)
 //                              UsageError "OPTION OUTPUT is the input file INPUT: ..." when the
 //                              output names a file that is one of the inputs (same file, by
-//                              inode: a link or another spelling of the path counts), so a command
-//                              never replaces what it reads. "-" and absent files pass.
+//                              inode: a link or another spelling of the path counts; or, for a file
+//                              not made yet such as a new --db, the same path), so a command never
+//                              replaces what it reads. "-" and empty names pass.
 //   CheckWritable(path)        the same checks and a probe temporary created and removed beside
 //                              the target, without touching the target itself: a bad output path
 //                              fails before any work, and an existing file is not emptied.

@@ -34,7 +34,7 @@ struct HistoryMigration {
 
 // gpuqual's own steps, v1 first.
 const std::vector<HistoryMigration>& HistoryMigrations();
-inline constexpr int kHistorySchemaVersion = 2;
+inline constexpr int kHistorySchemaVersion = 3;
 
 // The database's version (0 for an empty file); throws UsageError for a foreign database.
 int HistorySchemaVersion(SqliteDb& db);

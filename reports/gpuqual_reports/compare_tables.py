@@ -48,19 +48,9 @@ def single_machine(report):
 
 
 def unranked_text(report):
-    """The summary's opening line for a single machine: why nothing is ranked, and its
-    qualification verdict as `gpuqual qualify` wrote it (procurement.json: verdict, reasons)."""
-    p = report.procurement
-    names = ", ".join(m.machine for m in p.machines) or "no machine"
-    text = (f"Nothing is ranked: a ranking needs two machines or a baseline (--baseline), and this "
-            f"report has one machine ({names}) and no baseline.")
-    for m in p.machines:
-        if not m.verdict:
-            text += f" {m.machine} was not qualified (run gpuqual qualify on it)."
-        else:
-            why = f": {'; '.join(m.verdict_reasons)}" if m.verdict_reasons else ""
-            text += f" Qualification of {m.machine} (gpuqual qualify): {m.verdict}{why}."
-    return text
+    """The summary's opening line for a single machine: why nothing is ranked and its verdict, in
+    the words `gpuqual rank` wrote (procurement.json recommendation; C++ decides it)."""
+    return report.procurement.recommendation
 
 
 def _runs_text(m):
@@ -172,7 +162,10 @@ def providers_table(report):
             "instance catalog. TFLOP/s per $/h: geometric mean of the GEMM TFLOP/s × GPUs ÷ "
             "instance $/h.")
     if same_instance:
-        note += " Each machine is named by its instance type."
+        typed = [bool(m.instance_type) for m in p.machines]
+        note += (" Each machine is named by its instance type." if all(typed) else
+                 " No run names an instance type." if not any(typed) else
+                 " Machines are named by their instance type where their runs give one.")
     if shared:
         note += f" $/Mtok basis: {shared}" + (", X as in the column." if per_row is not None else ".")
     return Table("Providers", headers, out, note=note)

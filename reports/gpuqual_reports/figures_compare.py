@@ -36,13 +36,23 @@ def _colors(machines, colors):
 
 
 def _set_apart(p, m):
-    """True for a machine the ranking (C++) set apart: FAIL, INCOMPLETE, not qualified."""
+    """True for a machine the ranking (C++) set apart (procurement.json set_apart says why)."""
     return p.ranked(m.machine) is None
 
 
+def _why_apart(p, m):
+    """Why the ranking set a machine apart, in its words ("qualification FAIL: ...", "no price: ...")."""
+    prefix = m.machine + ": "
+    return next((s[len(prefix):] for s in p.set_apart if s.startswith(prefix)), "not ranked")
+
+
 def _name(p, m):
-    """A machine's label in the charts; machines the ranking set apart say so."""
-    return m.machine if not _set_apart(p, m) else f"{m.machine} (set apart: {m.verdict or 'not ranked'})"
+    """A machine's label in the charts; machines the ranking set apart say so, short: their
+    verdict when that set them apart, else "not ranked" (the caption gives the reasons)."""
+    if not _set_apart(p, m):
+        return m.machine
+    why = _why_apart(p, m)
+    return f"{m.machine} (set apart: {m.verdict if why.startswith('qualification ') else 'not ranked'})"
 
 
 def _divider(ax, x, text):
@@ -78,10 +88,9 @@ def _machine_bars(ax, p, machines, values, colors, fmt):
 
 
 def _set_apart_note(p, shown):
-    apart = [m.machine for m in shown if _set_apart(p, m)]
-    return (f" Hatched grey, after the dotted line: set apart by the ranking ({', '.join(apart)}: "
-            "verdict FAIL, INCOMPLETE or not qualified); drawn for reference, not a candidate."
-            if apart else "")
+    apart = [f"{m.machine}: {_why_apart(p, m)}" for m in shown if _set_apart(p, m)]
+    return (f" Hatched grey, after the dotted line: set apart by the ranking ({'; '.join(apart)}); "
+            "drawn for reference, not a candidate." if apart else "")
 
 
 def score_figure(p, colors=None):

@@ -69,9 +69,18 @@ def assign_labels(runs):
         r.label = r.machine if counts[r.machine] == 1 else f"{r.machine} #{seen[r.machine]}"
 
 
+def _figure_metric(case, metrics):
+    """The metric a case is shown by, as harness/case_figure.h rules: its primary metric, but
+    algbw for a collective on one rank (busbw with a bus factor of 0, undefined there) in files
+    written before the runner named algbw the primary metric of such cases."""
+    primary = case.get("primary_metric") or ""
+    factor = (case.get("work") or {}).get("busbw_factor") or 0
+    return "algbw" if primary == "busbw" and factor == 0 and "algbw" in metrics else primary
+
+
 def _row(run, case):
     metrics = case.get("metrics") or {}
-    primary = case.get("primary_metric") or ""
+    primary = _figure_metric(case, metrics)
     pm = metrics.get(primary) or {}
     med = pm.get("median")
     return CaseRow(

@@ -22,6 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::Gpuqual;
+using testing::GpuqualIn;
 using testing::Outcome;
 
 class CompareCliTest : public ::testing::Test {
@@ -153,39 +154,41 @@ TEST_F(CompareCliTest, BadInputsExitTwo) {
 namespace gq {
 namespace {
 
-// gpuqual run in `dir` (for the outputs that default to paths relative to it).
-Outcome GpuqualIn(const fs::path& dir, const std::string& args) {
-  Outcome o;
-  FILE* pipe = popen(("cd '" + dir.string() + "' && " + GQ_BINARY + " " + args + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return o;
-  std::array<char, 4096> buf;
-  while (fgets(buf.data(), buf.size(), pipe) != nullptr) o.output += buf.data();
-  const int status = pclose(pipe);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
-
 // No command replaces a file it reads, or a file the user did not name: an output that is an
 // input is refused (exit 2, the input unchanged); baseline create's default output is not
 // written over; runs started in the same second keep a results file each.
 TEST_F(CompareCliTest, NoWriteReplacesAnInputOrAnUnnamedFile) {
-  const std::string base = Path("base.json");
-  const std::string before = ReadTextFile(base);
-  for (const std::string& args : {"baseline create " + base + " --name x -o " + base,
-                                  "compare " + base + " --baseline " + base + " --junit " + base,
-                                  "qualify " + base + " -o " + base, "rank " + base + " --json " + base}) {
+  const std::string base = Path("base.json"), db = Path("inputs.db"), spec = Path("b-as-input.json");
+  ASSERT_EQ(Gpuqual("history add " + base + " --db " + db).code, 0);
+  ASSERT_EQ(Gpuqual("baseline create " + base + " --name b -o " + spec).code, 0);
+  const std::string before = ReadTextFile(base), db_before = ReadTextFile(db), spec_before = ReadTextFile(spec);
+  const std::pair<std::string, std::string> cases[] = {
+      {"baseline create " + base + " --name x -o " + base, base},
+      {"compare " + base + " --baseline " + base + " --junit " + base, base},
+      {"qualify " + base + " -o " + base, base},
+      {"qualify " + base + " --baseline " + spec + " -o " + spec, spec},
+      {"rank " + base + " --json " + base, base},
+      {"history list --db " + db + " --json " + db, db},
+      {"history trend --db " + db + " --json " + db, db},
+      {"baseline create --from-history --sku cpu --last 1 --db " + db + " -o " + db, db},
+      {"run gemm --device cpu -a m=32 -a n=32 -a k=32 --db " + Path("new.db") + " -o " + Path("new.db"), Path("new.db")}};
+  for (const auto& [args, input] : cases) {
     Outcome o = Gpuqual(args);
     EXPECT_EQ(o.code, 2) << args << "\n" << o.output;
-    EXPECT_NE(o.output.find(base + " is the input file " + base), std::string::npos) << args << "\n" << o.output;
+    EXPECT_NE(o.output.find(" is the input file " + input), std::string::npos) << args << "\n" << o.output;
   }
   EXPECT_EQ(ReadTextFile(base), before);
+  EXPECT_EQ(ReadTextFile(db), db_before);
+  EXPECT_EQ(ReadTextFile(spec), spec_before);
+  EXPECT_FALSE(fs::exists(Path("new.db")));
 
   const fs::path work = dir_ / "cwd";
   fs::create_directories(work / "baselines");
   std::ofstream(work / "baselines" / "x.json") << "kept";
   Outcome kept = GpuqualIn(work, "baseline create " + base + " --name x");
   EXPECT_EQ(kept.code, 2) << kept.output;
-  EXPECT_NE(kept.output.find("baselines/x.json exists (the default output of --name x): give -o"), std::string::npos)
+  EXPECT_NE(kept.output.find("baselines/x.json exists (the default output for the baseline name 'x'): give -o"),
+            std::string::npos)
       << kept.output;
   EXPECT_EQ(ReadTextFile((work / "baselines" / "x.json").string()), "kept");
   EXPECT_EQ(GpuqualIn(work, "baseline create " + base + " --name y").code, 0);

@@ -18,15 +18,23 @@ struct Outcome {
   std::string output;  // stdout and stderr together
 };
 
-inline Outcome Gpuqual(const std::string& args) {
+// A shell command line, its stdout and stderr together.
+inline Outcome Shell(const std::string& command) {
   Outcome o;
-  FILE* pipe = popen((std::string(GQ_BINARY) + " " + args + " 2>&1").c_str(), "r");
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return o;
   std::array<char, 4096> buf;
   while (fgets(buf.data(), buf.size(), pipe) != nullptr) o.output += buf.data();
   const int status = pclose(pipe);
   o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return o;
+}
+
+inline Outcome Gpuqual(const std::string& args) { return Shell(std::string(GQ_BINARY) + " " + args); }
+
+// gpuqual run in `dir`, for the outputs that default to paths relative to the working directory.
+inline Outcome GpuqualIn(const std::filesystem::path& dir, const std::string& args) {
+  return Shell("cd '" + dir.string() + "' && " + GQ_BINARY + " " + args);
 }
 
 // A fresh directory named after the running test (and this process).

@@ -215,6 +215,12 @@ TEST(CompareTest, SpreadBetweenRunsOrANoisyCaseOfOneRoundIsInconclusive) {
   EXPECT_EQ(o.verdict, Verdict::kInconclusive) << o.reason;
   EXPECT_NE(o.reason.find("noisy (95% CI of the median is +-3.1%) with one replicate"), std::string::npos) << o.reason;
   EXPECT_NE(o.reason.find("--repetitions 3"), std::string::npos) << o.reason;
+  // The side with one replicate is the baseline: the reason names it, not the candidate.
+  ResultsDoc noisy_once = Doc({MakeCase("g/a", 1e-3, 0.02, 8)});
+  noisy_once.cases[0].status = CaseStatus::kNoisy;
+  const CompareRow b = Row(Compare(noisy, CreateBaseline({noisy_once}, {"b"}, "b"), {}), "g/a");
+  EXPECT_EQ(b.verdict, Verdict::kInconclusive) << b.reason;
+  EXPECT_EQ(b.reason.rfind("the baseline case was noisy in a source run, its only replicate", 0), 0u) << b.reason;
 }
 
 // The figures beside the change are the ones it is the ratio of (judged_figure.h): with rounds
@@ -334,11 +340,11 @@ TEST(CompareFormatTest, JunitMatchesGolden) { EXPECT_EQ(CompareJunit(GoldenRepor
 
 TEST(CompareFormatTest, JsonCarriesVerdictsAndPass) {
   auto j = CompareJson(GoldenReport());
-  EXPECT_EQ(j["schema"], "gpuqual.compare/1");
+  EXPECT_EQ(j["schema"], "gpuqual.compare/2");
   EXPECT_EQ(j["passed"], false);
   EXPECT_EQ(j["counts"]["regressed"], 1);
   EXPECT_EQ(j["rows"][0]["verdict"], "regressed");
-  EXPECT_EQ(j["rows"][0]["runs"]["candidate"], 3);
+  EXPECT_EQ(j["rows"][0]["replicates"]["candidate"], 3);
   EXPECT_FALSE(j["rows"][1].contains("ratio"));  // missing: nothing compared
   EXPECT_NE(j["sign"].get<std::string>().find("+ is better, - is worse"), std::string::npos);
   CompareReport none;

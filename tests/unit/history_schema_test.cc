@@ -49,12 +49,12 @@ TEST_F(HistorySchemaTest, MigratesAVersionOneDatabaseAndFillsTheNewTables) {
     EXPECT_FALSE(HasTable(db, "params"));
   }
   HistoryStore store(Db(), HistoryStore::Open::kExisting);  // migrates on open
-  EXPECT_EQ(store.SchemaVersion(), 2);
+  EXPECT_EQ(store.SchemaVersion(), kHistorySchemaVersion);
   EXPECT_EQ(store.Runs({})[0].verdict, "FAIL");
   SqliteDb db(Db(), SqliteDb::Mode::kReadWrite, 1000);
   EXPECT_EQ(*db.QueryText("SELECT COUNT(*) FROM params"), "2");
   EXPECT_EQ(*db.QueryText("SELECT reason FROM checks"), "too slow");
-  EXPECT_EQ(*db.QueryText("SELECT COUNT(*) FROM gpuqual_schema"), "2");
+  EXPECT_EQ(*db.QueryText("SELECT COUNT(*) FROM gpuqual_schema"), std::to_string(kHistorySchemaVersion));
   // Runs added after the migration get every table at once.
   testing::AddRun(store, MakeRun("new", StartedAt(2), {}, {GemmCase("cpu", 1e-3)}));
   EXPECT_EQ(*db.QueryText("SELECT COUNT(*) FROM params"), "4");
@@ -71,8 +71,9 @@ TEST_F(HistorySchemaTest, ANewerDatabaseIsRefused) {
     HistoryStore store(Db(), HistoryStore::Open::kExisting);
     FAIL() << "opened a newer database";
   } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("history schema version 3 is newer than this gpuqual's 2"), std::string::npos)
-        << e.what();
+    const std::string newer = "history schema version " + std::to_string(kHistorySchemaVersion + 1) +
+                              " is newer than this gpuqual's " + std::to_string(kHistorySchemaVersion);
+    EXPECT_NE(std::string(e.what()).find(newer), std::string::npos) << e.what();
   }
 }
 
@@ -88,8 +89,36 @@ TEST_F(HistorySchemaTest, AMigrationThatFailsPartWayLeavesTheOldVersion) {
   EXPECT_THROW(MigrateHistory(db, steps), std::runtime_error);
   EXPECT_EQ(HistorySchemaVersion(db), 1);
   EXPECT_FALSE(HasTable(db, "half"));
-  EXPECT_EQ(MigrateHistory(db, HistoryMigrations()), 1);  // the real step still applies
-  EXPECT_EQ(HistorySchemaVersion(db), 2);
+  EXPECT_EQ(MigrateHistory(db, HistoryMigrations()), 1);  // the real steps still apply
+  EXPECT_EQ(HistorySchemaVersion(db), kHistorySchemaVersion);
+}
+
+// A single-rank collective stored by a gpuqual before v3 named busbw (0 there) its metric; v3
+// makes it algbw, so its series is algbw throughout. Other cases keep theirs.
+TEST_F(HistorySchemaTest, VersionThreeFollowsSingleRankCollectivesByAlgbw) {
+  CaseResult one = GemmCase("cpu", 1e-3);
+  one.id = "allreduce/size=4096";
+  one.workload = "allreduce";
+  one.primary_metric = "busbw";
+  one.metrics = {{"busbw", MetricResult{"GB/s", true, 0}}, {"algbw", MetricResult{"GB/s", true, 80}}};
+  CaseResult many = one;
+  many.id = "allreduce/size=8192";
+  many.metrics = {{"busbw", MetricResult{"GB/s", true, 150}}, {"algbw", MetricResult{"GB/s", true, 80}}};
+  many.work.busbw_factor = 1.75;
+  const ResultsDoc d = MakeRun("old", StartedAt(1), {}, {one, many, GemmCase("cpu", 1e-3)});
+  {  // as gpuqual with schema v2 stored it: busbw for both collectives
+    SqliteDb db(Db(), SqliteDb::Mode::kReadWriteCreate, 1000);
+    MigrateHistory(db, {HistoryMigrations()[0], HistoryMigrations()[1]});
+    SqliteTransaction t(db);
+    InsertRunRowsV1(db, d, ResultsToJson(d).dump(1) + "\n", "test");
+    db.Exec("UPDATE cases SET primary_metric = 'busbw' WHERE workload = 'allreduce'");
+    t.Commit();
+  }
+  HistoryStore store(Db(), HistoryStore::Open::kExisting);  // migrates on open
+  SqliteDb db(Db(), SqliteDb::Mode::kReadWrite, 1000);
+  EXPECT_EQ(*db.QueryText("SELECT primary_metric FROM cases WHERE case_id = 'allreduce/size=4096'"), "algbw");
+  EXPECT_EQ(*db.QueryText("SELECT primary_metric FROM cases WHERE case_id = 'allreduce/size=8192'"), "busbw");
+  EXPECT_EQ(*db.QueryText("SELECT COUNT(*) FROM cases WHERE primary_metric = 'tflops'"), "1");
 }
 
 }  // namespace

@@ -130,6 +130,16 @@ TEST(PricesTest, OneOfferPricedTwiceIsRefused) {
     return j;
   };
   EXPECT_EQ(PriceListFromJson(doc("gcp"), "p.json").prices.size(), 2u);  // one type, two providers
+  nlohmann::ordered_json regions = doc("aws");
+  regions["prices"][0]["region"] = "us-east-1";
+  regions["prices"][1]["region"] = "eu-west-1";
+  const PriceList by_region = PriceListFromJson(regions, "p.json");  // one type of one provider, two regions
+  ResultsDoc run;
+  run.system.cloud = {"aws", "p5", "eu-west-1", ""};
+  ASSERT_NE(by_region.Match(run), nullptr);
+  EXPECT_EQ(by_region.Match(run)->usd_per_hour, 2);  // the run's region
+  run.system.cloud.region = "ap-south-1";
+  EXPECT_EQ(by_region.Match(run)->usd_per_hour, 1);  // no region of the run's: the first of its provider
   EXPECT_EQ(PriceListFromJson(doc(nullptr), "p.json").prices.size(), 2u);  // with and without one
   try {
     PriceListFromJson(doc("aws"), "p.json");
@@ -275,10 +285,34 @@ TEST(ProcurementTest, UnfinishedRunsAreSetApartAndMissingPricesSayWhy) {
 }
 
 TEST(ProcurementTest, NoMachineRankableSaysWhy) {
-  const std::vector<ResultsDoc> runs = {MachineRun("bad", "aws", 8, {RateCase("a", "gemm", 100)}, "FAIL")};
+  const std::vector<ResultsDoc> runs = {MachineRun("bad", "aws", 8, {RateCase("a", "gemm", 100)}, "FAIL"),
+                                        MachineRun("worse", "gcp", 8, {RateCase("a", "gemm", 90)}, "FAIL")};
   const ProcurementReport r = BuildProcurement(runs, nullptr, nullptr, nullptr, Options());
   EXPECT_TRUE(r.ranking.empty());
-  EXPECT_EQ(r.recommendation.rfind("No machine can be recommended: bad: qualification FAIL", 0), 0u);
+  EXPECT_EQ(r.recommendation.rfind("No machine can be recommended: bad: qualification FAIL", 0), 0u) << r.recommendation;
+}
+
+// One machine without a baseline could only be scored against itself: nothing is ranked, and the
+// recommendation says why, with its verdict; with a baseline it is ranked.
+TEST(ProcurementTest, OneMachineWithoutABaselineIsNotRanked) {
+  const std::vector<ResultsDoc> pass = {MachineRun("solo", "aws", 8, {RateCase("a", "gemm", 100)}, "PASS")};
+  const PriceList prices = Prices({{"solo", 10}});
+  const ProcurementReport r = BuildProcurement(pass, &prices, nullptr, nullptr, Options(Objective::kPerformance));
+  EXPECT_TRUE(r.ranking.empty());
+  ASSERT_EQ(r.set_apart.size(), 1u);
+  EXPECT_EQ(r.set_apart[0], "solo: the only machine, and no baseline to score it against");
+  EXPECT_EQ(r.recommendation, "Nothing is ranked: solo is the only machine and no baseline was given (--baseline), so "
+                              "there is nothing to rank it against. It qualifies PASS.");
+  const std::vector<ResultsDoc> bad = {MachineRun("bad", "aws", 8, {RateCase("a", "gemm", 100)}, "FAIL")};
+  EXPECT_NE(BuildProcurement(bad, nullptr, nullptr, nullptr, Options()).recommendation.find(
+                "Its verdict is FAIL: ecc_uncorrected: GPU 3: 2 errors."),
+            std::string::npos);
+  Baseline b;
+  b.name = "ref";
+  b.cases = {{"a", "gemm", {}, "tflops", {{"tflops", MetricResult{"TFLOP/s", true, 100}}}, {}, {}, 1}};
+  const ProcurementReport scored = BuildProcurement(pass, &prices, &b, nullptr, Options(Objective::kPerformance));
+  ASSERT_EQ(scored.ranking.size(), 1u);
+  EXPECT_EQ(scored.recommendation.rfind("Buy solo", 0), 0u) << scored.recommendation;
 }
 
 TEST(ProcurementTest, TokenCostIsWholeInstancePriceOverWholeInstanceThroughputOfTheNamedCaseOnly) {

@@ -438,6 +438,8 @@ def prices_corpus():
     w.mutant("valid", "no_prices", base, setter(["prices"], []))
     w.mutant("valid", "one_type_priced_by_two_providers", base, lambda d: d["prices"].append(
         {"provider": "gcp", "instance_type": "p5.48xlarge", "usd_per_hour": 90.0}))
+    w.mutant("valid", "one_type_priced_in_two_regions", base, lambda d: d["prices"].append(
+        {"provider": "aws", "instance_type": "p5.48xlarge", "usd_per_hour": 90.0, "region": "eu-west-1"}))
     w.mutant("semantic", "type_priced_twice_for_one_provider", base, lambda d: d["prices"].append(
         {"provider": "aws", "instance_type": "p5.48xlarge", "usd_per_hour": 60.0}))
     w.mutant("semantic", "type_priced_twice_without_provider", base, lambda d: d["prices"].append(
