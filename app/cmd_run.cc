@@ -74,14 +74,14 @@ struct RunArgs {
 
 // Adds the finished run to the history, with the results file's text as written (so a later
 // `history add` of that file finds it stored); a failure names the results file, which is complete.
-void AddToHistory(HistoryStore& history, const ResultsDoc& doc, const std::string& path) {
+void AddToHistory(HistoryStore& history, const ResultsDoc& doc, const std::string& path, std::ostream& out) {
   try {
     history.Add(doc, ReadTextFile(path), std::filesystem::absolute(path).string(), false);
   } catch (const UsageError& e) {
     throw OutputError(std::string(e.what()) + "; the results are complete in " + path + " (gpuqual history add --db " +
                       history.path() + " " + path + " adds them)");
   }
-  std::cout << "history: run " << doc.run.id << " added to " << history.path() << "\n";
+  out << "history: run " << doc.run.id << " added to " << history.path() << "\n";
 }
 
 class NullSink : public CaseSink {
@@ -255,6 +255,9 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
     return 0;
   }
 
+  // With the results on standard output (-o - or /dev/stdout) everything else a run prints goes to
+  // standard error, so standard output is the one JSON document.
+  std::ostream& text = opt.output == "-" || opt.output == "/dev/stdout" ? std::cerr : std::cout;
   ResultsDoc doc;
   std::string path;
   GpuWatch gpus;
@@ -282,7 +285,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
       if (!args.history_db.empty()) history = std::make_unique<HistoryStore>(args.history_db, HistoryStore::Open::kCreate);
       gpus = WatchGpus(setup.devices, args.telemetry_period_ms, doc);
       recorder = std::make_unique<ResultsRecorder>(path, doc, &std::cerr);  // OutputError: exit 2
-      console = std::make_unique<ConsoleReporter>(std::cout, setup.id_width);
+      console = std::make_unique<ConsoleReporter>(text, setup.id_width);
     }
   } catch (...) {
     error = std::current_exception();
@@ -305,7 +308,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
   env.comm = world.size() > 1 ? &world : nullptr;
   env.straggler_threshold = args.straggler_pct / 100.0;
   if (root) {
-    std::cout << "gpuqual " << ToolVersion() << ": " << setup.runnable << " case(s) on "
+    text << "gpuqual " << ToolVersion() << ": " << setup.runnable << " case(s) on "
               << DeviceList(setup.devices, world) << std::endl;  // before any progress on stderr
   }
   std::unique_ptr<CaseWatchdog> watchdog;  // in front of the progress printer
@@ -331,8 +334,8 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
   }
   recorder->Finish(!completed);
   console->PrintSummary(recorder->doc(), path);
-  PrintSingleRankNote(recorder->doc(), std::cout);
-  if (history) AddToHistory(*history, recorder->doc(), path);
+  PrintSingleRankNote(recorder->doc(), text);
+  if (history) AddToHistory(*history, recorder->doc(), path, text);
   if (prompt_stop.hung()) return 1;  // (an abandoned worker: ~PromptStop ends the process with 1)
   if (!completed) return kInterruptedExit;
   const auto& cases = recorder->doc().cases;
@@ -358,10 +361,12 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   CLI::App* cmd = root.add_subcommand("run", "Run workloads or a suite and write a results file");
   RunOptions& o = args->options;
   cmd->add_option("workloads", o.workloads, "Workloads to run (see `gpuqual list`)");
-  cmd->add_option("--suite", o.suite, "Suite name (ci, quick, full) or suite file");
+  cmd->add_option("--suite", o.suite, "Suite name (ci, anchors, quick, full) or suite file");
   cmd->add_option("-a,--axis", args->axis_assignments, "Axis values AXIS=V1,V2 (repeatable)");
   cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
-  CLI::Option* output = cmd->add_option("-o,--output", o.output, "Results file (default results/<run id>.json: <utc>-<host>-<6 hex>)");
+  CLI::Option* output = cmd->add_option("-o,--output", o.output, "Results file (default results/<run id>.json: <utc>-<host>-<6 hex>)")
+      ->check(CLI::Validator([](std::string& v) { return v.empty() ? std::string("is an empty file name") : std::string(); },
+                             "FILE"));
   args->max_noise = cmd->add_option("--max-noise", args->max_noise_pct,
                                     "Stop when the median's 95% CI is within this percent")->capture_default_str();
   args->min_samples = cmd->add_option("--min-samples", args->cli.min_samples, "Fewest samples per case")->capture_default_str();

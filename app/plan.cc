@@ -106,18 +106,23 @@ std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOp
   }
 
   // The plan's size before any case is made: a typo like -a size=1..1000000 must not allocate
-  // gigabytes of case specs.
-  int64_t total = 0, biggest = -1;
+  // gigabytes of case specs. A run measures the cuda entries or the cpu ones (with those for any
+  // device), never both: the size is that of the larger set, or of the one --device names.
+  const bool cpu_only = options.device == "cpu", cuda_only = options.device.rfind("cuda", 0) == 0;
+  int64_t any = 0, cuda = 0, cpu = 0, biggest = -1;
   std::string largest;
   for (const Entry& e : entries) {
+    if ((cpu_only && e.device == DeviceFilter::kCuda) || (cuda_only && e.device == DeviceFilter::kCpu)) continue;
     std::string shape;
     const int64_t n = CountCases(*e.workload, Overlay(*e.workload, e.device, e.axes, options.axes), options.max_cases, &shape);
     if (n > biggest) {
       biggest = n;
       largest = e.workload->Name() + (shape.empty() ? "" : ": " + shape);
     }
-    total = std::min(options.max_cases + 1, total + n);
+    int64_t& kind = e.device == DeviceFilter::kCuda ? cuda : e.device == DeviceFilter::kCpu ? cpu : any;
+    kind = std::min(options.max_cases + 1, kind + n);
   }
+  const int64_t total = std::min(options.max_cases + 1, any + std::max(cuda, cpu));
   if (total > options.max_cases) {
     throw UsageError("the plan has more than " + std::to_string(options.max_cases) + " cases (largest entry: " + largest +
                      "); narrow the axes or raise the limit with --max-cases");

@@ -44,7 +44,8 @@ std::vector<DeviceRef> ResolveDevices(const std::string& spec, int cuda_device_c
     } catch (const UsageError&) {
       throw UsageError("--device '" + spec + "': expected cuda:N with N a GPU index");
     }
-    if (index < 0 || index >= cuda_device_count) {
+    if (index < 0) throw UsageError("--device '" + spec + "': a GPU index is 0 or more");
+    if (index >= cuda_device_count) {
       throw UsageError("--device '" + spec + "': " + std::to_string(cuda_device_count) +
                        " CUDA device(s) visible");
     }

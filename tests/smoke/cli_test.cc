@@ -44,6 +44,7 @@ TEST(CliTest, BadInputExitsTwoWithOneLine) {
   ExpectUsageError("run --suite nosuch --device cpu", "unknown suite 'nosuch' (known:");
   ExpectUsageError("run gemm --device cuda:7", "--device 'cuda:7'");
   ExpectUsageError("run gemm --device tpu", "is not one of auto, cpu, cuda, cuda:N");
+  ExpectUsageError("run gemm --device cuda:-1", "--device 'cuda:-1': a GPU index is 0 or more");
   ExpectUsageError("run gemm --device cpu --max-time 0.1 --min-time 1", "--max-time 0.1 s is below --min-time 1 s");
   ExpectUsageError("run gemm --device cpu --max-time nan", "--max-time: must be a number in (0, 86400] (got nan)");
   ExpectUsageError("run gemm --device cpu --min-time inf", "--min-time: must be a number in [0, 86400] (got inf)");
@@ -66,6 +67,7 @@ TEST(CliTest, BadInputExitsTwoWithOneLine) {
   ExpectUsageError("run gemm --device cpu -o /proc/gpuqual-nope/r.json",
                    "gpuqual: error: cannot write /proc/gpuqual-nope/r.json: cannot create /proc/gpuqual-nope");
   ExpectUsageError("run gemm --device cpu -o /tmp", "gpuqual: error: cannot write /tmp: is a directory");
+  ExpectUsageError("run gemm --device cpu -o ''", "--output: is an empty file name");
 }
 
 TEST(CliTest, SuiteWithNoCasesForTheDeviceIsUsageError) {
@@ -114,6 +116,10 @@ TEST(CliTest, AStreamTargetGetsOneDocument) {
     ++documents;
   }
   EXPECT_EQ(documents, 1u) << o.output;
+  // Standard output is that document alone: the banner and the table go to standard error.
+  Outcome json_only = testing::Shell("(" + std::string(GQ_BINARY) + " " + quick + "-o - 2>/dev/null)");
+  EXPECT_EQ(json_only.code, 0) << json_only.output;
+  EXPECT_EQ(nlohmann::json::parse(json_only.output)["schema"], "gpuqual.results/1") << json_only.output;
   Outcome full = Gpuqual(quick + "-o /dev/full");
   EXPECT_EQ(full.code, 2) << full.output;
   EXPECT_EQ(full.output.find("warning"), std::string::npos) << full.output;  // no per-case attempt

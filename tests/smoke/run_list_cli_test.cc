@@ -74,5 +74,16 @@ TEST(RunListCliTest, ListsGpuCasesWhereNoGpuIsVisible) {
   EXPECT_NE(run.output.find("no CUDA device is visible"), std::string::npos) << run.output;
 }
 
+// --max-cases bounds the cases of the device kind that will run: a gemm of one shape and dtype is
+// one case per kind, not the two of both kinds together.
+TEST(RunListCliTest, MaxCasesCountsTheDeviceKindThatRuns) {
+  const std::string one = "run gemm -a m=64 -a n=64 -a k=64 -a dtype=fp32 --list --max-cases 1";
+  EXPECT_EQ(Gpuqual(one).code, 0) << Gpuqual(one).output;
+  EXPECT_EQ(Gpuqual(one + " --device cpu").code, 0);
+  const Outcome two = Gpuqual("run gemm --device cpu --list --max-cases 1");  // fp32 and fp64
+  EXPECT_EQ(two.code, 2) << two.output;
+  EXPECT_NE(two.output.find("the plan has more than 1 cases"), std::string::npos) << two.output;
+}
+
 }  // namespace
 }  // namespace gq
