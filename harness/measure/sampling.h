@@ -18,8 +18,10 @@
 // WarmUp: one iteration, then batches of 1, 2, 4, ... iterations (doubling while the time per
 // iteration t of the last batch is > 0, never beyond IterationsPerSample(t, ...): no warm-up
 // batch outgrows a timed sample, so each fits a held CUDA stream's launch queue as the samples
-// do) until the agreed batch times sum to warmup_time_s; the last batch gives t, and
-// iterations_per_sample = IterationsPerSample(t, ...).
+// do) until the agreed batch times sum to warmup_time_s; the fastest time per iteration of those
+// batches (the first, cold, one left out unless it is alone) gives t_min, and
+// iterations_per_sample = IterationsPerSample(t_min, ...), so no sample of the steady state is
+// shorter than min_sample_time_s because one warm-up batch was slow.
 // TakeSamples: samples of iterations_per_sample iterations until the StoppingRule
 // (stopping_rule.h) gives its verdict; each sample's PhaseSeconds are appended as
 // case_metrics.h's AppendPhaseSample does (the first sample fixes the names).

@@ -76,6 +76,21 @@ TEST(SamplingTest, WarmUpDoublesBatchesUntilItsTimeAndSizesTheSamples) {
   EXPECT_EQ(ctx.runs(), 1 + 1 + 2 + 4 + 8);
 }
 
+// The samples are sized by the fastest warm-up batch: a slow last batch (10x, a neighbour's load)
+// would have made every sample a tenth of the minimum sample time.
+TEST(SamplingTest, ASlowWarmUpBatchDoesNotShortenTheSamples) {
+  FakeContext ctx({1e-5, 1e-5, 1e-5, 1e-5, 1e-4});  // first, 1, 2, 4 at 10 us; 8 at 100 us
+  PhasedCase prepared({});
+  auto timer = ctx.MakeTimer();
+  RankSync alone(nullptr);
+  MeasureOptions m = Options();
+  m.warmup_time_s = 1e-4;
+  Sampler sampler(prepared, ctx, *timer, alone, m, nullptr);
+  const WarmUpResult warm = sampler.WarmUp();
+  EXPECT_EQ(ctx.runs(), 1 + 1 + 2 + 4 + 8);
+  EXPECT_EQ(warm.iterations_per_sample, 100);  // 1 ms of 10 us iterations, not 10 of 100 us
+}
+
 TEST(SamplingTest, WarmUpBatchesNeverOutgrowATimedSample) {
   FakeContext ctx({1e-5});
   PhasedCase prepared({});
