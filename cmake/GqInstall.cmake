@@ -8,9 +8,14 @@
 #   P/share/man/man1/gpuqual.1 (made at build time by help2man, when it is installed)
 set(GQ_INSTALL_DATA share/gpuqual)
 
+# The installed binaries keep the build's run path to libraries outside the system's own
+# directories (CUDA's lib, OpenMPI's), as the build tree's do, so they start wherever ld.so.conf
+# does not list those.
 install(TARGETS gpuqual RUNTIME DESTINATION bin)
+set_target_properties(gpuqual PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
 if(TARGET gpuqual_microbench)
   install(TARGETS gpuqual_microbench RUNTIME DESTINATION bin)
+  set_target_properties(gpuqual_microbench PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
 endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/suites/ DESTINATION ${GQ_INSTALL_DATA}/suites
         FILES_MATCHING PATTERN "*.json")

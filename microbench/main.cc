@@ -117,7 +117,7 @@ suite, named <case id>/<device>, timed manually (CUDA events on GPUs, steady_clo
 with the workload's metrics as counters ("tflops TFLOP/s", "bandwidth GB/s", ...).
 
 gpuqual flags:
-  --gq_suite=NAME|FILE        suite whose cases become benchmarks: ci, quick (default), full, or
+  --gq_suite=NAME|FILE        suite whose cases become benchmarks: ci, anchors, quick (default), full, or
                               a suite file (see `gpuqual list`)
   --gq_device=auto|cpu|cuda:N device to run on (default auto: cuda:0 if visible, else the cpu);
                               a suite's cases differ per device (gemm: bf16, fp16, ... on GPUs,
@@ -182,7 +182,13 @@ int main(int argc, char** argv) {
       benchmark::Initialize(&n, args);
       return 0;
     }
-    const DeviceRef device = ResolveDevices(device_spec, CudaDeviceCount()).front();
+    DeviceRef device;
+    try {
+      device = ResolveDevices(device_spec, CudaDeviceCount()).front();
+    } catch (const UsageError& e) {  // the error names gpuqual's --device: here it is --gq_device
+      const std::string text = e.what();
+      throw UsageError(text.rfind("--device", 0) == 0 ? "--gq_device" + text.substr(8) : text);
+    }
     const Suite suite = LoadSuite(suite_name, SuiteSearchDirs());
     AddContext(suite.name, device);
     for (const PlannedCase& c : BuildPlan(registry, RunOptions{}, &suite)) {
@@ -190,7 +196,7 @@ int main(int argc, char** argv) {
       benchmark::RegisterBenchmark((c.spec.Id() + "/" + device.Name()).c_str(), RunBenchmark, c.workload,
                                    c.spec, device, &held)
           ->UseManualTime()
-          ->Unit(benchmark::kMillisecond);
+          ->Unit(benchmark::kMicrosecond);  // a 4 KiB collective takes microseconds
     }
   } catch (const UsageError& e) {
     std::cerr << "gpuqual_microbench: error: " << e.what() << "\n";
