@@ -51,6 +51,9 @@ class Workload {
   virtual std::string Summary() const = 0;  // one line for `gpuqual list`
   virtual std::vector<AxisSpec> Axes() const = 0;
   virtual std::vector<MetricSpec> Metrics() const = 0;  // primary metric first
+  // The case's figure, when it is not Metrics().front() for this case (one of Metrics(); e2e's
+  // prefill scenario: prefill_tok_s). Empty: the first metric. The roofline stays the first's.
+  virtual std::string PrimaryMetricFor(const CaseSpec& /*spec*/) const { return ""; }
   virtual std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) = 0;
   // Throws UsageError when the case's axis values do not fit together (e.g. kv_heads not
   // dividing heads). BuildPlan calls it for every planned case, so bad input ends the run with

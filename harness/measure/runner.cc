@@ -96,7 +96,8 @@ CaseRun::CaseRun(Workload& workload, const CaseSpec& spec, DeviceContext* ctx,
   r_.workload = workload.Name();
   r_.params = spec.params;
   r_.device = sync_.DeviceLabel(device);
-  r_.primary_metric = metrics_.empty() ? "" : metrics_.front().name;
+  r_.primary_metric = workload.PrimaryMetricFor(spec);
+  if (r_.primary_metric.empty()) r_.primary_metric = metrics_.empty() ? "" : metrics_.front().name;
 }
 
 std::optional<CaseResult> CaseRun::Run(const std::string& context_error) {

@@ -68,6 +68,10 @@ std::vector<AxisSpec> E2eWorkload::Axes() const {
   };
 }
 
+std::string E2eWorkload::PrimaryMetricFor(const CaseSpec& spec) const {
+  return spec.Get("scenario") == "prefill" ? "prefill_tok_s" : "";
+}
+
 std::vector<MetricSpec> E2eWorkload::Metrics() const {
   std::vector<MetricSpec> metrics = TokenThroughputMetrics();
   for (MetricSpec& m : metrics) {

@@ -1,7 +1,8 @@
 #pragma once
 // The workload "e2e": end-to-end token throughput of a Llama-style decoder with random weights
 // (model and scenario in e2e_model.h; the forward pass in e2e_forward.h; metrics in
-// harness/work.h TokenThroughputMetrics: output_tok_s first).
+// harness/work.h TokenThroughputMetrics: output_tok_s first, the case's figure, except in the
+// prefill scenario, whose figure is prefill_tok_s).
 //
 // Axes: model (a preset), scenario (offline, prefill, decode: e2e_model.h), batch, input_len,
 // output_len, dtype (bf16), tp (tensor-parallel degree), and the shape overrides layers, hidden, heads, kv_heads, ffn, vocab (0 = the
@@ -36,6 +37,9 @@ class E2eWorkload final : public Workload {
   std::string Summary() const override;
   std::vector<AxisSpec> Axes() const override;
   std::vector<MetricSpec> Metrics() const override;
+  // prefill_tok_s for the prefill scenario (its output_tok_s is one token per sequence); else the
+  // first metric, output_tok_s.
+  std::string PrimaryMetricFor(const CaseSpec& spec) const override;
   std::unique_ptr<PreparedCase> Prepare(const CaseSpec& spec, DeviceContext& ctx) override;
   void Validate(const CaseSpec& spec) const override;
   std::map<std::string, std::vector<std::string>> DefaultsFor(DeviceRef::Kind kind) const override;
