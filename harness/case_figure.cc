@@ -14,10 +14,14 @@ std::string FigureMetric(const CaseResult& r) {
   return FigureMetric(r.primary_metric, r.work, r.FindMetric("algbw") != nullptr);
 }
 
+std::size_t SpreadValues(const CaseResult& r) {
+  return r.rounds_done > 1 && r.round_medians_s.size() > 1 ? r.round_medians_s.size() : r.samples_s.size();
+}
+
 double RelativeSpread(const CaseResult& r) {
   try {
     if (r.rounds_done > 1 && r.round_medians_s.size() > 1) return RelativeMedianNoise(r.round_medians_s);
-    if (!r.samples_s.empty()) return RelativeMedianNoise(r.samples_s);
+    if (r.samples_s.size() > 1) return RelativeMedianNoise(r.samples_s);
   } catch (const std::exception&) {  // a NaN sample (refused when files are read)
   }
   return std::numeric_limits<double>::quiet_NaN();

@@ -15,8 +15,10 @@
 //     --max-noise, and the one a noisy case's reason quotes ("95% CI of the median is +-X%");
 //   - several rounds (--repetitions): over the rounds' medians, i.e. the spread between rounds
 //     (with fewer than 6 rounds the interval is [min, max]), which is what compare decides on.
-// A rate is the inverse of a time, so its relative spread is the same to first order. NaN when
-// the case has no samples.
+// A rate is the inverse of a time, so its relative spread is the same to first order. NaN with
+// fewer than 2 values (one value has no spread to show). With fewer than 6 the interval is
+// [min, max] (harness/stats.h: no distribution-free 95% interval of a median exists for so few),
+// SpreadValues says how many there were, and the console marks such a figure.
 #include <string>
 
 #include "harness/results.h"
@@ -27,5 +29,7 @@ std::string FigureMetric(const CaseResult& r);
 // The same rule from its parts (a baseline's case): primary "busbw", bus factor 0 and an algbw.
 std::string FigureMetric(const std::string& primary_metric, const Work& work, bool has_algbw);
 double RelativeSpread(const CaseResult& r);
+// The number of values RelativeSpread is over: the rounds' medians, or the samples.
+std::size_t SpreadValues(const CaseResult& r);
 
 }  // namespace gq

@@ -10,6 +10,8 @@
 namespace gq {
 namespace {
 
+// A distribution-free 95% interval of a median needs 6 values (harness/stats.h).
+constexpr std::size_t kFewestForAnInterval = 6;
 constexpr std::size_t kStatusWidth = 8, kDeviceWidth = 8, kMedianWidth = 18, kSpreadWidth = 11,
                       kPeakWidth = 10;
 
@@ -47,7 +49,8 @@ std::string FormatCaseRow(const CaseResult& r, std::size_t id_width) {
     if (metric != r.primary_metric) figure += " " + metric;  // e.g. "GB/s algbw" for one rank
     row += Pad(figure, kMedianWidth);
     const double spread = RelativeSpread(r);
-    row += Pad(std::isfinite(spread) ? NumberText("%.2f", 100 * spread) : "-", kSpreadWidth);
+    const char* few = SpreadValues(r) < kFewestForAnInterval ? "*" : "";  // [min, max], not a 95% CI
+    row += Pad(std::isfinite(spread) ? NumberText("%.2f", 100 * spread) + few : "-", kSpreadWidth);
   } else {
     row += Pad("-", kMedianWidth) + Pad("-", kSpreadWidth);
   }
@@ -79,7 +82,8 @@ void ConsoleReporter::OnCaseDone(const CaseResult& result) {
 void ConsoleReporter::PrintSummary(const ResultsDoc& doc, const std::string& results_path) {
   if (header_printed_) {
     out_ << "\n+-95%: half-width of the median's 95% confidence interval, in % of the median: over the\n"
-            "       samples, or over the rounds' medians (the spread between rounds) with --repetitions.\n"
+            "       samples, or over the rounds' medians (the spread between rounds) with --repetitions;\n"
+            "       * fewer than 6 values: half their range (no 95% interval of a median exists for so few).\n"
             "peak:  the median in % of the roofline's attainable rate; verify: the largest relative\n"
             "       error against the reference. Collectives on one rank show algbw, as compare judges them.\n";
   }

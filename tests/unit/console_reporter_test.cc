@@ -42,8 +42,14 @@ TEST(ConsoleReporterTest, SpreadIsTheFigureTheNoiseNoteQuotesAndWithRoundsTheirS
   r.reason = "95% CI of the median is +-2.00% after 7 samples (target +-1.00%)";
   EXPECT_NE(FormatCaseRow(r, 16).find(" 2.00 "), std::string::npos);
   r.rounds_planned = r.rounds_done = 3;
-  r.round_medians_s = {0.1, 0.103, 0.0995};  // [min, max] with 3 rounds: +-3% of 0.1
-  EXPECT_NE(FormatCaseRow(r, 16).find(" 3.00 "), std::string::npos) << FormatCaseRow(r, 16);
+  r.round_medians_s = {0.1, 0.103, 0.0995};  // [min, max] with 3 rounds: +-3% of 0.1, marked *
+  EXPECT_NE(FormatCaseRow(r, 16).find(" 3.00* "), std::string::npos) << FormatCaseRow(r, 16);
+  r.round_medians_s = {0.1, 0.103, 0.0995, 0.1, 0.1, 0.1};  // 6 rounds: a 95% interval, unmarked
+  EXPECT_EQ(FormatCaseRow(r, 16).find("*"), std::string::npos) << FormatCaseRow(r, 16);
+  r.rounds_planned = r.rounds_done = 1;
+  r.round_medians_s.clear();
+  r.samples_s = {0.1};  // one sample: no spread to show
+  EXPECT_NE(FormatCaseRow(r, 16).find(" -  "), std::string::npos) << FormatCaseRow(r, 16);
 }
 
 // A collective on one rank shows algbw, the figure compare judges, and no roofline beside it.
