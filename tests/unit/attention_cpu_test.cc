@@ -11,6 +11,7 @@
 #include "harness/device.h"
 #include "harness/errors.h"
 #include "workloads/attention/attention_problem.h"
+#include "workloads/attention/attention_reference.h"
 #include "workloads/attention/attention_workload.h"
 
 namespace gq {
@@ -107,13 +108,13 @@ TEST_P(AttentionCpuVerifyTest, RunsAndVerifies) {
   ctx->Synchronize();
   const VerifyResult result = prepared->Verify();
   EXPECT_TRUE(result.passed) << spec.Id() << ": " << result.detail;
-  // float32 arithmetic on exact inputs: far below the bf16/fp16 tolerance.
+  // float32 arithmetic on exact inputs: far below the bf16/fp16 tolerance, and held to float32's.
   EXPECT_LT(result.max_rel_err, 1e-5) << result.detail;
-  EXPECT_GT(result.tolerance, 0);
+  EXPECT_EQ(result.tolerance, kAttentionFloat32Tolerance);
   EXPECT_FALSE(prepared->Details().empty());
   const Work work = prepared->GetWork();
   EXPECT_GT(work.flops, 0);
-  EXPECT_EQ(work.compute_dtype, GetParam().dtype);
+  EXPECT_EQ(work.compute_dtype, "fp32");  // the inputs are exact in GetParam().dtype; the arithmetic is float32
 }
 
 Shape Make(int batch, int heads, int kv_heads, int seq_q, int seq_kv, int dim, bool causal,

@@ -119,12 +119,12 @@ std::vector<AttentionSample> AttentionSamplePlan(const AttentionProblem& p, uint
 }
 
 VerifyResult VerifyAttention(const AttentionProblem& p, AttentionTensorSource& source,
-                             uint64_t seed) {
+                             uint64_t seed, double tolerance) {
   const auto plan = AttentionSamplePlan(p, seed);
   const int64_t dim = p.head_dim;
   const double scale = 1.0 / std::sqrt(static_cast<double>(dim));
   VerifyResult result;
-  result.tolerance = AttentionTolerance(p.dtype);
+  result.tolerance = tolerance >= 0 ? tolerance : AttentionTolerance(p.dtype);
   double worst = -1;  // below any error, so the first element is always recorded
   int64_t worst_b = 0, worst_h = 0, worst_i = 0, worst_d = 0;
   double worst_got = 0, worst_want = 0;
