@@ -21,6 +21,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,21 +71,27 @@ void RunBenchmark(benchmark::State& state, Workload* workload, CaseSpec spec, De
     }
     Timer* timer = held->timer.get();
     double total = 0;
+    std::map<std::string, double> phase_total;  // seconds per phase over the iterations
     for (auto _ : state) {
       timer->Start();
       held->prepared->Run(held->ctx->stream());
       const double t = timer->StopSeconds();
       state.SetIterationTime(t);
       total += t;
+      // After the timed region, as the runner reads them (harness/workload.h PhaseSeconds).
+      for (const auto& [phase, seconds] : held->prepared->PhaseSeconds()) phase_total[phase] += seconds;
     }
     // Counters: the workload's own metrics (the same MetricSpec formulas `gpuqual run` uses), from
-    // the mean iteration time; metrics measured from a phase and plain times are left to the
-    // benchmark's own time column, and a zero figure (busbw on one rank) is left out.
+    // the mean iteration time, or for a metric of a phase (e2e's prefill_tok_s) the mean time of
+    // that phase; plain times are left to the benchmark's own time column, and a zero figure
+    // (busbw on one rank) is left out.
     const Work work = held->prepared->GetWork();
-    const double per_iteration = total / static_cast<double>(state.iterations());
+    const double iterations = static_cast<double>(state.iterations());
     for (const MetricSpec& m : workload->Metrics()) {
-      if (!m.phase.empty() || m.quantity == Quantity::kTime) continue;
-      const double value = m.FromTime(per_iteration, work);
+      if (m.quantity == Quantity::kTime) continue;
+      const auto phase = phase_total.find(m.phase);
+      if (!m.phase.empty() && phase == phase_total.end()) continue;
+      const double value = m.FromTime((m.phase.empty() ? total : phase->second) / iterations, work);
       if (value > 0) state.counters[m.name + " " + m.unit] = value;
     }
     if (!held->verified) {
