@@ -112,6 +112,12 @@ void ParseAssignments(RunArgs& args) {
     args.options.axes[axis] = values;
   }
   for (const std::string& text : args.label_assignments) ParseLabel("--label", text, args.options.labels);
+  // Standard output by another name is "-": written once at the end, never replaced as a file.
+  std::string& out = args.options.output;
+  if (out == "/dev/stdout" || out == "/dev/fd/1" || out == "/proc/self/fd/1") out = "-";
+  if (out == "-" && !args.history_db.empty()) {  // the history keeps the results file's text
+    throw UsageError("--db needs the results in a file: give -o FILE, not standard output");
+  }
 }
 
 // The measure flags given, by the ranges of harness/options.h (suites are checked when loaded).
@@ -257,7 +263,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
 
   // With the results on standard output (-o - or /dev/stdout) everything else a run prints goes to
   // standard error, so standard output is the one JSON document.
-  std::ostream& text = opt.output == "-" || opt.output == "/dev/stdout" ? std::cerr : std::cout;
+  std::ostream& text = opt.output == "-" ? std::cerr : std::cout;
   ResultsDoc doc;
   std::string path;
   GpuWatch gpus;
@@ -353,7 +359,8 @@ constexpr const char* kRunExamples = R"(Examples:
   gpuqual run --suite ci --repetitions 3 -o candidate.json        the CI gate's run
   gpuqual run --suite quick --device cuda --list                  what the quick suite runs on GPUs
   mpirun -np 8 gpuqual run allreduce --device cuda                one rank per GPU
-Progress goes to stderr; the table and the results file's path to stdout. Ctrl-C stops within
+Progress goes to stderr; the table and the results file's path to stdout (to stderr with -o -,
+which leaves stdout to the results JSON). Ctrl-C stops within
 about a second and keeps the finished cases (exit 130); a second Ctrl-C aborts at once.)";
 
 Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
@@ -366,7 +373,7 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   cmd->add_option("--device", o.device, "auto | cpu | cuda | cuda:N")->capture_default_str();
   CLI::Option* output = cmd->add_option("-o,--output", o.output, "Results file (default results/<run id>.json: <utc>-<host>-<6 hex>)")
       ->check(CLI::Validator([](std::string& v) { return v.empty() ? std::string("is an empty file name") : std::string(); },
-                             "FILE"));
+                             ""));
   args->max_noise = cmd->add_option("--max-noise", args->max_noise_pct,
                                     "Stop when the median's 95% CI is within this percent")->capture_default_str();
   args->min_samples = cmd->add_option("--min-samples", args->cli.min_samples, "Fewest samples per case")->capture_default_str();

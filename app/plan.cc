@@ -131,6 +131,7 @@ std::vector<PlannedCase> BuildPlan(const WorkloadRegistry& registry, const RunOp
   std::vector<PlannedCase> plan;
   std::set<std::pair<std::string, int>> seen;
   for (const Entry& e : entries) {
+    if ((cpu_only && e.device == DeviceFilter::kCuda) || (cuda_only && e.device == DeviceFilter::kCpu)) continue;
     try {  // a bad value from a suite file names the file and the entry
       for (CaseSpec& spec : ExpandCases(e.workload->Name(), e.workload->Axes(), Overlay(*e.workload, e.device, e.axes, options.axes))) {
         if (!seen.insert({spec.Id(), static_cast<int>(e.device)}).second) continue;

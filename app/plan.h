@@ -13,9 +13,10 @@
 //   invalid value, a case whose values do not fit together (Workload::Validate), or a plan with
 //   nothing to run. Errors are UsageError.
 // Duplicate cases (same id and device filter) are kept once, in first-seen order.
-// A plan of more than options.max_cases cases (counted from the axes before any case is made, for
-// the device kind that will run: --device's, else the larger of cuda and cpu) is a UsageError that
-// names the largest entry.
+// With --device cpu (cuda, cuda:N) the entries for the other kind are left out. A plan of more
+// than options.max_cases cases (counted from the axes before any case is made, for the device
+// kind that will run: --device's, else the larger of cuda and cpu) is a UsageError that names the
+// largest entry.
 #include <vector>
 
 #include "app/suite.h"

@@ -4,9 +4,10 @@
 //
 // FigureMetric: the case's primary metric, except for a collective on a single rank (primary
 // busbw with a bus factor of 0: bus bandwidth is undefined there and reported as 0), whose figure
-// is algbw, the same samples' rate. The runner records algbw as such a case's primary metric, so
-// every reader (report, history, exports) shows it; files written before named busbw, and
-// compare, qualify, the exports and the history read them through this.
+// is algbw, the same samples' rate; and for an e2e prefill case prefill_tok_s (its output_tok_s is
+// one token per sequence). The runner records these as the cases' primary metrics, so every
+// reader (report, history, exports) shows them; files written before named busbw or output_tok_s,
+// and rank, qualify, the exports and the history read them through this.
 //
 // RelativeSpread: the half-width of the 95% confidence interval of the median relative to the
 // median, max(median - low, high - median) / median (RelativeMedianNoise, harness/stats.h), over

@@ -142,8 +142,10 @@ ProcurementReport BuildProcurement(const std::vector<ResultsDoc>& runs, const Pr
   std::map<std::string, double> reference;
   for (const std::string& id : report.common_cases) {
     if (baseline != nullptr) {
+      // The baseline's figure in the machines' metric (a baseline written before a case's figure
+      // changed names another primary metric; it holds this one too).
       const BaselineCase* b = baseline->Find(id);
-      const MetricResult* bm = b->FindMetric(FigureMetric(b->primary_metric, b->work, b->FindMetric("algbw") != nullptr));
+      const MetricResult* bm = b->FindMetric(judges.front()->cases.at(id).metric);
       if (bm != nullptr && bm->median > 0) reference[id] = bm->median;
       continue;
     }

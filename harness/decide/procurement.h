@@ -19,7 +19,8 @@
 // $/Mtok of the named scenario (procurement_scenario.h): instance $/h / (instance tok/s x 3600) x
 // 1e6, the instance's tok/s being the sum over the replicas that ran that exact case (a GPU, or a
 // tp group), scaled to GPUs / tp replicas when fewer ran it (the note says so); without the case
-// the machine gets no figure and the note says why, never another case's.
+// the machine gets no figure and the note says why, never another case's. The tokens are output
+// tokens (the output_tok_s metric), and for a prefill scenario prompt tokens (prefill_tok_s).
 // Ranking by the objective (performance per dollar by default, or performance): machines whose
 // verdict (from `gpuqual qualify` in their files; INCOMPLETE for a run not qualified that was
 // interrupted or cut off, as qualify would say) is FAIL or INCOMPLETE are listed apart with the

@@ -25,11 +25,15 @@ std::vector<double> Replicates(const CaseResult& c, const MetricResult& m) {
 }
 
 // $/Mtok of the scenario for one machine (rules in procurement.h).
+// A prefill scenario's tokens are its prompt tokens (prefill_tok_s; one output token per
+// sequence): its $/Mtok is per million prompt tokens, and the note says so.
 void TokenCost(ProcurementMachine& m, const ProcurementOptions& o) {
+  static const std::string kPrefillTokS = "prefill_tok_s";
+  const bool prefill = std::string(o.scenario.Tokens()) == "prompt";
   const std::string* metric = nullptr;
   for (const ResultsDoc* run : m.runs) {
     for (const CaseResult& c : run->cases) {
-      if (o.scenario.Matches(c)) metric = o.cost_metrics.Find(c.workload, CostRole::kOutputTokens);
+      if (o.scenario.Matches(c)) metric = prefill ? &kPrefillTokS : o.cost_metrics.Find(c.workload, CostRole::kOutputTokens);
     }
   }
   if (metric == nullptr) {
@@ -64,7 +68,7 @@ void TokenCost(ProcurementMachine& m, const ProcurementOptions& o) {
   m.f.usd_per_mtok = *m.f.usd_per_hour / (tok_s * 3600.0) * 1e6;
   const int full = std::max(1, m.f.gpus / std::max(1, o.scenario.tp));
   m.f.usd_per_mtok_note = o.scenario.Describe() + ": " + std::to_string(static_cast<long long>(std::lround(tok_s))) +
-                          " output tok/s for the instance" +
+                          " " + o.scenario.Tokens() + " tok/s for the instance" +
                           (replicas < full ? " (measured on " + std::to_string(replicas) + " of " + std::to_string(full) +
                                                  " replicas, scaled to all)"
                                            : "");
@@ -103,9 +107,11 @@ void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
     }
     std::map<std::string, std::vector<double>> device_values;
     for (const CaseResult& c : run.cases) {
-      const MetricResult* pm = c.FindMetric(FigureMetric(c));  // algbw on one rank (case_figure.h)
+      const std::string metric = FigureMetric(c);  // algbw on one rank (case_figure.h)
+      const MetricResult* pm = c.FindMetric(metric);
       if (!Measured(c) || pm == nullptr || !(pm->median > 0)) continue;
       ProcurementCase& d = m.cases[c.id];
+      d.metric = metric;
       d.higher_is_better = pm->higher_is_better;
       d.workload = c.workload;
       device_values[c.id].push_back(pm->median);

@@ -15,6 +15,7 @@ namespace gq {
 struct ProcurementCase {
   bool higher_is_better = true;
   std::string workload;
+  std::string metric;  // the case's figure (harness/case_figure.h), the same in every run
   std::map<std::size_t, double> run_values;
   std::vector<double> replicates;
   double Value() const;  // geometric mean of run_values: the machine's figure for the case

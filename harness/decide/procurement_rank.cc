@@ -60,7 +60,7 @@ std::string RecommendAlone(const ProcurementReport& r) {
   } else {
     text += " It qualifies " + m.verdict + ".";
   }
-  if (m.usd_per_mtok) text += " " + r.scenario.Describe() + " costs $" + NumberText("%.3f", *m.usd_per_mtok) + " per million output tokens on it.";
+  if (m.usd_per_mtok) text += " " + r.scenario.Describe() + " costs $" + NumberText("%.3f", *m.usd_per_mtok) + " per million " + r.scenario.Tokens() + " tokens on it.";
   return text;
 }
 
@@ -85,7 +85,7 @@ std::string Recommend(const ProcurementReport& r) {
       text += " It leads " + second.machine + " by " + Pct(r.ranking.front().objective / second.objective - 1) + ".";
     }
   }
-  if (top.usd_per_mtok) text += " " + r.scenario.Describe() + " costs $" + NumberText("%.3f", *top.usd_per_mtok) + " per million output tokens on it.";
+  if (top.usd_per_mtok) text += " " + r.scenario.Describe() + " costs $" + NumberText("%.3f", *top.usd_per_mtok) + " per million " + r.scenario.Tokens() + " tokens on it.";
   if (top.runs == 1) text += " It was measured in one run: its spread between runs is unknown, so the ranking is less certain.";
   if (!r.set_apart.empty()) text += " Set apart: " + r.set_apart.front() + (r.set_apart.size() > 1 ? " (and more below)." : ".");
   return text;

@@ -19,6 +19,8 @@ struct ProcurementScenario {
 
   // "Llama-3-8B offline, batch 64, 1024 in / 128 out, tp 1".
   std::string Describe() const;
+  // The tokens its $/Mtok counts: "output", or "prompt" for a prefill scenario.
+  const char* Tokens() const { return scenario == "prefill" ? "prompt" : "output"; }
   // Whether `c` is this scenario's e2e case (its params, as gpuqual writes them).
   bool Matches(const CaseResult& c) const;
 };

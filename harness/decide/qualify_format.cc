@@ -29,7 +29,9 @@ void PrintQualifyVerdict(std::ostream& out, const QualifyVerdict& v) {
       out << NumberText(", %.3g TFLOP/s per $/hour (gemm geomean x GPUs)", v.cost->tflops_per_usd_hour);
     }
     if (v.cost->usd_per_mtok > 0) {
-      out << NumberText(", $%.3f per million output tokens", v.cost->usd_per_mtok);
+      // A prefill scenario ("... prefill, batch ...", ProcurementScenario::Describe) counts prompt tokens.
+      const bool prompt = v.cost->scenario.find(" prefill, ") != std::string::npos;
+      out << NumberText(", $%.3f per million ", v.cost->usd_per_mtok) << (prompt ? "prompt" : "output") << " tokens";
       if (!v.cost->usd_per_mtok_note.empty()) out << " (" << v.cost->usd_per_mtok_note << ")";
     } else if (!v.cost->usd_per_mtok_note.empty()) {
       out << "; no $/Mtok: " << v.cost->usd_per_mtok_note;

@@ -49,7 +49,7 @@ std::string FormatCaseRow(const CaseResult& r, std::size_t id_width) {
     if (metric != r.primary_metric) figure += " " + metric;  // e.g. "GB/s algbw" for one rank
     row += Pad(figure, kMedianWidth);
     const double spread = RelativeSpread(r);
-    const char* few = SpreadValues(r) < kFewestForAnInterval ? "*" : "";  // [min, max], not a 95% CI
+    const char* few = SpreadValues(r) < kFewestForAnInterval ? "*" : "";  // from [min, max], not a 95% CI
     row += Pad(std::isfinite(spread) ? NumberText("%.2f", 100 * spread) + few : "-", kSpreadWidth);
   } else {
     row += Pad("-", kMedianWidth) + Pad("-", kSpreadWidth);
@@ -83,7 +83,8 @@ void ConsoleReporter::PrintSummary(const ResultsDoc& doc, const std::string& res
   if (header_printed_) {
     out_ << "\n+-95%: half-width of the median's 95% confidence interval, in % of the median: over the\n"
             "       samples, or over the rounds' medians (the spread between rounds) with --repetitions;\n"
-            "       * fewer than 6 values: half their range (no 95% interval of a median exists for so few).\n"
+            "       * fewer than 6 values: the farther of min and max from the median (no 95% interval of a\n"
+            "         median exists for so few).\n"
             "peak:  the median in % of the roofline's attainable rate; verify: the largest relative\n"
             "       error against the reference. Collectives on one rank show algbw, as compare judges them.\n";
   }

@@ -62,10 +62,14 @@ def _label_batches(ax, pts, color, placed, extent):
 
 
 def e2e_figure(rows, colors=None):
-    """Tokens/s vs batch and TPOT vs tokens/s per GPU; None without measured e2e cases.
-    `colors`: the report's machine → colour map (default style.machine_colors)."""
+    """Tokens/s vs batch and TPOT vs tokens/s per GPU; None without measured e2e cases that
+    decode. Prefill cases (one output token per sequence; their figure is prompt tokens/s) are
+    left out and the caption says so. `colors`: the report's machine → colour map (default
+    style.machine_colors)."""
     colors = colors if colors is not None else style.machine_colors(r.run.machine for r in rows)
     rows = [r for r in table.measured(rows, workload="e2e") if isinstance(r.params.get("batch"), int)]
+    prefill = [r for r in rows if r.params.get("scenario") == "prefill"]
+    rows = [r for r in rows if r.params.get("scenario") != "prefill"]
     if not rows:
         return None
     fig, axes = style.new_figure(2, ncols=2, panel_w=6.0, panel_h=4.0)
@@ -117,4 +121,7 @@ def e2e_figure(rows, colors=None):
                "axis). Right: median time per output token vs output tokens/s per GPU (the "
                "instance's ÷ tp), one point per batch size (b=…): lower right is better. Error "
                "bars: 95% CI of the median.")
+    if prefill:
+        caption += (f" {len(prefill)} prefill case(s) are left out: they make one output token per "
+                    "sequence, and their figure, prompt tokens/s, is in the tables.")
     return FigureSpec("e2e", "End-to-end", caption, fig)

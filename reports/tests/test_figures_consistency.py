@@ -3,6 +3,7 @@ machines the ranking set apart greyed and hatched, failures marked apart from sk
 byte axes ticked at the measured sizes, one score vocabulary, honest labels (memory-bound GEMM
 efficiency, dtype markers, telemetry time and GPU, e2e setup, PCIe link rate)."""
 
+import copy
 import dataclasses
 
 import pytest
@@ -217,6 +218,18 @@ def test_e2e_names_its_setup_and_per_instance_throughput(rows):
     for part in ("llama-3-8b", "1024 in / 128 out", "bf16", "tp 1"):
         assert part in title and part in spec.caption
     assert "per instance" in spec.fig.axes[0].get_ylabel()
+
+
+def test_e2e_leaves_prefill_cases_out_and_says_so(rows):
+    """A prefill case makes one output token per sequence: drawn by output tok/s beside decoding
+    cases it would read as a slow machine. It is left out, and the caption says so."""
+    e2e = [r for r in rows if r.workload == "e2e" and isinstance(r.params.get("batch"), int)]
+    prefill = copy.copy(e2e[0])
+    prefill.params = dict(prefill.params, scenario="prefill", batch=4096)
+    spec = e2e_figure(rows + [prefill])
+    assert "1 prefill case(s) are left out" in spec.caption
+    xs = [x for line in spec.fig.axes[0].get_lines() for x in line.get_xdata()]
+    assert 4096 not in xs
 
 
 def _line_colours(spec):

@@ -19,6 +19,12 @@ for f in bin/gpuqual share/gpuqual/suites/ci.json share/gpuqual/suites/quick.jso
          share/gpuqual/schemas/results.schema.json share/gpuqual/schemas/common.schema.json; do
   test -e "$prefix/$f" || { echo "install_test: $prefix/$f is missing"; exit 1; }
 done
+# The installed binary keeps the build's run path to libraries outside the system's directories
+# (CUDA's lib in a CUDA build): it must start where ld.so.conf does not list them.
+if command -v readelf > /dev/null && readelf -d "$build/app/gpuqual" | grep -q 'R.*PATH.*cuda'; then
+  readelf -d "$prefix/bin/gpuqual" | grep -q 'R.*PATH.*cuda' ||
+    { echo "install_test: the installed gpuqual lost the build's run path to CUDA's libraries"; exit 1; }
+fi
 if grep -q '^GQ_HELP2MAN:FILEPATH=/' "$build/CMakeCache.txt"; then
   grep -q 'gpuqual run' "$prefix/share/man/man1/gpuqual.1" || { echo "install_test: no man page"; exit 1; }
 fi

@@ -68,6 +68,8 @@ TEST(CliTest, BadInputExitsTwoWithOneLine) {
                    "gpuqual: error: cannot write /proc/gpuqual-nope/r.json: cannot create /proc/gpuqual-nope");
   ExpectUsageError("run gemm --device cpu -o /tmp", "gpuqual: error: cannot write /tmp: is a directory");
   ExpectUsageError("run gemm --device cpu -o ''", "--output: is an empty file name");
+  ExpectUsageError("run gemm --device cpu -o - --db /tmp/gq-never.db", "--db needs the results in a file");
+  ExpectUsageError("run gemm --device cpu -o /dev/stdout --db /tmp/gq-never.db", "--db needs the results in a file");
 }
 
 TEST(CliTest, SuiteWithNoCasesForTheDeviceIsUsageError) {

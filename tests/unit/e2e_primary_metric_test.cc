@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "app/plan.h"
+#include "harness/case_figure.h"
 #include "harness/measure/runner.h"
 #include "workloads/registry.h"
 
@@ -37,6 +38,20 @@ TEST(E2ePrimaryMetricTest, ThePrefillScenarioIsFollowedByPrefillTokensPerSecond)
     ++checked;
   }
   EXPECT_EQ(checked, 2);
+}
+
+// A prefill case written before its figure was prefill_tok_s named output_tok_s: every reader
+// (case_figure.h FigureMetric) follows it by prefill_tok_s, so old and new runs of one case are
+// compared in one metric; the offline scenario keeps output_tok_s.
+TEST(E2ePrimaryMetricTest, OlderPrefillCasesAreReadByPrefillTokensPerSecond) {
+  CaseResult old;
+  old.workload = "e2e";
+  old.params = {{"model", "tiny"}, {"scenario", "prefill"}};
+  old.primary_metric = "output_tok_s";
+  old.metrics = {{"output_tok_s", MetricResult{"tok/s", true, 400}}, {"prefill_tok_s", MetricResult{"tok/s", true, 25600}}};
+  EXPECT_EQ(FigureMetric(old), "prefill_tok_s");
+  old.params[1].second = "offline";
+  EXPECT_EQ(FigureMetric(old), "output_tok_s");
 }
 
 }  // namespace

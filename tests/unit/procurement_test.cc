@@ -309,7 +309,7 @@ TEST(ProcurementTest, OneMachineWithoutABaselineIsNotRanked) {
             std::string::npos);
   Baseline b;
   b.name = "ref";
-  b.cases = {{"a", "gemm", {}, "tflops", {{"tflops", MetricResult{"TFLOP/s", true, 100}}}, {}, {}, 1}};
+  b.cases = {{"a", "gemm", {}, "rate", {{"rate", MetricResult{"x/s", true, 100}}}, {}, {}, 1}};
   const ProcurementReport scored = BuildProcurement(pass, &prices, &b, nullptr, Options(Objective::kPerformance));
   ASSERT_EQ(scored.ranking.size(), 1u);
   EXPECT_EQ(scored.recommendation.rfind("Buy solo", 0), 0u) << scored.recommendation;
@@ -332,6 +332,24 @@ TEST(ProcurementTest, TokenCostIsWholeInstancePriceOverWholeInstanceThroughputOf
   EXPECT_FALSE(r.Find("other")->usd_per_mtok.has_value());
   EXPECT_EQ(r.Find("other")->usd_per_mtok_note,
             "no Llama-3-8B offline, batch 64, 1024 in / 128 out, tp 1 case in its runs");
+}
+
+// A prefill scenario's tokens are prompt tokens: $/Mtok over prefill_tok_s, not over its one
+// output token per sequence.
+TEST(ProcurementTest, APrefillScenarioIsPricedPerMillionPromptTokens) {
+  CaseResult c = ScenarioCase(4, "cuda:0", 4);
+  c.params[1].second = "prefill";
+  c.params[3].second = "2048";
+  c.metrics = {{"output_tok_s", MetricResult{"tok/s", true, 4}}, {"prefill_tok_s", MetricResult{"tok/s", true, 8192}}};
+  const PriceList prices = Prices({{"solo", 36}});
+  ProcurementOptions o = Options(Objective::kPerformance);
+  o.scenario = ParseProcurementScenario("scenario=prefill,batch=4,input_len=2048");
+  const ProcurementReport r = BuildProcurement({MachineRun("solo", "aws", 1, {c})}, &prices, nullptr, nullptr, o);
+  ASSERT_TRUE(r.Find("solo")->usd_per_mtok.has_value()) << r.Find("solo")->usd_per_mtok_note;
+  EXPECT_NEAR(*r.Find("solo")->usd_per_mtok, 36 / (8192.0 * 3600) * 1e6, 1e-12);
+  EXPECT_NE(r.Find("solo")->usd_per_mtok_note.find("8192 prompt tok/s for the instance"), std::string::npos)
+      << r.Find("solo")->usd_per_mtok_note;
+  EXPECT_NE(r.recommendation.find("per million prompt tokens"), std::string::npos) << r.recommendation;
 }
 
 TEST(ProcurementTest, BaselineIsTheReferenceWhenGiven) {
