@@ -29,7 +29,7 @@ std::vector<double> Replicates(const CaseResult& c, const MetricResult& m) {
 // sequence): its $/Mtok is per million prompt tokens, and the note says so.
 void TokenCost(ProcurementMachine& m, const ProcurementOptions& o) {
   static const std::string kPrefillTokS = "prefill_tok_s";
-  const bool prefill = std::string(o.scenario.Tokens()) == "prompt";
+  const bool prefill = o.scenario.scenario == "prefill";
   const std::string* metric = nullptr;
   for (const ResultsDoc* run : m.runs) {
     for (const CaseResult& c : run->cases) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/case_progress.h"
 #include "tests/unit/fake_workload.h"
 
 namespace gq::cli {
@@ -27,12 +28,7 @@ class CountingSink final : public ProgressSink {
 };
 
 CaseProgress Progress(const std::string& id, int round, int rounds) {
-  CaseProgress c;
-  c.id = id;
-  c.device = "cuda:0";
-  c.round = round;
-  c.rounds = rounds;
-  return c;
+  return testing::CaseRunProgress(id, "cuda:0", round, rounds);
 }
 
 TEST(CaseWatchdogTest, ACaseRunPastTheLimitIsOverdueWithItsPhaseAndPlan) {

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/unit/case_progress.h"
+
 namespace gq::cli {
 namespace {
 
@@ -29,12 +31,7 @@ class PrintingSink final : public CaseSink {
 };
 
 CaseProgress Progress(const std::string& id, int round = 1, int rounds = 1) {
-  CaseProgress c;
-  c.id = id;
-  c.device = "cpu";
-  c.round = round;
-  c.rounds = rounds;
-  return c;
+  return testing::CaseRunProgress(id, "cpu", round, rounds);
 }
 
 // The case as the runner hands it over after `rounds` rounds of `planned`: merged, one median each.
