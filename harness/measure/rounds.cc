@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "harness/number_text.h"
 #include "harness/stats.h"
 
 namespace gq {
@@ -51,9 +52,22 @@ void WorstStatus(const std::vector<const CaseResult*>& measured, const std::vect
   }
 }
 
+// An ok case whose rounds' medians spread more than max_noise about their median is noisy: each
+// round met the target within itself, but the figure moved between rounds by more than it.
+void JudgeRoundSpread(double max_noise, CaseResult& out) {
+  if (out.status != CaseStatus::kOk || out.round_medians_s.size() < 2) return;
+  const double spread = RelativeMedianNoise(out.round_medians_s);
+  if (spread <= max_noise) return;
+  const std::size_t n = out.round_medians_s.size();
+  out.status = CaseStatus::kNoisy;
+  out.reason = "the rounds disagree: their " + std::to_string(n) + " medians lie within +-" + NumberText("%.2f%%", 100 * spread) +
+               " of their median (" + (n < 6 ? "[min, max]" : "95% CI") + "; target +-" + NumberText("%.2f%%", 100 * max_noise) +
+               ")" + (out.reason.empty() ? "" : "; " + out.reason);
+}
+
 }  // namespace
 
-CaseResult MergeRounds(const std::vector<CaseResult>& rounds) {
+CaseResult MergeRounds(const std::vector<CaseResult>& rounds, double max_noise) {
   if (rounds.empty()) throw std::invalid_argument("MergeRounds: no rounds");
   if (rounds.size() == 1) return rounds.front();
   const int done = static_cast<int>(rounds.size());
@@ -107,6 +121,7 @@ CaseResult MergeRounds(const std::vector<CaseResult>& rounds) {
   if (out.roofline && out.roofline->peak > 0 && !out.metrics.empty()) {
     out.roofline->efficiency = out.metrics.front().second.median / out.roofline->peak;
   }
+  JudgeRoundSpread(max_noise, out);
   return out;
 }
 

@@ -6,9 +6,12 @@
 //
 // MergeRounds(rounds), rounds in order (each from the runner, round_medians_s = {its median}):
 //   status          failed if any round failed (metrics dropped), else invalid if any was, else
-//                   noisy if any was, else ok (the reason that round's, prefixed "round k: ");
-//                   rounds that were skipped are left out while another
-//                   round measured (the reason says which), and all skipped is skipped
+//                   noisy if any was (the reason that round's, prefixed "round k: "), else noisy
+//                   when the rounds disagree: two or more measured rounds whose medians' 95% CI
+//                   half-width (RelativeMedianNoise; [min, max] below six rounds) exceeds
+//                   max_noise of their median ("the rounds disagree: ..."), else ok; rounds that
+//                   were skipped are left out while another round measured (the reason says
+//                   which), and all skipped is skipped
 //   round_medians_s the measured rounds' medians (seconds per iteration), in order
 //   samples_s       every measured round's samples as seconds per iteration
 //                   (iterations_per_sample = 1, as rounds batch differently); phase samples too
@@ -26,6 +29,7 @@
 namespace gq {
 
 // `rounds` must not be empty (std::invalid_argument); all name the same case and device.
-CaseResult MergeRounds(const std::vector<CaseResult>& rounds);
+// `max_noise`: the run's noise target (MeasureOptions::max_noise), a fraction.
+CaseResult MergeRounds(const std::vector<CaseResult>& rounds, double max_noise);
 
 }  // namespace gq

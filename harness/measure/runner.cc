@@ -286,7 +286,7 @@ bool RunAll(const std::vector<PlannedCase>& cases, const std::vector<DeviceRef>&
         }
         if (env.progress != nullptr) env.progress->OnCaseEnd(progress, result->status, result->wall_time_s);
         done.push_back(std::move(*result));
-        sink.OnCaseDone(MergeRounds(done));
+        sink.OnCaseDone(MergeRounds(done, env.measure.max_noise));
       }
     }
   }
