@@ -3,8 +3,9 @@
 // prints the table. With GPUs among the devices it also loads NVML (absent NVML is not an error):
 // device health before and after the run, PCIe links in system.devices, and per-case telemetry
 // sampled every --telemetry-period ms (0 turns the sampling off).
-// Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid, 2 bad input, 130 when interrupted
-// by SIGINT, SIGTERM or SIGHUP (finished cases are kept in the file).
+// Exit: 0 all cases ok/noisy/skipped, 1 any failed or invalid or all skipped (nothing measured),
+// 2 bad input, 130 when interrupted by SIGINT, SIGTERM or SIGHUP (finished cases are kept in the
+// file).
 // A case run that shows no progress (no new phase or sample) for --hang-timeout seconds (default
 // 900; 0 = off) is taken as hung: the run stops there, that case failed with the reason, exit 1
 // (app/case_watchdog.h; one process only: under MPI the ranks stop together and no limit applies).
@@ -348,7 +349,15 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
   bool bad = std::any_of(cases.begin(), cases.end(), [](const CaseResult& c) {
     return c.status == CaseStatus::kFailed || c.status == CaseStatus::kInvalid;
   });
-  return bad ? 1 : 0;
+  // A run that measured nothing must not pass a gate: every case skipped is exit 1.
+  const bool none_measured = !cases.empty() && std::all_of(cases.begin(), cases.end(), [](const CaseResult& c) {
+    return c.status == CaseStatus::kSkipped;
+  });
+  if (none_measured) {
+    std::cerr << "gpuqual: nothing was measured: all " << cases.size()
+              << " case(s) were skipped (each row gives the reason)" << std::endl;
+  }
+  return bad || none_measured ? 1 : 0;
 }
 
 }  // namespace

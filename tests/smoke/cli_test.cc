@@ -91,6 +91,26 @@ TEST(CliTest, SuiteWithNoCasesForTheDeviceIsUsageError) {
   fs::remove_all(dir);
 }
 
+// A run that measured nothing does not pass a gate: every case skipped is exit 1, the file still
+// records each skip with its reason. One measured case beside the skip is exit 0.
+TEST(CliTest, ARunWhoseEveryCaseSkippedExitsOne) {
+  fs::path dir = TempDir();
+  const std::string file = (dir / "skipped.json").string();
+  Outcome o = Gpuqual("run attention -a backend=cudnn --device cpu -o " + file);
+  EXPECT_EQ(o.code, 1) << o.output;
+  EXPECT_NE(o.output.find("gpuqual: nothing was measured: all 1 case(s) were skipped"), std::string::npos) << o.output;
+  const ResultsDoc doc = ReadResultsFile(file);
+  ASSERT_EQ(doc.cases.size(), 1u);
+  EXPECT_EQ(doc.cases[0].status, CaseStatus::kSkipped);
+  EXPECT_NE(doc.cases[0].reason.find("needs a CUDA device"), std::string::npos) << doc.cases[0].reason;
+
+  Outcome mixed = Gpuqual("run attention -a backend=cudnn,cpu -a seq_q=64 --device cpu --max-time 0.2 --min-time 0.05 "
+                          "--warmup 0.01 -o " + (dir / "mixed.json").string());
+  EXPECT_EQ(mixed.code, 0) << mixed.output;
+  EXPECT_EQ(mixed.output.find("nothing was measured"), std::string::npos) << mixed.output;
+  fs::remove_all(dir);
+}
+
 TEST(CliTest, ListAndInfo) {
   Outcome list = Gpuqual("list");
   EXPECT_EQ(list.code, 0) << list.output;
