@@ -57,10 +57,11 @@ struct QualifyArgs {
 };
 
 // Runs `gpuqual run --suite quick` on `device`, writing `path`; returns its exit code.
-int RunQuickSuite(const std::string& device, const std::string& path) {
+// The child run takes the id its default file is named after (results/<run id>.json).
+int RunQuickSuite(const std::string& device, const std::string& run_id, const std::string& path) {
   std::cout << "qualify: no results given, running the quick suite -> " << path << "\n";
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  return RunSubprocess({self, "run", "--suite", "quick", "--device", device, "-o", path});
+  return RunSubprocess({self, "run", "--suite", "quick", "--device", device, "--run-id", run_id, "-o", path});
 }
 
 int Run(QualifyArgs& a) {
@@ -85,9 +86,10 @@ int Run(QualifyArgs& a) {
   RefuseOutputOverInput(a.output, inputs, "-o");
   std::string write_to = a.output;
   if (a.results.empty()) {
-    std::string unused_id;  // the run draws its own id
-    const std::string path = !a.output.empty() ? a.output : NewResultsPath(DiscoverHost().hostname, &unused_id);
-    const int rc = RunQuickSuite(a.device, path);
+    std::string run_id;
+    const std::string default_path = NewResultsPath(DiscoverHost().hostname, &run_id);
+    const std::string path = !a.output.empty() ? a.output : default_path;
+    const int rc = RunQuickSuite(a.device, run_id, path);
     if (rc != 0 && rc != 1) return rc;  // bad usage or interrupted: nothing to judge
     a.results = {path};
     write_to = path;

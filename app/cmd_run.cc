@@ -26,6 +26,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,7 @@
 #include "app/prompt_stop.h"
 #include "app/run_world.h"
 #include "harness/axis.h"
+#include "harness/clock.h"
 #include "harness/errors.h"
 #include "harness/number_text.h"
 #include "harness/numbers.h"
@@ -71,6 +73,7 @@ struct RunArgs {
               *warmup = nullptr, *repetitions = nullptr;
   std::string command_line;
   std::string history_db;  // --db: add the run to this results history
+  std::string run_id;      // --run-id: the run's id (empty: drawn, NewRunId)
 };
 
 // Adds the finished run to the history, with the results file's text as written (so a later
@@ -275,13 +278,20 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
     if (root) {
       doc.system = DiscoverSystem();
       doc.system.world = WorldInfoOf(world);
-      if (opt.output.empty()) {
+      if (!args.run_id.empty()) {
+        doc.run.id = args.run_id;
+        path = opt.output.empty() ? ResultsPathOf(args.run_id) : opt.output;
+        std::error_code ec;
+        if (opt.output.empty() && std::filesystem::exists(path, ec)) {
+          throw UsageError("--run-id '" + args.run_id + "': " + path + " exists (an id names one run; give another, or -o)");
+        }
+      } else if (opt.output.empty()) {
         path = NewResultsPath(doc.system.host.hostname, &doc.run.id);
       } else {
         path = opt.output;
-        RefuseOutputOverInput(path, {args.history_db, setup.suite ? setup.suite->origin : ""}, "-o");
         doc.run.id = NewRunId(doc.system.host.hostname);
       }
+      if (!opt.output.empty()) RefuseOutputOverInput(path, {args.history_db, setup.suite ? setup.suite->origin : ""}, "-o");
       doc.run.started_at = UtcTimestamp();
       doc.run.tool_version = ToolVersion();
       doc.run.tool_git = ToolGitRevision();
@@ -396,6 +406,10 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   cmd->add_flag_function(
       "--no-verify", [args](std::int64_t) { args->options.measure.verify = false; }, "Skip output verification");
   cmd->add_option("--label", args->label_assignments, "Run label KEY=VALUE (repeatable)");
+  cmd->add_option("--run-id", args->run_id,
+                  "The run's id (default drawn: <utc>-<host>-<6 hex>); names the default results file")
+      ->check(CLI::Validator(
+          [](std::string& v) { return RunIdProblem(v).empty() ? std::string() : "'" + v + "': " + RunIdProblem(v); }, "ID"));
   CLI::Option* db = cmd->add_option("--db", args->history_db, "Add the run to this results history database when it ends");
   cmd->add_option("--max-cases", o.max_cases, "Refuse a plan of more cases than this")
       ->capture_default_str()

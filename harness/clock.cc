@@ -37,10 +37,23 @@ std::string NewRunId(const std::string& hostname) {
   return FormatUtc("%Y%m%dT%H%M%SZ") + "-" + SafeHost(hostname) + "-" + hex;
 }
 
+std::string RunIdProblem(const std::string& id) {
+  if (id.empty() || id.size() > 128) return "a run id is 1 to 128 characters";
+  if (id[0] == '.' || id[0] == '-') return "a run id does not start with . or -";
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
+      return "a run id is made of A-Z a-z 0-9 . _ - only";
+    }
+  }
+  return "";
+}
+
+std::string ResultsPathOf(const std::string& run_id) { return "results/" + run_id + ".json"; }
+
 std::string NewResultsPath(const std::string& hostname, std::string* run_id) {
   for (;;) {
     *run_id = NewRunId(hostname);
-    std::string path = "results/" + *run_id + ".json";
+    std::string path = ResultsPathOf(*run_id);
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return path;
   }

@@ -91,6 +91,29 @@ TEST(CliTest, SuiteWithNoCasesForTheDeviceIsUsageError) {
   fs::remove_all(dir);
 }
 
+// --run-id names the run and its default results file; an id in use there, or one that cannot
+// name a file, is refused before anything runs.
+TEST(CliTest, RunIdNamesTheRunAndItsDefaultFile) {
+  fs::path dir = TempDir();
+  const std::string quick = "run gemm --device cpu -a m=64 -a n=64 -a k=64 -a dtype=fp32 --max-time 0.2 "
+                            "--min-time 0.05 --warmup 0.01 -q";
+  Outcome o = testing::GpuqualIn(dir, quick + " --run-id nightly-42.a_b");
+  ASSERT_EQ(o.code, 0) << o.output;
+  EXPECT_EQ(ReadResultsFile((dir / "results" / "nightly-42.a_b.json").string()).run.id, "nightly-42.a_b");
+  Outcome again = testing::GpuqualIn(dir, quick + " --run-id nightly-42.a_b");
+  EXPECT_EQ(again.code, 2) << again.output;
+  EXPECT_NE(again.output.find("--run-id 'nightly-42.a_b': results/nightly-42.a_b.json exists"), std::string::npos)
+      << again.output;
+  // With -o the id goes into the file named there.
+  Outcome named = testing::GpuqualIn(dir, quick + " --run-id nightly-42.a_b -o other.json");
+  ASSERT_EQ(named.code, 0) << named.output;
+  EXPECT_EQ(ReadResultsFile((dir / "other.json").string()).run.id, "nightly-42.a_b");
+  ExpectUsageError("run gemm --device cpu --run-id 'a b'", "--run-id: 'a b': a run id is made of A-Z a-z 0-9 . _ - only");
+  ExpectUsageError("run gemm --device cpu --run-id ../x", "a run id does not start with . or -");
+  ExpectUsageError("run gemm --device cpu --run-id ''", "a run id is 1 to 128 characters");
+  fs::remove_all(dir);
+}
+
 // A run that measured nothing does not pass a gate: every case skipped is exit 1, the file still
 // records each skip with its reason. One measured case beside the skip is exit 0.
 TEST(CliTest, ARunWhoseEveryCaseSkippedExitsOne) {

@@ -250,11 +250,19 @@ TEST_F(CompareCliTest, QualifyJudgesGivenResultsAndWritesTheVerdict) {
 namespace gq {
 namespace {
 
+// Without -o the run's file is results/<its run id>.json, and the verdict is written into it.
 TEST_F(CompareCliTest, QualifyWithoutResultsRunsTheQuickSuiteFirst) {
-  Outcome o = Gpuqual("qualify --device cpu -o " + Path("fresh.json"));
+  const fs::path dir = dir_ / "fresh";
+  fs::create_directories(dir);
+  Outcome o = testing::GpuqualIn(dir, "qualify --device cpu");
   EXPECT_EQ(o.code, 0) << o.output;
   EXPECT_NE(o.output.find("running the quick suite"), std::string::npos) << o.output;
-  ResultsDoc doc = ReadResultsFile(Path("fresh.json"));
+  std::vector<fs::path> written;
+  for (const auto& entry : fs::directory_iterator(dir / "results")) written.push_back(entry.path());
+  ASSERT_EQ(written.size(), 1u) << o.output;
+  ResultsDoc doc = ReadResultsFile(written[0].string());
+  EXPECT_EQ(written[0].filename().string(), doc.run.id + ".json");
+  EXPECT_NE(o.output.find("results with verdict: results/" + doc.run.id + ".json"), std::string::npos) << o.output;
   EXPECT_EQ(doc.run.suite, "quick");
   EXPECT_FALSE(doc.cases.empty());
   ASSERT_TRUE(doc.verdict.has_value());
