@@ -14,15 +14,21 @@ namespace {
 
 bool Near(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)); }
 
-// A metric is derived from iteration time when its recorded extremes are the unit's formula
-// applied to the extreme sample times.
+// A metric is derived from iteration time when the unit's formula applied to the extreme sample
+// times gives its recorded extremes: exactly for one round; for a case measured in rounds
+// (rounds.h: the metric summarises the rounds' medians) its extremes lie within those figures.
 bool DerivedFromTime(const std::string& name, const MetricResult& m, const CaseResult& c) {
   const std::vector<double> t = c.PerIterationSeconds();
   if (t.empty()) return false;
   auto [lo, hi] = std::minmax_element(t.begin(), t.end());
   auto a = MetricFromIterationTime(name, m.unit, *lo, c.work);
   auto b = MetricFromIterationTime(name, m.unit, *hi, c.work);
-  if (!a || !b) return false;
+  if (!a || !b || !std::isfinite(*a) || !std::isfinite(*b)) return false;
+  if (c.rounds_done > 1) {
+    const double low = std::min(*a, *b), high = std::max(*a, *b);
+    auto inside = [&](double v) { return (v >= low || Near(v, low)) && (v <= high || Near(v, high)); };
+    return inside(m.min) && inside(m.max);
+  }
   return (Near(*a, m.min) && Near(*b, m.max)) || (Near(*a, m.max) && Near(*b, m.min));
 }
 
@@ -162,7 +168,12 @@ Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<s
           if (const MetricResult* cm = c->FindMetric(metric)) values.push_back(cm->median);
         }
       }
-      bc.metrics.emplace_back(metric, SummaryMetric(m.unit, m.higher_is_better, values));
+      MetricResult summary = SummaryMetric(m.unit, m.higher_is_better, values);
+      if (!std::isfinite(summary.min) || !std::isfinite(summary.max)) {
+        throw UsageError("case '" + id + "': metric " + metric + " is not finite over the given runs (a work count or "
+                         "sample out of range): nothing to baseline");
+      }
+      bc.metrics.emplace_back(metric, summary);
     }
     b.cases.push_back(std::move(bc));
   }

@@ -11,6 +11,7 @@
 #include "harness/decide/baseline.h"
 #include "harness/decide/compare_format.h"
 #include "harness/errors.h"
+#include "harness/measure/rounds.h"
 #include "harness/record/file_io.h"
 #include "harness/record/results_json.h"
 #include "harness/stats.h"
@@ -237,6 +238,23 @@ TEST(CompareTest, TheFiguresShownAreTheOnesTheChangeIsTheRatioOf) {
   EXPECT_NEAR(row.candidate_figure / row.baseline_figure, row.ratio, 1e-9 * row.ratio);
   EXPECT_NEAR(1 + row.change, row.candidate_figure / row.baseline_figure, 1e-9);
   EXPECT_NEAR(row.candidate_figure, 1e12 / (std::cbrt(2.0) * 1e-3) * 1e-12, 1e-6);  // not the median, 1000
+}
+
+// A run measured in rounds, as MergeRounds makes it (its metrics summarise the rounds' medians),
+// against a baseline made of that run: both columns show one figure, as the change says.
+TEST(CompareTest, ARunInRoundsAgainstItselfShowsTheSameFigureOnBothSides) {
+  std::vector<CaseResult> rounds;
+  for (int r = 0; r < 3; ++r) {
+    rounds.push_back(MakeCase("g/a", 1e-3 * (1 + 0.004 * r), 0.03, 10 + r, 20 + r));  // even and odd counts
+    rounds.back().round_medians_s = {Median(rounds.back().samples_s)};
+  }
+  const ResultsDoc run = Doc({MergeRounds(rounds, 0.5)});
+  const Baseline base = CreateBaseline({run}, {"a"}, "a");
+  ASSERT_EQ(base.cases[0].FindMetric("tflops")->n, 63);  // from the pooled samples: derived from time
+  const CompareRow row = Row(Compare(run, base, {}), "g/a");
+  ASSERT_TRUE(row.compared()) << row.reason;
+  EXPECT_DOUBLE_EQ(row.candidate_figure, row.baseline_figure);
+  EXPECT_NEAR(row.ratio, 1.0, 1e-12);
 }
 
 TEST(CompareTest, OneRunEachSideDecidesOnTheToleranceAloneAndSaysSo) {
