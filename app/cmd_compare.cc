@@ -18,6 +18,7 @@
 #include "app/commands.h"
 #include "app/history_flags.h"
 #include "app/workload_names.h"
+#include "harness/decide/change_decision.h"
 #include "harness/decide/compare_format.h"
 #include "harness/decide/history_baseline.h"
 #include "harness/errors.h"
@@ -72,7 +73,7 @@ constexpr NumberRange kTolerancePct{0, 99.999};
 int Run(const CompareArgs& a) {
   CompareOptions opt;
   opt.tolerance = CheckNumber("--tolerance (percent)", a.tolerance_pct, kTolerancePct) / 100.0;
-  opt.alpha = CheckNumber("--alpha", a.alpha, {0, 0.5, true});
+  opt.alpha = CheckNumber("--alpha", a.alpha, kAlphaRange);
   opt.allow_missing = a.allow_missing;
   opt.fail_on_inconclusive = a.fail_on_inconclusive;
   for (const std::string& t : a.tolerance_for) {

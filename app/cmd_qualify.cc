@@ -99,6 +99,7 @@ int Run(QualifyArgs& a) {
     runs.push_back(ReadResultsFile(file));
     RequireSameMachine(runs.front(), a.results.front(), runs.back(), file);
   }
+  RequireDistinctRuns(runs, a.results);
   ResultsDoc doc = CombineRuns(std::move(runs));
   const std::optional<Baseline> baseline = FindQualifyBaseline(doc, a.baseline, BaselinesDir());
   if (!baseline) options.no_baseline_reason = NoQualifyBaselineReason(doc, BaselinesDir());

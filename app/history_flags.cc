@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "harness/decide/change_decision.h"
 #include "harness/errors.h"
 #include "harness/numbers.h"
 
@@ -50,7 +51,7 @@ TrendOptions HistoryFlags::Trend() const {
   t.metric = metric;
   t.rule.window = static_cast<int>(CheckInteger("--window", window, 2, 1000));
   t.rule.min_effect = CheckNumber("--min-effect (percent)", min_effect_pct, {0, 99.999}) / 100.0;
-  t.rule.alpha = CheckNumber("--alpha", alpha, {0, 0.5, true});
+  t.rule.alpha = CheckNumber("--alpha", alpha, kAlphaRange);
   return t;
 }
 

@@ -21,6 +21,7 @@ ProcurementReport BuildProcurementFrom(const ProcurementInputs& in) {
   for (const Workload* w : registry.All()) options.cost_metrics.Declare(w->Name(), w->Metrics());
   std::vector<ResultsDoc> runs;
   for (const std::string& f : in.results) runs.push_back(ReadResultsFile(f));
+  RequireDistinctRuns(runs, in.results);
   std::optional<PriceList> prices;
   if (!in.prices.empty()) prices = ReadPriceList(in.prices);
   std::optional<Baseline> baseline;

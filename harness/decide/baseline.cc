@@ -108,8 +108,22 @@ void RequireFinishedRun(const ResultsDoc& doc, const std::string& file) {
   }
 }
 
+void RequireDistinctRuns(const std::vector<ResultsDoc>& docs, const std::vector<std::string>& files) {
+  std::map<std::string, std::size_t> first;  // run id -> the doc it was first seen in
+  for (std::size_t d = 0; d < docs.size(); ++d) {
+    const std::string& id = docs[d].run.id;
+    if (id.empty()) continue;
+    auto [it, added] = first.emplace(id, d);
+    if (!added) {
+      throw UsageError(files[d] + ": run " + id + " is also " + files[it->second] +
+                       " (the same run given twice would count as two that agree exactly)");
+    }
+  }
+}
+
 Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<std::string>& files,
                         const std::string& name) {
+  RequireDistinctRuns(docs, files);
   Baseline b;
   b.name = name;
   b.created_at = UtcTimestamp();
@@ -162,7 +176,14 @@ Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<s
         return cm != nullptr && DerivedFromTime(metric, *cm, *c);
       });
       if (derived) {
-        for (double t : bc.samples_s) values.push_back(*MetricFromIterationTime(metric, m.unit, t, bc.work));
+        // Each source as its own metric summarises it: a run in rounds by its rounds' medians
+        // (rounds.h), else by its samples.
+        for (const CaseResult* c : src) {
+          const bool in_rounds = c->rounds_done > 1 && !c->round_medians_s.empty();
+          for (double t : in_rounds ? c->round_medians_s : c->PerIterationSeconds()) {
+            values.push_back(*MetricFromIterationTime(metric, m.unit, t, bc.work));
+          }
+        }
       } else {
         for (const CaseResult* c : src) {
           if (const MetricResult* cm = c->FindMetric(metric)) values.push_back(cm->median);

@@ -31,6 +31,9 @@ struct BaselineCase {
   std::string id, workload;
   Params params;
   std::string primary_metric;
+  // A metric derived from iteration time (tflops, GB/s, time_ms, output_tok_s) summarises every
+  // source's values as that source's metric did: a run in rounds its rounds' medians, else its
+  // samples; a metric measured from a phase (ttft_ms, prefill_tok_s) the sources' medians.
   std::vector<std::pair<std::string, MetricResult>> metrics;
   std::vector<double> samples_s;  // seconds per iteration, all sources and devices merged
   Work work;
@@ -73,9 +76,14 @@ struct Baseline {
 // skips this check).
 void RequireFinishedRun(const ResultsDoc& doc, const std::string& file);
 
+// Throws UsageError naming both files when two of `docs` are one run (the same non-empty run.id):
+// runs counted twice would look like replicates that agree exactly (baseline create, qualify and
+// rank count each run once).
+void RequireDistinctRuns(const std::vector<ResultsDoc>& docs, const std::vector<std::string>& files);
+
 // Builds a baseline from result documents (files[i] names docs[i] in the provenance). Throws
-// UsageError when the sources mix SKUs, a file repeats a case on one device, or nothing usable
-// (ok/noisy) is left.
+// UsageError when two sources are one run, the sources mix SKUs, a file repeats a case on one
+// device, or nothing usable (ok/noisy) is left.
 Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<std::string>& files,
                         const std::string& name);
 

@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/numbers.h"
+
 namespace gq {
 
 enum class ChangeCall { kImproved, kUnchanged, kRegressed, kInconclusive };
@@ -38,6 +40,9 @@ struct ChangeDecision {
   double noise_candidate = -1, noise_baseline = -1;  // CV of each side's replicates; -1 with one
   int n_candidate = 0, n_baseline = 0;
 };
+
+// The --alpha flags' range: below 1e-6 the t quantiles leave double precision.
+inline constexpr NumberRange kAlphaRange{1e-6, 0.5};
 
 // `candidate`, `baseline`: replicate values of the metric (> 0; at least one each, else
 // std::invalid_argument). `tolerance` in [0, 1), `alpha` in (0, 1).

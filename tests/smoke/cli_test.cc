@@ -45,6 +45,9 @@ TEST(CliTest, BadInputExitsTwoWithOneLine) {
   ExpectUsageError("run gemm --device cuda:7", "--device 'cuda:7'");
   ExpectUsageError("run gemm --device tpu", "is not one of auto, cpu, cuda, cuda:N");
   ExpectUsageError("run gemm --device cuda:-1", "--device 'cuda:-1': a GPU index is 0 or more");
+  // Below 1e-6 the t quantiles leave double precision: refused, not an internal error (exit 3).
+  ExpectUsageError("compare /nonexistent.json --baseline /nonexistent.json --alpha 1e-20",
+                   "--alpha: must be a number in [1e-06, 0.5] (got 1e-20)");
   ExpectUsageError("run gemm --device cpu --max-time 0.1 --min-time 1", "--max-time 0.1 s is below --min-time 1 s");
   ExpectUsageError("run gemm --device cpu --max-time nan", "--max-time: must be a number in (0, 86400] (got nan)");
   ExpectUsageError("run gemm --device cpu --min-time inf", "--min-time: must be a number in [0, 86400] (got inf)");

@@ -39,7 +39,8 @@ CaseResult TokenCase(std::vector<double> samples_s, int64_t iterations, std::vec
 
 ResultsDoc Doc(CaseResult c) {
   ResultsDoc d;
-  d.run.id = "run";
+  static int runs = 0;  // each document its own run (a baseline counts a run once)
+  d.run.id = "run-" + std::to_string(++runs);
   d.cases = {std::move(c)};
   return d;
 }

@@ -52,7 +52,8 @@ CaseResult MakeCase(const std::string& id, double center, double noise, uint64_t
 
 ResultsDoc Doc(std::vector<CaseResult> cases) {
   ResultsDoc d;
-  d.run.id = "run";
+  static int runs = 0;  // each document its own run (a baseline counts a run once)
+  d.run.id = "run-" + std::to_string(++runs);
   d.cases = std::move(cases);
   return d;
 }
@@ -143,6 +144,22 @@ TEST(BaselineTest, KeepsEverySourceRoundAsAReplicate) {
   ASSERT_EQ(base.cases[0].replicate_medians_s.size(), 4u);
   EXPECT_DOUBLE_EQ(base.cases[0].replicate_medians_s[1], 1.01e-3);
   EXPECT_TRUE(base.cases[0].noisy);
+}
+
+// The same run given twice would be two replicates that agree exactly (a spread of zero).
+TEST(BaselineTest, RefusesOneRunGivenTwice) {
+  ResultsDoc a = Doc({MakeCase("g/a", 1e-3, 0.01, 1)});
+  ResultsDoc b = Doc({MakeCase("g/a", 1e-3, 0.01, 2)});
+  a.run.id = "r1";
+  b.run.id = "r2";
+  EXPECT_NO_THROW(CreateBaseline({a, b}, {"a.json", "b.json"}, "t"));
+  try {
+    CreateBaseline({a, b, a}, {"a.json", "b.json", "copy.json"}, "t");
+    FAIL() << "one run counted twice";
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "copy.json: run r1 is also a.json (the same run given twice would count as two that agree "
+                           "exactly)");
+  }
 }
 
 TEST(CompareTest, IdenticalRunsAreUnchangedAndExitZero) {
@@ -250,7 +267,11 @@ TEST(CompareTest, ARunInRoundsAgainstItselfShowsTheSameFigureOnBothSides) {
   }
   const ResultsDoc run = Doc({MergeRounds(rounds, 0.5)});
   const Baseline base = CreateBaseline({run}, {"a"}, "a");
-  ASSERT_EQ(base.cases[0].FindMetric("tflops")->n, 63);  // from the pooled samples: derived from time
+  ASSERT_EQ(base.cases[0].FindMetric("tflops")->n, 3);  // from the rounds' medians, as the run's metric
+  // (A round of an even sample count has the mean of its middle two rates as its metric's median,
+  // the rate at the mean of its middle two times as its round median: they differ by ~1e-5 here.)
+  const double run_median = run.cases[0].FindMetric("tflops")->median;
+  EXPECT_NEAR(base.cases[0].FindMetric("tflops")->median, run_median, 1e-4 * run_median);
   const CompareRow row = Row(Compare(run, base, {}), "g/a");
   ASSERT_TRUE(row.compared()) << row.reason;
   EXPECT_DOUBLE_EQ(row.candidate_figure, row.baseline_figure);
