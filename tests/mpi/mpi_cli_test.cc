@@ -59,7 +59,7 @@ TEST(MpiCliTest, TwoRanksOnTheCpuWriteOneValidResultsFile) {
   EXPECT_EQ(doc.system.world.backend, "mpi");
   ASSERT_EQ(doc.cases.size(), 6u);
   for (const CaseResult& c : doc.cases) {
-    EXPECT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy)
+    ASSERT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy)
         << c.id << ": " << c.reason;
     EXPECT_EQ(c.device, "2xcpu");
     EXPECT_EQ(c.primary_metric, "busbw");
@@ -98,7 +98,7 @@ TEST(MpiCliTest, TensorParallelE2eOnTwoRanksMatchesTheWholeModel) {
   const ResultsDoc doc = ReadResultsFile(path);
   ASSERT_EQ(doc.cases.size(), 2u);
   for (const CaseResult& c : doc.cases) {
-    EXPECT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy) << c.id << ": " << c.reason;
+    ASSERT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy) << c.id << ": " << c.reason;
     ASSERT_TRUE(c.verification.has_value()) << c.id;
     EXPECT_TRUE(c.verification->passed) << c.id << ": " << c.verification->detail;
     EXPECT_GT(c.FindMetric("output_tok_s")->median, 0);

@@ -199,7 +199,7 @@ TEST(CliTest, CiSuiteOnCpuWritesAValidResultsFile) {
   EXPECT_EQ(doc.cases[2].id.rfind("gemm/dtype=fp64/", 0), 0u) << doc.cases[2].id;
   for (const CaseResult& c : doc.cases) {
     EXPECT_EQ(c.device, "cpu");
-    EXPECT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy) << c.id << ": " << c.reason;
+    ASSERT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy) << c.id << ": " << c.reason;
     ASSERT_TRUE(c.verification.has_value()) << c.id;
     EXPECT_TRUE(c.verification->passed) << c.id;
     EXPECT_TRUE(c.ranks.empty());
@@ -288,7 +288,7 @@ TEST(CliTest, InterruptKeepsFinishedCasesAndExits130) {
   EXPECT_GE(doc.cases.size(), 1u);
   EXPECT_LT(doc.cases.size(), 12u);
   for (const CaseResult& c : doc.cases) {
-    EXPECT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy) << c.id << c.reason;
+    ASSERT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy) << c.id << c.reason;
   }
   // An interrupted run qualifies nothing, and makes no baseline unless told so.
   Outcome q = Gpuqual("qualify " + path);
