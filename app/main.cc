@@ -53,9 +53,12 @@ int main(int argc, char** argv) {
   std::shared_ptr<gq::Communicator> world;
   try {
     world = gq::MakeWorldCommunicator(&argc, &argv);
-  } catch (const std::exception& e) {
+  } catch (const gq::UsageError& e) {  // a launcher this build cannot serve
+    std::cerr << "gpuqual: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {  // MPI could not start
     std::cerr << "gpuqual: failed: " << e.what() << "\n";
-    return 1;
+    return 3;
   }
   // Under MPI only rank 0 speaks for the errors every rank has alike (bad arguments).
   const bool root = world->rank() == 0;

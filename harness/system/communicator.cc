@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "harness/errors.h"
 #include "harness/system/host_info.h"
 
 namespace gq {
@@ -107,13 +108,20 @@ std::unique_ptr<Communicator> MakeWorldCommunicator(int* argc, char*** argv) {
       LauncherWorldSize([](const char* name) -> const char* { return std::getenv(name); });
   if (launched > 1) {
 #if GQ_WITH_MPI
-    return MakeMpiCommunicator(argc, argv);
+    std::unique_ptr<Communicator> world = MakeMpiCommunicator(argc, argv);
+    // A launcher of another MPI (or srun without its PMI plugin) starts N processes that each see
+    // a world of 1: N separate runs would write over one results file.
+    if (world->size() != launched) {
+      throw UsageError("launched as one of " + std::to_string(launched) + " ranks, but MPI sees a world of " +
+                       std::to_string(world->size()) + ": the launcher does not match the MPI gpuqual is built "
+                       "with (use that MPI's mpirun, or srun --mpi=pmix)");
+    }
+    return world;
 #else
     (void)argc;
     (void)argv;
-    throw std::runtime_error("launched as one of " + std::to_string(launched) +
-                             " ranks, but this gpuqual was built without MPI (configure with "
-                             "-DGQ_MPI=ON)");
+    throw UsageError("launched as one of " + std::to_string(launched) +
+                     " ranks, but this gpuqual was built without MPI (configure with -DGQ_MPI=ON)");
 #endif
   }
   return MakeSingleProcessCommunicator(DiscoverHost().hostname);

@@ -122,5 +122,17 @@ TEST(MpiCliTest, BadArgumentsExitTwoWithOneMessage) {
   EXPECT_NE(o.output.find("'abc' is not an integer"), std::string::npos) << o.output;
 }
 
+// A launcher whose ranks each see an MPI world of 1 (another MPI's mpiexec, srun without PMI)
+// would start separate runs writing over one file: refused, exit 2, before anything runs.
+TEST(MpiCliTest, ALauncherThatDisagreesWithMpiIsRefused) {
+  const std::string path = (fs::temp_directory_path() / ("gq_mpi_pmi_" + std::to_string(::getpid()) + ".json")).string();
+  const Outcome o = Shell("env -u OMPI_COMM_WORLD_SIZE PMI_SIZE=2 PMI_RANK=0 " + std::string(GQ_BINARY) +
+                          " run allreduce --device cpu -a size=1K -o " + path);
+  EXPECT_EQ(o.code, 2) << o.output;
+  EXPECT_NE(o.output.find("gpuqual: error: launched as one of 2 ranks, but MPI sees a world of 1"), std::string::npos)
+      << o.output;
+  EXPECT_FALSE(fs::exists(path));
+}
+
 }  // namespace
 }  // namespace gq
