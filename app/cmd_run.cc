@@ -255,6 +255,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
     error = std::current_exception();
   }
   if (const int code = AgreeOnSetup(world, error, setup.devices); code != 0) return code;
+  if (const int code = AgreeOnPlan(world, setup.plan, opt.measure); code != 0) return code;
   if (args.list) {
     if (root) {
       if (setup.assumed_gpus > 0) {

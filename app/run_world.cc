@@ -1,6 +1,8 @@
 #include "app/run_world.h"
 
+#include <cstdint>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "harness/errors.h"
@@ -39,6 +41,41 @@ int AgreeOnSetup(Communicator& world, const std::exception_ptr& error,
         "to every rank): pass --device cpu or make GPUs visible everywhere");
   }
   return 0;
+}
+
+namespace {
+
+// FNV-1a over the plan's text: the same on every rank that planned the same run.
+uint64_t PlanFingerprint(const std::vector<PlannedCase>& plan, const MeasureOptions& m) {
+  std::ostringstream text;
+  text.precision(17);
+  text << m.min_samples << ' ' << m.min_time_s << ' ' << m.max_time_s << ' ' << m.max_noise << ' ' << m.warmup_time_s
+       << ' ' << m.min_sample_time_s << ' ' << m.max_samples << ' ' << m.verify << ' ' << m.repetitions << '\n';
+  for (const PlannedCase& c : plan) {
+    text << c.workload->Name() << ' ' << c.spec.Id() << ' ' << static_cast<int>(c.device) << '\n';
+  }
+  uint64_t hash = 14695981039346656037ull;
+  for (const char ch : text.str()) {
+    hash ^= static_cast<unsigned char>(ch);
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+}  // namespace
+
+int AgreeOnPlan(Communicator& world, const std::vector<PlannedCase>& plan, const MeasureOptions& measure) {
+  if (world.size() == 1) return 0;
+  const uint64_t hash = PlanFingerprint(plan, measure);
+  // Two 32-bit halves (exact in a double); max and -min over the ranks agree when all are equal.
+  const double high = static_cast<double>(hash >> 32), low = static_cast<double>(hash & 0xffffffffull);
+  std::vector<double> v{high, -high, low, -low};
+  world.AllReduceMax(v);
+  if (v[0] == -v[1] && v[2] == -v[3]) return 0;
+  if (world.rank() != 0) return 2;
+  throw UsageError("the ranks planned different runs (" + std::to_string(plan.size()) +
+                   " case(s) here): their command lines or suite files differ, and every rank must run the same "
+                   "cases with the same options");
 }
 
 void PrintSingleRankNote(const ResultsDoc& doc, std::ostream& out) {

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "harness/device.h"
+#include "harness/measure/runner.h"
+#include "harness/options.h"
 #include "harness/results.h"
 #include "harness/system/communicator.h"
 
@@ -19,6 +21,13 @@ namespace gq::cli {
 // different kinds (some on the cpu, some on GPUs). In a single process: rethrows `error`, if any.
 int AgreeOnSetup(Communicator& world, const std::exception_ptr& error,
                  const std::vector<DeviceRef>& devices);
+
+// Called by every rank once setup agreed: the ranks must have planned the same run (the same
+// cases in order, devices filters, rounds and measure options), or they would wait for each other
+// in different collectives forever (command lines or suite files that differ between nodes).
+// Compares a 64-bit FNV-1a fingerprint of the plan across ranks; on a difference rank 0 throws
+// UsageError and the others return 2. Returns 0 when all agree (always in a single process).
+int AgreeOnPlan(Communicator& world, const std::vector<PlannedCase>& plan, const MeasureOptions& measure);
 
 // After the table: a line saying how many collective cases ran on a single rank, whose bus
 // bandwidth is undefined (reported as 0) and which qualification leaves out. Nothing when none.

@@ -122,6 +122,18 @@ TEST(MpiCliTest, BadArgumentsExitTwoWithOneMessage) {
   EXPECT_NE(o.output.find("'abc' is not an integer"), std::string::npos) << o.output;
 }
 
+// Ranks that planned different runs (suite files or command lines that differ between nodes)
+// would wait in different collectives forever: refused, exit 2, rank 0 explaining.
+TEST(MpiCliTest, RanksThatPlannedDifferentRunsAreRefused) {
+  const std::string run = std::string(GQ_BINARY) + " run allreduce --device cpu --min-time 0.05 --max-time 0.3 -q";
+  const std::string cmd = "timeout 120 " + std::string(GQ_MPIEXEC) + " " + GQ_MPIEXEC_FLAGS + " -np 1 " + run +
+                          " -a size=1K -o /tmp/gq-mpi-never.json : -np 1 " + run + " -a size=1K,4K -o /tmp/gq-mpi-never.json";
+  const Outcome o = Shell(cmd);
+  EXPECT_EQ(o.code, 2) << o.output;  // not 124: nobody hangs
+  EXPECT_EQ(Count(o.output, "gpuqual: error:"), 1) << o.output;
+  EXPECT_NE(o.output.find("the ranks planned different runs"), std::string::npos) << o.output;
+}
+
 // A launcher whose ranks each see an MPI world of 1 (another MPI's mpiexec, srun without PMI)
 // would start separate runs writing over one file: refused, exit 2, before anything runs.
 TEST(MpiCliTest, ALauncherThatDisagreesWithMpiIsRefused) {
