@@ -79,12 +79,41 @@ int main(int argc, char** argv) {
       {"history", gq::cli::AddHistoryCommand(app)},
   };
 
+  int parse_exit = -1;  // set when parsing ends the process: 0 --help/--version, 2 bad usage
+  std::string parse_error;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return root ? app.exit(e) : 0;  // --help, --version
-    if (root) std::cerr << "gpuqual: error: " << ParseErrorText(e.what()) << " (see gpuqual --help)\n";
-    return 2;
+    if (e.get_exit_code() == 0) {
+      parse_exit = root ? app.exit(e) : 0;  // --help, --version
+    } else {
+      parse_exit = 2;
+      parse_error = ParseErrorText(e.what()) + " (see gpuqual --help)";
+    }
+  }
+  if (world->size() > 1) {
+    // The ranks end together: a rank whose command line failed alone (an MPMD launch) must not
+    // leave the others waiting in the run's first collective. Rank 0 speaks for errors it shares.
+    std::vector<double> ended{parse_exit >= 0 ? 1.0 : 0.0, root && parse_exit >= 0 ? 1.0 : 0.0};
+    world->AllReduceMax(ended);
+    if (ended[0] > 0) {
+      if (parse_exit < 0) return 2;  // another rank's command line is wrong: it explains
+      if (!parse_error.empty() && (root || ended[1] == 0)) {
+        std::cerr << "gpuqual: error: " << (root ? "" : "rank " + std::to_string(world->rank()) + ": ") << parse_error
+                  << "\n";
+      }
+      return parse_exit;
+    }
+    if (!app.get_subcommand("run")->parsed()) {  // the other commands read and write files once
+      if (root) {
+        std::cerr << "gpuqual: error: launched as " << world->size() << " ranks: only `gpuqual run` runs under "
+                  << "mpirun or srun; give its results file to the other commands in one process\n";
+      }
+      return 2;
+    }
+  } else if (parse_exit >= 0) {
+    if (!parse_error.empty()) std::cerr << "gpuqual: error: " << parse_error << "\n";
+    return parse_exit;
   }
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);

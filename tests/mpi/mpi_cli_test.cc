@@ -134,6 +134,22 @@ TEST(MpiCliTest, RanksThatPlannedDifferentRunsAreRefused) {
   EXPECT_NE(o.output.find("the ranks planned different runs"), std::string::npos) << o.output;
 }
 
+// A command line that fails on one rank only (an MPMD launch) ends every rank, that rank
+// explaining; the commands other than run are refused under a launcher.
+TEST(MpiCliTest, ABadCommandLineOnOneRankEndsEveryRank) {
+  const std::string run = std::string(GQ_BINARY) + " run allreduce --device cpu -a size=1K -q -o /tmp/gq-mpi-never.json";
+  const Outcome o = Shell("timeout 120 " + std::string(GQ_MPIEXEC) + " " + GQ_MPIEXEC_FLAGS + " -np 1 " + run +
+                          " : -np 1 " + run + " --bogus");
+  EXPECT_EQ(o.code, 2) << o.output;
+  EXPECT_EQ(Count(o.output, "gpuqual: error:"), 1) << o.output;
+  EXPECT_NE(o.output.find("gpuqual: error: rank 1: The following argument was not expected: --bogus"), std::string::npos)
+      << o.output;
+  const Outcome q = Shell(std::string(GQ_MPIEXEC) + " -np 2 " + GQ_MPIEXEC_FLAGS + " " + GQ_BINARY + " qualify --device cpu");
+  EXPECT_EQ(q.code, 2) << q.output;
+  EXPECT_EQ(Count(q.output, "gpuqual: error:"), 1) << q.output;
+  EXPECT_NE(q.output.find("only `gpuqual run` runs under mpirun or srun"), std::string::npos) << q.output;
+}
+
 // A launcher whose ranks each see an MPI world of 1 (another MPI's mpiexec, srun without PMI)
 // would start separate runs writing over one file: refused, exit 2, before anything runs.
 TEST(MpiCliTest, ALauncherThatDisagreesWithMpiIsRefused) {
