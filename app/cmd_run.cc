@@ -70,7 +70,7 @@ struct RunArgs {
   bool quiet = false;               // no progress on stderr
   bool list = false;                // --list: print the plan, run nothing
   CLI::Option *min_samples = nullptr, *min_time = nullptr, *max_time = nullptr, *max_noise = nullptr,
-              *warmup = nullptr, *repetitions = nullptr;
+              *warmup = nullptr, *repetitions = nullptr, *hang_timeout = nullptr;
   std::string command_line;
   std::string history_db;  // --db: add the run to this results history
   std::string run_id;      // --run-id: the run's id (empty: drawn, NewRunId)
@@ -215,6 +215,10 @@ void PlanRun(RunArgs& args, const WorkloadRegistry& registry, const Communicator
   }
   CheckNumber("--straggler-threshold (percent)", args.straggler_pct, {0, 1000});
   CheckNumber("--hang-timeout (seconds; 0 = off)", args.hang_timeout_s, {0, 7 * 24 * 3600});
+  if (args.hang_timeout->count() > 0 && args.hang_timeout_s > 0 && world.size() > 1) {
+    throw UsageError("--hang-timeout works in one process only (a rank cannot stop alone inside a collective): "
+                     "under mpirun or srun give the job a time limit (srun --time, timeout)");
+  }
 
   s.plan = BuildPlan(registry, opt, s.suite.get());
   int gpus = CudaDeviceCount();
@@ -261,7 +265,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
       if (setup.assumed_gpus > 0) {
         std::cerr << "gpuqual: no GPU is visible here; listed as for " << setup.assumed_gpus << " GPU(s)\n";
       }
-      PrintPlanListing(PlanTargets(setup.plan, setup.devices), opt.measure, std::cout, std::cerr);
+      PrintPlanListing(PlanTargets(setup.plan, setup.devices), opt.measure, world.size(), std::cout, std::cerr);
     }
     return 0;
   }
@@ -417,7 +421,7 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
       ->check(CLI::Range(int64_t{1}, int64_t{100000000}));
   cmd->add_option("--telemetry-period", args->telemetry_period_ms,
                   "GPU telemetry sampling period in ms (0 = off)")->capture_default_str();
-  cmd->add_option("--hang-timeout", args->hang_timeout_s,
+  args->hang_timeout = cmd->add_option("--hang-timeout", args->hang_timeout_s,
                   "Seconds without progress (no new phase or sample) after which a case counts as hung: the run "
                   "stops there with that case failed (0 = no limit; one process only)")
       ->capture_default_str();

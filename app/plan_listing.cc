@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "harness/measure/rank_sync.h"
 #include "harness/number_text.h"
 #include "harness/record/progress_printer.h"
 
@@ -18,16 +19,17 @@ double PlanSamplingBoundS(std::size_t cases, const MeasureOptions& measure) {
 
 }  // namespace
 
-void PrintPlanListing(const std::vector<RunTarget>& targets, const MeasureOptions& measure, std::ostream& out,
-                      std::ostream& summary) {
+void PrintPlanListing(const std::vector<RunTarget>& targets, const MeasureOptions& measure, int ranks,
+                      std::ostream& out, std::ostream& summary) {
   std::size_t cases = 0, width = 0;
   std::string names;
   for (const RunTarget& t : targets) {
-    width = std::max(width, t.device.Name().size());
-    names += (names.empty() ? "" : ", ") + t.device.Name();
+    const std::string name = CaseDeviceLabel(t.device, ranks);
+    width = std::max(width, name.size());
+    names += (names.empty() ? "" : ", ") + name;
   }
   for (const RunTarget& t : targets) {
-    const std::string name = t.device.Name();
+    const std::string name = CaseDeviceLabel(t.device, ranks);
     for (const PlannedCase* c : t.cases) {
       out << name << std::string(width - name.size() + 2, ' ') << c->spec.Id() << "\n";
       ++cases;

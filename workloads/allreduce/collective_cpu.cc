@@ -90,7 +90,7 @@ class CollectiveCpuCase final : public PreparedCase {
     const char* calls[] = {"MPI_Allreduce", "MPI_Allgather", "MPI_Reduce_scatter_block"};
     d["call"] = mpi ? calls[static_cast<int>(p_.kind)] : "memmove (one rank)";
     if (mpi && (p_.dtype == Dtype::kBf16 || p_.dtype == Dtype::kFp16)) {
-      d["call"] += " (MPI_UINT16_T with a user-defined op)";
+      d["call"] += p_.kind == CollectiveKind::kAllGather ? " (MPI_UINT16_T)" : " (MPI_UINT16_T with a user-defined op)";
     }
     return d;
   }
