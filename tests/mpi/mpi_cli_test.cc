@@ -150,6 +150,21 @@ TEST(MpiCliTest, ABadCommandLineOnOneRankEndsEveryRank) {
   EXPECT_NE(q.output.find("only `gpuqual run` runs under mpirun or srun"), std::string::npos) << q.output;
 }
 
+// --list names the device as the run records it; --hang-timeout, which cannot act across ranks,
+// is refused when given.
+TEST(MpiCliTest, ListLabelsTheDeviceAsTheRunAndHangTimeoutIsRefused) {
+  const std::string launch = std::string(GQ_MPIEXEC) + " -np 2 " + GQ_MPIEXEC_FLAGS + " " + GQ_BINARY +
+                             " run allreduce --device cpu -a size=1K";
+  const Outcome listed = Shell(launch + " --list");
+  EXPECT_EQ(listed.code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("2xcpu  allreduce/size=1024/"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("1 case(s) on 2xcpu x 1 round(s)"), std::string::npos) << listed.output;
+  const Outcome hang = Shell(launch + " --hang-timeout 60 -o /tmp/gq-mpi-never.json");
+  EXPECT_EQ(hang.code, 2) << hang.output;
+  EXPECT_EQ(Count(hang.output, "gpuqual: error:"), 1) << hang.output;
+  EXPECT_NE(hang.output.find("--hang-timeout works in one process only"), std::string::npos) << hang.output;
+}
+
 // A launcher whose ranks each see an MPI world of 1 (another MPI's mpiexec, srun without PMI)
 // would start separate runs writing over one file: refused, exit 2, before anything runs.
 TEST(MpiCliTest, ALauncherThatDisagreesWithMpiIsRefused) {
