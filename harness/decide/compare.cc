@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <set>
 
 #include "harness/decide/change_decision.h"
 #include "harness/decide/judged_figure.h"
 #include "harness/decide/two_sample.h"
+#include "harness/stats.h"
 
 namespace gq {
 namespace {
@@ -20,6 +22,61 @@ std::vector<double> Oriented(const std::vector<double>& seconds, bool higher_is_
     if (t > 0) out.push_back(higher_is_better ? 1.0 / t : t);
   }
   return out;
+}
+
+// The call with the noisy side's one replicate moved to each end of its median's 95% CI (from
+// its samples, oriented as the replicates): the same call at both ends holds wherever in the CI
+// its figure lies (the call moves monotonically with it). Empty when the CI is not known.
+std::optional<ChangeDecision> CallAcrossCi(const std::vector<double>& noisy_samples, bool noisy_is_candidate,
+                                           const std::vector<double>& c, const std::vector<double>& b,
+                                           const CompareRow& row, const ChangeDecision& d, double alpha) {
+  if (noisy_samples.size() < 2) return std::nullopt;
+  const Interval ci = MedianConfidenceInterval(noisy_samples);
+  std::optional<ChangeDecision> nearest;  // the end nearer "unchanged": the one the reason quotes
+  for (double edge : {ci.low, ci.high}) {
+    const ChangeDecision e = noisy_is_candidate ? DecideChange({edge}, b, row.higher_is_better, row.tolerance, alpha)
+                                                : DecideChange(c, {edge}, row.higher_is_better, row.tolerance, alpha);
+    if (e.call != d.call) return std::nullopt;
+    if (!nearest || std::fabs(e.change) < std::fabs(nearest->change)) nearest = e;
+  }
+  return nearest;
+}
+
+// A noisy side (a round whose median's CI never reached the noise target). With several
+// replicates their spread includes that noise and the decision stands. With one, its figure may
+// be anywhere in that CI, which no spread between replicates shows: the call stands only when it
+// is the same at both ends of the CI (a throttled run far slower than the baseline is still
+// regressed), else the case is inconclusive.
+void JudgeNoisySide(CompareRow& row, const ChangeDecision& d, const std::vector<double>& c,
+                    const std::vector<double>& b, const CaseResult& cand, const BaselineCase& base,
+                    const CompareOptions& opt) {
+  const bool cand_noisy = cand.status == CaseStatus::kNoisy, base_noisy = base.noisy;
+  if ((!cand_noisy && !base_noisy) || row.verdict == Verdict::kInconclusive) return;
+  const std::string cand_text = "the candidate case is noisy (" + cand.reason + ")";
+  const std::string base_text = "the baseline case was noisy in a source run";
+  const bool alone = cand_noisy ? d.n_candidate < 2 : d.n_baseline < 2;
+  if (!alone && !(base_noisy && d.n_baseline < 2)) {
+    row.reason += "; " + (cand_noisy ? cand_text : base_text) + ": judged on the spread between replicates, which "
+                  "holds that noise";
+    return;
+  }
+  const bool on_candidate = cand_noisy && d.n_candidate < 2;
+  const std::vector<double> samples =
+      Oriented(on_candidate ? cand.PerIterationSeconds() : base.samples_s, row.higher_is_better);
+  const std::optional<ChangeDecision> across = CallAcrossCi(samples, on_candidate, c, b, row, d, opt.alpha);
+  const std::string text = on_candidate ? cand_text + " with one replicate" : base_text + ", its only replicate";
+  if (across) {
+    char change[32];
+    std::snprintf(change, sizeof change, "%+.1f%%", 100 * across->change);
+    row.reason += "; " + text + ", but the call holds across its median's 95% CI (" + change +
+                  " at the end nearest the other side)";
+    return;
+  }
+  row.verdict = Verdict::kInconclusive;
+  row.reason = text + ", so its figure may be anywhere in its CI, where the call changes: not judged (" +
+               (on_candidate ? "--repetitions 3 would judge it on the spread between rounds"
+                             : "a baseline made of several runs or rounds would judge it") +
+               "); the figures say " + row.reason;
 }
 
 void Judge(CompareRow& row, const CaseResult& cand, const BaselineCase& base, const CompareOptions& opt) {
@@ -80,25 +137,7 @@ void Judge(CompareRow& row, const CaseResult& cand, const BaselineCase& base, co
     case ChangeCall::kUnchanged: row.verdict = Verdict::kUnchanged; break;
     case ChangeCall::kInconclusive: row.verdict = Verdict::kInconclusive; break;
   }
-  // A noisy side (a round whose median's CI never reached the noise target): with one replicate
-  // its figure may be anywhere in that CI, which no spread between replicates shows, so the case
-  // is not judged; with several, their spread includes that noise and the decision stands.
-  const bool cand_noisy = cand.status == CaseStatus::kNoisy, base_noisy = base.noisy;
-  if ((!cand_noisy && !base_noisy) || row.verdict == Verdict::kInconclusive) return;
-  const std::string cand_text = "the candidate case is noisy (" + cand.reason + ")";
-  const std::string base_text = "the baseline case was noisy in a source run";
-  if (cand_noisy && d.n_candidate < 2) {
-    row.verdict = Verdict::kInconclusive;
-    row.reason = cand_text + " with one replicate, so its figure may be anywhere in its CI: not judged (--repetitions 3 "
-                 "would judge it on the spread between rounds); the figures say " + row.reason;
-  } else if (base_noisy && d.n_baseline < 2) {
-    row.verdict = Verdict::kInconclusive;
-    row.reason = base_text + ", its only replicate, so its figure may be anywhere in its CI: not judged (a baseline "
-                 "made of several runs or rounds would judge it); the figures say " + row.reason;
-  } else {
-    row.reason += "; " + (cand_noisy ? cand_text : base_text) + ": judged on the spread between replicates, which "
-                  "holds that noise";
-  }
+  JudgeNoisySide(row, d, c, b, cand, base, opt);
 }
 
 // Severity order of the rows: the ones a CI reader must see first.
