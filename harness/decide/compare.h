@@ -10,8 +10,9 @@
 //   improved      the same in the better direction;
 //   unchanged     the CI of the change lies within the tolerance;
 //   inconclusive  the spread is too wide to decide at the tolerance (the reason says what would
-//                 decide), or a side that is noisy has one replicate (with several, their spread
-//                 holds the noise and decides);
+//                 decide), or a side that is noisy has one replicate and the call changes
+//                 between the ends of that replicate's median CI (the same call at both ends
+//                 stands; with several replicates, their spread holds the noise and decides);
 //   failed        the candidate case failed or is invalid;
 //   missing       in the baseline, absent from (or skipped in) the candidate;
 //   new           in the candidate only.
