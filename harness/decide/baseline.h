@@ -105,7 +105,8 @@ Baseline BaselineFromJson(const nlohmann::ordered_json& j, const std::string& or
 // The baseline `qualify` judges a run against: the file `path` when given, else the stored
 // baseline of the run's GPU SKU, `dir`/<sku>.json, when every GPU of the run has that one SKU and
 // the file exists; nullopt otherwise (a cpu run, mixed SKUs, none stored). Throws UsageError for
-// a bad file.
+// a bad file, and for a given baseline of another SKU than a case of the run (CaseSku): a machine
+// is judged against its own SKU's figures (compare and rank set different machines side by side).
 std::optional<Baseline> FindQualifyBaseline(const ResultsDoc& doc, const std::string& path,
                                             const std::string& dir);
 // Why FindQualifyBaseline found none, in words for the verdict: "a cpu run has no stored SKU

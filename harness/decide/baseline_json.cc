@@ -127,7 +127,18 @@ Baseline BaselineFromJson(const json& j, const std::string& path) {
 
 std::optional<Baseline> FindQualifyBaseline(const ResultsDoc& doc, const std::string& path,
                                             const std::string& dir) {
-  if (!path.empty()) return ReadBaselineFile(path);
+  if (!path.empty()) {
+    Baseline b = ReadBaselineFile(path);
+    for (const CaseResult& c : doc.cases) {
+      const std::string sku = CaseSku(doc, c);
+      if (!b.sku.empty() && sku != b.sku) {
+        throw UsageError(path + ": the baseline is for SKU " + b.sku + ", but case " + c.id + " ran on " + sku +
+                         ": qualify judges a machine against its own SKU's baseline (compare or rank set "
+                         "different machines side by side)");
+      }
+    }
+    return b;
+  }
   if (doc.system.devices.empty()) return std::nullopt;
   const std::string sku = doc.system.devices.front().sku;
   for (const GpuInfo& g : doc.system.devices) {

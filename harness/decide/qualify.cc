@@ -23,18 +23,40 @@ std::string Fmt(const char* f, double a, double b = 0, double c = 0) {
   return buf;
 }
 
+// The spec given now over the baseline's stored thresholds: its workload's, then its default,
+// then the baseline's workload's, then the baseline's default.
 QualifyThreshold ThresholdFor(const std::string& workload, const Baseline& b, const QualifyOptions& o) {
   auto it = o.thresholds.find(workload);
   if (it != o.thresholds.end()) return it->second;
-  if (b.workload_thresholds.count(workload)) return b.ThresholdFor(workload);
-  return o.default_threshold ? *o.default_threshold : b.default_threshold;
+  if (o.default_threshold) return *o.default_threshold;
+  return b.ThresholdFor(workload);
+}
+
+// One WARN naming the baseline's cases this run did not measure at all (not judged).
+void CoverageCheck(const ResultsDoc& doc, const Baseline& baseline, std::vector<QualifyCheck>& out) {
+  std::set<std::string> ran;
+  for (const CaseResult& c : doc.cases) ran.insert(c.id);
+  std::vector<std::string> absent;
+  for (const BaselineCase& b : baseline.cases) {
+    if (ran.count(b.id) == 0) absent.push_back(b.id);
+  }
+  if (absent.empty()) return;
+  std::string examples;
+  for (std::size_t i = 0; i < absent.size() && i < 3; ++i) examples += (i ? ", " : "") + absent[i];
+  if (absent.size() > 3) examples += ", ...";
+  out.push_back({"baseline coverage", "performance", kWarn,
+                 std::to_string(absent.size()) + " of the " + std::to_string(baseline.cases.size()) +
+                     " case(s) of baseline '" + baseline.name + "' are not in this run (" + examples +
+                     "): not judged",
+                 0, 0, ""});
 }
 
 void PerformanceChecks(const ResultsDoc& doc, const Baseline* baseline, const QualifyOptions& o,
                        std::vector<QualifyCheck>& out) {
-  int judged = 0;
+  int matched = 0;  // cases with a baseline counterpart, whatever their status
   for (const CaseResult& c : doc.cases) {
     const std::string name = c.id + " [" + c.device + "]";
+    if (baseline != nullptr && baseline->Find(c.id) != nullptr) ++matched;
     if (c.status == CaseStatus::kFailed || c.status == CaseStatus::kInvalid) {
       out.push_back({name, "performance", kFail, std::string(CaseStatusName(c.status)) + ": " + c.reason, 0, 0, ""});
       continue;
@@ -48,7 +70,6 @@ void PerformanceChecks(const ResultsDoc& doc, const Baseline* baseline, const Qu
     const MetricResult* m = c.FindMetric(metric);
     const MetricResult* bm = base != nullptr ? base->FindMetric(metric) : nullptr;
     if (m == nullptr || bm == nullptr || bm->median <= 0 || m->median <= 0) continue;
-    ++judged;
     const QualifyThreshold t = ThresholdFor(c.workload, *baseline, o);
     const double ratio = m->median / bm->median;
     const double fraction = bm->higher_is_better ? ratio : 1.0 / ratio;
@@ -74,9 +95,11 @@ void PerformanceChecks(const ResultsDoc& doc, const Baseline* baseline, const Qu
                    "no baseline" + (o.no_baseline_reason.empty() ? std::string(" for this SKU") : ": " + o.no_baseline_reason) +
                        "; give --baseline FILE: performance not judged",
                    0, 0, ""});
-  } else if (judged == 0) {
+  } else if (matched == 0) {
     out.push_back({"baseline", "performance", kWarn,
                    "no case of this run is in baseline '" + baseline->name + "': performance not judged", 0, 0, ""});
+  } else {
+    CoverageCheck(doc, *baseline, out);
   }
 }
 

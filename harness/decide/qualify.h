@@ -8,9 +8,11 @@
 //   run), or when no case was measured: a machine is qualified only on a whole run.
 // Performance, per case with a baseline case of the same id:
 //   fraction = candidate median / baseline median of the primary metric, in the better direction;
-//   FAIL below fail_below, WARN below warn_below (thresholds from the baseline file, overridden
-//   per workload by the spec). Failed or invalid cases FAIL; noisy and skipped cases WARN;
-//   cases without a baseline counterpart are not judged (one WARN says no baseline matched).
+//   FAIL below fail_below, WARN below warn_below (thresholds: the spec's for the workload, else
+//   the spec's default, else the baseline file's for the workload, else its default). Failed or
+//   invalid cases FAIL; noisy and skipped cases WARN; cases without a baseline counterpart are
+//   not judged (one WARN says no case matched); baseline cases the run lacks are not judged
+//   either (one WARN, "baseline coverage", counts and names them).
 //   The figure is harness/case_figure.h's: algbw for a collective on one rank (busbw undefined).
 // Health, per GPU (snapshot after the run, else before; counters compared with before):
 //   FAIL: uncorrectable ECC errors (volatile, or aggregate grown during the run), a page

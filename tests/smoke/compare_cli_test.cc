@@ -240,6 +240,13 @@ TEST_F(CompareCliTest, QualifyJudgesGivenResultsAndWritesTheVerdict) {
   EXPECT_NE(inv.output.find("performance  gemm/dtype=fp32"), std::string::npos) << inv.output;
   EXPECT_NE(inv.output.find("performance  membw/op=copy"), std::string::npos) << inv.output;
   EXPECT_EQ(inv.output.find("FAIL  performance"), std::string::npos) << inv.output;
+  // A baseline of another SKU is refused: the machine is judged against its own SKU's figures.
+  auto other = ReadJsonFile(Path("cpu.json"));
+  other["sku"] = "h100-sxm-80gb";
+  std::ofstream(Path("h100.json")) << other.dump();
+  Outcome wrong = Gpuqual("qualify " + Path("base.json") + " --baseline " + Path("h100.json"));
+  EXPECT_EQ(wrong.code, 2) << wrong.output;
+  EXPECT_NE(wrong.output.find("the baseline is for SKU h100-sxm-80gb, but case "), std::string::npos) << wrong.output;
   EXPECT_EQ(Gpuqual("qualify " + Path("base.json") + " --price-per-hour -3").code, 2);
   EXPECT_EQ(Gpuqual("qualify " + Path("base.json") + " --spec /nonexistent.json").code, 2);
 }

@@ -233,3 +233,89 @@ TEST(QualifyTest, AnUnfinishedRunIsIncomplete) {
 
 }  // namespace
 }  // namespace gq
+
+namespace gq {
+namespace {
+
+// Noisy, skipped and invalid cases: a noisy case at its baseline WARNs with the noise in the
+// reason, a skipped one WARNs with its reason, an invalid one FAILs.
+TEST(QualifyTest, NoisySkippedAndInvalidCases) {
+  const Baseline b = H100Baseline();
+  ResultsDoc d = Machine();
+  d.cases[0].status = CaseStatus::kNoisy;
+  d.cases[0].reason = "95% CI of the median is +-2.10% after 900 samples (target +-1.00%)";
+  d.cases[1].status = CaseStatus::kSkipped;
+  d.cases[1].reason = "out of memory";
+  QualifyVerdict v = Qualify(d, &b, nullptr, {});
+  EXPECT_EQ(Check(v, "gemm/bf16 [cuda:0]")->status, QualifyStatus::kWarn);
+  EXPECT_EQ(Check(v, "gemm/bf16 [cuda:0]")->reason,
+            "97.4% of baseline 780 TFLOP/s; noisy: 95% CI of the median is +-2.10% after 900 samples (target +-1.00%)");
+  EXPECT_EQ(Check(v, "gemm/fp16 [cuda:0]")->status, QualifyStatus::kWarn);
+  EXPECT_EQ(Check(v, "gemm/fp16 [cuda:0]")->reason, "skipped: out of memory");
+  EXPECT_EQ(Check(v, "baseline"), nullptr);  // both cases are the baseline's: no "nothing matched"
+  EXPECT_EQ(v.overall, QualifyStatus::kWarn);
+  d.cases[1].status = CaseStatus::kInvalid;
+  d.cases[1].reason = "above the datasheet peak";
+  EXPECT_EQ(Check(Qualify(d, &b, nullptr, {}), "gemm/fp16 [cuda:0]")->status, QualifyStatus::kFail);
+}
+
+// A run whose cases the baseline does not have is not judged (one WARN); cases of the baseline
+// the run lacks are named in one WARN; a failed case that is in the baseline is not "no match".
+TEST(QualifyTest, BaselineMatchAndCoverage) {
+  const Baseline b = H100Baseline();
+  ResultsDoc other = Machine();
+  other.cases = {GemmCase("gemm/tf32", 400)};
+  QualifyVerdict none = Qualify(other, &b, nullptr, {});
+  EXPECT_EQ(Check(none, "baseline")->status, QualifyStatus::kWarn);
+  EXPECT_EQ(Check(none, "baseline")->reason,
+            "no case of this run is in baseline 'h100-sxm-80gb': performance not judged");
+  EXPECT_EQ(none.overall, QualifyStatus::kWarn);
+
+  ResultsDoc half = Machine();
+  half.cases = {GemmCase("gemm/bf16", 780)};
+  QualifyVerdict partial = Qualify(half, &b, nullptr, {});
+  ASSERT_NE(Check(partial, "baseline coverage"), nullptr);
+  EXPECT_EQ(Check(partial, "baseline coverage")->status, QualifyStatus::kWarn);
+  EXPECT_EQ(Check(partial, "baseline coverage")->reason,
+            "1 of the 2 case(s) of baseline 'h100-sxm-80gb' are not in this run (gemm/fp16): not judged");
+
+  ResultsDoc failed = Machine();
+  failed.cases[0].status = failed.cases[1].status = CaseStatus::kFailed;
+  QualifyVerdict f = Qualify(failed, &b, nullptr, {});
+  EXPECT_EQ(Check(f, "baseline"), nullptr) << "the cases are in the baseline; they failed";
+  EXPECT_EQ(Check(f, "baseline coverage"), nullptr);
+  EXPECT_EQ(f.overall, QualifyStatus::kFail);
+}
+
+// The spec given now outranks the thresholds stored in the baseline, its default included.
+TEST(QualifyTest, TheSpecOutranksTheBaselinesThresholds) {
+  Baseline b = H100Baseline();
+  b.workload_thresholds["gemm"] = {0.9, 0.8};
+  ResultsDoc d = Machine();
+  d.cases[0] = GemmCase("gemm/bf16", 722);  // 92.6% of 780
+  EXPECT_EQ(Check(Qualify(d, &b, nullptr, {}), "gemm/bf16 [cuda:0]")->status, QualifyStatus::kPass);
+  QualifyOptions strict;
+  strict.default_threshold = QualifyThreshold{0.99, 0.97};
+  const QualifyVerdict v = Qualify(d, &b, nullptr, strict);
+  const QualifyCheck* c = Check(v, "gemm/bf16 [cuda:0]");
+  EXPECT_EQ(c->status, QualifyStatus::kFail);
+  EXPECT_EQ(c->reason, "92.6% of baseline 780 TFLOP/s (below 97%)");
+}
+
+// Software thermal throttling during a case WARNs (hardware throttling FAILs: tested above).
+TEST(QualifyTest, SoftwareThermalThrottlingWarns) {
+  const Baseline b = H100Baseline();
+  ResultsDoc d = Machine();
+  d.cases[1].telemetry = TelemetrySummary{};
+  d.cases[1].telemetry->available = true;
+  d.cases[1].telemetry->throttle_reasons = {"sw_thermal"};
+  QualifyVerdict v = Qualify(d, &b, nullptr, {});
+  const QualifyCheck* throttle = Check(v, "cuda:0 throttling");
+  ASSERT_NE(throttle, nullptr);
+  EXPECT_EQ(throttle->status, QualifyStatus::kWarn);
+  EXPECT_NE(throttle->reason.find("sw_thermal"), std::string::npos) << throttle->reason;
+  EXPECT_EQ(v.overall, QualifyStatus::kWarn);
+}
+
+}  // namespace
+}  // namespace gq
