@@ -98,29 +98,69 @@ step_info() {
   row "info: gpuqual info" "$(outcome)" "$count CUDA device(s)" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("; ".join((x.get("name","?")+" sku "+(x.get("sku") or "unknown")) for x in d.get("devices") or []))' "$logs/info.log" 2>/dev/null)"
 }
 
-# Runs gq_gpu_tests until every test has ended or hung (at most 6 processes): each rerun leaves out
-# the tests the progress file says ended or timed out.
+# "rc N", with the signal's name when N is 128 + a signal number (139: "rc 139, SIGSEGV").
+rc_text() {
+  local text="rc $1" sig
+  if [ "$1" -gt 128 ] && [ "$1" -lt 160 ] && sig=$(kill -l $(( $1 - 128 )) 2>/dev/null); then text+=", SIG$sig"; fi
+  echo "$text"
+}
+
+# Runs gq_gpu_tests until every test has ended, hung or crashed (at most 6 processes): each rerun
+# leaves out the tests the progress file says ended or timed out, and those a crash stopped in.
+# A test that started and never ended counts as failed: the process "crashed in" it, or was
+# "killed in" it at the step's time cap (no rerun then). A non-zero exit that no failed test, hang
+# or crash explains (gtest exits 1 when a test failed) fails the step with its rc.
 step_tests() {
   [ -n "$gtests" ] || { row "tests: gpu GoogleTests" skipped "" "no gq_gpu_tests binary"; return 0; }
-  local progress="$logs/gpu-tests.progress" limit=45 attempt exclude=""
+  local progress="$logs/gpu-tests.progress" limit=45 attempt exclude="" before last name
+  local lost=() lost_rows=() problems=()   # tests with a start and no end; their rows; why the step failed
   : > "$progress"
   [ "$dry_run" = 1 ] && { export GQ_WATCHDOG_SELF_TEST=1; limit=2; }
   for attempt in 1 2 3 4 5 6; do
-    run "gpu-tests-$attempt" 100 env GQ_TEST_TIME_LIMIT_S=$limit GQ_TEST_PROGRESS_FILE="$progress" \
-      "$gtests" --gtest_filter="*${exclude:+-$exclude}" --gtest_output="xml:$logs/gpu-tests-$attempt.xml" || break
-    # The watchdog ended a hung test (its line is the last): rerun without what ended or hung.
-    tail -1 "$progress" | grep -q '^timeout' || break
-    exclude=$(awk '$1 == "end" || $1 == "timeout" {print $2}' "$progress" | sort -u | paste -sd: -)
+    before=$(grep -c '^' "$progress")
+    if ! run "gpu-tests-$attempt" 100 env GQ_TEST_TIME_LIMIT_S=$limit GQ_TEST_PROGRESS_FILE="$progress" \
+        "$gtests" --gtest_filter="*${exclude:+-$exclude}" --gtest_output="xml:$logs/gpu-tests-$attempt.xml"; then
+      if [ "$attempt" = 1 ]; then unset GQ_WATCHDOG_SELF_TEST; row "tests: gpu GoogleTests" skipped "" "out of time"; return 0; fi
+      problems+=("out of time for rerun $attempt (tests left unrun)"); break
+    fi
+    # This run's last event: "timeout X" (the watchdog ended a hung test), "start X" (the process
+    # died or was killed inside X), else the run ended between tests.
+    last=$(tail -n +$((before + 1)) "$progress" | tail -1)
+    name=$(echo "$last" | awk '{print $2}')
+    case "$last" in
+      timeout\ *) ;;
+      start\ *)
+        lost+=("$name")
+        if [ "$RC" -eq 124 ] && [ "$SECS" -ge "$LIMIT" ]; then
+          problems+=("killed in $name at the ${LIMIT} s cap")
+          lost_rows+=("$name"$'\t'"killed"$'\t'"${LIMIT} s cap"$'\t'"killed in $name at the ${LIMIT} s cap of run $attempt; see gpu-tests-$attempt.log")
+          break
+        fi
+        problems+=("crashed in $name ($(rc_text "$RC"))")
+        lost_rows+=("$name"$'\t'"crashed"$'\t'"$(rc_text "$RC")"$'\t'"crashed in $name in run $attempt; see gpu-tests-$attempt.log") ;;
+      *)
+        if [ "$RC" -eq 124 ] && [ "$SECS" -ge "$LIMIT" ]; then
+          problems+=("run $attempt killed between tests at the ${LIMIT} s cap")
+        elif [ "$RC" -ne 0 ] && ! { [ "$RC" -eq 1 ] && tail -n +$((before + 1)) "$progress" | grep -q '^end .* failed'; }; then
+          problems+=("run $attempt exited with $(rc_text "$RC") outside any test (see gpu-tests-$attempt.log)")
+        fi
+        break ;;
+    esac
+    # Rerun without what ended, hung or crashed.
+    exclude=$( { awk '$1 == "end" || $1 == "timeout" {print $2}' "$progress"; printf '%s\n' "${lost[@]}"; } | grep -v '^$' | sort -u | paste -sd: -)
   done
   unset GQ_WATCHDOG_SELF_TEST
   cp "$logs/gpu-tests-1.xml" "$out/gpu-tests.xml" 2>/dev/null
   local passed failed skipped hung
-  passed=$(grep -c '^end .* passed' "$progress"); failed=$(grep -c '^end .* failed' "$progress")
+  passed=$(grep -c '^end .* passed' "$progress"); failed=$(( $(grep -c '^end .* failed' "$progress") + ${#lost[@]} ))
   skipped=$(grep -c '^end .* skipped' "$progress"); hung=$(grep -c '^timeout' "$progress")
-  local result=ok
-  [ "$failed" -gt 0 ] || [ "$hung" -gt 0 ] && result=failed
+  local result=ok note="" p
+  { [ "$failed" -gt 0 ] || [ "$hung" -gt 0 ] || [ "${#problems[@]}" -gt 0 ]; } && result=failed
+  for p in "${problems[@]}"; do note+="$p; "; done
   row "tests: gpu GoogleTests" "$result" "$passed passed, $failed failed, $skipped skipped, $hung timed out" \
-    "one process per run, ${limit} s per test; $(grep -c '^' "$progress") events"
+    "${note}one process per run, ${limit} s per test; $(grep -c '^' "$progress") events"
+  local entry r f n
+  for entry in "${lost_rows[@]}"; do IFS=$'\t' read -r name r f n <<< "$entry"; row "tests: $name" "$r" "$f" "$n"; done
   grep '^end .* failed' "$progress" | head -10 | while read -r _ name _ secs; do row "tests: $name" failed "${secs%.*} s" "see gpu-tests-*.log"; done
   grep '^timeout' "$progress" | while read -r _ name secs; do row "tests: $name" "timed out" "${secs%.*} s" "watchdog"; done
   local overhead

@@ -1,6 +1,6 @@
 """Shared test fixtures: paths of the hand-made result files and reports built from them, with
-the procurement figures made by the built binary (`gpuqual rank --json`, $GQ_BINARY or
-build/app/gpuqual), as `gpuqual report` makes them."""
+the procurement figures made by the built binary (`gpuqual rank --json`; binary() says
+which: $GQ_BINARY, else build/app/gpuqual), as `gpuqual report` makes them."""
 
 import os
 import subprocess
@@ -23,10 +23,17 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def binary():
-    """The gpuqual binary under test; the test is skipped when there is none."""
-    path = os.environ.get("GQ_BINARY") or os.path.join(REPO, "build", "app", "gpuqual")
-    if not os.access(path, os.X_OK):
-        pytest.skip(f"no gpuqual binary at {path} (set GQ_BINARY)")
+    """The gpuqual binary under test, by one rule: $GQ_BINARY when set (the test fails when that is
+    not an executable file), else build/app/gpuqual under the repository root when it is one, else
+    the test is skipped with the reason."""
+    path = os.environ.get("GQ_BINARY", "")
+    if path:
+        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            pytest.fail(f"GQ_BINARY={path} is not an executable file", pytrace=False)
+        return os.path.abspath(path)
+    path = os.path.join(REPO, "build", "app", "gpuqual")
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.skip(f"GQ_BINARY is not set and there is no built {path} (build, or set GQ_BINARY)")
     return path
 
 
@@ -46,17 +53,11 @@ def fixture(name):
 
 @pytest.fixture(scope="session")
 def cpu_results(tmp_path_factory):
-    """Path of a results file written by `gpuqual run --suite ci --device cpu` with the built
-    binary GQ_BINARY (made once per session; the tests that need it skip without GQ_BINARY)."""
-    binary = os.environ.get("GQ_BINARY", "")
-    if not binary:
-        pytest.skip("GQ_BINARY is not set (scripts/test.sh sets it to the built gpuqual); "
-                    "cannot produce a CPU results file")
-    if not os.access(binary, os.X_OK):
-        pytest.fail(f"GQ_BINARY={binary} is not an executable")
+    """Path of a results file written by `gpuqual run --suite ci --device cpu` with the binary()
+    under test (made once per session; skipped or failed as binary() says)."""
     path = tmp_path_factory.mktemp("cpu") / "ci.json"
-    proc = subprocess.run([binary, "run", "--suite", "ci", "--device", "cpu", "-o", str(path)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([binary(), "run", "--suite", "ci", "--device", "cpu", "-o", str(path)],
+                          capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return str(path)
 
@@ -81,13 +82,3 @@ def baseline_report(tmp_path_factory):
                        baseline=load_baseline(fixture("baseline_h100.json")), procurement=figures)
     report.write(rep, str(out))
     return rep, str(out)
-
-
-@pytest.fixture(scope="session")
-def cpu_results(tmp_path_factory):
-    """Path of a results file written by `gpuqual run --suite ci --device cpu`."""
-    path = tmp_path_factory.mktemp("cpu") / "ci.json"
-    proc = subprocess.run([binary(), "run", "--suite", "ci", "--device", "cpu", "-o", str(path)],
-                          capture_output=True, text=True, timeout=300, check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return str(path)

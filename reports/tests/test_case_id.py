@@ -1,14 +1,11 @@
 """Case ids of older files (automatic axes spelled out) join today's (harness/case_id.h)."""
 
 import json
-import os
 import subprocess
 
-import pytest
-
+from conftest import binary
 from gpuqual_reports.case_id import AUTOMATIC_AXES, canonical_case_id
 
-BINARY = os.environ.get("GQ_BINARY", "")
 
 OLD_E2E = ("e2e/model=tiny/scenario=offline/batch=2/input_len=32/output_len=8/dtype=bf16/tp=1/"
            "layers=0/hidden=0/heads=0/kv_heads=0/ffn=0/vocab=0")
@@ -28,9 +25,7 @@ def test_old_ids_lose_their_automatic_axes():
 
 
 def test_table_matches_the_binary():
-    if not BINARY:
-        pytest.skip("GQ_BINARY is not set")
-    listing = json.loads(subprocess.run([BINARY, "list", "--json"], check=True, capture_output=True,
+    listing = json.loads(subprocess.run([binary(), "list", "--json"], check=True, capture_output=True,
                                         text=True, timeout=60).stdout)
     declared = {}
     for w in listing["workloads"]:

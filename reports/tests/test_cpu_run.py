@@ -1,13 +1,13 @@
-"""A report from a real results file: the C++ build runs the ci suite on the cpu (GQ_BINARY),
-then the report is built from it, by the Python entry point and by `gpuqual report`."""
+"""A report from a real results file: the C++ build runs the ci suite on the cpu (conftest's
+binary(): $GQ_BINARY, else build/app/gpuqual), then the report is built from it, by the Python
+entry point and by `gpuqual report`."""
 
 import json
 import os
 import subprocess
 
+from conftest import binary
 from gpuqual_reports import cli
-
-BINARY = os.environ.get("GQ_BINARY", "")  # cpu_results (conftest) skips the tests without it
 
 
 def test_report_from_cpu_run(cpu_results, tmp_path):
@@ -47,11 +47,11 @@ def test_single_rank_collective_is_drawn_by_its_algorithm_bandwidth(cpu_results)
 
 def test_gpuqual_report_command(cpu_results, tmp_path):
     out = tmp_path / "cli"
-    proc = subprocess.run([BINARY, "report", cpu_results, "-o", str(out)], capture_output=True,
+    proc = subprocess.run([binary(), "report", cpu_results, "-o", str(out)], capture_output=True,
                           text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (out / "index.html").exists() and (out / "data.csv").exists()
-    bad = subprocess.run([BINARY, "report", str(tmp_path / "missing.json")], capture_output=True,
+    bad = subprocess.run([binary(), "report", str(tmp_path / "missing.json")], capture_output=True,
                          text=True, timeout=60)
     assert bad.returncode == 2 and "missing.json" in bad.stderr
 
@@ -62,7 +62,7 @@ def test_qualify_results_file_and_report_quote_the_same_token_cost(cpu_results, 
     three agree to the digit."""
     scenario = "model=tiny,scenario=offline,batch=2,input_len=32,output_len=8"
     qualified = tmp_path / "qualified.json"
-    proc = subprocess.run([BINARY, "qualify", cpu_results, "--price-per-hour", "3.5", "--instance", "test.cpu",
+    proc = subprocess.run([binary(), "qualify", cpu_results, "--price-per-hour", "3.5", "--instance", "test.cpu",
                            "--scenario", scenario, "-o", str(qualified)], capture_output=True, text=True, timeout=120)
     assert proc.returncode in (0, 1), proc.stderr  # a cpu run has no baseline: WARN
     with open(qualified, encoding="utf-8") as f:
@@ -73,7 +73,7 @@ def test_qualify_results_file_and_report_quote_the_same_token_cost(cpu_results, 
     prices.write_text(json.dumps({"schema": "gpuqual.prices/1",
                                   "prices": [{"instance_type": "test.cpu", "usd_per_hour": 3.5}]}))
     out = tmp_path / "report"
-    proc = subprocess.run([BINARY, "report", str(qualified), "--prices", str(prices), "--scenario", scenario,
+    proc = subprocess.run([binary(), "report", str(qualified), "--prices", str(prices), "--scenario", scenario,
                            "-o", str(out)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     with open(out / "procurement.json", encoding="utf-8") as f:

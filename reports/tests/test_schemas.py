@@ -18,12 +18,12 @@ from gpuqual_reports.fields import read_json
 from gpuqual_reports.history_load import load_trend
 from gpuqual_reports.load import load_results
 from gpuqual_reports.procurement import load_procurement
+from conftest import binary
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 CORPUS = os.path.join(ROOT, "tests", "data", "schema_corpus")
 LOADERS = {"results": load_results, "baseline": load_baseline, "procurement": load_procurement,
            "trend": load_trend}
-BINARY = os.environ.get("GQ_BINARY", "")
 
 
 def _corpus(group):
@@ -150,7 +150,7 @@ def test_messages_name_the_path_in_the_readers_words(tmp_path):
 
 
 def _gpuqual(*args, cwd):
-    proc = subprocess.run([BINARY, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([binary(), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc
 
