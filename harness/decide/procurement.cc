@@ -175,7 +175,7 @@ ProcurementReport BuildProcurement(const std::vector<ResultsDoc>& runs, const Pr
         m.f.perf_per_usd_hour = Figure{m.f.score->value * per, m.f.score->low * per, m.f.score->high * per};
       }
     }
-    MachineCostFigures(m, o);
+    MachineCostFigures(m, own, o);
   }
   std::vector<MachineFigures> figures;
   for (ProcurementMachine& m : machines) figures.push_back(std::move(m.f));

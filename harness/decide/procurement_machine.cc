@@ -135,19 +135,22 @@ void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
   m.f.gpus = std::max(1, m.f.gpus);  // a cpu-only instance is priced as one unit
 }
 
-void MachineCostFigures(ProcurementMachine& m, const ProcurementOptions& o) {
-    std::vector<double> tflops;
-    for (const auto& [id, d] : m.cases) {
-      const std::string* role = o.cost_metrics.Find(d.workload, CostRole::kComputeRate);
-      if (role == nullptr) continue;
-      for (const ResultsDoc* run : m.runs) {
-        for (const CaseResult& c : run->cases) {
-          if (c.id != id || !Measured(c)) continue;
-          if (const MetricResult* mr = c.FindMetric(*role); mr != nullptr && mr->median > 0) tflops.push_back(mr->median);
-        }
+void MachineCostFigures(ProcurementMachine& m, const std::vector<std::string>& over, const ProcurementOptions& o) {
+  std::vector<double> tflops;
+  for (const std::string& id : over) {
+    auto it = m.cases.find(id);
+    if (it == m.cases.end()) continue;
+    const ProcurementCase& d = it->second;
+    const std::string* role = o.cost_metrics.Find(d.workload, CostRole::kComputeRate);
+    if (role == nullptr) continue;
+    for (const ResultsDoc* run : m.runs) {
+      for (const CaseResult& c : run->cases) {
+        if (c.id != id || !Measured(c)) continue;
+        if (const MetricResult* mr = c.FindMetric(*role); mr != nullptr && mr->median > 0) tflops.push_back(mr->median);
       }
     }
-    if (!tflops.empty() && m.f.usd_per_hour) m.f.tflops_per_usd_hour = GeometricMean(tflops) * m.f.gpus / *m.f.usd_per_hour;
+  }
+  if (!tflops.empty() && m.f.usd_per_hour) m.f.tflops_per_usd_hour = GeometricMean(tflops) * m.f.gpus / *m.f.usd_per_hour;
   TokenCost(m, o);
 }
 

@@ -34,8 +34,9 @@ int VerdictSeverity(const std::string& verdict);
 // region and GPU count when the entry names them) and `cases` from m.runs.
 void CollectMachine(ProcurementMachine& m, const PriceList* prices);
 
-// TFLOP/s per $/h (every measured case of a workload with a compute-rate metric) and $/Mtok of
-// the scenario with its note; needs the price from CollectMachine.
-void MachineCostFigures(ProcurementMachine& m, const ProcurementOptions& o);
+// TFLOP/s per $/h (the geometric mean over the cases `over` names that have a compute-rate
+// metric: the cases every ranked machine shares, so the machines' figures are of one case set)
+// and $/Mtok of the scenario with its note; needs the price from CollectMachine.
+void MachineCostFigures(ProcurementMachine& m, const std::vector<std::string>& over, const ProcurementOptions& o);
 
 }  // namespace gq

@@ -159,8 +159,8 @@ def providers_table(report):
         for row in out:
             row.pop(2)
     note = ("Prices from the prices file (per instance hour); interconnect and network from the "
-            "instance catalog. TFLOP/s per $/h: geometric mean of the GEMM TFLOP/s × GPUs ÷ "
-            "instance $/h.")
+            "instance catalog. TFLOP/s per $/h: geometric mean of the GEMM TFLOP/s over the "
+            "common cases × GPUs ÷ instance $/h.")
     if same_instance:
         typed = [bool(m.instance_type) for m in p.machines]
         note += (" Each machine is named by its instance type." if all(typed) else

@@ -196,6 +196,25 @@ TEST(ProcurementTest, ScoresAreGeometricMeansAgainstTheBestMachineAndPerDollarUs
   EXPECT_NE(p.recommendation.find("measured in one run"), std::string::npos);
 }
 
+// TFLOP/s per $/h is over the cases every ranked machine shares: a machine that also ran a slower
+// GEMM shape is not made to look cheaper or dearer by it.
+TEST(ProcurementTest, TflopsPerDollarIsOverTheCommonCases) {
+  auto gemm = [](const std::string& id, double tflops) {
+    CaseResult c = RateCase(id, "gemm", tflops);
+    c.primary_metric = "tflops";
+    c.metrics = {{"tflops", MetricResult{"TFLOP/s", true, tflops}}};
+    return c;
+  };
+  const std::vector<ResultsDoc> runs = {MachineRun("a", "aws", 8, {gemm("g/8192", 800), gemm("g/512", 200)}, "PASS"),
+                                        MachineRun("b", "gcp", 8, {gemm("g/8192", 800)}, "PASS")};
+  const PriceList prices = Prices({{"a", 50}, {"b", 50}});
+  const ProcurementReport r = BuildProcurement(runs, &prices, nullptr, nullptr, Options());
+  EXPECT_EQ(r.common_cases, (std::vector<std::string>{"g/8192"}));
+  ASSERT_TRUE(r.Find("a")->tflops_per_usd_hour.has_value());
+  EXPECT_DOUBLE_EQ(*r.Find("a")->tflops_per_usd_hour, 800.0 * 8 / 50);
+  EXPECT_EQ(r.Find("b")->tflops_per_usd_hour, r.Find("a")->tflops_per_usd_hour);
+}
+
 TEST(ProcurementTest, IntervalsComeFromTheReplicatesOfEachCase) {
   // Rounds 1.0 and 1.2 s: replicates 200 x 1.1 / t; the CI is exp(+-1.96 s / sqrt(n)) for one case.
   const std::vector<ResultsDoc> runs = {MachineRun("m", "aws", 1, {RateCase("a", "gemm", 200, "cuda:0", {1.0, 1.2})})};
