@@ -98,16 +98,14 @@ std::vector<TrendSeries> BuildTrend(const HistoryStore& store, const HistoryFilt
       throw UsageError(id + ": no run in " + store.path() +
                        " that matches the filters has this case (gpuqual history list shows the runs)");
     }
-    std::vector<std::string> devices;
-    std::map<std::string, std::vector<HistoryPoint>> by_device;
-    for (HistoryPoint& p : points) {
-      if (by_device[p.device].empty()) devices.push_back(p.device);
-      by_device[p.device].push_back(std::move(p));
-    }
-    std::sort(devices.begin(), devices.end());
+    // One series per device and SKU: runs of another GPU model under the same device name
+    // (another machine, cuda:0 both) are not a change of this one.
+    using SeriesKey = std::pair<std::string, std::string>;  // device, sku
+    std::map<SeriesKey, std::vector<HistoryPoint>> by_series;
+    for (HistoryPoint& p : points) by_series[{p.device, p.sku}].push_back(std::move(p));
     std::size_t with_metric = 0;
-    for (const std::string& d : devices) {
-      out.push_back(MakeSeries(id, std::move(by_device[d]), options));
+    for (auto& [key, series_points] : by_series) {
+      out.push_back(MakeSeries(id, std::move(series_points), options));
       for (const HistoryPoint& p : out.back().points) with_metric += p.has_metric;
     }
     if (named && !options.metric.empty() && with_metric == 0) {

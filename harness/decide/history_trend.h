@@ -44,8 +44,8 @@ struct TrendSeries {
   std::vector<TrendSegment> segments;  // begin/end: into points
 };
 
-// The series of each case id (every case of the filtered runs when `case_ids` is empty), in
-// case id then device order. Throws UsageError for a case id no matching run has.
+// The series of each case id (every case of the filtered runs when `case_ids` is empty), one per
+// device and SKU, in case id, device, then SKU order. Throws UsageError for a case id no matching run has.
 std::vector<TrendSeries> BuildTrend(const HistoryStore& store, const HistoryFilter& filter,
                                     const std::vector<std::string>& case_ids,
                                     const TrendOptions& options);

@@ -57,6 +57,31 @@ TEST_F(HistoryTrendTest, FindsTheSlowdownAtItsCommit) {
   EXPECT_EQ(t[0].changes[0].decision.call, ChangeCall::kRegressed);
 }
 
+// Runs of two GPU models under one device name (two machines, cuda:0 each) are two series: the
+// slower model's runs are not a regression of the faster one.
+using HistorySkuTest = testing::HistoryDirTest;
+
+TEST_F(HistorySkuTest, OneDeviceNameOfTwoSkusIsTwoSeries) {
+  HistoryStore store(Db(), HistoryStore::Open::kCreate);
+  for (int i = 0; i < 10; ++i) {
+    ResultsDoc run = MakeRun("m" + std::to_string(i), StartedAt(i), {}, {GemmCase("cuda:0", i < 5 ? 1e-3 : 2e-3)});
+    if (i >= 5) {
+      run.system.devices[0].name = "NVIDIA A100-SXM4-80GB";
+      run.system.devices[0].sku = "a100-sxm4-80gb";
+    }
+    AddRun(store, run);
+  }
+  const auto series = BuildTrend(store, {}, {}, {});
+  ASSERT_EQ(series.size(), 2u);
+  EXPECT_EQ(series[0].sku, "a100-sxm4-80gb");
+  EXPECT_EQ(series[1].sku, "h100-sxm-80gb");
+  for (const TrendSeries& s : series) {
+    EXPECT_EQ(s.device, "cuda:0");
+    EXPECT_EQ(s.points.size(), 5u);
+    EXPECT_TRUE(s.changes.empty()) << s.sku;
+  }
+}
+
 TEST_F(HistoryTrendTest, FailedRunsAreListedButNotUsed) {
   CaseResult failed = GemmCase("cpu", 1e-3);
   failed.status = CaseStatus::kFailed;
