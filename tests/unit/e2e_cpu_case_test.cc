@@ -70,6 +70,7 @@ class SkipDecodeAttention final : public E2eBackend {
   void WriteTokens(const std::vector<int>& t) override { in_->WriteTokens(t); }
   void FillPrompt() override { in_->FillPrompt(); }
   std::map<std::string, std::string> Details() const override { return in_->Details(); }
+  Dtype ComputeDtype() const override { return in_->ComputeDtype(); }
 
  private:
   std::unique_ptr<E2eBackend> in_;
@@ -150,6 +151,7 @@ TEST(E2eCpuCaseTest, PhasesOfTheLastIteration) {
   const Work w = c->GetWork();
   EXPECT_EQ(w.tokens, 12);
   EXPECT_EQ(w.prefill_tokens, 32);
+  EXPECT_EQ(w.compute_dtype, "fp32");  // the cpu computes in fp32 whatever the dtype axis says
 }
 
 TEST(E2eCpuCaseTest, OneOutputTokenHasNoDecodePhases) {

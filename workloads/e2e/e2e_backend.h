@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/dtype.h"
+
 namespace gq {
 
 // The token rows of one step: `seqs` sequences from `first_seq`, `len` rows each; prefill rows
@@ -104,6 +106,9 @@ class E2eBackend {
   virtual void FillPrompt() = 0;
   // Facts for the case details (GEMM algorithms, kernels, memory use).
   virtual std::map<std::string, std::string> Details() const = 0;
+  // The precision its arithmetic runs in (Work::compute_dtype, which the roofline's peak is
+  // of): the cpu's fp32 whatever the case's dtype, CUDA's the case's dtype.
+  virtual Dtype ComputeDtype() const = 0;
 };
 
 }  // namespace gq

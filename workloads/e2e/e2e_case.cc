@@ -55,7 +55,11 @@ class E2eCase final : public PreparedCase {
     m_->EndIteration(stream);
   }
 
-  Work GetWork() const override { return E2eWork(p_); }
+  Work GetWork() const override {
+    Work w = E2eWork(p_);
+    w.compute_dtype = DtypePeakKey(m_->ComputeDtype());
+    return w;
+  }
 
   std::map<std::string, double> PhaseSeconds() override {
     const bool offline = p_.scenario == E2eScenario::kOffline;

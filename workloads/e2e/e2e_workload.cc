@@ -57,7 +57,7 @@ std::vector<AxisSpec> E2eWorkload::Axes() const {
       {"input_len", AxisKind::kInt, {"1024"}, {}, "prompt tokens per sequence (prefill)"},
       {"output_len", AxisKind::kInt, {"128"}, {}, "generated tokens per sequence (1 from prefill, the rest decode steps)"},
       {"dtype", AxisKind::kString, {"bf16"}, DtypeNames(kE2eDtypes),
-       "weights, activations and KV cache (fp32 accumulate)"},
+       "weights, activations and KV cache (fp32 accumulate; the cpu holds weights of these values and computes in fp32)"},
       {"tp", AxisKind::kInt, {"1"}, {}, "tensor-parallel degree (GPUs of one process, or MPI ranks)"},
       shape("layers", "decoder layers"),
       shape("hidden", "model width"),

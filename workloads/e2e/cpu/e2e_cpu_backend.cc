@@ -142,6 +142,7 @@ class E2eCpuBackend final : public E2eBackend {
   void CaptureDecode(const std::function<void()>& issue_step) override { decode_ = issue_step; }
   void ReplayDecode() override { decode_(); }
   std::string GraphState() const override { return "none (cpu: ops run eagerly)"; }
+  Dtype ComputeDtype() const override { return Dtype::kFp32; }  // fp32 activations (weights hold dtype values)
 
   void BeginIteration(void*) override {}
   void EndIteration(void*) override {}

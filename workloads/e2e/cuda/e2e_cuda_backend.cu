@@ -241,6 +241,7 @@ class E2eCudaBackend final : public E2eBackend {
     }
   }
   std::string GraphState() const override { return graph_state_; }
+  Dtype ComputeDtype() const override { return p_.dtype; }
 
   // The runner's stream is on the first shard's GPU; an event is recorded on a stream of its
   // own device, and waited on from any device.
