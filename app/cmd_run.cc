@@ -37,6 +37,7 @@
 #include "app/plan_listing.h"
 #include "app/progress_output.h"
 #include "app/prompt_stop.h"
+#include "app/run_outcome.h"
 #include "app/run_world.h"
 #include "harness/axis.h"
 #include "harness/clock.h"
@@ -360,19 +361,9 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
   if (history) AddToHistory(*history, recorder->doc(), path, text);
   if (prompt_stop.hung()) return 1;  // (an abandoned worker: ~PromptStop ends the process with 1)
   if (!completed) return kInterruptedExit;
-  const auto& cases = recorder->doc().cases;
-  bool bad = std::any_of(cases.begin(), cases.end(), [](const CaseResult& c) {
-    return c.status == CaseStatus::kFailed || c.status == CaseStatus::kInvalid;
-  });
-  // A run that measured nothing must not pass a gate: every case skipped is exit 1.
-  const bool none_measured = !cases.empty() && std::all_of(cases.begin(), cases.end(), [](const CaseResult& c) {
-    return c.status == CaseStatus::kSkipped;
-  });
-  if (none_measured) {
-    std::cerr << "gpuqual: nothing was measured: all " << cases.size()
-              << " case(s) were skipped (each row gives the reason)" << std::endl;
-  }
-  return bad || none_measured ? 1 : 0;
+  const RunOutcome outcome = JudgeRunOutcome(recorder->doc().cases);
+  if (!outcome.why.empty()) std::cerr << "gpuqual: " << outcome.why << std::endl;
+  return outcome.exit_code;
 }
 
 }  // namespace
