@@ -166,6 +166,54 @@ TEST(RunnerTest, RunAllHonoursDeviceFiltersAndRecordsContextFailures) {
   EXPECT_EQ(sink.results[2].id, cuda_only.Id());
 }
 
+// Records the case runs the runner starts and ends (id, round, the total planned at the time).
+class RecordingProgress : public ProgressSink {
+ public:
+  void OnRunStart(int case_runs) override { planned = case_runs; }
+  void OnCaseStart(const CaseProgress& c) override { started.push_back(c.id + "#" + std::to_string(c.round)); }
+  void OnPhase(CasePhase) override {}
+  void OnSample(const SampleProgress&) override {}
+  void OnCaseEnd(const CaseProgress& c, CaseStatus, double) override { totals.push_back(c.total); }
+  int planned = 0;
+  std::vector<std::string> started;
+  std::vector<int> totals;
+};
+
+// --repetitions 3 over an ok case, a skipped one and a failed one: round r of every case before
+// round r + 1 of any; a skipped or failed case takes no further rounds (the total shrinks); the
+// sink gets the case merged over its rounds so far after each of its rounds.
+TEST(RunnerTest, RoundsGoRoundRobinAndACaseThatSkipsOrFailsTakesNoMore) {
+  FakeWorkload ok;
+  FakeWorkload skips("skips", FakeBehaviour{"needs a GPU"});
+  FakeWorkload fails("fails", FakeBehaviour{"", "driver error"});
+  RunnerEnv env{FastMeasure()};
+  env.measure.repetitions = 3;
+  env.make_context = [](const DeviceRef&) -> std::unique_ptr<DeviceContext> {
+    return std::make_unique<FakeContext>(std::deque<double>{1e-3});
+  };
+  RecordingProgress progress;
+  env.progress = &progress;
+  const CaseSpec a = Spec(), b{"skips", Spec().params}, c{"fails", Spec().params};
+  RecordingSink sink;
+  ASSERT_TRUE(RunAll({{&ok, a}, {&skips, b}, {&fails, c}}, {{DeviceRef::Kind::kCpu, 0}}, env, sink));
+  EXPECT_EQ(progress.planned, 9);
+  EXPECT_EQ(progress.started, (std::vector<std::string>{a.Id() + "#1", b.Id() + "#1", c.Id() + "#1", a.Id() + "#2",
+                                                        a.Id() + "#3"}));
+  EXPECT_EQ(progress.totals.back(), 5);  // 9 less the 2 rounds each of the skipped and failed case
+  ASSERT_EQ(sink.results.size(), 5u);    // after every case run
+  EXPECT_EQ(sink.results[1].status, CaseStatus::kSkipped);
+  EXPECT_EQ(sink.results[2].status, CaseStatus::kFailed);
+  EXPECT_NE(sink.results[2].reason.find("driver error"), std::string::npos) << sink.results[2].reason;
+  for (int round = 1; round <= 3; ++round) {
+    const CaseResult& merged = sink.results[round == 1 ? 0 : 2 + round - 1];
+    EXPECT_EQ(merged.id, a.Id());
+    EXPECT_EQ(merged.rounds_done, round);
+    EXPECT_EQ(merged.rounds_planned, 3);
+    EXPECT_EQ(merged.round_medians_s.size(), static_cast<size_t>(round));
+  }
+  EXPECT_EQ(sink.results.back().status, CaseStatus::kOk) << sink.results.back().reason;
+}
+
 TEST(RunnerTest, CudaCaseCarriesTelemetryAndEnergyPerTflop) {
   FakeWorkload w;  // 1e12 flop per iteration
   FakeContext ctx({1e-3}, DeviceRef{DeviceRef::Kind::kCuda, 2});
