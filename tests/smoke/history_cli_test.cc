@@ -125,28 +125,34 @@ TEST_F(HistoryCliTest, ConcurrentAddsFromSeveralProcessesAllLand) {
 // intact, and adding the same files again completes the set.
 TEST_F(HistoryCliTest, AKilledAddLeavesTheDatabaseConsistent) {
   ASSERT_EQ(run_.code, 0) << run_.output;
+  constexpr int kRuns = 240;
   std::string files;
-  for (int i = 0; i < 80; ++i) {
+  for (int i = 0; i < kRuns; ++i) {
     files += " " + Variant(Path("base.json"), Path("k" + std::to_string(i) + ".json"), 100 + i, 1.0);
   }
   const std::string add = std::string(GQ_BINARY) + " history add --db " + Path("killed.db") + files;
-  std::ofstream(Path("kill.sh")) << add << " > /dev/null 2>&1 & pid=$!; sleep 0.15; kill -9 $pid; wait $pid; exit 0\n";
+  // Killed as soon as it has begun writing (its WAL file exists), long before the last of the
+  // runs, each its own transaction, is in.
+  std::ofstream(Path("kill.sh")) << add << " > /dev/null 2>&1 & pid=$!; i=0; while [ ! -s " << Path("killed.db-wal")
+                                 << " ] && [ $i -lt 2000 ]; do sleep 0.005; i=$((i + 1)); done; sleep 0.02; "
+                                 << "kill -9 $pid; wait $pid; exit 0\n";
   ASSERT_EQ(std::system(("sh " + Path("kill.sh") + " 2> /dev/null").c_str()), 0);
-  if (fs::exists(Path("killed.db"))) {
+  ASSERT_TRUE(fs::exists(Path("killed.db")));
+  {
     SqliteDb db(Path("killed.db"), SqliteDb::Mode::kReadWrite, 5000);
     EXPECT_EQ(*db.QueryText("PRAGMA integrity_check"), "ok");
-    // No table yet when it was killed before the schema was made.
-    if (db.QueryText("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'runs'")) {
-      EXPECT_EQ(*db.QueryText("SELECT COUNT(*) FROM runs r WHERE (SELECT COUNT(*) FROM cases c WHERE "
-                              "c.run_pk = r.run_pk) <> 1 OR NOT EXISTS (SELECT 1 FROM run_json j WHERE "
-                              "j.run_pk = r.run_pk)"),
-                "0");
-    }
+    ASSERT_TRUE(db.QueryText("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'runs'"));
+    const int stored = std::stoi(*db.QueryText("SELECT COUNT(*) FROM runs"));
+    EXPECT_LT(stored, kRuns) << "the add finished before the kill: nothing was tested";
+    EXPECT_EQ(*db.QueryText("SELECT COUNT(*) FROM runs r WHERE (SELECT COUNT(*) FROM cases c WHERE "
+                            "c.run_pk = r.run_pk) <> 1 OR NOT EXISTS (SELECT 1 FROM run_json j WHERE "
+                            "j.run_pk = r.run_pk)"),
+              "0");
   }
   Outcome again = Gpuqual("history add --db " + Path("killed.db") + files);
   EXPECT_EQ(again.code, 0) << again.output;
   Outcome list = Gpuqual("history list --db " + Path("killed.db"));
-  EXPECT_NE(list.output.find("80 run(s) in"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find(std::to_string(kRuns) + " run(s) in"), std::string::npos) << list.output;
 }
 
 TEST_F(HistoryCliTest, ShowTrendBaselineCompareAndReport) {
