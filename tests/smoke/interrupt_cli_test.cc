@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -83,27 +84,31 @@ std::size_t CasesIn(const std::string& path) {
   }
 }
 
-// A case that would sample for 60 s stops between iterations at once.
+// A case that would sample for 60 s stops between iterations at once, on Ctrl-C and on SIGTERM
+// (what a CI runner, a Kubernetes eviction or `timeout` sends).
 TEST(InterruptCliTest, CtrlCStopsALongCaseBetweenIterations) {
-  const fs::path dir = testing::TestTempDir("gq_int_");
-  const std::string out = (dir / "r.json").string();
-  const Child c = Start(dir, {"run", "gemm", "--device", "cpu", "-a", "dtype=fp32", "-a", "m=128", "-a", "n=128",
-                              "-a", "k=128", "--min-samples", "1000000", "--max-time", "60", "-o", out});
-  ASSERT_TRUE(WaitForStderr(c, "[1/1] gemm/dtype=fp32/m=128/n=128/k=128/layout=TN/algo=autotune on cpu"))
-      << Read(c.stderr_path);
-  std::this_thread::sleep_for(std::chrono::seconds(1));  // into sampling
-  kill(c.pid, SIGINT);
-  const auto [status, seconds] = Wait(c);
-  ASSERT_TRUE(WIFEXITED(status)) << status;
-  EXPECT_EQ(WEXITSTATUS(status), 130);
-  EXPECT_LT(seconds, 3.0) << "the case would have sampled for 60 s";
-  EXPECT_NE(Read(c.stderr_path).find("gpuqual: stopping: finished cases are kept"), std::string::npos)
-      << Read(c.stderr_path);
-  const ResultsDoc doc = ReadResultsFile(out);
-  EXPECT_TRUE(doc.run.interrupted);
-  EXPECT_TRUE(doc.run.complete);
-  EXPECT_TRUE(doc.cases.empty());  // the case in progress is abandoned, never half-reported
-  fs::remove_all(dir);
+  for (const int signal : {SIGINT, SIGTERM}) {
+    SCOPED_TRACE(strsignal(signal));
+    const fs::path dir = testing::TestTempDir("gq_int_" + std::to_string(signal) + "_");
+    const std::string out = (dir / "r.json").string();
+    const Child c = Start(dir, {"run", "gemm", "--device", "cpu", "-a", "dtype=fp32", "-a", "m=128", "-a", "n=128",
+                                "-a", "k=128", "--min-samples", "1000000", "--max-time", "60", "-o", out});
+    ASSERT_TRUE(WaitForStderr(c, "[1/1] gemm/dtype=fp32/m=128/n=128/k=128/layout=TN/algo=autotune on cpu"))
+        << Read(c.stderr_path);
+    std::this_thread::sleep_for(std::chrono::seconds(1));  // into sampling
+    kill(c.pid, signal);
+    const auto [status, seconds] = Wait(c);
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    EXPECT_LT(seconds, 3.0) << "the case would have sampled for 60 s";
+    EXPECT_NE(Read(c.stderr_path).find("gpuqual: stopping"), std::string::npos) << Read(c.stderr_path);
+    EXPECT_NE(Read(c.stderr_path).find("finished cases are kept"), std::string::npos) << Read(c.stderr_path);
+    const ResultsDoc doc = ReadResultsFile(out);
+    EXPECT_TRUE(doc.run.interrupted);
+    EXPECT_TRUE(doc.run.complete);
+    EXPECT_TRUE(doc.cases.empty());  // the case in progress is abandoned, never half-reported
+    fs::remove_all(dir);
+  }
 }
 
 // One iteration of 1.1 TFLOP cannot be broken into: the run is abandoned after a second's grace,
