@@ -65,6 +65,33 @@ TEST_F(ResultsRecorderTest, IncompleteWhileRunningCompleteAtTheEnd) {
   EXPECT_TRUE(warnings.str().empty());
 }
 
+// The health snapshot taken after the run reaches the file at once (still incomplete) and stays
+// through Finish.
+TEST_F(ResultsRecorderTest, TheHealthAfterTheRunIsWrittenAndKept) {
+  const std::string path = (dir_ / "r.json").string();
+  ResultsRecorder rec(path, Doc(), nullptr);
+  rec.OnCaseDone(Case("gemm/a"));
+  DeviceHealth gpu;
+  gpu.index = 0;
+  gpu.available = true;
+  gpu.ecc_volatile_uncorrected = 2;
+  HealthReport health;
+  health.before = HealthSnapshot{"2026-11-29T00:00:00Z", {}};
+  health.after = HealthSnapshot{"2026-11-29T00:10:00Z", {gpu}};
+  rec.SetHealth(health);
+  ResultsDoc mid = ReadResultsFile(path);
+  EXPECT_FALSE(mid.run.complete);
+  ASSERT_TRUE(mid.health.after.has_value());
+  EXPECT_EQ(mid.health.after->taken_at, "2026-11-29T00:10:00Z");
+  rec.Finish(false);
+  ResultsDoc done = ReadResultsFile(path);
+  EXPECT_TRUE(done.run.complete);
+  ASSERT_TRUE(done.health.after.has_value());
+  ASSERT_EQ(done.health.after->devices.size(), 1u);
+  EXPECT_EQ(done.health.after->devices[0].ecc_volatile_uncorrected, 2);
+  EXPECT_EQ(done.cases.size(), 1u);
+}
+
 TEST_F(ResultsRecorderTest, AFailedWriteWarnsOnceAndTheRunGoesOn) {
   const std::string path = (dir_ / "r.json").string();
   std::ostringstream warnings;
