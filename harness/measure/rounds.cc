@@ -116,6 +116,13 @@ CaseResult MergeRounds(const std::vector<CaseResult>& rounds, double max_noise) 
     }
   }
   for (const CaseResult& r : rounds) out.wall_time_s += r.wall_time_s;
+  // A straggler in any round is named: the round whose slowest rank lagged most, with its ranks.
+  for (const CaseResult* r : measured) {
+    if (r->straggler && (!out.straggler || r->straggler->spread > out.straggler->spread)) {
+      out.straggler = r->straggler;
+      out.ranks = r->ranks;
+    }
+  }
   // Metrics in the last round's order; a metric some round lacks is summarised over the others.
   for (auto& [name, m] : out.metrics) m = OverRounds(m, medians[name]);
   if (out.roofline && out.roofline->peak > 0 && !out.metrics.empty()) {

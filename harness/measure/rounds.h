@@ -19,8 +19,9 @@
 //                   spread is the spread between rounds, not between samples of one round
 //   roofline        the last measured round's peak, efficiency = merged median / peak
 //   verification    the measured round with the largest error (a failed check is a failed round);
-//                   details, telemetry, ranks
-//                   and straggler the last measured round's; wall_time_s the sum
+//   ranks, straggler the round whose straggler lagged most (any round's straggler is named), else
+//                   the last measured round's; details, telemetry the last measured round's;
+//                   wall_time_s the sum
 // One round is returned as it is.
 #include <vector>
 

@@ -135,5 +135,24 @@ TEST(MergeRoundsTest, VerificationKeepsTheLargestErrorOfTheRounds) {
   EXPECT_DOUBLE_EQ(merged.verification->max_rel_err, 3e-5);
 }
 
+// A straggler in an early round is not lost to a later round without one: the worst is named,
+// with that round's per-rank figures.
+TEST(MergeRoundsTest, TheWorstRoundsStragglerIsNamed) {
+  std::vector<CaseResult> rounds{Round(1.0), Round(1.002), Round(1.001)};
+  rounds[0].ranks = {{0, "node-1", "cuda:0", 1.0}, {1, "node-2", "cuda:0", 1.7}};
+  rounds[0].straggler = Straggler{1, "node-2", "cuda:0", 1.7, 0.7};
+  rounds[1].straggler = Straggler{1, "node-2", "cuda:0", 1.2, 0.2};
+  rounds[2].ranks = {{0, "node-1", "cuda:0", 1.0}, {1, "node-2", "cuda:0", 1.01}};
+  const CaseResult merged = MergeRounds(rounds, 0.5);
+  ASSERT_TRUE(merged.straggler.has_value());
+  EXPECT_DOUBLE_EQ(merged.straggler->spread, 0.7);
+  ASSERT_EQ(merged.ranks.size(), 2u);
+  EXPECT_DOUBLE_EQ(merged.ranks[1].median_s, 1.7);
+  rounds[0].straggler.reset();
+  rounds[1].straggler.reset();
+  EXPECT_FALSE(MergeRounds(rounds, 0.5).straggler.has_value());
+  EXPECT_DOUBLE_EQ(MergeRounds(rounds, 0.5).ranks[1].median_s, 1.01);  // the last round's
+}
+
 }  // namespace
 }  // namespace gq
