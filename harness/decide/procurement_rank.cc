@@ -13,14 +13,18 @@ namespace {
 std::string Pct(double fraction) { return NumberText("%.1f%%", 100 * fraction); }
 
 // Why a machine cannot be ranked, or "" when it can.
-std::string SetApartReason(const MachineFigures& m, Objective objective) {
+std::string SetApartReason(const MachineFigures& m, const ProcurementReport& report) {
+  const Objective objective = report.objective;
   if (m.verdict == "FAIL" || m.verdict == "INCOMPLETE") {
     std::string why = "qualification " + m.verdict;
     for (std::size_t i = 0; i < m.verdict_reasons.size() && i < 3; ++i) why += (i ? "; " : ": ") + m.verdict_reasons[i];
     if (m.verdict_reasons.size() > 3) why += "; and " + std::to_string(m.verdict_reasons.size() - 3) + " more";
     return why;
   }
-  if (!m.score) return "no case in common with the other machines";
+  if (!m.score) {
+    return report.against_baseline ? "no case in common with the other machines and " + report.reference
+                                   : "no case in common with the other machines";
+  }
   if (objective == Objective::kPerfPerDollar && !m.perf_per_usd_hour) {
     return m.no_price;
   }
@@ -97,7 +101,7 @@ void RankMachines(std::vector<MachineFigures> machines, ProcurementReport& repor
   std::vector<MachineFigures> ranked, apart;
   const bool alone = machines.size() == 1 && !report.against_baseline;
   for (MachineFigures& m : machines) {
-    std::string why = SetApartReason(m, report.objective);
+    std::string why = SetApartReason(m, report);
     if (why.empty() && alone) why = "the only machine, and no baseline to score it against";
     if (why.empty()) {
       ranked.push_back(std::move(m));

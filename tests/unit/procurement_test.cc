@@ -384,6 +384,12 @@ TEST(ProcurementTest, BaselineIsTheReferenceWhenGiven) {
   EXPECT_EQ(r.reference, "baseline h100-ref");
   EXPECT_EQ(r.common_cases, (std::vector<std::string>{"a"}));  // z is not in the baseline
   EXPECT_NEAR(r.machines.front().score->value, 0.25, 1e-12);
+  // Machines that share cases, none of them the baseline's: the reason names the baseline.
+  const std::vector<ResultsDoc> other = {MachineRun("p", "aws", 1, {RateCase("z", "gemm", 1)}),
+                                         MachineRun("q", "gcp", 1, {RateCase("z", "gemm", 2)})};
+  const ProcurementReport none = BuildProcurement(other, nullptr, &b, nullptr, Options(Objective::kPerformance));
+  ASSERT_EQ(none.set_apart.size(), 2u);
+  EXPECT_EQ(none.set_apart[0], "p: no case in common with the other machines and baseline h100-ref");
 }
 
 TEST(ProcurementFormatTest, JsonCarriesEveryFigureAndTheTextTableNamesTheScenario) {
