@@ -289,7 +289,8 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
         path = opt.output.empty() ? ResultsPathOf(args.run_id) : opt.output;
         std::error_code ec;
         if (opt.output.empty() && std::filesystem::exists(path, ec)) {
-          throw UsageError("--run-id '" + args.run_id + "': " + path + " exists (an id names one run; give another, or -o)");
+          throw UsageError("--run-id '" + args.run_id + "': " + path +
+                           " exists (an id names one run; give another, or -o)");
         }
       } else if (opt.output.empty()) {
         path = NewResultsPath(doc.system.host.hostname, &doc.run.id);
@@ -297,7 +298,9 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
         path = opt.output;
         doc.run.id = NewRunId(doc.system.host.hostname);
       }
-      if (!opt.output.empty()) RefuseOutputOverInput(path, {args.history_db, setup.suite ? setup.suite->origin : ""}, "-o");
+      if (!opt.output.empty()) {
+        RefuseOutputOverInput(path, {args.history_db, setup.suite ? setup.suite->origin : ""}, "-o");
+      }
       doc.run.started_at = UtcTimestamp();
       doc.run.tool_version = ToolVersion();
       doc.run.tool_git = ToolGitRevision();
@@ -405,7 +408,11 @@ Action AddRunCommand(CLI::App& root, std::shared_ptr<Communicator> world) {
   cmd->add_option("--run-id", args->run_id,
                   "The run's id (default drawn: <utc>-<host>-<6 hex>); names the default results file")
       ->check(CLI::Validator(
-          [](std::string& v) { return RunIdProblem(v).empty() ? std::string() : "'" + v + "': " + RunIdProblem(v); }, "ID"));
+          [](std::string& v) {
+            const std::string problem = RunIdProblem(v);
+            return problem.empty() ? problem : "'" + v + "': " + problem;
+          },
+          "ID"));
   CLI::Option* db = cmd->add_option("--db", args->history_db, "Add the run to this results history database when it ends");
   cmd->add_option("--max-cases", o.max_cases, "Refuse a plan of more cases than this")
       ->capture_default_str()

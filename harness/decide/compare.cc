@@ -24,29 +24,23 @@ std::vector<double> Oriented(const std::vector<double>& seconds, bool higher_is_
   return out;
 }
 
-// The call with the noisy side's one replicate moved to each end of its median's 95% CI (from
-// its samples, oriented as the replicates): the same call at both ends holds wherever in the CI
-// its figure lies (the call moves monotonically with it). Empty when the CI is not known.
-std::optional<ChangeDecision> CallAcrossCi(const std::vector<double>& noisy_samples, bool noisy_is_candidate,
-                                           const std::vector<double>& c, const std::vector<double>& b,
-                                           const CompareRow& row, const ChangeDecision& d, double alpha) {
-  if (noisy_samples.size() < 2) return std::nullopt;
-  const Interval ci = MedianConfidenceInterval(noisy_samples);
-  std::optional<ChangeDecision> nearest;  // the end nearer "unchanged": the one the reason quotes
-  for (double edge : {ci.low, ci.high}) {
-    const ChangeDecision e = noisy_is_candidate ? DecideChange({edge}, b, row.higher_is_better, row.tolerance, alpha)
-                                                : DecideChange(c, {edge}, row.higher_is_better, row.tolerance, alpha);
-    if (e.call != d.call) return std::nullopt;
-    if (!nearest || std::fabs(e.change) < std::fabs(nearest->change)) nearest = e;
-  }
-  return nearest;
+// The replicate sets a noisy side with one replicate may stand for: its one value moved to each
+// end of its median's 95% CI (from its samples, oriented as the replicates); the replicates as
+// they are otherwise. Empty when that CI is not known (fewer than two samples).
+std::vector<std::vector<double>> Ends(const std::vector<double>& replicates, bool alone,
+                                      const std::vector<double>& samples) {
+  if (!alone) return {replicates};
+  if (samples.size() < 2) return {};
+  const Interval ci = MedianConfidenceInterval(samples);
+  return {{ci.low}, {ci.high}};
 }
 
 // A noisy side (a round whose median's CI never reached the noise target). With several
 // replicates their spread includes that noise and the decision stands. With one, its figure may
 // be anywhere in that CI, which no spread between replicates shows: the call stands only when it
-// is the same at both ends of the CI (a throttled run far slower than the baseline is still
-// regressed), else the case is inconclusive.
+// is the same at every combination of the CI ends (the call moves monotonically with each side's
+// figure, so then it holds wherever they lie; a throttled run far slower than the baseline is
+// still regressed), else the case is inconclusive.
 void JudgeNoisySide(CompareRow& row, const ChangeDecision& d, const std::vector<double>& c,
                     const std::vector<double>& b, const CaseResult& cand, const BaselineCase& base,
                     const CompareOptions& opt) {
@@ -54,29 +48,38 @@ void JudgeNoisySide(CompareRow& row, const ChangeDecision& d, const std::vector<
   if ((!cand_noisy && !base_noisy) || row.verdict == Verdict::kInconclusive) return;
   const std::string cand_text = "the candidate case is noisy (" + cand.reason + ")";
   const std::string base_text = "the baseline case was noisy in a source run";
-  const bool alone = cand_noisy ? d.n_candidate < 2 : d.n_baseline < 2;
-  if (!alone && !(base_noisy && d.n_baseline < 2)) {
+  const bool cand_alone = cand_noisy && d.n_candidate < 2, base_alone = base_noisy && d.n_baseline < 2;
+  if (!cand_alone && !base_alone) {
     row.reason += "; " + (cand_noisy ? cand_text : base_text) + ": judged on the spread between replicates, which "
                   "holds that noise";
     return;
   }
-  const bool on_candidate = cand_noisy && d.n_candidate < 2;
-  const std::vector<double> samples =
-      Oriented(on_candidate ? cand.PerIterationSeconds() : base.samples_s, row.higher_is_better);
-  const std::optional<ChangeDecision> across = CallAcrossCi(samples, on_candidate, c, b, row, d, opt.alpha);
-  const std::string text = on_candidate ? cand_text + " with one replicate" : base_text + ", its only replicate";
-  if (across) {
-    char change[32];
-    std::snprintf(change, sizeof change, "%+.1f%%", 100 * across->change);
-    row.reason += "; " + text + ", but the call holds across its median's 95% CI (" + change +
-                  " at the end nearest the other side)";
+  const std::string text = cand_alone ? cand_text + " with one replicate" : base_text + ", its only replicate";
+  const auto cands = Ends(c, cand_alone, Oriented(cand.PerIterationSeconds(), row.higher_is_better));
+  const auto bases = Ends(b, base_alone, Oriented(base.samples_s, row.higher_is_better));
+  bool holds = !cands.empty() && !bases.empty();
+  double nearest = d.change;  // the change at the corner nearest "unchanged": the one the reason quotes
+  for (const auto& cc : cands) {
+    for (const auto& bb : bases) {
+      const ChangeDecision e = DecideChange(cc, bb, row.higher_is_better, row.tolerance, opt.alpha);
+      holds = holds && e.call == d.call;
+      if (std::fabs(e.change) < std::fabs(nearest)) nearest = e.change;
+    }
+  }
+  if (!holds) {
+    row.verdict = Verdict::kInconclusive;
+    row.reason = text + ", so its figure may be anywhere in its CI, where the call changes: not judged (" +
+                 (cand_alone ? "--repetitions 3 would judge it on the spread between rounds"
+                             : "a baseline made of several runs or rounds would judge it") +
+                 "); the figures say " + row.reason;
     return;
   }
-  row.verdict = Verdict::kInconclusive;
-  row.reason = text + ", so its figure may be anywhere in its CI, where the call changes: not judged (" +
-               (on_candidate ? "--repetitions 3 would judge it on the spread between rounds"
-                             : "a baseline made of several runs or rounds would judge it") +
-               "); the figures say " + row.reason;
+  char change[32];
+  std::snprintf(change, sizeof change, "%+.1f%%", 100 * nearest);
+  const bool both = cand_alone && base_alone;
+  row.reason += "; " + text + (both ? " and " + base_text : std::string()) + ", but the call holds across " +
+                (both ? "their medians' 95% CIs (" : "its median's 95% CI (") + change +
+                " at the end nearest the other side)";
 }
 
 void Judge(CompareRow& row, const CaseResult& cand, const BaselineCase& base, const CompareOptions& opt) {

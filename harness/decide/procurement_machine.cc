@@ -150,7 +150,9 @@ void MachineCostFigures(ProcurementMachine& m, const std::vector<std::string>& o
       }
     }
   }
-  if (!tflops.empty() && m.f.usd_per_hour) m.f.tflops_per_usd_hour = GeometricMean(tflops) * m.f.gpus / *m.f.usd_per_hour;
+  if (!tflops.empty() && m.f.usd_per_hour) {
+    m.f.tflops_per_usd_hour = GeometricMean(tflops) * m.f.gpus / *m.f.usd_per_hour;
+  }
   TokenCost(m, o);
 }
 

@@ -60,9 +60,10 @@ void JudgeRoundSpread(double max_noise, CaseResult& out) {
   if (spread <= max_noise) return;
   const std::size_t n = out.round_medians_s.size();
   out.status = CaseStatus::kNoisy;
-  out.reason = "the rounds disagree: their " + std::to_string(n) + " medians lie within +-" + NumberText("%.2f%%", 100 * spread) +
-               " of their median (" + (n < 6 ? "[min, max]" : "95% CI") + "; target +-" + NumberText("%.2f%%", 100 * max_noise) +
-               ")" + (out.reason.empty() ? "" : "; " + out.reason);
+  out.reason = "the rounds disagree: their " + std::to_string(n) + " medians lie within +-" +
+               NumberText("%.2f%%", 100 * spread) + " of their median (" + (n < 6 ? "[min, max]" : "95% CI") +
+               "; target +-" + NumberText("%.2f%%", 100 * max_noise) + ")" +
+               (out.reason.empty() ? "" : "; " + out.reason);
 }
 
 }  // namespace

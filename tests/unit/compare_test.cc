@@ -234,6 +234,13 @@ TEST(CompareTest, SpreadBetweenRunsOrANoisyCaseOfOneRoundIsInconclusive) {
   EXPECT_EQ(o.verdict, Verdict::kRegressed) << o.reason;
   EXPECT_NE(o.reason.find("noisy (95% CI of the median is +-3.1%) with one replicate, but the call holds across its "
                           "median's 95% CI ("), std::string::npos) << o.reason;
+  // Both sides noisy with one replicate each: the call must hold at every pair of CI ends.
+  ResultsDoc tight_once = Doc({MakeCase("g/a", 1e-3, 0.02, 10)});
+  tight_once.cases[0].status = CaseStatus::kNoisy;
+  const CompareRow both = Row(Compare(once, CreateBaseline({tight_once}, {"b"}, "b"), {}), "g/a");
+  EXPECT_EQ(both.verdict, Verdict::kRegressed) << both.reason;
+  EXPECT_NE(both.reason.find("with one replicate and the baseline case was noisy in a source run, but the call holds "
+                             "across their medians' 95% CIs"), std::string::npos) << both.reason;
   // 6% slower with a CI of about +-25%: the call changes inside the CI, so the case is not judged.
   ResultsDoc wide_once = Doc({MakeCase("g/a", 1.06e-3, 0.3, 9, 10)});
   wide_once.cases[0].status = CaseStatus::kNoisy;
