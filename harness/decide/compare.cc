@@ -190,6 +190,11 @@ CompareReport Compare(const ResultsDoc& candidate, const Baseline& baseline, con
   std::set<std::string> present;  // baseline ids the candidate ran (not skipped)
   std::vector<double> factors;
   for (const CaseResult& c : candidate.cases) {
+    const std::string sku = CaseSku(candidate, c);
+    if (report.sku_note.empty() && !baseline.sku.empty() && sku != baseline.sku) {
+      report.sku_note = "the baseline is of SKU " + baseline.sku + ", but case " + c.id + " ran on " + sku +
+                        ": the changes compare two GPU models";
+    }
     CompareRow row;
     row.id = c.id;
     row.workload = c.workload;

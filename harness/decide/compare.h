@@ -66,6 +66,9 @@ struct CompareReport {
   std::optional<double> geomean_change;  // geometric mean of (1 + change) over compared rows, minus 1
   std::map<Verdict, int> counts;
   bool allow_missing = false, fail_on_inconclusive = false;
+  // Set when the baseline is of another GPU model than a candidate case ran on (a CI runner
+  // moved to other hardware): every change then compares two models. Shown, not decided on.
+  std::string sku_note;
   int ExitCode() const;
 };
 

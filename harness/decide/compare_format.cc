@@ -89,6 +89,7 @@ void PrintCompareTable(std::ostream& out, const CompareReport& report) {
     if (r.verdict != Verdict::kUnchanged || r.p_value < 0) out << "             -> " << r.reason << "\n";
   }
   out << "\n" << Counts(report) << "; geometric-mean change " << Geomean(report) << "\n";
+  if (!report.sku_note.empty()) out << "note: " << report.sku_note << "\n";
 }
 
 std::string CompareHeadline(const CompareReport& report) {
@@ -106,6 +107,7 @@ std::string CompareMarkdown(const CompareReport& report) {
   md << "## gpuqual compare: " << CompareHeadline(report) << "\n\n";
   md << "Candidate `" << report.candidate << "` against baseline `" << report.baseline << "`: " << Counts(report)
      << "; geometric-mean change " << Geomean(report) << ".\n\n";
+  if (!report.sku_note.empty()) md << "**Note:** " << report.sku_note << ".\n\n";
   md << "_" << kSignConvention << "_\n\n";
   md << "| verdict | case | device | baseline | candidate | change | change CI | noise b / c | reps b / c | note |\n";
   md << "| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |\n";
@@ -182,6 +184,8 @@ nlohmann::ordered_json CompareJson(const CompareReport& report) {
           {"geomean_change", report.geomean_change ? nlohmann::ordered_json(*report.geomean_change)
                                                    : nlohmann::ordered_json(nullptr)},
           {"counts", counts},
+          {"sku_note", report.sku_note.empty() ? nlohmann::ordered_json(nullptr)
+                                               : nlohmann::ordered_json(report.sku_note)},
           {"rows", rows}};
 }
 

@@ -390,6 +390,23 @@ std::string Golden(const std::string& name) {
   return s.str();
 }
 
+// A baseline of another GPU model (a CI runner moved to other hardware) is named in every format;
+// the verdicts are decided as ever.
+TEST(CompareTest, ABaselineOfAnotherSkuIsNoted) {
+  const ResultsDoc run = Doc({MakeCase("g/a", 1e-3, 0.01, 1)});
+  Baseline base = CreateBaseline({Doc({MakeCase("g/a", 1e-3, 0.01, 2)})}, {"b"}, "b");
+  EXPECT_TRUE(Compare(run, base, {}).sku_note.empty());  // both cpu
+  base.sku = "h100-sxm-80gb";
+  const CompareReport r = Compare(run, base, {});
+  EXPECT_EQ(r.sku_note, "the baseline is of SKU h100-sxm-80gb, but case g/a ran on cpu: the changes compare two GPU "
+                        "models");
+  EXPECT_EQ(CompareJson(r)["sku_note"], r.sku_note);
+  EXPECT_NE(CompareMarkdown(r).find("**Note:** " + r.sku_note), std::string::npos);
+  std::ostringstream table;
+  PrintCompareTable(table, r);
+  EXPECT_NE(table.str().find("note: " + r.sku_note), std::string::npos) << table.str();
+}
+
 TEST(CompareFormatTest, MarkdownMatchesGolden) { EXPECT_EQ(CompareMarkdown(GoldenReport()), Golden("compare_golden.md")); }
 
 TEST(CompareFormatTest, JunitMatchesGolden) { EXPECT_EQ(CompareJunit(GoldenReport()), Golden("compare_golden.xml")); }
