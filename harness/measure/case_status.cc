@@ -63,9 +63,9 @@ Judgement JudgeCase(CaseResult& r, const CaseEvidence& e) {
     r.verification = std::move(v.record);
     if (!v.judgement.ok()) return v.judgement;
   }
-  if (e.primary != nullptr && !r.metrics.empty()) {
-    RooflineJudgement roof =
-        JudgeRoofline(r.work, *e.primary, r.metrics.front().second.median, e.sku, e.measured);
+  const MetricResult* primary = e.primary != nullptr ? r.FindMetric(e.primary->name) : nullptr;
+  if (primary != nullptr) {
+    RooflineJudgement roof = JudgeRoofline(r.work, *e.primary, primary->median, e.sku, e.measured);
     r.roofline = std::move(roof.roofline);
     if (!roof.judgement.ok()) return roof.judgement;
   }

@@ -59,7 +59,7 @@ struct CaseEvidence {
   std::optional<AgreedVerification> verification;  // absent when verification is off
   VerifyResult own_verification;                   // this rank's Verify() (tolerance, detail)
   int ranks = 1;
-  const MetricSpec* primary = nullptr;  // the workload's primary metric; null: no metrics
+  const MetricSpec* primary = nullptr;  // the case's primary metric (Workload::PrimaryMetricFor); null: none
   const DeviceSpec* sku = nullptr;      // null: unknown SKU
   MeasuredBandwidth measured;           // the device's bandwidth measured earlier in the run
   StopVerdict stopping;

@@ -76,10 +76,17 @@ double MinIterationSeconds(const Work& work, double flops_per_s, double bytes_pe
   return total;
 }
 
-// The tok/s roofline of a case whose iteration is made of phases (rules in roofline.h).
-RooflineCheck CheckTokenRate(const Work& work, const MetricSpec& primary, double achieved,
+// The tok/s roofline of a case whose iteration is made of phases (rules in roofline.h): the
+// iteration's phases and output tokens, or for prefill_tok_s the prefill phases and the prompt
+// tokens (its time is the prefill phase's alone).
+RooflineCheck CheckTokenRate(const Work& iteration, const MetricSpec& primary, double achieved,
                              const DeviceSpec& spec, double bw, const std::string& bw_source) {
   RooflineCheck out;
+  Work work = iteration;
+  if (primary.quantity == Quantity::kPrefillTokens) {
+    std::erase_if(work.phases, [](const WorkPhase& p) { return p.name != kPhasePrefill; });
+    work.tokens = iteration.prefill_tokens;
+  }
   if (work.phases.empty() || !(work.tokens > 0)) return out;
   const double devices = std::max(work.gpus, 1.0);
   const double peak_flops = PeakTflops(spec, work.compute_dtype) * 1e12 * devices;
@@ -144,7 +151,8 @@ RooflineCheck CheckRoofline(const Work& work, const MetricSpec& primary, double 
     out = CheckByteRate(work, primary, achieved, spec, bw, bw_source);
   } else if (primary.quantity == Quantity::kBusBytes && primary.unit == "GB/s") {
     out = CheckBusRate(work, achieved, spec);
-  } else if (primary.quantity == Quantity::kTokens && primary.phase.empty()) {
+  } else if ((primary.quantity == Quantity::kTokens && primary.phase.empty()) ||
+             (primary.quantity == Quantity::kPrefillTokens && primary.phase == kPhasePrefill)) {
     out = CheckTokenRate(work, primary, achieved, spec, bw, bw_source);
   }
   return out;

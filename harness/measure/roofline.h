@@ -33,7 +33,9 @@
 // bound = "memory" when the phases whose memory term is the larger make up more than half of
 // t_min (repeats * bytes / bandwidth summed), else "compute". No roofline without phases, or when
 // a phase needs a peak the SKU has not (flops without a compute peak for the dtype, bytes without
-// a bandwidth). Token metrics other than a kTokens one from the iteration time get none.
+// a bandwidth). The prompt-token rate (prefill_tok_s, Quantity::kPrefillTokens, timed over the
+// prefill phase) is placed the same way over the prefill phases alone, with
+// attainable = prefill_tokens / t_min(prefill phases). Other token metrics get none.
 // A rate above the datasheet peak itself (compute peak for TFLOP/s, memory bandwidth for device
 // or unstated GB/s, tokens / t_min from datasheet peaks only for tok/s) is physically
 // impossible: the timing or the work count is wrong and the case is invalid.

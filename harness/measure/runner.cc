@@ -77,6 +77,7 @@ class CaseRun {
   RankSync sync_;
   const Clock::time_point wall_start_;
   const std::vector<MetricSpec> metrics_;  // primary first
+  std::string declared_primary_;            // the case's primary metric as the workload names it
   std::unique_ptr<PreparedCase> prepared_;
   std::unique_ptr<Timer> timer_;
   CaseEvidence evidence_;  // gathered along the steps for Judge
@@ -98,6 +99,7 @@ CaseRun::CaseRun(Workload& workload, const CaseSpec& spec, DeviceContext* ctx,
   r_.device = sync_.DeviceLabel(device);
   r_.primary_metric = workload.PrimaryMetricFor(spec);
   if (r_.primary_metric.empty()) r_.primary_metric = metrics_.empty() ? "" : metrics_.front().name;
+  declared_primary_ = r_.primary_metric;  // Summarise may show algbw for a collective on one rank
 }
 
 std::optional<CaseResult> CaseRun::Run(const std::string& context_error) {
@@ -161,7 +163,9 @@ StepOutcome CaseRun::Summarise(TelemetryScope& telemetry) {
     r_.primary_metric = FigureMetric(r_);  // algbw for a collective on one rank (busbw undefined)
     r_.rounds_planned = env_.measure.repetitions;
     if (!r_.samples_s.empty()) r_.round_medians_s = {Median(r_.PerIterationSeconds())};
-    if (r_.telemetry) {
+    // Energy per unit of work needs every GPU's energy; under MPI only rank 0's GPU is sampled
+    // (its telemetry still explains throttling), so no energy rate is given there.
+    if (r_.telemetry && !sync_.multi()) {
       const int64_t iterations =
           static_cast<int64_t>(r_.samples_s.size()) * r_.iterations_per_sample;
       AppendEnergyMetrics(*r_.telemetry, r_.work, iterations, r_.metrics);
@@ -191,7 +195,11 @@ StepOutcome CaseRun::Verify() {
 // Step 6: verification, roofline and noise decide the status (case_status.h).
 CaseResult CaseRun::Judge() {
   evidence_.ranks = sync_.size();
-  evidence_.primary = metrics_.empty() ? nullptr : &metrics_.front();
+  // The roofline of the case's primary metric (e2e prefill: prefill_tok_s), which its figure is.
+  evidence_.primary = nullptr;
+  for (const MetricSpec& m : metrics_) {
+    if (m.name == declared_primary_) evidence_.primary = &m;
+  }
   evidence_.sku = SkuOf(env_, ctx_->device());
   evidence_.measured = MeasuredOn(env_, r_.device);
   evidence_.max_noise = env_.measure.max_noise;

@@ -89,6 +89,8 @@ class TelemetryScope {
 // work.tokens counts output tokens only (e2e: batch x output_len, not the prompt tokens of
 // work.prefill_tokens), so joules_per_token is energy per generated token, prefill included.
 // `iterations` is the number of timed iterations the energy covers (samples x iterations/sample).
+// The runner calls it in one process only: under MPI rank 0 samples its own GPU alone, whose
+// energy is not the energy of every rank's work.
 void AppendEnergyMetrics(const TelemetrySummary& telemetry, const Work& work, int64_t iterations,
                          std::vector<std::pair<std::string, MetricResult>>& metrics);
 

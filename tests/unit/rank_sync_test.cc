@@ -14,6 +14,7 @@
 #include "harness/errors.h"
 #include "harness/measure/runner.h"
 #include "tests/unit/fake_communicator.h"
+#include "tests/unit/fake_gpu_monitor.h"
 #include "tests/unit/fake_workload.h"
 
 namespace gq {
@@ -225,6 +226,26 @@ TEST(RunnerRanksTest, SamplesAreTheSlowestRanksAndFiguresAreGathered) {
   EXPECT_EQ(r->straggler->rank, 2);
   EXPECT_EQ(r->straggler->host, "node1");
   EXPECT_NEAR(r->straggler->spread, 0.5, 1e-9);
+}
+
+// Under MPI only rank 0's GPU is sampled: its telemetry stays (throttling), but no energy per
+// unit of work is given, which would count one GPU's energy against every rank's work.
+TEST(RunnerRanksTest, NoEnergyRateFromOneRanksTelemetry) {
+  FakeWorkload w;
+  FakeContext ctx({1e-3}, DeviceRef{DeviceRef::Kind::kCuda, 0});
+  testing::FakeGpuMonitor monitor;
+  monitor.SetReadings({testing::Reading(1980, 2619, 650, 70), testing::Reading(1950, 2619, 700, 72)});
+  monitor.SetEnergy({10000, 15000});
+  TelemetrySampler sampler(monitor, 3600);
+  FakeCommunicator world(2);
+  RunnerEnv env{FastMeasure()};
+  env.comm = &world;
+  env.telemetry = &sampler;
+  auto r = RunCase(w, Spec(), ctx, env);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_TRUE(r->telemetry.has_value());
+  EXPECT_DOUBLE_EQ(r->telemetry->energy_j, 5.0);
+  EXPECT_EQ(r->FindMetric("joules_per_tflop"), nullptr);
 }
 
 TEST(RunnerRanksTest, NoStragglerWithinTheThreshold) {

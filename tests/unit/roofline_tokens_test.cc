@@ -89,9 +89,25 @@ TEST(TokenRooflineTest, NoRooflineWithoutPhasesOrPeaks) {
   w.compute_dtype = "fp8";  // no fp8 peak on this SKU
   EXPECT_FALSE(CheckRoofline(w, OutputTokS(), 500, kGpu).roofline);
   EXPECT_FALSE(CheckRoofline(DecodeHeavy(), OutputTokS(), 500, DeviceSpec{}).roofline);
-  // Other token metrics (from a phase, per GPU) get none.
-  EXPECT_FALSE(CheckRoofline(DecodeHeavy(), TokenThroughputMetrics()[2], 500, kGpu).roofline);
+  // Other token metrics (total, per GPU, the times) get none.
+  EXPECT_FALSE(CheckRoofline(DecodeHeavy(), TokenThroughputMetrics()[1], 500, kGpu).roofline);
   EXPECT_FALSE(CheckRoofline(DecodeHeavy(), TokenThroughputMetrics()[3], 500, kGpu).roofline);
+}
+
+// prefill_tok_s (the figure of an e2e prefill case) is placed over the prefill phase alone, in
+// prompt tokens: t_min = 0.1 s (compute), attainable = 4096 / 0.1 = 40960 tok/s.
+TEST(TokenRooflineTest, PromptTokenRateIsPlacedOverThePrefillPhase) {
+  const MetricSpec prefill = TokenThroughputMetrics()[2];
+  ASSERT_EQ(prefill.name, "prefill_tok_s");
+  auto c = CheckRoofline(DecodeHeavy(), prefill, 20480, kGpu);
+  ASSERT_TRUE(c.roofline.has_value());
+  EXPECT_DOUBLE_EQ(c.roofline->peak, 40960);
+  EXPECT_DOUBLE_EQ(c.roofline->efficiency, 0.5);
+  EXPECT_EQ(c.roofline->bound, "compute");
+  EXPECT_TRUE(c.invalid_reason.empty());
+  // Above the datasheet roofline of the prefill: invalid.
+  EXPECT_NE(CheckRoofline(DecodeHeavy(), prefill, 50000, kGpu).invalid_reason.find("prefill_tok_s 50000"),
+            std::string::npos);
 }
 
 }  // namespace
