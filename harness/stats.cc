@@ -28,6 +28,7 @@ void CheckSamples(const std::vector<double>& xs, const char* fn) {
   if (xs.empty()) throw std::invalid_argument(std::string(fn) + ": no samples");
   for (double x : xs) {
     if (std::isnan(x)) throw std::invalid_argument(std::string(fn) + ": NaN sample");
+    if (!std::isfinite(x)) throw std::invalid_argument(std::string(fn) + ": infinite sample");
   }
 }
 
@@ -45,12 +46,13 @@ double SortedPercentile(const std::vector<double>& s, double p) {
   const auto lo = static_cast<std::size_t>(std::floor(h));
   if (lo + 1 >= s.size()) return s.back();
   const double frac = h - static_cast<double>(lo);
-  return s[lo] + frac * (s[lo + 1] - s[lo]);
+  if (frac == 0) return s[lo];
+  return (1 - frac) * s[lo] + frac * s[lo + 1];  // no difference that could overflow
 }
 
 double SortedMedian(const std::vector<double>& s) {
   const std::size_t n = s.size();
-  return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  return n % 2 == 1 ? s[n / 2] : 0.5 * s[n / 2 - 1] + 0.5 * s[n / 2];  // no sum that could overflow
 }
 
 Interval SortedMedianCi(const std::vector<double>& s, double level) {

@@ -1,6 +1,7 @@
 #pragma once
 // Descriptive statistics as pure functions over samples (DESIGN.md §5). Inputs need not be
-// sorted; functions taking an empty vector (or one holding a NaN) throw std::invalid_argument.
+// sorted; functions taking an empty vector (or one holding a NaN or an infinity) throw
+// std::invalid_argument.
 #include <cstddef>
 #include <vector>
 

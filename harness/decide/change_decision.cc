@@ -66,7 +66,11 @@ std::string RunsToDecide(double t, double s, double margin) {
 
 double StudentTTwoSidedP(double t, double df) {
   if (!(df > 0)) throw std::invalid_argument("StudentTTwoSidedP: df must be > 0");
+  if (std::isnan(t)) throw std::invalid_argument("StudentTTwoSidedP: t is NaN");
   if (!std::isfinite(t)) return 0;
+  // Beyond ~1e8 df the incomplete beta's series does not converge in its term limit, and t is
+  // the normal distribution to double precision.
+  if (df > 1e8) return std::erfc(std::fabs(t) / std::sqrt(2.0));
   return RegularizedIncompleteBeta(df / 2.0, 0.5, df / (df + t * t));
 }
 
@@ -104,7 +108,15 @@ ChangeDecision DecideChange(const std::vector<double>& candidate, const std::vec
   // The standard error of d and its degrees of freedom (rules in the header).
   double se2 = 0, df = 0, s = 0;
   std::string basis;
-  if (c.n >= 2 && b.n >= 2) {
+  if (c.n >= 2 && b.n >= 2 && std::min(c.n, b.n) <= kPooledBelow) {
+    // A side of 2 or 3 replicates estimates its variance on 1 or 2 degrees of freedom, on which
+    // the Welch-Satterthwaite df is too liberal: pooled (Student's) t, exact under the A/A null.
+    const double pooled = ((c.n - 1) * c.var + (b.n - 1) * b.var) / (c.n + b.n - 2);
+    se2 = pooled * (1.0 / c.n + 1.0 / b.n);
+    df = c.n + b.n - 2;
+    s = std::sqrt(pooled);
+    basis = "pooled t on " + std::to_string(c.n) + " vs " + std::to_string(b.n) + " run medians";
+  } else if (c.n >= 2 && b.n >= 2) {
     se2 = c.var / c.n + b.var / b.n;
     const double vc = c.var / c.n, vb = b.var / b.n;
     df = se2 > 0 ? se2 * se2 / (vc * vc / (c.n - 1) + vb * vb / (b.n - 1)) : c.n + b.n - 2;
@@ -120,11 +132,12 @@ ChangeDecision DecideChange(const std::vector<double>& candidate, const std::vec
   }
   const double tol_change = tolerance;
   const bool worse = out.change < -tol_change, better = out.change > tol_change;
-  if (df <= 0) {  // one run on each side: no spread is known
-    out.call = worse ? ChangeCall::kRegressed : better ? ChangeCall::kImproved : ChangeCall::kUnchanged;
-    out.reason = (worse || better ? Magnitude(out.change) : Pct(out.change) + " within") + " the " +
-                 NumberText("%.1f%%", 100 * tolerance) + " tolerance" + (worse || better ? " (beyond it)" : "") +
-                 "; one run on each side: no between-run spread, decided on the tolerance alone (use --repetitions 3)";
+  if (df <= 0) {  // one run on each side: no spread is known, so no call could hold alpha
+    out.call = ChangeCall::kInconclusive;
+    out.reason = (worse || better ? Magnitude(out.change) + " (beyond" : Pct(out.change) + " (within") + " the " +
+                 NumberText("%.1f%%", 100 * tolerance) +
+                 " tolerance); one run on each side: no between-run spread to decide on (--repetitions 3, or a "
+                 "baseline of several runs, would decide)";
     return out;
   }
   const double se = std::sqrt(se2);
@@ -158,8 +171,10 @@ ChangeDecision DecideChange(const std::vector<double>& candidate, const std::vec
                      ? Magnitude(out.change) + ", but within the between-run spread (" + ci + ", " + p + " >= " +
                            NumberText("%.3g", alpha) + ", " + basis + ")"
                      : Pct(out.change) + " (" + ci + ") reaches beyond the " + tol + " (" + basis + ")";
+    // Rounded up, so that the tolerance quoted does decide.
+    const double decides_at_pct = std::ceil(1000 * decides_at) / 10;
     out.reason += ": " + (runs.empty() ? std::string("more runs would decide") : runs) +
-                  (worse || better ? "" : ", or a tolerance of " + NumberText("%.1f%%", 100 * decides_at));
+                  (worse || better ? "" : ", or a tolerance of " + NumberText("%.1f%%", decides_at_pct));
   }
   return out;
 }

@@ -5,7 +5,7 @@
 //
 // The rule (windows of k runs before and after each point, tested as asv and Bencher do):
 //   1. Every split i with k values on each side (k <= i <= n - k) is tested with the between-run
-//      decision of compare (harness/decide/change_decision.h): Welch's t on the log values of
+//      decision of compare (harness/decide/change_decision.h): Welch's t (pooled for k <= 3) on the log values of
 //      after = values[i, i+k) against before = values[i-k, i), with `min_effect` as the smallest
 //      change that counts. The split is a candidate when that decision is regressed or improved:
 //      |change| > min_effect and p < alpha.
@@ -18,7 +18,10 @@
 // a change (it cannot move a window of k >= 2 past the spread); series shorter than 2k have no
 // change points. Calibration (tests/unit/change_points_test.cc): flat series of 40 runs at 2%
 // between-run spread give a false change point in under 1% of series with the defaults; a 10%
-// step in such a series is found at its run in over 95%.
+// step in such a series is found at its run in over 95%. Each split is tested at alpha with no
+// correction for the many (a Bonferroni bound over disjoint windows cut that 95% to 67%), so
+// false points grow as the spread nears min_effect: ~8% of flat 40-run series at 3% spread,
+// 17% at 5% (docs/history.md says to raise min_effect or the window there).
 #include <cstddef>
 #include <vector>
 

@@ -38,9 +38,10 @@ std::vector<std::vector<double>> Ends(const std::vector<double>& replicates, boo
 // A noisy side (a round whose median's CI never reached the noise target). With several
 // replicates their spread includes that noise and the decision stands. With one, its figure may
 // be anywhere in that CI, which no spread between replicates shows: the call stands only when it
-// is the same at every combination of the CI ends (the call moves monotonically with each side's
-// figure, so then it holds wherever they lie; a throttled run far slower than the baseline is
-// still regressed), else the case is inconclusive.
+// is the same at both ends of the CI (the call moves monotonically with that side's figure, so
+// then it holds wherever it lies; a throttled run far slower than the baseline is still
+// regressed), else the case is inconclusive. (One replicate on each side is inconclusive
+// already: change_decision.h.)
 void JudgeNoisySide(CompareRow& row, const ChangeDecision& d, const std::vector<double>& c,
                     const std::vector<double>& b, const CaseResult& cand, const BaselineCase& base,
                     const CompareOptions& opt) {
@@ -76,9 +77,7 @@ void JudgeNoisySide(CompareRow& row, const ChangeDecision& d, const std::vector<
   }
   char change[32];
   std::snprintf(change, sizeof change, "%+.1f%%", 100 * nearest);
-  const bool both = cand_alone && base_alone;
-  row.reason += "; " + text + (both ? " and " + base_text : std::string()) + ", but the call holds across " +
-                (both ? "their medians' 95% CIs (" : "its median's 95% CI (") + change +
+  row.reason += "; " + text + ", but the call holds across its median's 95% CI (" + change +
                 " at the end nearest the other side)";
 }
 

@@ -85,7 +85,7 @@ void PrintCompareTable(std::ostream& out, const CompareReport& report) {
                   r.compared() ? Figure(r.candidate_figure, r.unit).c_str() : "-", Change(r).c_str(),
                   Interval(r).c_str(), NoisePair(r).c_str(), RunsPair(r).c_str());
     out << line;
-    // An unchanged row's reason is shown too when no spread was known (the tolerance alone decided).
+    // An unchanged row's reason is shown too when no spread was known (one run on a side).
     if (r.verdict != Verdict::kUnchanged || r.p_value < 0) out << "             -> " << r.reason << "\n";
   }
   out << "\n" << Counts(report) << "; geometric-mean change " << Geomean(report) << "\n";

@@ -11,6 +11,9 @@ namespace gq {
 RatioInterval BootstrapMedianRatio(const std::vector<double>& candidate, const std::vector<double>& baseline,
                                    double level, int resamples, uint64_t seed) {
   if (candidate.empty() || baseline.empty()) throw std::invalid_argument("BootstrapMedianRatio: empty sample");
+  if (!(level > 0 && level < 1) || resamples < 1) {
+    throw std::invalid_argument("BootstrapMedianRatio: need level in (0, 1) and resamples >= 1");
+  }
   RatioInterval out;
   out.ratio = Median(candidate) / Median(baseline);
   const BootstrapMedianSampler c(candidate), b(baseline);

@@ -7,9 +7,16 @@
 #include <utility>
 
 #include "harness/measure/case_metrics.h"
+#include "harness/number_text.h"
 #include "harness/stats.h"
 
 namespace gq {
+namespace {
+
+// Warm-up batches the timer may give 0 s in a row before the case fails.
+constexpr int kMaxUntimedBatches = 1000;
+
+}  // namespace
 
 int64_t IterationsPerSample(double per_iteration_s, double min_sample_time_s) {
   if (!(per_iteration_s > 0)) return 1;
@@ -81,9 +88,23 @@ WarmUpResult Sampler::WarmUp() {
   double per_iteration = last.agreed.slowest_s;
   double fastest = -1;  // the fastest time per iteration of a batch after the first (cold) one
   int64_t batch = 1;
+  int untimed = 0;  // consecutive batches the timer gave no time (agreed: every rank counts alike)
   while (elapsed < options_.warmup_time_s) {
     last = RunBatch(batch, false);
     if (ended(last)) return out;
+    const double t = last.agreed.slowest_s;
+    if (!(t > 0) || !std::isfinite(t)) {  // a broken timer must not warm up forever
+      const bool zero = t == 0;
+      if (!zero || ++untimed >= kMaxUntimedBatches) {
+        const std::string what = zero ? "0 s for " + std::to_string(kMaxUntimedBatches) + " batches running"
+                                      : NumberText("%g", t) + " s for a batch";
+        out.outcome = StepOutcome{CaseStatus::kFailed, "warm-up: the timer gave " + what + " of " +
+                                                           std::to_string(batch) + " iteration(s): the timing is broken"};
+        return out;
+      }
+      continue;
+    }
+    untimed = 0;
     elapsed += last.agreed.slowest_s;
     per_iteration = last.agreed.slowest_s / static_cast<double>(batch);
     if (per_iteration > 0 && (fastest < 0 || per_iteration < fastest)) fastest = per_iteration;

@@ -1,5 +1,9 @@
 #include "harness/measure/stopping_rule.h"
 
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
 #include "harness/stats.h"
 
 namespace gq {
@@ -7,6 +11,10 @@ namespace gq {
 StoppingRule::StoppingRule(const MeasureOptions& options) : options_(options) {}
 
 void StoppingRule::Add(double sample_s) {
+  if (!(sample_s >= 0) || !std::isfinite(sample_s)) {
+    throw std::runtime_error("the timer gave a sample of " + std::to_string(sample_s) +
+                             " s (not a finite time >= 0): the timing is broken");
+  }
   samples_.push_back(sample_s);
   sampled_s_ += sample_s;
 }

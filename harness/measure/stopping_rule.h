@@ -26,11 +26,11 @@ class StoppingRule {
  public:
   explicit StoppingRule(const MeasureOptions& options);
 
-  // Takes the next sample's seconds.
+  // Takes the next sample's seconds; a sample that is not a finite time >= 0 (a broken timer)
+  // throws std::runtime_error, so max_time_s always bounds the sampling.
   void Add(double sample_s);
   // The verdict when sampling stops after the samples so far (rules 1-2); nullopt to go on,
-  // and before any sample. A NaN sample makes S NaN, so only max_samples then stops sampling,
-  // and computing the noise throws std::invalid_argument (harness/stats.h).
+  // and before any sample.
   std::optional<StopVerdict> Check() const;
 
   const std::vector<double>& samples() const { return samples_; }

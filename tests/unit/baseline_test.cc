@@ -96,8 +96,14 @@ TEST(BaselineTest, CompareJudgesTokenCasesOnOutputTokS) {
     slow_s.push_back(1.2 + 0.001 * i);
   }
   std::vector<double> ttft(20, 0.05), prefill(20, 0.5);
-  Baseline base = CreateBaseline({Doc(TokenCase(base_s, 1, ttft, prefill))}, {"b.json"}, "e2e");
-  CompareReport r = Compare(Doc(TokenCase(slow_s, 1, ttft, prefill)), base, {});
+  // Three rounds per side (the replicates a decision needs), around each side's samples.
+  auto rounds = [](CaseResult c, double center) {
+    c.rounds_planned = c.rounds_done = 3;
+    c.round_medians_s = {center, center * 1.002, center * 0.998};
+    return c;
+  };
+  Baseline base = CreateBaseline({Doc(rounds(TokenCase(base_s, 1, ttft, prefill), 1.0095))}, {"b.json"}, "e2e");
+  CompareReport r = Compare(Doc(rounds(TokenCase(slow_s, 1, ttft, prefill), 1.2095)), base, {});
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_EQ(r.rows[0].metric, "output_tok_s");
   EXPECT_EQ(r.rows[0].verdict, Verdict::kRegressed) << r.rows[0].reason;

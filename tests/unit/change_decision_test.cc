@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include "tests/unit/lognormal_runs.h"
@@ -59,6 +60,26 @@ TEST(ChangeDecisionTest, CalibrationAaPairsRegressAtMostAlpha) {
   EXPECT_LE(regressed / 10000.0, alpha);
 }
 
+// Unequal sides (a CI run of 2 rounds against a baseline of 10, and one run against several) at a
+// strict alpha and a spread as wide as the tolerance: the pooled t keeps the false-regression
+// rate under alpha where the Welch df, estimated from one degree of freedom, did not (0.018 at
+// 2 vs 10, alpha 0.01); one run on each side never regresses (it would 24% of the time here).
+TEST(ChangeDecisionTest, CalibrationHoldsForUnequalSidesAndStrictAlpha) {
+  std::mt19937_64 rng(20261130);
+  const int pairs = 40000;
+  for (const auto& [nc, nb, alpha] : {std::tuple{2, 10, 0.01}, std::tuple{2, 8, 0.01}, std::tuple{3, 10, 0.01},
+                                      std::tuple{2, 10, 0.05}, std::tuple{1, 6, 0.05}, std::tuple{1, 1, 0.05}}) {
+    int regressed = 0;
+    for (int i = 0; i < pairs; ++i) {
+      regressed += DecideChange(LogNormalRuns(rng, nc, 1.0, 0.05), LogNormalRuns(rng, nb, 1.0, 0.05), true, 0.05, alpha)
+                       .call == ChangeCall::kRegressed;
+    }
+    const double rate = double(regressed) / pairs;
+    std::printf("[calibration] A/A, %d vs %d runs, CV 5%%, alpha %.2f: regressed %.4f\n", nc, nb, alpha, rate);
+    EXPECT_LE(rate, alpha) << nc << " vs " << nb;
+  }
+}
+
 TEST(ChangeDecisionTest, CalibrationATenPercentSlowdownIsCaught) {
   std::mt19937_64 rng(7);
   int caught = 0;
@@ -79,7 +100,11 @@ TEST(ChangeDecisionTest, VerdictsAndReasons) {
   EXPECT_NEAR(d.change, -0.1, 0.002);
   EXPECT_LT(d.p_value, 0.05);
   EXPECT_NE(d.reason.find("10.0% worse (95% CI"), std::string::npos) << d.reason;
-  EXPECT_NE(d.reason.find("Welch t on 3 vs 3 run medians"), std::string::npos) << d.reason;
+  EXPECT_NE(d.reason.find("pooled t on 3 vs 3 run medians"), std::string::npos) << d.reason;
+  // Four or more on each side: Welch's t.
+  d = DecideChange({90, 90.5, 89.5, 90.2}, {100, 100.5, 99.5, 100.1}, true, 0.05, 0.05);
+  EXPECT_EQ(d.call, ChangeCall::kRegressed);
+  EXPECT_NE(d.reason.find("Welch t on 4 vs 4 run medians"), std::string::npos) << d.reason;
   // A time (lower is better) 10% higher is the same regression.
   EXPECT_EQ(DecideChange({1.1, 1.105, 1.095}, {1.0, 1.005, 0.995}, false, 0.05, 0.05).call, ChangeCall::kRegressed);
   // Equal within the tolerance and tight: unchanged.
@@ -96,11 +121,13 @@ TEST(ChangeDecisionTest, VerdictsAndReasons) {
   EXPECT_EQ(d.call, ChangeCall::kInconclusive);
   EXPECT_NE(d.reason.find("reaches beyond the 5.0% tolerance"), std::string::npos) << d.reason;
   EXPECT_NE(d.reason.find("or a tolerance of"), std::string::npos) << d.reason;
-  // One run on each side: the tolerance alone, said so.
+  // One run on each side: no spread, so no call can hold alpha; the change and what would decide.
   d = DecideChange({90}, {100}, true, 0.05, 0.05);
-  EXPECT_EQ(d.call, ChangeCall::kRegressed);
+  EXPECT_EQ(d.call, ChangeCall::kInconclusive);
   EXPECT_EQ(d.p_value, -1);
-  EXPECT_NE(d.reason.find("decided on the tolerance alone"), std::string::npos) << d.reason;
+  EXPECT_EQ(d.reason, "10.0% worse (beyond the 5.0% tolerance); one run on each side: no between-run spread to "
+                      "decide on (--repetitions 3, or a baseline of several runs, would decide)");
+  EXPECT_EQ(DecideChange({100}, {100}, true, 0.05, 0.05).call, ChangeCall::kInconclusive);
   // One candidate run against a baseline's spread: a prediction interval.
   d = DecideChange({90}, {100, 100.5, 99.5, 100.2}, true, 0.05, 0.05);
   EXPECT_EQ(d.call, ChangeCall::kRegressed);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "tests/unit/fake_gpu_monitor.h"
 #include "tests/unit/fake_workload.h"
 
@@ -212,6 +214,25 @@ TEST(RunnerTest, RoundsGoRoundRobinAndACaseThatSkipsOrFailsTakesNoMore) {
     EXPECT_EQ(merged.round_medians_s.size(), static_cast<size_t>(round));
   }
   EXPECT_EQ(sink.results.back().status, CaseStatus::kOk) << sink.results.back().reason;
+}
+
+// A timer that gives no time (0 s every batch) or not a time (NaN) fails the case with the
+// reason, instead of warming up or sampling forever.
+TEST(RunnerTest, ABrokenTimerFailsTheCase) {
+  FakeWorkload w;
+  RunnerEnv env{FastMeasure()};
+  env.measure.warmup_time_s = 0.01;
+  FakeContext zero({0.0});
+  auto r = RunCase(w, Spec(), zero, env);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, CaseStatus::kFailed);
+  EXPECT_NE(r->reason.find("warm-up: the timer gave 0 s for 1000 batches running"), std::string::npos) << r->reason;
+  FakeContext nan({1e-3, std::nan("")});  // warms up, then a NaN sample
+  env.measure.warmup_time_s = 0;
+  r = RunCase(w, Spec(), nan, env);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, CaseStatus::kFailed);
+  EXPECT_NE(r->reason.find("timing is broken"), std::string::npos) << r->reason;
 }
 
 TEST(RunnerTest, CudaCaseCarriesTelemetryAndEnergyPerTflop) {

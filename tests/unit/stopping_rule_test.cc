@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <stdexcept>
+
 #include <cmath>
 #include <optional>
 #include <stdexcept>
@@ -136,18 +139,18 @@ TEST(StoppingRuleTest, SampledTimeSumsInArrivalOrder) {
   EXPECT_EQ(rule.samples(), (std::vector<double>{0.1e-3, 0.7e-3, 0.3e-3}));
 }
 
-TEST(StoppingRuleTest, NaNSampleRunsToMaxSamplesThenThrows) {
-  MeasureOptions m = Options();
-  m.min_samples = 1;
-  m.min_time_s = 0;
-  m.max_samples = 3;
-  StoppingRule rule(m);
-  rule.Add(std::nan(""));  // the sampled time is NaN from now on: no time rule holds
-  EXPECT_FALSE(rule.Check().has_value());
+// A sample that is not a finite time >= 0 is refused at once: it would make the sampled time NaN,
+// and then no time rule would ever stop the sampling.
+TEST(StoppingRuleTest, ANonFiniteOrNegativeSampleIsRefused) {
+  StoppingRule rule(Options());
   rule.Add(1e-3);
-  EXPECT_FALSE(rule.Check().has_value());
-  rule.Add(1e-3);
-  EXPECT_THROW(rule.Check(), std::invalid_argument);
+  for (double bad : {std::nan(""), std::numeric_limits<double>::infinity(), -1e-3}) {
+    EXPECT_THROW(rule.Add(bad), std::runtime_error) << bad;
+  }
+  EXPECT_EQ(rule.samples().size(), 1u);
+  EXPECT_DOUBLE_EQ(rule.sampled_s(), 1e-3);
+  rule.Add(0.0);  // a zero time is a time (a timer's resolution)
+  EXPECT_EQ(rule.samples().size(), 2u);
 }
 
 }  // namespace
