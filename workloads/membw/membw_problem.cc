@@ -135,7 +135,7 @@ Work MembwWork(const MembwProblem& problem) {
       break;
     case MembwOp::kBidirCe:
     case MembwOp::kBidirSm:
-      work.bytes = 2 * n;  // N each way across the link (nvbandwidth bidirectional: sum)
+      work.bytes = 2 * n;  // N each way across the link: both directions (nvbandwidth reports one)
       break;
     default:
       work.bytes = n;  // N across the link once (nvbandwidth)

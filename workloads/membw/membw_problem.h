@@ -22,8 +22,10 @@
 // (McCalpin: "bytes/iter" Copy 16, Triad 24 for 8-byte words); so a copy of N bytes counts 2N and
 // compares directly with torch's read+write copy figure. Transfers count the bytes that cross the
 // link once per direction, the convention of nvbandwidth (NVIDIA/nvbandwidth README: a copy of N
-// bytes is N bytes of bandwidth; bidirectional tests sum both directions), because the link, not
-// either memory, is what they measure. gpuqual therefore follows BabelStream for device memory and
+// bytes is N bytes of bandwidth), because the link, not either memory, is what they measure. A
+// bidirectional test counts both directions, 2N (the aggregate, as link datasheets quote
+// bidirectional figures, and its PCIe roofline is twice the per-direction rate); nvbandwidth's
+// bidirectional tests report the measured direction alone, N / t, about half of gpuqual's. gpuqual therefore follows BabelStream for device memory and
 // nvbandwidth for links: an nvbandwidth device_local_copy figure is half of gpuqual's copy_ce.
 #include <cstdint>
 #include <string>
