@@ -115,6 +115,10 @@ TEST_P(AttentionCpuVerifyTest, RunsAndVerifies) {
   const Work work = prepared->GetWork();
   EXPECT_GT(work.flops, 0);
   EXPECT_EQ(work.compute_dtype, "fp32");  // the inputs are exact in GetParam().dtype; the arithmetic is float32
+  // The bytes are of the float32 elements the cpu holds, not of the dtype axis's.
+  AttentionProblem held = AttentionProblemFromCase(spec);
+  held.dtype = Dtype::kFp32;
+  EXPECT_DOUBLE_EQ(work.bytes, AttentionWork(held).bytes);
 }
 
 Shape Make(int batch, int heads, int kv_heads, int seq_q, int seq_kv, int dim, bool causal,

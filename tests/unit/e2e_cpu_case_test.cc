@@ -12,6 +12,7 @@
 #include "workloads/e2e/cpu/e2e_cpu_backend.h"
 #include "workloads/e2e/e2e_forward.h"
 #include "workloads/e2e/e2e_verify.h"
+#include "workloads/e2e/model/e2e_work.h"
 #include "workloads/e2e/e2e_workload.h"
 
 namespace gq {
@@ -152,6 +153,10 @@ TEST(E2eCpuCaseTest, PhasesOfTheLastIteration) {
   EXPECT_EQ(w.tokens, 12);
   EXPECT_EQ(w.prefill_tokens, 32);
   EXPECT_EQ(w.compute_dtype, "fp32");  // the cpu computes in fp32 whatever the dtype axis says
+  E2eProblem held = p;
+  held.dtype = Dtype::kFp32;
+  EXPECT_DOUBLE_EQ(w.bytes, E2eWork(held).bytes);  // of the fp32 weights and cache it holds
+  EXPECT_GT(w.bytes, E2eWork(p).bytes);
 }
 
 TEST(E2eCpuCaseTest, OneOutputTokenHasNoDecodePhases) {

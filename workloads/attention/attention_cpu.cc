@@ -60,12 +60,13 @@ class AttentionCpuCase final : public PreparedCase {
     }
   }
 
-  // The inputs are exact in the case's dtype; the arithmetic is float32, which the work and the
-  // verification's tolerance say (the dtype axis names the inputs' precision here).
+  // The inputs are exact in the case's dtype but held and computed in float32, which the work
+  // (4-byte elements, fp32 compute) and the verification's tolerance say (the dtype axis names
+  // the inputs' precision here).
   Work GetWork() const override {
-    Work w = AttentionWork(p_);
-    w.compute_dtype = DtypePeakKey(Dtype::kFp32);
-    return w;
+    AttentionProblem held = p_;
+    held.dtype = Dtype::kFp32;
+    return AttentionWork(held);
   }
 
   VerifyResult Verify() override {

@@ -55,11 +55,7 @@ class E2eCase final : public PreparedCase {
     m_->EndIteration(stream);
   }
 
-  Work GetWork() const override {
-    Work w = E2eWork(p_);
-    w.compute_dtype = DtypePeakKey(m_->ComputeDtype());
-    return w;
-  }
+  Work GetWork() const override { return E2eWork(Counted()); }
 
   std::map<std::string, double> PhaseSeconds() override {
     const bool offline = p_.scenario == E2eScenario::kOffline;
@@ -96,12 +92,12 @@ class E2eCase final : public PreparedCase {
     d["prefill_chunk_seqs"] = std::to_string(PrefillChunkSeqs(p_.batch, p_.input_len, p_.prefill_chunk_tokens));
     // Per GPU: bytes one decode step moves at the mean context, and the rates they imply.
     const double context = p_.scenario == E2eScenario::kDecode ? p_.input_len + 1.0 : E2eMeanDecodeContext(p_);
-    const E2ePhaseWork step = E2eDecodeStepWork(p_, context);
+    const E2ePhaseWork step = E2eDecodeStepWork(Counted(), context);
     d["decode_bytes_per_step_gb"] = Num(step.bytes * 1e-9);
     if (!tpot_.empty() && Median(tpot_) > 0) {
       d["decode_effective_tb_s"] = Num(step.bytes / Median(tpot_) * 1e-12);
     }
-    const E2ePhaseWork prefill = E2ePrefillWork(p_);
+    const E2ePhaseWork prefill = E2ePrefillWork(Counted());
     d["prefill_tflop_per_gpu"] = Num(prefill.flops * 1e-12);
     if (!prefill_.empty() && Median(prefill_) > 0) {
       d["prefill_tflops_per_gpu"] = Num(prefill.flops / Median(prefill_) * 1e-12);
@@ -110,6 +106,15 @@ class E2eCase final : public PreparedCase {
   }
 
  private:
+  // The problem as the backend computes it: its dtype is the backend's (the cpu holds fp32
+  // weights, KV cache and activations whatever the dtype axis says), so the bytes and the
+  // compute_dtype of the work are what it moves and computes in.
+  E2eProblem Counted() const {
+    E2eProblem counted = p_;
+    counted.dtype = m_->ComputeDtype();
+    return counted;
+  }
+
   E2eProblem p_;
   std::unique_ptr<E2eBackend> m_;
   std::unique_ptr<E2eBackend> ref_;
