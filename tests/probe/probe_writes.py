@@ -145,9 +145,17 @@ def _victim_ok(victim):
 
 
 def _after_kill(rel):
+    """A killed run's file says complete: false (cut off), unless the kill came after the run had
+    ended and written its last version (complete: true with finished_at): both are the truth."""
     def post(d, rc, out, err):
         if rc == 0:
             return results_ok(rel, {"complete": True})(d, rc, out, err)
+        p = os.path.join(d, rel)
+        if os.path.lexists(p):
+            ok, doc = valid_json_file(p, "gpuqual.results/")
+            run = (doc.get("run") or {}) if ok else {}
+            if run.get("complete") is True and run.get("finished_at"):
+                return None  # killed between the final write and exit
         return results_ok(rel, {"complete": False}, may_be_absent=True)(d, rc, out, err)
     return post
 
