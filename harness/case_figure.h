@@ -32,5 +32,7 @@ std::string FigureMetric(const std::string& primary_metric, const Work& work, bo
 double RelativeSpread(const CaseResult& r);
 // The number of values RelativeSpread is over: the rounds' medians, or the samples.
 std::size_t SpreadValues(const CaseResult& r);
+// Below this many values the 95% interval of a median is [min, max] (MedianCiLowerRank is 0).
+inline constexpr std::size_t kFewestForAnInterval = 6;
 
 }  // namespace gq

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "harness/case_figure.h"
 #include "harness/number_text.h"
 #include "harness/stats.h"
 
@@ -56,12 +57,13 @@ void WorstStatus(const std::vector<const CaseResult*>& measured, const std::vect
 // round met the target within itself, but the figure moved between rounds by more than it.
 void JudgeRoundSpread(double max_noise, CaseResult& out) {
   if (out.status != CaseStatus::kOk || out.round_medians_s.size() < 2) return;
-  const double spread = RelativeMedianNoise(out.round_medians_s);
+  const double spread = RelativeSpread(out);  // over the rounds' medians, as the console shows it
   if (spread <= max_noise) return;
-  const std::size_t n = out.round_medians_s.size();
+  const std::size_t n = SpreadValues(out);
   out.status = CaseStatus::kNoisy;
   out.reason = "the rounds disagree: their " + std::to_string(n) + " medians lie within +-" +
-               NumberText("%.2f%%", 100 * spread) + " of their median (" + (n < 6 ? "[min, max]" : "95% CI") +
+               NumberText("%.2f%%", 100 * spread) + " of their median (" +
+               (n < kFewestForAnInterval ? "[min, max]" : "95% CI") +
                "; target +-" + NumberText("%.2f%%", 100 * max_noise) + ")" +
                (out.reason.empty() ? "" : "; " + out.reason);
 }

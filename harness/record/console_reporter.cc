@@ -11,7 +11,6 @@ namespace gq {
 namespace {
 
 // A distribution-free 95% interval of a median needs 6 values (harness/stats.h).
-constexpr std::size_t kFewestForAnInterval = 6;
 constexpr std::size_t kStatusWidth = 8, kDeviceWidth = 8, kMedianWidth = 18, kSpreadWidth = 11,
                       kPeakWidth = 10;
 
