@@ -231,3 +231,82 @@ print(bad[0]["id"] if bad else "")' "$out/anchors.json" 2>/dev/null)
     "$gq" run attention "${axes[@]}" --device cuda:0 --max-time 1 -o "$work/cudnn-rerun.json"
   row "cudnn: debug rerun" "$(outcome)" "$id" "cuDNN log: cudnn-debug.txt ($(wc -l < "$logs/cudnn-debug.txt" 2>/dev/null || echo 0) lines) in logs.tar.gz"
 }
+
+# The baseline flow of the H200 issue, in what time is left: `--quick-runs` (4) runs of the quick
+# suite, each its own process on cuda:0 (the cpu in a dry run) with `--max-time` capped at
+# `--quick-max-time` seconds per case; `baseline create` from all finished runs but the last (at
+# most 3), named for the SKU the runs found; `qualify` and `compare` of the last run against that
+# baseline; an HTML report of them all where python3 has matplotlib. Everything the flow writes goes
+# to $out/baseline.tar.gz. A run that ends with rc 0 (all ok) or 1 (a case failed) and a complete
+# results file counts as finished; a cut-off one does not (baseline create refuses it).
+step_baseline() {
+  [ -n "$gq" ] || { row "baseline: quick runs" skipped "" "no gpuqual binary"; return 0; }
+  local device=cuda:0
+  if [ "$have_gpu" != 1 ]; then
+    [ "$dry_run" = 1 ] || { row "baseline: quick runs" skipped "" "no CUDA device visible"; return 0; }
+    device=cpu
+  fi
+  local dir="$work/baseline" reserve=45 i finished=()
+  mkdir -p "$dir"
+  if [ "$(left)" -lt $(( reserve + 30 * quick_runs )) ]; then
+    row "baseline: quick runs" skipped "" "out of time ($(left) s left): run again with --steps setup,info,baseline"
+    return 0
+  fi
+  for i in $(seq 1 "$quick_runs"); do
+    # An even share of what is left after the closing commands, for each run still to go.
+    local cap=$(( ($(left) - reserve) / (quick_runs - i + 1) ))
+    if [ "$cap" -lt 15 ] || ! run "quick-$i" "$cap" "$gq" run --suite quick --device "$device" \
+        --max-time "$quick_max_time" --label kit=first-light -o "$dir/quick-$i.json"; then
+      row "baseline: quick run $i" skipped "" "out of time"; break
+    fi
+    local counts
+    counts=$(python3 -c 'import collections, json, sys
+d = json.load(open(sys.argv[1]))
+if not (d.get("run") or {}).get("complete"): sys.exit(1)
+c = collections.Counter(x.get("status", "?") for x in d.get("cases") or [])
+print(", ".join(f"{n} {s}" for s, n in sorted(c.items())))' "$dir/quick-$i.json" 2>/dev/null)
+    if { [ "$RC" -eq 0 ] || [ "$RC" -eq 1 ]; } && [ -n "$counts" ]; then
+      finished+=("$dir/quick-$i.json")
+      row "baseline: quick run $i" ok "$counts" "rc $RC, ${SECS} s, --max-time $quick_max_time on $device"
+    else
+      row "baseline: quick run $i" "$(outcome)" "" "no complete results file; see quick-$i.log"
+    fi
+  done
+  local n=${#finished[@]}
+  if [ "$n" -lt 2 ]; then
+    row "baseline: create" skipped "" "$n finished run(s): a baseline and a run to qualify need 2 or more"
+    pack_baseline "$dir"; return 0
+  fi
+  local sources=("${finished[@]:0:$(( n - 1 > 3 ? 3 : n - 1 ))}") candidate="${finished[$((n - 1))]}" sku
+  sku=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+skus = sorted({x.get("sku") for x in (d.get("system") or {}).get("devices") or [] if x.get("sku")})
+print(skus[0] if skus else "cpu")' "$candidate" 2>/dev/null)
+  local baseline="$dir/${sku:-cpu}.json"
+  run baseline-create 30 "$gq" baseline create "${sources[@]}" --name "${sku:-cpu}" -o "$baseline"
+  row "baseline: create" "$(outcome)" "$(tail -1 "$logs/baseline-create.log" | sed 's/ -> .*//')" \
+    "from ${#sources[@]} run(s); ${sku:-cpu}.json in baseline.tar.gz"
+  [ "$RC" -eq 0 ] || { pack_baseline "$dir"; return 0; }
+  # qualify and compare exit 1 for FAIL / regressed: a verdict, not a failure of the kit.
+  run qualify 30 "$gq" qualify "$candidate" --baseline "$baseline" -o "$dir/qualify.json"
+  row "baseline: qualify last run" "$( [ "$RC" -le 1 ] && echo ok || outcome)" \
+    "$(grep -o '^qualify: .*' "$logs/qualify.log" | tail -1)" "rc $RC; every check in qualify.log"
+  run compare 30 "$gq" compare "$candidate" --baseline "$baseline" --markdown "$dir/compare.md" --json "$dir/compare.json"
+  row "baseline: compare last run" "$( [ "$RC" -le 1 ] && echo ok || outcome)" \
+    "rc $RC: $(python3 -c 'import json, sys
+c = json.load(open(sys.argv[1])).get("counts") or {}
+print(", ".join(f"{n} {v}" for v, n in sorted(c.items())) or "no case compared")' "$dir/compare.json" 2>/dev/null)" \
+    "compare.md in baseline.tar.gz"
+  if "${GQ_PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}" -c 'import matplotlib' 2>/dev/null; then
+    run report 40 "$gq" report "${finished[@]}" --baseline "$baseline" -o "$dir/report"
+    row "baseline: report" "$(outcome)" "$(grep -o '^report: .*' "$logs/report.log" | tail -1 | sed "s|$dir/||")" ""
+  else
+    row "baseline: report" skipped "" "no python3 with matplotlib here: draw it from baseline.tar.gz with gpuqual report"
+  fi
+  pack_baseline "$dir"
+}
+
+# $out/baseline.tar.gz: the quick runs' results files, the baseline, qualify and compare outputs, the report.
+pack_baseline() {
+  [ -n "$(ls -A "$1")" ] && tar -C "$(dirname "$1")" -czf "$out/baseline.tar.gz" "$(basename "$1")"
+}

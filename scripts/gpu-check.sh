@@ -11,20 +11,24 @@
 #             synccheck on one flash case (through the GPU tests)
 #   perf      the anchors suite (suites/anchors.json) and shared/anchors/torch_anchors.py, in turn
 #   cudnn     one rerun, with cuDNN's debug log, of an anchors cuDNN case that was skipped or failed
+#   baseline  in the time left: --quick-runs runs of the quick suite (separate processes), a baseline
+#             of the SKU from all but the last, qualify and compare of the last against it, a report
 # Output under $GQ_OUT (else $OUT, else gpu-check-out), at most 8 files: summary.md (check | result
-# | figure | torch figure | ratio), logs.tar.gz, anchors.json, info.json, gpu-tests.xml. The
-# summary table is printed last.
+# | figure | torch figure | ratio), logs.tar.gz, anchors.json, info.json, gpu-tests.xml,
+# baseline.tar.gz. The summary table is printed last.
 #
-# Usage: scripts/gpu-check.sh [--dry-run] [--steps setup,info,tests,sanitize,perf,cudnn]
+# Usage: scripts/gpu-check.sh [--dry-run] [--steps setup,info,tests,sanitize,perf,cudnn,baseline]
 #                             [--budget SECONDS] [--kit FILE] [--build-dir DIR]
+#                             [--quick-runs N] [--quick-max-time SECONDS]
 # --dry-run runs every step's skip path on a machine without a GPU, with the local build
-# (default build/), and makes one GPU test hang on purpose to exercise the watchdog and the rerun.
+# (default build/), and makes one GPU test hang on purpose to exercise the watchdog and the rerun;
+# its baseline step runs the quick suite on the cpu.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 start=$(date +%s)
 
-dry_run=0 steps="setup,info,tests,sanitize,perf,cudnn" budget=350
+dry_run=0 steps="setup,info,tests,sanitize,perf,cudnn,baseline" budget=350 quick_runs=4 quick_max_time=""
 kit_archive=.device-carry/gpuqual-kit.tar.xz build_dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -33,12 +37,20 @@ while [ $# -gt 0 ]; do
     --budget) budget="${2:?--budget needs seconds}"; shift ;;
     --kit) kit_archive="${2:?--kit needs a file}"; shift ;;
     --build-dir) build_dir="${2:?--build-dir needs a directory}"; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --quick-runs) quick_runs="${2:?--quick-runs needs a count}"; shift ;;
+    --quick-max-time) quick_max_time="${2:?--quick-max-time needs seconds}"; shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "gpu-check: unknown argument '$1'" >&2; exit 2 ;;
   esac
   shift
 done
 [[ "$budget" =~ ^[0-9]+$ ]] || { echo "gpu-check: --budget '$budget' is not a whole number of seconds" >&2; exit 2; }
+[[ "$quick_runs" =~ ^[0-9]+$ ]] && [ "$quick_runs" -ge 2 ] || { echo "gpu-check: --quick-runs '$quick_runs' is not a whole number of 2 or more (a baseline and a run to qualify)" >&2; exit 2; }
+# Most sampled seconds per case: 2 on a GPU (the quick suite's 35 cases: at most 35 x (0.2 s warm-up
+# + 2 s) = 77 s of sampling per run, preparation and verification on top), 0.5 for the dry run's 5
+# cpu cases.
+[ -n "$quick_max_time" ] || { [ "$dry_run" = 1 ] && quick_max_time=0.5 || quick_max_time=2; }
+[[ "$quick_max_time" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "gpu-check: --quick-max-time '$quick_max_time' is not a number of seconds" >&2; exit 2; }
 
 out="${GQ_OUT:-${OUT:-gpu-check-out}}"
 mkdir -p "$out"
@@ -83,6 +95,7 @@ wants tests && step_tests
 wants sanitize && step_sanitize
 wants perf && step_perf
 wants cudnn && step_cudnn
+wants baseline && step_baseline
 
 elapsed=$(( $(date +%s) - start ))
 tar -C "$work" -czf "$out/logs.tar.gz" logs rows.tsv 2>/dev/null

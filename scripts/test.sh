@@ -25,15 +25,20 @@ tests = json.load(sys.stdin)["tests"]
 bare = [t["name"] for t in tests if not any(p["name"] == "TIMEOUT" for p in t.get("properties", []))]
 sys.exit(f"tests without a TIMEOUT: {bare}" if bare else 0)'
 
-# The GPU kit, dry: every step's skip path, the watchdog on a test that hangs on purpose, the summary.
+# The GPU kit, dry: every step's skip path, the watchdog on a test that hangs on purpose, the
+# baseline flow on the cpu (quick runs, baseline create, qualify, compare), the summary.
 kit_out="$build_dir/gpu-check-dry-run"
 rm -rf "$kit_out"
 GQ_OUT="$kit_out" scripts/gpu-check.sh --dry-run --build-dir "$build_dir" --budget 240
 for expect in "setup: dry run | ok" "tests: gpu GoogleTests" "tests: WatchdogSelfTest.HangsWhenAsked | timed out" \
-              "sanitize" "perf: gpuqual anchors | skipped" "cudnn: debug rerun | skipped"; do
+              "sanitize" "perf: gpuqual anchors | skipped" "cudnn: debug rerun | skipped" \
+              "baseline: quick run 4 | ok" "baseline: create | ok" "baseline: qualify last run | ok" \
+              "baseline: compare last run | ok"; do
   grep -qF "$expect" "$kit_out/summary.md" || { echo "test.sh: the GPU kit's dry run lacks '$expect'"; exit 1; }
 done
-test -s "$kit_out/logs.tar.gz" || { echo "test.sh: the GPU kit's dry run left no logs.tar.gz"; exit 1; }
+for f in logs.tar.gz baseline.tar.gz; do
+  test -s "$kit_out/$f" || { echo "test.sh: the GPU kit's dry run left no $f"; exit 1; }
+done
 
 # The sanitizer build (ASan + UBSan, no CUDA) of the unit and smoke tests, and every loader's fuzzer.
 scripts/test-sanitized.sh
