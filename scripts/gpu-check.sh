@@ -50,7 +50,8 @@ done
 # + 2 s) = 77 s of sampling per run, preparation and verification on top), 0.5 for the dry run's 5
 # cpu cases.
 [ -n "$quick_max_time" ] || { [ "$dry_run" = 1 ] && quick_max_time=0.5 || quick_max_time=2; }
-[[ "$quick_max_time" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "gpu-check: --quick-max-time '$quick_max_time' is not a number of seconds" >&2; exit 2; }
+[[ "$quick_max_time" =~ ^[0-9]+(\.[0-9]+)?$ ]] && awk -v t="$quick_max_time" 'BEGIN { exit !(t >= 0.5) }' \
+  || { echo "gpu-check: --quick-max-time '$quick_max_time' is not a number of seconds of 0.5 or more (gpuqual run's --min-time)" >&2; exit 2; }
 
 out="${GQ_OUT:-${OUT:-gpu-check-out}}"
 mkdir -p "$out"

@@ -117,7 +117,8 @@ def test_too_little_time_skips_the_step_and_says_how_to_run_it(tmp_path):
 
 
 def test_bad_options_exit_2():
-    for args in (["--quick-runs", "1"], ["--quick-runs", "x"], ["--quick-max-time", "2s"]):
+    for args in (["--quick-runs", "1"], ["--quick-runs", "x"], ["--quick-max-time", "2s"],
+                 ["--quick-max-time", "0.3"]):
         proc = subprocess.run(["bash", KIT, *args], capture_output=True, text=True, timeout=30)
         assert proc.returncode == 2 and proc.stderr.startswith("gpu-check: "), (args, proc.stderr)
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
