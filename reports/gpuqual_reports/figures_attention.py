@@ -1,7 +1,8 @@
 """Attention figure: TFLOP/s vs sequence length, one line per head dim and causal flag.
 
 Panels: one per machine and dtype (when those vary). Lines: head_dim and any other varying
-axis (backend, batch, heads); causal lines are dashed. x is seq_kv (seq_q when there is none).
+axis (backend, batch, heads); causal lines are dashed. x is the key length: seq_kv, or seq_q where
+seq_kv is 0 (automatic: as long as seq_q, workloads/attention/attention_problem.h) or absent.
 """
 
 from . import plots, style, table
@@ -9,10 +10,20 @@ from .style import FigureSpec
 
 
 def _x_axis(rows):
-    for name in ("seq_kv", "seq_q", "seq", "seq_len"):
+    """The axis the figure's x is read from: seq_kv when some case sets it (> 0), else the first
+    integer one of seq_q, seq, seq_len."""
+    if any(isinstance(r.params.get("seq_kv"), int) and r.params["seq_kv"] > 0 for r in rows):
+        return "seq_kv"
+    for name in ("seq_q", "seq", "seq_len"):
         if any(isinstance(r.params.get(name), int) for r in rows):
             return name
     return None
+
+
+def _x_of(r, x):
+    """The case's value on the x axis; on seq_kv, 0 (automatic) reads as seq_q."""
+    v = r.params.get(x)
+    return r.params.get("seq_q") if x == "seq_kv" and v == 0 else v
 
 
 def _sort_key(params, names):
@@ -23,9 +34,9 @@ def _sort_key(params, names):
 def _missing_marks(ax, rows, x, key):
     """Marks each x where a line has no point because its case failed ("failed", red ×) or was
     skipped ("n/a"); `rows` are the panel's rows of every status, `key` names a row's line."""
-    measured = {(key(r), r.params[x]) for r in rows if r.measured}
-    absent = table.group([r for r in rows if not r.measured and (key(r), r.params[x]) not in measured],
-                         lambda r: r.params[x])
+    measured = {(key(r), _x_of(r, x)) for r in rows if r.measured}
+    absent = table.group([r for r in rows if not r.measured and (key(r), _x_of(r, x)) not in measured],
+                         lambda r: _x_of(r, x))
     for xv, rs in absent.items():
         lines = {key(r) for r in rs if r.status in ("failed", "invalid")}
         text = "failed" if lines else "n/a"
@@ -41,8 +52,8 @@ def attention_figure(rows):
     x = _x_axis(rows)
     if not rows or x is None:
         return None
-    rows = [r for r in rows if isinstance(r.params.get(x), int)]
-    every = [r for r in every if isinstance(r.params.get(x), int)]
+    rows = [r for r in rows if isinstance(_x_of(r, x), int) and _x_of(r, x) > 0]
+    every = [r for r in every if isinstance(_x_of(r, x), int) and _x_of(r, x) > 0]
     multi = len({r.run.machine for r in rows}) > 1
     panel_params = [p for p in ("dtype",) if p in table.varying_params(rows)]
     panel_of = (lambda r: " · ".join(([r.run.machine] if multi else [])
@@ -61,13 +72,13 @@ def attention_figure(rows):
         for text, causal in order:
             srows = keyed[(text, causal)]
             label = f"{text} {'causal' if causal else 'non-causal'}"
-            by_x = table.group(srows, lambda r: r.params[x])
+            by_x = table.group(srows, lambda r: _x_of(r, x))
             series[label] = sorted((xv, table.combine(table.primary_point(r) for r in xr))
                                    for xv, xr in by_x.items())
             styles[label] = "--" if causal else "-"
         plots.series_lines(ax, series, styles)
         _missing_marks(ax, [r for r in every if panel_of(r) == title], x, line_of)
-        style.log2_axis(ax, [r.params[x] for r in prows])
+        style.log2_axis(ax, [_x_of(r, x) for r in prows])
         ax.set_ylim(bottom=0)
         ax.set_title(title or "attention")
         ax.set_xlabel(f"Sequence length {x} (tokens)")

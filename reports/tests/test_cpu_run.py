@@ -84,3 +84,22 @@ def test_qualify_results_file_and_report_quote_the_same_token_cost(cpu_results, 
     with open(out / "summary.md", encoding="utf-8") as f:
         md = f.read()
     assert f"| ${cost['usd_per_mtok']:.3f} |" in md
+
+
+def test_report_of_the_quick_suite_on_the_cpu_draws_every_figure_without_a_warning(tmp_path):
+    """The quick suite's cpu cases (membw, gemm, tiny e2e, cpu attention with seq_kv = 0, i.e. as
+    long as seq_q) through `gpuqual report`: exit 0, nothing on stderr, and the
+    attention figure drawn (a point at x = 0 on its log axis made matplotlib warn and drew nothing)."""
+    results = tmp_path / "quick.json"
+    proc = subprocess.run([binary(), "run", "--suite", "quick", "--device", "cpu", "--max-time", "0.5",
+                           "-q", "-o", str(results)], capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with open(results, encoding="utf-8") as f:
+        attention = [c for c in json.load(f)["cases"] if c["workload"] == "attention"]
+    assert attention and all(c["params"]["seq_kv"] == 0 for c in attention)
+    out = tmp_path / "report"
+    env = dict(os.environ, PYTHONWARNINGS="error")
+    proc = subprocess.run([binary(), "report", str(results), "-o", str(out)], capture_output=True,
+                          text=True, timeout=300, check=False, env=env)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stdout + proc.stderr
+    assert "attention.png" in os.listdir(out)

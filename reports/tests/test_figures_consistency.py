@@ -245,3 +245,14 @@ def test_spread_colours_runs_by_machine(rows):
     colours = _line_colours(spread_figure(spread, colors=report_wide))
     assert colours["p5.48xlarge #1"] == report_wide["p5.48xlarge"]
     assert colours["Standard_ND96isr_H100_v5"] == report_wide["Standard_ND96isr_H100_v5"]
+
+
+def test_attention_x_is_seq_q_where_seq_kv_is_automatic(rows):
+    """Results files record seq_kv = 0 (automatic: as long as seq_q); the figure draws such a case
+    at its seq_q, not at 0, which a log axis cannot show."""
+    auto = [dataclasses.replace(r, params=dict(r.params, seq_kv=0)) for r in rows if r.workload == "attention"]
+    spec = attention_figure(auto)
+    xs = {float(x) for ax in spec.fig.axes for c in ax.containers if isinstance(c, ErrorbarContainer)
+          for x in c.lines[0].get_xdata()}
+    assert xs and xs == {float(r.params["seq_q"]) for r in auto if r.measured}
+    assert all(ax.get_xlim()[0] > 0 for ax in spec.fig.axes if ax.containers)
