@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU first-light kit: one command that turns one device call into a verdict on every GPU path,
 # within a fixed time budget (default 350 s), every step under `timeout`, a failed or timed-out
-# step recorded and the next one run. Steps, most information first:
+# step recorded and the next one run; a step leaves the wanted steps after it their least time
+# (sanitize 60 s, perf 120 s). Steps, most information first:
 #   setup     binaries: the kit packed here by scripts/gpu-pack.sh (.device-carry/gpuqual-kit.tar.xz,
 #             checked with ldd and `gpuqual --version`), else a build on this machine (all cores)
 #   info      nvidia-smi, gpuqual info
@@ -39,10 +40,15 @@ while [ $# -gt 0 ]; do
     --build-dir) build_dir="${2:?--build-dir needs a directory}"; shift ;;
     --quick-runs) quick_runs="${2:?--quick-runs needs a count}"; shift ;;
     --quick-max-time) quick_max_time="${2:?--quick-max-time needs seconds}"; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "gpu-check: unknown argument '$1'" >&2; exit 2 ;;
   esac
   shift
+done
+for name in ${steps//,/ }; do
+  case "$name" in setup|info|tests|sanitize|perf|cudnn|baseline) ;;
+    *) echo "gpu-check: --steps: unknown step '$name' (setup, info, tests, sanitize, perf, cudnn, baseline)" >&2; exit 2 ;;
+  esac
 done
 [[ "$budget" =~ ^[0-9]+$ ]] || { echo "gpu-check: --budget '$budget' is not a whole number of seconds" >&2; exit 2; }
 [[ "$quick_runs" =~ ^[0-9]+$ ]] && [ "$quick_runs" -ge 2 ] || { echo "gpu-check: --quick-runs '$quick_runs' is not a whole number of 2 or more (a baseline and a run to qualify)" >&2; exit 2; }
@@ -65,7 +71,25 @@ deadline=$((start + budget))
 
 row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "${3:-}" "${4:-}" >> "$rows"; }
 wants() { [[ ",$steps," == *",$1,"* ]]; }
-left() { echo $((deadline - $(date +%s))); }
+# Seconds this step may still use: the budget left, less `held`, what the later steps wanted need
+# at least (set by `step` below), so that a slow step cannot starve them.
+held=0
+left() { echo $((deadline - held - $(date +%s))); }
+# step NAME: runs step_NAME when wanted, holding back the least time of the wanted steps after it:
+# sanitize 60 s, perf 120 s (the anchors and torch's figures side by side: issue 13's ratios).
+step() {
+  wants "$1" || return 0
+  local later=0 after=0 s
+  for s in setup info tests sanitize perf cudnn baseline; do
+    if [ "$after" = 1 ] && wants "$s"; then
+      case "$s" in sanitize) later=$((later + 60)) ;; perf) later=$((later + 120)) ;; esac
+    fi
+    [ "$s" = "$1" ] && after=1
+  done
+  held=$later
+  "step_$1"
+  held=0
+}
 
 # run NAME CAP_S CMD...: runs CMD under timeout min(CAP_S, time left), output to logs/NAME.log.
 # Sets RC (124: timed out) and SECS. Returns 0 when it ran, 1 when no time was left.
@@ -90,13 +114,7 @@ outcome() { if [ "$RC" -eq 0 ]; then echo ok; elif [ "$RC" -eq 124 ]; then echo 
 
 source "$root/scripts/gpu-check-steps.sh"
 
-wants setup && step_setup
-wants info && step_info
-wants tests && step_tests
-wants sanitize && step_sanitize
-wants perf && step_perf
-wants cudnn && step_cudnn
-wants baseline && step_baseline
+for name in setup info tests sanitize perf cudnn baseline; do step "$name"; done
 
 elapsed=$(( $(date +%s) - start ))
 tar -C "$work" -czf "$out/logs.tar.gz" logs rows.tsv 2>/dev/null

@@ -41,7 +41,7 @@ exit "${final:-$rc}"
 """
 
 
-def _kit(tmp_path, plan, budget=120):
+def _kit(tmp_path, plan, budget=120, steps="setup,tests"):
     build = tmp_path / "build"
     (build / "tests").mkdir(parents=True)
     fake = build / "tests" / "gq_gpu_tests"
@@ -53,7 +53,7 @@ def _kit(tmp_path, plan, budget=120):
     env = dict(os.environ, GQ_OUT=str(out), FAKE_GTEST_PLAN=str(plan_file))
     env.pop("GQ_WATCHDOG_SELF_TEST", None)
     # --build-dir is taken relative to the repository root.
-    proc = subprocess.run(["bash", KIT, "--steps", "setup,tests", "--budget", str(budget),
+    proc = subprocess.run(["bash", KIT, "--steps", steps, "--budget", str(budget),
                            "--build-dir", os.path.relpath(build, ROOT)],
                           capture_output=True, text=True, timeout=budget + 60, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -108,3 +108,12 @@ def test_hang_reruns_the_rest_and_a_failed_test_explains_rc_1(tmp_path):
     assert step[1] == "failed" and step[2] == "2 passed, 1 failed, 0 skipped, 1 timed out", text
     assert "outside any test" not in step[5] and "crashed" not in step[5], text
     assert rows["tests: H.Hangs"][1] == "timed out" and rows["tests: F.Fails"][1] == "failed", text
+
+
+def test_tests_leave_the_perf_step_its_time(tmp_path):
+    """With perf wanted after it, the tests step may use the budget less perf's 120 s: a test that
+    sleeps is killed at that cap, and perf still runs (here: skipped, no GPU)."""
+    rows, text = _kit(tmp_path, ["A.Passes pass", "B.Sleeps sleep"], budget=135, steps="setup,tests,perf")
+    cap = re.search(r"killed in B\.Sleeps at the (\d+) s cap", rows["tests: gpu GoogleTests"][5])
+    assert cap and int(cap.group(1)) <= 15, text
+    assert rows["perf: gpuqual anchors"][1] == "skipped", text
