@@ -270,6 +270,9 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
     }
     return 0;
   }
+  const std::vector<std::string> rank_skus =
+      world.size() > 1 && !setup.devices.empty() ? GatherRankSkus(world, DeviceSku(setup.devices.front()))
+                                                 : std::vector<std::string>{};
 
   // With the results on standard output (-o - or /dev/stdout) everything else a run prints goes to
   // standard error, so standard output is the one JSON document.
@@ -284,6 +287,7 @@ int Run(RunArgs& args, const std::shared_ptr<Communicator>& world_ptr) {
     if (root) {
       doc.system = DiscoverSystem();
       doc.system.world = WorldInfoOf(world);
+      doc.system.world.skus = rank_skus;
       if (!args.run_id.empty()) {
         doc.run.id = args.run_id;
         path = opt.output.empty() ? ResultsPathOf(args.run_id) : opt.output;

@@ -1,5 +1,6 @@
 #include "app/run_world.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <iostream>
 #include <sstream>
@@ -76,6 +77,14 @@ int AgreeOnPlan(Communicator& world, const std::vector<PlannedCase>& plan, const
   throw UsageError("the ranks planned different runs (" + std::to_string(plan.size()) +
                    " case(s) here): their command lines or suite files differ, and every rank must run the same "
                    "cases with the same options");
+}
+
+std::vector<std::string> GatherRankSkus(Communicator& world, const std::string& own_sku) {
+  if (world.size() == 1) return {};
+  std::vector<std::string> all = world.GatherStrings(own_sku, 0);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
 }
 
 void PrintSingleRankNote(const ResultsDoc& doc, std::ostream& out) {

@@ -3,6 +3,7 @@
 // before a multi-rank run starts, and the note about single-rank collectives.
 #include <exception>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "harness/device.h"
@@ -28,6 +29,11 @@ int AgreeOnSetup(Communicator& world, const std::exception_ptr& error,
 // Compares a 64-bit FNV-1a fingerprint of the plan across ranks; on a difference rank 0 throws
 // UsageError and the others return 2. Returns 0 when all agree (always in a single process).
 int AgreeOnPlan(Communicator& world, const std::vector<PlannedCase>& plan, const MeasureOptions& measure);
+
+// Called by every rank once the plan agreed, with the SKU of this rank's device (DeviceSku):
+// on rank 0 of a multi-rank run, the distinct SKUs over the ranks, sorted (results.system.world
+// .skus, which CaseSku reads for "<N>xcuda" cases); empty on the other ranks and in a single process.
+std::vector<std::string> GatherRankSkus(Communicator& world, const std::string& own_sku);
 
 // After the table: a line saying how many collective cases ran on a single rank, whose bus
 // bandwidth is undefined (reported as 0) and which qualification leaves out. Nothing when none.

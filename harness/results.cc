@@ -1,6 +1,10 @@
 #include "harness/results.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "harness/stats.h"
 
@@ -63,12 +67,45 @@ std::vector<double> CaseResult::ReplicateMediansS() const {
   return {Median(PerIterationSeconds())};
 }
 
-std::string CaseSku(const ResultsDoc& doc, const CaseResult& c) {
-  if (c.device == "cpu") return "cpu";
-  for (const GpuInfo& g : doc.system.devices) {
-    if (c.device == "cuda:" + std::to_string(g.index)) return g.sku.empty() ? "unknown" : g.sku;
+namespace {
+
+// "cuda:I" or "cuda:I-J" -> [I, J]; nullopt for any other label.
+std::optional<std::pair<int, int>> CudaIndexRange(const std::string& device) {
+  int first = 0, last = 0;
+  char dash = 0;
+  char tail = 0;
+  if (std::sscanf(device.c_str(), "cuda:%d%c%d%c", &first, &dash, &last, &tail) == 3 && dash == '-' &&
+      first >= 0 && last >= first) {
+    return std::make_pair(first, last);
   }
-  return "unknown";
+  if (std::sscanf(device.c_str(), "cuda:%d%c", &first, &tail) == 1 && first >= 0) {
+    return std::make_pair(first, first);
+  }
+  return std::nullopt;
+}
+
+bool EndsWith(const std::string& s, const std::string& tail) {
+  return s.size() > tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+}  // namespace
+
+std::string CaseSku(const ResultsDoc& doc, const CaseResult& c) {
+  if (c.device == "cpu" || EndsWith(c.device, "xcpu")) return "cpu";
+  if (EndsWith(c.device, "xcuda")) {
+    const std::vector<std::string>& skus = doc.system.world.skus;
+    return skus.size() == 1 && !skus.front().empty() ? skus.front() : "unknown";
+  }
+  const auto range = CudaIndexRange(c.device);
+  if (!range) return "unknown";
+  std::string sku;
+  for (int i = range->first; i <= range->second; ++i) {
+    const auto g = std::find_if(doc.system.devices.begin(), doc.system.devices.end(),
+                                [&](const GpuInfo& d) { return d.index == i; });
+    if (g == doc.system.devices.end() || g->sku.empty() || (!sku.empty() && g->sku != sku)) return "unknown";
+    sku = g->sku;
+  }
+  return sku;
 }
 
 }  // namespace gq

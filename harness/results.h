@@ -46,6 +46,10 @@ struct WorldInfo {
   int ranks = 1;
   int nodes = 1;
   std::string backend = "single";  // "single", "mpi"
+  // Multi-rank runs: the distinct SKUs of the devices the ranks ran on ("cpu" for cpu ranks),
+  // sorted; empty in a single process (system.devices names its GPUs) and in files written
+  // before this field.
+  std::vector<std::string> skus;
 };
 
 struct SystemInfo {
@@ -260,7 +264,12 @@ struct ResultsDoc {
   std::optional<QualifyVerdict> verdict;
 };
 
-// The SKU a case ran on: "cpu", the device's sku from system.devices, or "unknown".
+// The SKU a case ran on, from its device label (RankSync::DeviceLabel):
+//   "cpu", "<N>xcpu"  -> "cpu";
+//   "cuda:I"          -> device I's sku in system.devices;
+//   "cuda:I-J"        -> the sku devices I..J share (one process driving several GPUs);
+//   "<N>xcuda"        -> the one sku of system.world.skus (every rank on the same SKU);
+// "unknown" when the devices are not listed, their SKU is unknown, or they differ.
 std::string CaseSku(const ResultsDoc& doc, const CaseResult& c);
 
 }  // namespace gq

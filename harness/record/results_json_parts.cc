@@ -86,6 +86,13 @@ PcieLink PcieFromJson(const JsonFields& p) {
   return PcieLink{p.Int32("gen"), p.Int32("width"), p.Int32("gen_max"), p.Int32("width_max")};
 }
 
+// "skus" only for a multi-rank run that gathered them (WorldInfo::skus).
+json WorldToJson(const WorldInfo& w) {
+  json out = {{"ranks", w.ranks}, {"nodes", w.nodes}, {"backend", w.backend}};
+  if (!w.skus.empty()) out["skus"] = w.skus;
+  return out;
+}
+
 }  // namespace
 
 json SystemToJson(const SystemInfo& s) {
@@ -121,7 +128,7 @@ json SystemToJson(const SystemInfo& s) {
             {"region", s.cloud.region},
             {"source", s.cloud.source}}},
           {"devices", devices},
-          {"world", {{"ranks", s.world.ranks}, {"nodes", s.world.nodes}, {"backend", s.world.backend}}}};
+          {"world", WorldToJson(s.world)}};
 }
 
 SystemInfo SystemFromJson(const JsonFields& f) {
@@ -152,7 +159,8 @@ SystemInfo SystemFromJson(const JsonFields& f) {
     s.devices.push_back(g);
   }
   JsonFields world = f.Obj("world");
-  s.world = WorldInfo{world.Int32("ranks"), world.Int32("nodes"), world.Str("backend")};
+  s.world = WorldInfo{world.Int32("ranks"), world.Int32("nodes"), world.Str("backend"), {}};
+  if (world.Has("skus")) s.world.skus = world.Strings("skus");
   return s;
 }
 

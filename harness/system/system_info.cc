@@ -18,8 +18,18 @@ SystemInfo DiscoverSystem() {
   return s;
 }
 
+std::string DeviceSku(const DeviceRef& device) {
+  if (!device.IsCuda()) return "cpu";
+  for (const GpuInfo& g : DiscoverCudaDevices()) {
+    if (g.index != device.index) continue;
+    const DeviceSpec* spec = MatchSku(g.name, g.memory_bytes);
+    return spec != nullptr ? spec->sku : "unknown";
+  }
+  return "unknown";
+}
+
 WorldInfo WorldInfoOf(const Communicator& world) {
-  return WorldInfo{world.size(), world.nodes(), world.backend()};
+  return WorldInfo{world.size(), world.nodes(), world.backend(), {}};
 }
 
 std::map<std::string, const DeviceSpec*> SpecsByDevice(const SystemInfo& system) {

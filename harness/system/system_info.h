@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "harness/device.h"
 #include "harness/results.h"
 #include "harness/system/communicator.h"
 #include "harness/system/device_specs.h"
@@ -11,6 +12,10 @@
 namespace gq {
 
 SystemInfo DiscoverSystem();
+
+// The SKU of one device of this process: "cpu", or the GPU's matched SKU ("unknown" when its name
+// matches none, or it is not visible).
+std::string DeviceSku(const DeviceRef& device);
 
 // results.system.world of a run in `world`: ranks, nodes (distinct hostnames) and backend.
 WorldInfo WorldInfoOf(const Communicator& world);

@@ -57,6 +57,7 @@ TEST(MpiCliTest, TwoRanksOnTheCpuWriteOneValidResultsFile) {
   EXPECT_EQ(doc.system.world.ranks, 2);
   EXPECT_EQ(doc.system.world.nodes, 1);
   EXPECT_EQ(doc.system.world.backend, "mpi");
+  EXPECT_EQ(doc.system.world.skus, std::vector<std::string>{"cpu"});  // gathered from both ranks
   ASSERT_EQ(doc.cases.size(), 6u);
   for (const CaseResult& c : doc.cases) {
     ASSERT_TRUE(c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy)

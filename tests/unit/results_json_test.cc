@@ -105,6 +105,19 @@ TEST(ResultsJsonTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(back.health.before->devices[0].ecc_aggregate_uncorrected, -1);
 }
 
+// world.skus is written only when gathered (a multi-rank run) and read back as written.
+TEST(ResultsJsonTest, WorldSkusRoundTripAndAreLeftOutWhenNone) {
+  ResultsDoc d = SampleDoc();
+  EXPECT_FALSE(ResultsToJson(d)["system"]["world"].contains("skus"));
+  d.system.world = WorldInfo{16, 2, "mpi", {"h100-sxm-80gb"}};
+  auto j = ResultsToJson(d);
+  EXPECT_EQ(j["system"]["world"]["skus"], nlohmann::ordered_json::array({"h100-sxm-80gb"}));
+  ResultsDoc back = ResultsFromJson(nlohmann::ordered_json::parse(j.dump()), "mem");
+  EXPECT_EQ(back.system.world.skus, std::vector<std::string>{"h100-sxm-80gb"});
+  j["system"]["world"]["skus"] = "h100-sxm-80gb";
+  EXPECT_THROW(ResultsFromJson(j, "mem"), UsageError);
+}
+
 TEST(ResultsJsonTest, FileWriteIsAtomicAndReadable) {
   fs::path dir = fs::temp_directory_path() / ("gq_results_" + std::to_string(::getpid()));
   std::string path = (dir / "sub" / "r.json").string();

@@ -51,6 +51,18 @@ TEST(AgreeOnSetupTest, RanksOnTheCpuAndOnGpusAreRefused) {
   }
 }
 
+// Rank 0 keeps the distinct SKUs of the ranks' devices, sorted; a single process gathers none.
+TEST(GatherRankSkusTest, DistinctSortedOnRankZero) {
+  FakeCommunicator ranks(4, nullptr, [](int rank, const std::string& own) {
+    return rank == 2 ? std::string("a100-sxm-80gb") : own;
+  });
+  EXPECT_EQ(GatherRankSkus(ranks, "h100-sxm-80gb"), (std::vector<std::string>{"a100-sxm-80gb", "h100-sxm-80gb"}));
+  FakeCommunicator same(3);
+  EXPECT_EQ(GatherRankSkus(same, "cpu"), std::vector<std::string>{"cpu"});
+  FakeCommunicator one(1);
+  EXPECT_TRUE(GatherRankSkus(one, "cpu").empty());
+}
+
 TEST(AgreeOnPlanTest, TheSamePlanGoesOnAndADifferentOneStops) {
   FakeWorkload w;
   const std::vector<PlannedCase> plan = {{&w, {"fake", {{"dtype", "bf16"}, {"size", "64"}, {"causal", "false"}}}}};
