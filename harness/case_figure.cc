@@ -1,5 +1,8 @@
 #include "harness/case_figure.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "harness/stats.h"
@@ -18,6 +21,18 @@ std::string FigureMetric(const CaseResult& r) {
     }
   }
   return FigureMetric(r.primary_metric, r.work, r.FindMetric("algbw") != nullptr);
+}
+
+std::string RankSetupMismatch(const Work& a, const std::string& a_name, const Work& b, const std::string& b_name) {
+  if (std::fabs(a.busbw_factor - b.busbw_factor) <= 1e-9 * std::max(a.busbw_factor, b.busbw_factor)) return "";
+  auto setup = [](const Work& w) {
+    char factor[32];
+    std::snprintf(factor, sizeof factor, "%.4g", w.busbw_factor);
+    return w.busbw_factor == 0 ? std::string("on one rank (a copy; figure algbw)")
+                               : "on several ranks (bus factor " + std::string(factor) + ")";
+  };
+  return "not comparable: " + a_name + " ran this collective " + setup(a) + ", " + b_name + " " + setup(b) +
+         ": the same number of GPUs on both sides is needed";
 }
 
 std::size_t SpreadValues(const CaseResult& r) {

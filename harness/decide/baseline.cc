@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "harness/case_figure.h"
 #include "harness/clock.h"
 #include "harness/errors.h"
 #include "harness/stats.h"
@@ -131,6 +132,7 @@ Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<s
   // Per id: the contributing cases, in first-seen order.
   std::vector<std::string> order;
   std::map<std::string, std::vector<const CaseResult*>> by_id;
+  std::map<const CaseResult*, std::size_t> doc_of;  // the source file of each case
   for (std::size_t d = 0; d < docs.size(); ++d) {
     const ResultsDoc& doc = docs[d];
     b.sources.push_back(SourceOf(doc, files[d]));
@@ -143,7 +145,14 @@ Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<s
       if (c.samples_s.empty() || c.FindMetric(c.primary_metric) == nullptr) continue;
       skus.insert(CaseSku(doc, c));
       if (by_id[c.id].empty()) order.push_back(c.id);
+      // Runs of a collective at other rank counts are not replicates of each other (case_figure.h).
+      if (!by_id[c.id].empty()) {
+        const CaseResult& first = *by_id[c.id].front();
+        const std::string why = RankSetupMismatch(c.work, files[d], first.work, files[doc_of[&first]]);
+        if (!why.empty()) throw UsageError("case '" + c.id + "': " + why + " (a baseline merges runs of one setup)");
+      }
       by_id[c.id].push_back(&c);
+      doc_of[&c] = d;
     }
   }
   if (order.empty()) throw UsageError("no ok or noisy cases with samples in the given results: nothing to baseline");

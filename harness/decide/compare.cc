@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "harness/case_figure.h"
 #include "harness/decide/change_decision.h"
 #include "harness/decide/judged_figure.h"
 #include "harness/decide/two_sample.h"
@@ -82,6 +83,13 @@ void JudgeNoisySide(CompareRow& row, const ChangeDecision& d, const std::vector<
 }
 
 void Judge(CompareRow& row, const CaseResult& cand, const BaselineCase& base, const CompareOptions& opt) {
+  // Times of a collective at another rank count are not a change (case_figure.h).
+  if (const std::string why = RankSetupMismatch(cand.work, "the candidate", base.work, "the baseline"); !why.empty()) {
+    row.metric = FigureMetric(cand);
+    row.verdict = Verdict::kFailed;
+    row.reason = why;
+    return;
+  }
   // A collective on a single rank has busbw 0 by definition (bus factor 0): judge it on algbw,
   // the same samples' rate (busbw = algbw x factor, so the ratios are the same otherwise).
   const std::string metric =

@@ -138,6 +138,21 @@ ProcurementReport BuildProcurement(const std::vector<ResultsDoc>& runs, const Pr
       common = std::move(both);
     }
   }
+  // A case measured in setups that do not compare is left out, and the report says why.
+  std::erase_if(common, [&](const std::string& id) {
+    std::string why;
+    const ProcurementCase& first = judges.front()->cases.at(id);
+    for (const ProcurementMachine* m : judges) {
+      const ProcurementCase& d = m->cases.at(id);
+      if (why.empty()) why = d.mixed_setup;
+      if (why.empty()) why = RankSetupMismatch(d.work, m->f.machine, first.work, judges.front()->f.machine);
+    }
+    if (why.empty() && baseline != nullptr) {
+      why = RankSetupMismatch(first.work, judges.front()->f.machine, baseline->Find(id)->work, report.reference);
+    }
+    if (!why.empty()) report.not_comparable.push_back(id + ": " + why);
+    return !why.empty();
+  });
   report.common_cases.assign(common.begin(), common.end());
   std::map<std::string, double> reference;
   for (const std::string& id : report.common_cases) {

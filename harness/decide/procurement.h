@@ -88,6 +88,10 @@ struct ProcurementReport {
   std::string reference;  // "the best machine per case" or "baseline NAME"
   bool against_baseline = false;  // scored against a baseline (one machine can then be ranked)
   std::vector<std::string> common_cases;
+  // "case: why" for each case the machines (or the baseline) measured in setups that do not
+  // compare (a collective on one GPU and on several, case_figure.h RankSetupMismatch): left out
+  // of every score.
+  std::vector<std::string> not_comparable;
   std::vector<MachineFigures> machines;      // in ranked order, then the machines set apart
   std::vector<RankEntry> ranking;
   std::vector<std::string> set_apart;        // "machine: why" for every machine not ranked

@@ -1,7 +1,10 @@
 #include "harness/decide/procurement_format.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "harness/number_text.h"
 
@@ -57,6 +60,19 @@ void PrintProcurement(std::ostream& out, const ProcurementReport& r) {
     row("-", *r.Find(machine));
     out << "      -> set apart: " << why.substr(why.find(": ") + 2) << "\n";
   }
+  // One line per reason: "case: why" entries that share their why.
+  std::vector<std::pair<std::string, std::vector<std::string>>> reasons;
+  for (const std::string& entry : r.not_comparable) {
+    const std::size_t colon = entry.find(": ");
+    const std::string id = entry.substr(0, colon), why = colon == std::string::npos ? "" : entry.substr(colon + 2);
+    auto it = std::find_if(reasons.begin(), reasons.end(), [&](const auto& p) { return p.first == why; });
+    if (it == reasons.end()) it = reasons.insert(reasons.end(), {why, {}});
+    it->second.push_back(id);
+  }
+  for (const auto& [why, ids] : reasons) {
+    out << "left out of the scores, " << ids.size() << " case(s) (" << ids.front()
+        << (ids.size() > 1 ? ", ..." : "") << "): " << why << "\n";
+  }
   out << "\n" << r.recommendation << "\n";
 }
 
@@ -87,6 +103,7 @@ json ProcurementJson(const ProcurementReport& r) {
                         {"output_len", r.scenario.output_len}, {"tp", r.scenario.tp}}},
           {"reference", r.reference},
           {"common_cases", r.common_cases},
+          {"not_comparable", r.not_comparable},
           {"machines", machines},
           {"ranking", ranking},
           {"set_apart", r.set_apart},

@@ -110,7 +110,13 @@ void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
       const std::string metric = FigureMetric(c);  // algbw on one rank (case_figure.h)
       const MetricResult* pm = c.FindMetric(metric);
       if (!Measured(c) || pm == nullptr || !(pm->median > 0)) continue;
+      const bool first_run = m.cases.count(c.id) == 0;
       ProcurementCase& d = m.cases[c.id];
+      if (first_run) {
+        d.work = c.work;
+      } else if (d.mixed_setup.empty()) {
+        d.mixed_setup = RankSetupMismatch(c.work, "run " + run.run.id, d.work, "an earlier run of " + m.f.machine);
+      }
       d.metric = metric;
       d.higher_is_better = pm->higher_is_better;
       d.workload = c.workload;

@@ -16,6 +16,8 @@ struct ProcurementCase {
   bool higher_is_better = true;
   std::string workload;
   std::string metric;  // the case's figure (harness/case_figure.h), the same in every run
+  Work work;           // of its first run; a collective's bus factor follows its rank count
+  std::string mixed_setup;  // why its runs are not comparable (RankSetupMismatch), else ""
   std::map<std::size_t, double> run_values;
   std::vector<double> replicates;
   double Value() const;  // geometric mean of run_values: the machine's figure for the case

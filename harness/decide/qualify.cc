@@ -66,6 +66,13 @@ void PerformanceChecks(const ResultsDoc& doc, const Baseline* baseline, const Qu
       continue;
     }
     const BaselineCase* base = baseline != nullptr ? baseline->Find(c.id) : nullptr;
+    if (base != nullptr) {  // a collective at another rank count than the baseline's (case_figure.h)
+      if (const std::string why = RankSetupMismatch(c.work, "this run", base->work, "baseline " + baseline->name);
+          !why.empty()) {
+        out.push_back({name, "performance", kWarn, why + "; not judged", 0, 0, ""});
+        continue;
+      }
+    }
     const std::string metric = FigureMetric(c);  // algbw on one rank, where busbw is undefined
     const MetricResult* m = c.FindMetric(metric);
     const MetricResult* bm = base != nullptr ? base->FindMetric(metric) : nullptr;

@@ -59,7 +59,11 @@ def oriented_ratio(value, reference, higher_is_better):
 
 
 def compare(rows, baseline=None):
-    """Scores every (machine, case) against the best machine or the baseline (Baseline object)."""
+    """Scores every (machine, case) against the best machine or the baseline (Baseline object).
+    A cell is scored only against a reference in its own metric: a collective on one GPU has the
+    figure algbw (a copy), on several busbw, and the two do not compare (C++ leaves such a case
+    out of the ranking, harness/case_figure.h RankSetupMismatch); without a baseline, a case whose
+    machines measured it in different metrics gets no scores at all."""
     cells = machine_cells(rows)
     machines = list(dict.fromkeys(r.run.machine for r in rows))
     case_ids = list(dict.fromkeys(c for (_, c) in cells))
@@ -68,9 +72,12 @@ def compare(rows, baseline=None):
         here = [cells[(m, case_id)] for m in machines if (m, case_id) in cells]
         if baseline is not None:
             ref = baseline.cases.get(case_id)
-            if ref is None or ref.metric != here[0].metric:
+            if ref is None:
                 continue
+            here = [c for c in here if c.metric == ref.metric]
             ref_value = ref.median
+        elif len({c.metric for c in here}) > 1:
+            continue
         else:
             values = [c.point[0] for c in here]
             ref_value = max(values) if here[0].higher_is_better else min(values)

@@ -67,6 +67,7 @@ class Procurement:
     ranking: list  # RankEntry
     set_apart: list  # "machine: why"
     recommendation: str
+    not_comparable: list = None  # "case: why" for cases left out of every score (setups differ)
 
     def machine(self, name):
         return next((m for m in self.machines if m.machine == name), None)
@@ -138,5 +139,6 @@ def load_procurement(path):
     return Procurement(objective=objective, scenario=root.obj("scenario").str("description"),
                        reference=root.str("reference"), common_cases=_strings(root, "common_cases"),
                        machines=machines, ranking=ranking, set_apart=_strings(root, "set_apart"),
-                       recommendation=root.str("recommendation"))
+                       recommendation=root.str("recommendation"),
+                       not_comparable=_strings(root, "not_comparable") if root.value.get("not_comparable") else [])
 

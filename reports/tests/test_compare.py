@@ -89,3 +89,25 @@ def test_single_machine_has_no_comparison():
     assert runs[0].label == "a2-ultragpu-8g"
     assert not math.isnan(table.measured(rows)[0].median)
     assert {r.status for r in table.not_measured(rows)} == {"skipped", "failed"}
+
+
+def test_a_collective_in_other_metrics_is_not_scored():
+    """One machine's allreduce on one GPU (figure algbw: a copy) and the others' on eight (busbw)
+    do not compare: without a baseline the case gets no scores; against a busbw baseline only the
+    busbw cells are scored (C++ leaves such a case out of the ranking the same way)."""
+    import dataclasses
+
+    from gpuqual_reports.baseline import Baseline, Reference
+    rows = table.tidy(load_all([fixture(f) for f in ("aws_p5_run1.json", "azure_nd_h100_v5.json")]))
+    one_gpu = "Standard_ND96isr_H100_v5"
+    rows = [dataclasses.replace(r, primary="algbw") if r.workload == "allreduce" and r.run.machine == one_gpu else r
+            for r in rows]
+    ids = {r.case_id for r in rows if r.workload == "allreduce" and r.measured}
+    assert ids
+    comp = compare.compare(rows)
+    assert not any(comp.scores.get((m, c)) for m in comp.machines for c in ids)
+    assert any(comp.scores.get((m, c)) for m in comp.machines for c in comp.case_ids if c not in ids)
+    refs = {c: Reference(median=100.0, metric="busbw", unit="GB/s") for c in ids}
+    comp = compare.compare(rows, Baseline(name="b", cases=refs))
+    assert all(comp.scores.get((one_gpu, c)) is None for c in ids)
+    assert all(comp.scores.get(("p5.48xlarge", c)) is not None for c in ids)

@@ -116,6 +116,37 @@ TEST(BaselineTest, CompareJudgesTokenCasesOnOutputTokS) {
 namespace gq {
 namespace {
 
+// Runs of a collective at other rank counts are not replicates of one setup: refused, naming both.
+TEST(BaselineTest, CollectivesAtOtherRankCountsDoNotMerge) {
+  auto run = [](const std::string& id, double factor) {
+    ResultsDoc d;
+    d.run.id = id;
+    CaseResult c;
+    c.id = "allreduce/size=1G";
+    c.workload = "allreduce";
+    c.device = "cpu";
+    c.status = CaseStatus::kOk;
+    c.primary_metric = factor == 0 ? "algbw" : "busbw";
+    c.metrics = {{c.primary_metric, MetricResult{"GB/s", true, 100, 100, 0, 0, 100, 100, 100, 100, 100, 100, 3}}};
+    c.samples_s = {0.01, 0.01, 0.01};
+    c.iterations_per_sample = 1;
+    c.work.bytes = 1e9;
+    c.work.busbw_factor = factor;
+    d.cases = {c};
+    return d;
+  };
+  EXPECT_NO_THROW(CreateBaseline({run("r1", 1.0), run("r2", 1.0)}, {"a.json", "b.json"}, "x"));
+  try {
+    CreateBaseline({run("r1", 1.0), run("r2", 0)}, {"a.json", "b.json"}, "x");
+    FAIL() << "one rank and two merged";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "case 'allreduce/size=1G': not comparable: b.json ran this collective on one rank (a copy; figure "
+              "algbw), a.json on several ranks (bus factor 1): the same number of GPUs on both sides is needed (a "
+              "baseline merges runs of one setup)");
+  }
+}
+
 TEST(BaselineTest, OnlyFinishedRunsMakeABaseline) {
   ResultsDoc d;
   d.cases.resize(3);

@@ -106,8 +106,16 @@ TEST(CollectiveResultsTest, SingleRankCasesQualifyOnAlgbw) {
   QualifyCheck check = allreduce(Qualify(d, &b, nullptr, {}));
   EXPECT_EQ(check.status, QualifyStatus::kPass) << check.reason;
   EXPECT_NE(check.reason.find("95.0% of baseline 200 GB/s"), std::string::npos) << check.reason;
-  // The same case with 8 ranks is judged on busbw (and fails here: 200 of 400 GB/s).
+  // The same case with 8 ranks against a baseline of one rank: not judged (a copy is no allreduce).
   d.cases = {CollectiveCase(200, false)};
+  check = allreduce(Qualify(d, &b, nullptr, {}));
+  EXPECT_EQ(check.status, QualifyStatus::kWarn) << check.reason;
+  EXPECT_NE(check.reason.find("not comparable: this run ran this collective on several ranks (bus factor 1.75), "
+                              "baseline base on one rank"),
+            std::string::npos)
+      << check.reason;
+  // Against a baseline of 8 ranks it is judged on busbw (and fails here: 200 of 400 GB/s).
+  b.cases[0].work.busbw_factor = 1.75;
   check = allreduce(Qualify(d, &b, nullptr, {}));
   EXPECT_EQ(check.status, QualifyStatus::kFail) << check.reason;
   EXPECT_NE(check.reason.find("50.0% of baseline 400 GB/s"), std::string::npos) << check.reason;
@@ -137,12 +145,25 @@ TEST(CollectiveResultsTest, SingleRankCasesCompareOnAlgbw) {
   EXPECT_EQ(report.rows[0].verdict, Verdict::kInconclusive) << report.rows[0].reason;
   EXPECT_NEAR(report.rows[0].change, -0.05, 1e-12);
   EXPECT_EQ(report.ExitCode(), 0);
-  // With several ranks busbw is the figure.
+  // Several ranks against a baseline of one: not comparable, and the gate fails saying so.
   d.cases = {CollectiveCase(350, false)};
+  report = Compare(d, b, opt);
+  EXPECT_EQ(report.rows.at(0).verdict, Verdict::kFailed);
+  EXPECT_EQ(report.rows[0].reason,
+            "not comparable: the candidate ran this collective on several ranks (bus factor 1.75), the baseline on "
+            "one rank (a copy; figure algbw): the same number of GPUs on both sides is needed");
+  EXPECT_EQ(report.ExitCode(), 1);
+  // With several ranks on both sides busbw is the figure.
+  b.cases[0].work.busbw_factor = 1.75;
   b.cases[0].metrics[0].second.median = 350;
   report = Compare(d, b, opt);
   EXPECT_EQ(report.rows.at(0).metric, "busbw");
   EXPECT_NEAR(report.rows[0].change, 0, 1e-12);
+  // One rank against a baseline of several: not comparable either.
+  d.cases = {CollectiveCase(0, true)};
+  report = Compare(d, b, opt);
+  EXPECT_EQ(report.rows.at(0).verdict, Verdict::kFailed);
+  EXPECT_NE(report.rows[0].reason.find("the candidate ran this collective on one rank"), std::string::npos);
 }
 
 TEST(CollectiveResultsTest, AdHocPlansUseSmallerSizesOnTheCpu) {

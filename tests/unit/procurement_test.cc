@@ -196,6 +196,30 @@ TEST(ProcurementTest, ScoresAreGeometricMeansAgainstTheBestMachineAndPerDollarUs
   EXPECT_NE(p.recommendation.find("measured in one run"), std::string::npos);
 }
 
+// A collective one machine ran on one GPU (a copy: algbw) and another on eight (busbw) is no common
+// case: it is left out of every score, and the report says why.
+TEST(ProcurementTest, CollectivesAtOtherRankCountsAreLeftOutAndNamed) {
+  CaseResult one = RateCase("allreduce/size=1G", "allreduce", 1800, "cuda:0");
+  CaseResult eight = RateCase("allreduce/size=1G", "allreduce", 360, "cuda:0-7");
+  eight.work.busbw_factor = 1.75;
+  const std::vector<ResultsDoc> runs = {
+      MachineRun("h200", "aws", 1, {RateCase("a", "gemm", 200), one}, "PASS"),
+      MachineRun("h100x8", "aws", 8, {RateCase("a", "gemm", 100), eight}, "PASS")};
+  const ProcurementReport r = BuildProcurement(runs, nullptr, nullptr, nullptr, Options(Objective::kPerformance));
+  EXPECT_EQ(r.common_cases, std::vector<std::string>{"a"});
+  ASSERT_EQ(r.not_comparable.size(), 1u);
+  EXPECT_EQ(r.not_comparable[0],
+            "allreduce/size=1G: not comparable: h100x8 ran this collective on several ranks (bus factor 1.75), h200 on "
+            "one rank (a copy; figure algbw): the same number of GPUs on both sides is needed");
+  EXPECT_NEAR(r.Find("h100x8")->score->value, 0.5, 1e-12);  // over the GEMM alone
+  std::ostringstream text;
+  PrintProcurement(text, r);
+  EXPECT_NE(text.str().find("left out of the scores, 1 case(s) (allreduce/size=1G): not comparable: h100x8 ran"),
+            std::string::npos)
+      << text.str();
+  EXPECT_EQ(ProcurementJson(r)["not_comparable"], json(r.not_comparable));
+}
+
 // TFLOP/s per $/h is over the cases every ranked machine shares: a machine that also ran a slower
 // GEMM shape is not made to look cheaper or dearer by it.
 TEST(ProcurementTest, TflopsPerDollarIsOverTheCommonCases) {
