@@ -9,24 +9,25 @@ baseline nothing is ranked: the summary shows its qualification and costs and sa
 
 from . import fmt, table
 from .figures_compare import case_labels
-from .summaries import Table
+from .summaries import Table, driver_text
 
 
 def runs_table(report):
-    """One row per input file: label, SKU, GPUs, instance, driver, cases, verdict."""
+    """One row per input file: label, SKU, GPUs, instance, driver (summaries.driver_text),
+    CUDA runtime, cases, verdict."""
     out = []
     for run in report.runs:
         rows = [r for r in report.rows if r.run is run]
         devices = (run.doc.get("system") or {}).get("devices") or []
-        drivers = ", ".join(sorted({d.get("driver") or fmt.UNKNOWN for d in devices})) or fmt.UNKNOWN
         cudas = ", ".join(sorted({d.get("cuda_runtime") or fmt.UNKNOWN for d in devices})) or fmt.UNKNOWN
         ok = len(table.measured(rows))
         out.append([run.label, run.sku, str(run.gpus), f"{run.provider} {run.instance_type}".strip(),
-                    drivers, cudas, f"{ok}/{len(rows)}",
+                    driver_text(run.doc), cudas, f"{ok}/{len(rows)}",
                     (run.verdict or {}).get("overall", fmt.UNKNOWN), run.path])
     return Table("Runs", ["run", "SKU", "GPUs", "cloud instance", "driver", "CUDA", "measured",
                           "verdict", "file"], out,
-                 note="Verdicts are those written by `gpuqual qualify` into each file.",
+                 note="Driver: the NVIDIA driver release NVML read, else the CUDA driver API version; "
+                      "CUDA: the runtime. Verdicts are those written by `gpuqual qualify` into each file.",
                  status_cols=[7])
 
 
@@ -100,6 +101,9 @@ def summary_table(report):
             f"case(s), 95% intervals in brackets. Perf per $/h = score × GPUs ÷ instance $/h. "
             f"$/Mtok: {p.scenario}, instance $/h ÷ (instance output tok/s × 3600) × 10⁶. "
             '"=" after a rank: tied with the machine above, for the reason `gpuqual rank` gave.')
+    if p.not_comparable:
+        note += (f" Left out of every score ({len(p.not_comparable)}): "
+                 + "; ".join(p.not_comparable[:3]) + (" …" if len(p.not_comparable) > 3 else "") + ".")
     return Table("Ranking", ["rank", "machine", "verdict", "score [95% CI]", "perf per $/h [95% CI]",
                              "$/Mtok", "runs", "tied or set apart because"], out, note=note,
                  status_cols=[2])

@@ -8,6 +8,8 @@ found: PCIe for host<->device copies, NVLink for collectives), it is drawn dashe
 roofline's peak_source.
 """
 
+import re
+
 from . import plots, style, table
 from .style import FigureSpec
 
@@ -28,13 +30,32 @@ def _sized(rows):
     return [r for r in rows if isinstance(r.params.get("size"), int) and r.params["size"] > 0]
 
 
+# The link in a C++ peak_source (workloads/membw/membw_cuda_transfer.cu): "PCIe Gen5 x16 (32 GT/s)
+# x 1 direction(s), sysfs max_link_* of 0000:18:00.0"; the GT/s is kept only without a generation.
+_LINK = re.compile(r"^(PCIe (?:Gen(\d+) )?x\d+)(?: \(([\d.]+ GT/s)\))?(?: x (\d+) direction)?")
+
+
+def _link_name(source):
+    """A peak_source in a few words, the same for every GPU on that link: "PCIe Gen5 x16",
+    "PCIe x16 (8 GT/s), both ways"; another source up to its first comma."""
+    m = _LINK.match(source)
+    if not m:
+        return source.split(",")[0].strip()
+    name = m.group(1) + ("" if m.group(2) or not m.group(3) else f" ({m.group(3)})")
+    return name + (", both ways" if m.group(4) and int(m.group(4)) > 1 else "")
+
+
+def _rate(peak):
+    return f"{peak:,.0f}" if peak >= 10 else f"{peak:.3g}"
+
+
 def _peak_text(peak, skus, sources):
-    """A peak line's label: the link the results name (e.g. "PCIe Gen5 x16: 63 GB/s"), else the
-    SKUs' datasheet figure."""
-    named = sorted(s for s in sources if s and not s.startswith("datasheet"))
+    """A peak line's label: the link the results name, once however many GPUs name it (e.g.
+    "PCIe Gen5 x16: 63 GB/s"), else the SKUs' datasheet figure."""
+    named = sorted({_link_name(s) for s in sources if s and not s.startswith("datasheet")})
     if named:
-        return f"{' / '.join(named)}: {peak:g} GB/s"
-    return f"{', '.join(sorted(skus))} datasheet {peak:g} GB/s"
+        return f"{' / '.join(named)}: {_rate(peak)} GB/s"
+    return f"{', '.join(sorted(skus))} datasheet {_rate(peak)} GB/s"
 
 
 def _lines(ax, rows, metric, colors, xlabel="Message size (bytes)"):
@@ -65,7 +86,8 @@ def _lines(ax, rows, metric, colors, xlabel="Message size (bytes)"):
     for peak, (skus, sources) in sorted(peaks.items(), reverse=True):
         style.peak_line(ax, peak, _peak_text(peak, skus, sources))
     style.log2_bytes_axis(ax, [r.params["size"] for r in rows])
-    ax.set_ylim(bottom=0)
+    # Room above the highest peak for its label, so it stays inside the panel, under its title.
+    ax.set_ylim(0, max([ax.get_ylim()[1]] + [1.15 * p for p in peaks]))
     ax.set_xlabel(xlabel)
     return peaks
 

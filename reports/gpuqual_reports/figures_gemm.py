@@ -77,8 +77,13 @@ def gemm_figure(rows, colors=None):
     missing = _missing(every, extra)
     by_dtype = table.group(rows, lambda r: str(r.params.get("dtype", "?")))
     machines = list(table.group(rows, lambda r: r.run.machine))
-    bars = max(len({_shape_label(r.params, extra) for r in d}) for d in by_dtype.values()) * len(machines)
-    panel_w = min(7.0, max(4.2, 2.4 + 0.4 * bars))
+    labels = [{_shape_label(r.params, extra) for r in d} for d in by_dtype.values()]
+    bars = max(len(ls) for ls in labels) * len(machines)
+    # Wide enough for the bars and for the shape labels side by side (~0.6 em a character at
+    # 9 pt, a gap, the y axis); labels that would not fit at the widest panel are slanted.
+    ticks_w = max(len(ls) * (0.075 * max(map(len, ls)) + 0.25) for ls in labels) + 0.9
+    panel_w = min(7.0, max(4.2, 2.4 + 0.4 * bars, ticks_w))
+    rotate = 30 if ticks_w > panel_w else 0
     fig, axes, lax = style.new_figure_with_legend(len(by_dtype), ncols=2, panel_w=panel_w, panel_h=3.6)
     for ax, (dtype, drows) in zip(axes, by_dtype.items()):
         ordered = sorted(drows, key=lambda r: (_shape_size(r.params), _shape_label(r.params, extra)))
@@ -94,7 +99,8 @@ def gemm_figure(rows, colors=None):
         def absent(i, c, shapes=shapes, dtype=dtype):
             return missing.get((machines[i], dtype, shapes[c]))
 
-        plots.grouped_bars(ax, shapes, series, annotate=label, colors=colors, missing=absent)
+        plots.grouped_bars(ax, shapes, series, annotate=label, rotate=rotate, colors=colors,
+                           missing=absent)
         peaks = _peaks(drows)
         for peak, skus in sorted(peaks.items(), reverse=True):
             style.peak_line(ax, peak, f"{', '.join(skus)} {dtype} peak {peak:g} TFLOP/s")

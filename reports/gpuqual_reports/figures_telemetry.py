@@ -4,8 +4,12 @@ Each case's NVML series (t_s from the start of its timed samples) is placed afte
 cases of the same device, offset by their wall time (prepare + warm-up + samples + verify), so
 the x axis is the cases' time laid end to end (approximate run time, not clock time). A case
 that drove a group of GPUs draws one line per GPU from its per-GPU telemetry. Cases that
-reported throttle reasons are shaded. The title names the GPUs drawn ("cuda:0 of 8 GPUs").
+reported throttle reasons are shaded. The title names the GPUs drawn briefly ("cuda:0 of 8
+GPUs", "cuda:0–7"). Memory clock, power and temperature that read 0 throughout a case are not
+reported (NVML could not read them), not drawn as 0.
 """
+
+import re
 
 from . import style
 from .style import FigureSpec
@@ -16,6 +20,17 @@ _PANELS = (
     ("Board power (W)", "power_w"),
     ("Temperature (°C)", "temperature_c"),
 )
+# Quantities the C++ GPU monitor leaves at 0 where NVML does not support them
+# (harness/system/gpu_monitor.cc); no GPU reads exactly 0 MHz, 0 W or 0 °C a whole case long.
+_ZERO_IS_UNREPORTED = ("memory_mhz", "power_w", "temperature_c")
+
+
+def _readings(series, key):
+    """[(t_s, value)] of one case's series, none where `key` was not reported (all 0)."""
+    pts = [(float(s["t_s"]), float(s[key])) for s in series if s.get(key) is not None]
+    if key in _ZERO_IS_UNREPORTED and all(v == 0 for _, v in pts):
+        return []
+    return pts
 
 
 def _parts(row):
@@ -68,9 +83,26 @@ def _fit(ax, ys):
         ax.set_ylim(lo - pad, hi + pad)
 
 
+def _names(devices):
+    """GPU names in a few characters: "cuda:0", "cuda:0–7", "cuda:0–3, 6"; a count ("12 GPUs")
+    where that would run long, so the figure title fits on an 8-GPU (or larger) run."""
+    idx = sorted(int(d[5:]) for d in devices if re.fullmatch(r"cuda:\d+", d))
+    if len(idx) == len(devices) and idx:
+        spans = []
+        for i in idx:
+            if spans and i == spans[-1][1] + 1:
+                spans[-1][1] = i
+            else:
+                spans.append([i, i])
+        text = "cuda:" + ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans)
+    else:
+        text = ", ".join(devices)
+    return text if len(text) <= 24 else f"{len(devices)} GPUs"
+
+
 def _which(run, devices):
     """The GPUs drawn, in words, saying "of N" when the run had more GPUs than are drawn."""
-    names = ", ".join(devices)
+    names = _names(devices)
     return f"{names} of {run.gpus} GPUs" if 0 < len(devices) < run.gpus else names
 
 
@@ -80,17 +112,16 @@ def telemetry_figure(run, rows, name="telemetry"):
     if not timeline:
         return None
     fig, axes = style.new_figure(len(_PANELS), ncols=1, panel_w=10.0, panel_h=1.9, sharex=True)
-    throttled, panel_ys = [], [[] for _ in _PANELS]
+    throttled, panel_ys, unreported = [], [[] for _ in _PANELS], {}
     for i, (device, items) in enumerate(timeline.items()):
-        for (_, key), ax, all_ys in zip(_PANELS, axes, panel_ys):
+        for (ylabel, key), ax, all_ys in zip(_PANELS, axes, panel_ys):
             xs, ys = [], []
             for t0, r in items:
-                for s in r.series:
-                    if s.get(key) is not None:
-                        xs.append(t0 + float(s["t_s"]))
-                        ys.append(float(s[key]))
-                xs.append(float("nan"))  # gap between cases
-                ys.append(float("nan"))
+                pts = _readings(r.series, key)
+                if not pts and r.series:
+                    unreported.setdefault(ylabel.split(" (")[0], set()).add(device)
+                xs += [t0 + t for t, _ in pts] + [float("nan")]  # nan: a gap between cases
+                ys += [v for _, v in pts] + [float("nan")]
             ax.plot(xs, ys, color=style.color(i), label=device, linewidth=1.2)
             all_ys += ys
         for t0, r in items:
@@ -103,6 +134,10 @@ def telemetry_figure(run, rows, name="telemetry"):
     for (ylabel, _), ax, ys in zip(_PANELS, axes, panel_ys):
         ax.set_ylabel(ylabel)
         _fit(ax, ys)
+        if not any(y == y for y in ys):
+            ax.set_yticks([])
+            ax.text(0.5, 0.5, "not reported", transform=ax.transAxes, ha="center", va="center",
+                    color="#777777")
     axes[-1].set_xlabel("Sample time, cases laid end to end (s)")
     style.legend(axes[0], loc="upper left", bbox_to_anchor=(1.0, 1.0))
     cases = len({id(r.row) for items in timeline.values() for _, r in items})
@@ -115,5 +150,7 @@ def telemetry_figure(run, rows, name="telemetry"):
                + (f"Drawn: {which}; the other GPUs have no readings of their own in this run. "
                   if len(timeline) < run.gpus else "")
                + (f"Shaded: cases with throttle reasons ({', '.join(reasons)})." if reasons
-                  else "No case reported a throttle reason."))
+                  else "No case reported a throttle reason.")
+               + "".join(f" {q} not reported (read as 0 throughout a case, not drawn) on "
+                         f"{_names(sorted(d, key=list(timeline).index))}." for q, d in unreported.items()))
     return FigureSpec(name, f"Telemetry — {run.label}", caption, fig, run=run)

@@ -11,6 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from matplotlib import transforms  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.colors import Normalize  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -249,6 +250,23 @@ def legend(ax, **kw):
     handles, labels = ax.get_legend_handles_labels()
     if handles:
         ax.legend(**kw)
+
+
+def legend_columns(labels, width_in, fontsize=8):
+    """How many legend columns of `labels` fit under a panel `width_in` inches wide (1 to 3):
+    about 0.6 em a character, 5 em for the handle and the gap, less the y axis' 0.8 in."""
+    longest = max((len(t) for t in labels), default=0)
+    per_col = (0.6 * longest + 5) * fontsize / 72
+    return max(1, min(3, int((width_in - 0.8) // per_col)))
+
+
+def legend_below(ax, ncols=1):
+    """The axis's legend under its x label (it never covers the data); constrained layout makes
+    room for it, which the panel's height should allow (about 0.17 in a legend row)."""
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        under = transforms.offset_copy(ax.transAxes, fig=ax.figure, y=-30, units="points")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=under, ncols=ncols)
 
 
 def render(spec):

@@ -47,6 +47,24 @@ def _power(h):
     return f"{fmt.known(limit)} (default {fmt.known(default)})"
 
 
+def nvidia_driver(doc):
+    """The run's NVIDIA driver release(s) ("570.124.06") as NVML read them into health before and
+    after the run, or None. (system.devices[].driver is not it: C++ writes the CUDA driver API
+    version there, "12.8", harness/system/cuda_devices.cu.)"""
+    health = doc.get("health") or {}
+    releases = sorted({d.get("driver_version") for when in ("before", "after")
+                       for d in (health.get(when) or {}).get("devices") or [] if d.get("driver_version")})
+    return ", ".join(releases) if releases else None
+
+
+def driver_text(doc):
+    """The driver in one cell: the NVIDIA release, else "CUDA driver API 12.8" (from
+    system.devices), else "–" (no GPUs)."""
+    apis = sorted({d.get("driver") for d in (doc.get("system") or {}).get("devices") or [] if d.get("driver")})
+    fallback = f"CUDA driver API {', '.join(apis)}" if apis else fmt.UNKNOWN
+    return nvidia_driver(doc) or fallback
+
+
 def machine_table(run):
     """Key/value facts of one run: run, host, cloud, GPUs, driver, CUDA, world."""
     doc = run.doc
@@ -72,10 +90,11 @@ def machine_table(run):
         ["GPUs", "; ".join(_gpu_lines(devices)) if devices else "none (cpu run)"],
     ]
     if devices:
-        drivers = sorted({d.get("driver") or fmt.UNKNOWN for d in devices})
+        apis = sorted({d.get("driver") or fmt.UNKNOWN for d in devices})
         cudas = sorted({d.get("cuda_runtime") or fmt.UNKNOWN for d in devices})
         links = sorted({_pcie(d.get("pcie")) for d in devices})
-        rows += [["Driver", ", ".join(drivers)], ["CUDA runtime", ", ".join(cudas)],
+        rows += [["NVIDIA driver", nvidia_driver(doc) or f"{fmt.UNKNOWN} (NVML did not report it)"],
+                 ["CUDA driver API / runtime", f"{', '.join(apis)} / {', '.join(cudas)}"],
                  ["PCIe link", ", ".join(links)]]
     if world:
         rows.append(["World", f"{world.get('ranks', 1)} rank(s) on {world.get('nodes', 1)} "
@@ -83,6 +102,23 @@ def machine_table(run):
     if labels:
         rows.append(["Labels", ", ".join(f"{k}={v}" for k, v in labels.items())])
     return Table(f"Machine — {run.label}", ["", ""], rows)
+
+
+def _cost(x, show, note=None):
+    """A cost figure of the verdict: C++ writes 0 when it has none (with usd_per_mtok_note saying
+    why, harness/decide/qualify.cc), shown "–" with that note, never as a price of $0."""
+    if x:
+        return show(x)
+    return f"{fmt.UNKNOWN} ({note})" if note else fmt.UNKNOWN
+
+
+def _check_figures(c):
+    """[value, threshold, unit] of a check. A check judged in words only (run complete, health
+    rules) carries value = threshold = 0 and no unit: shown "–", not "0 | 0"."""
+    value, threshold, unit = c.get("value"), c.get("threshold"), c.get("unit") or ""
+    if not unit and not value and not threshold:
+        return [fmt.UNKNOWN, fmt.UNKNOWN, ""]
+    return [fmt.known(value), fmt.known(threshold), unit]
 
 
 def verdict_tables(run):
@@ -96,11 +132,11 @@ def verdict_tables(run):
     cost = v.get("cost") or {}
     if cost:
         summary += [["Price", fmt.usd(cost.get("price_per_hour_usd")) + " per hour"],
-                    ["TFLOP/s per $/h", fmt.num(cost.get("tflops_per_usd_hour"))],
-                    ["$ per 1M tokens", fmt.usd(cost.get("usd_per_mtok"), 3)]]
-    checks = [[c.get("status", ""), c.get("kind", ""), c.get("name", ""),
-               fmt.known(c.get("value")), fmt.known(c.get("threshold")), c.get("unit") or "",
-               c.get("reason") or ""] for c in v.get("checks") or []]
+                    ["TFLOP/s per $/h", _cost(cost.get("tflops_per_usd_hour"), fmt.num)],
+                    ["$ per 1M tokens", _cost(cost.get("usd_per_mtok"), lambda x: fmt.usd(x, 3),
+                                              cost.get("usd_per_mtok_note"))]]
+    checks = [[c.get("status", ""), c.get("kind", ""), c.get("name", "")] + _check_figures(c)
+              + [c.get("reason") or ""] for c in v.get("checks") or []]
     return [Table(f"Verdict — {run.label}", ["", ""], summary, status_cols=[1]),
             Table(f"Checks — {run.label}",
                   ["status", "kind", "check", "value", "threshold", "unit", "reason"], checks,

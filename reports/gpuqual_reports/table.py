@@ -9,6 +9,7 @@ import statistics
 from dataclasses import dataclass
 
 from . import schema
+from .case_id import AUTOMATIC_AXES
 
 
 @dataclass
@@ -144,13 +145,29 @@ def _bytes_text(n):
     return str(n)
 
 
+# What an axis at its automatic value (case_id.AUTOMATIC_AXES) stands for, in words.
+_AUTOMATIC_MEANING = {"attention": {"kv_heads": "heads", "seq_kv": "seq_q"}}
+_PRESET = "preset"  # e2e's shape overrides at 0: the model preset's
+
+
+def _automatic(params):
+    """(workload, {axis: automatic value}) of the one workload whose automatic axes all appear in
+    `params` (seq_kv tells attention, layers e2e); (None, {}) when none or several do."""
+    found = [w for w, axes in AUTOMATIC_AXES.items() if set(axes) <= set(params)]
+    return (found[0], AUTOMATIC_AXES[found[0]]) if len(found) == 1 else (None, {})
+
+
 def param_text(params, names):
     """Short text for the given params: "head_dim=128 causal" (bools as the name or "no-name",
-    byte sizes as 4M/1G)."""
+    byte sizes as 4M/1G, an automatic axis by what it means: kv_heads=heads, seq_kv=seq_q,
+    layers=preset)."""
+    workload, automatic = _automatic(params)
     parts = []
     for k in names:
         v = params.get(k)
-        if isinstance(v, bool):
+        if k in automatic and str(v) == automatic[k]:
+            parts.append(f"{k}={_AUTOMATIC_MEANING.get(workload, {}).get(k, _PRESET)}")
+        elif isinstance(v, bool):
             parts.append(k if v else f"no-{k}")
         elif isinstance(v, int) and k in _BYTE_PARAMS:
             parts.append(f"{k}={_bytes_text(v)}")
