@@ -35,8 +35,15 @@ def intensity(row):
     return flops / nbytes if flops > 0 and nbytes > 0 else None
 
 
+def _device_memory(r):
+    """A membw case of the device's own memory (copy, read, write, triad, copy_ce), not of a link
+    (h2d/d2h/bidir: the host link; d2d: a peer), whose rates are no memory roof."""
+    return r.workload == "membw" and not str(r.params.get("op", "")).startswith(("h2d", "d2h", "bidir", "d2d"))
+
+
 def _roofs(rows):
-    """({dtype: compute peak TFLOP/s}, datasheet TB/s or None, measured TB/s or None)."""
+    """({dtype: compute peak TFLOP/s}, datasheet TB/s or None, measured TB/s or None); the memory
+    figures from device-memory membw cases only."""
     compute, bw, measured = {}, None, None
     for r in rows:
         rf = r.roofline or {}
@@ -46,9 +53,9 @@ def _roofs(rows):
             compute[dtype] = max(compute.get(dtype, 0), peak)
         elif peak > 0 and r.primary == "tflops" and rf.get("bound") == "memory" and intensity(r):
             bw = max(bw or 0, peak / intensity(r))
-        elif peak > 0 and r.workload == "membw":
+        elif peak > 0 and _device_memory(r):
             bw = max(bw or 0, peak / 1000.0)
-        if r.workload == "membw" and r.measured and r.metric("bandwidth"):
+        if _device_memory(r) and r.measured and r.metric("bandwidth"):
             measured = max(measured or 0, r.metric("bandwidth")[0] / 1000.0)
     return compute, bw, measured
 

@@ -256,3 +256,20 @@ def test_attention_x_is_seq_q_where_seq_kv_is_automatic(rows):
           for x in c.lines[0].get_xdata()}
     assert xs and xs == {float(r.params["seq_q"]) for r in auto if r.measured}
     assert all(ax.get_xlim()[0] > 0 for ax in spec.fig.axes if ax.containers)
+
+
+def test_roofline_memory_roof_is_device_memory_not_the_host_link(rows):
+    """A machine whose membw cases include host-link copies (h2d_ce at ~55 GB/s against a PCIe
+    peak of 63) keeps the memory roofs of its device-memory cases; with host-link cases alone it
+    gets no memory roof, not one at the PCIe rate."""
+    from gpuqual_reports.figures_roofline import _roofs
+    membw = [r for r in rows if r.workload == "membw" and r.measured]
+    assert membw
+    link = [dataclasses.replace(r, params=dict(r.params, op="h2d_ce"), roofline=dict(r.roofline or {}, peak=63.0))
+            for r in membw]
+    other = [r for r in rows if r.workload != "membw"]
+    _, bw, measured = _roofs(other + membw)
+    _, bw_with_link, measured_with_link = _roofs(other + membw + link)
+    assert (bw_with_link, measured_with_link) == (bw, measured)
+    _, bw_link_only, measured_link_only = _roofs(link)
+    assert bw_link_only is None and measured_link_only is None
