@@ -6,6 +6,7 @@
 
 #include "harness/case_figure.h"
 #include "harness/clock.h"
+#include "harness/decide/run_replicates.h"
 #include "harness/errors.h"
 #include "harness/stats.h"
 #include "harness/work.h"
@@ -171,10 +172,17 @@ Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<s
     const CaseResult& first = *src.front();
     BaselineCase bc{id, first.workload, first.params, first.primary_metric, {}, {}, first.work,
                     static_cast<int>(src.size()), {}, false};
+    // Replicates per run, its devices combined by the median (run_replicates.h).
+    std::map<std::size_t, std::vector<std::vector<double>>> per_run;
     for (const CaseResult* c : src) {
       for (double t : c->PerIterationSeconds()) bc.samples_s.push_back(t);
-      for (double t : c->ReplicateMediansS()) bc.replicate_medians_s.push_back(t);
+      per_run[doc_of[c]].push_back(c->ReplicateMediansS());
       bc.noisy = bc.noisy || c->status == CaseStatus::kNoisy;
+    }
+    for (const auto& [doc, devices] : per_run) {
+      for (double t : CombineDevices(devices, [](const std::vector<double>& v) { return Median(v); })) {
+        bc.replicate_medians_s.push_back(t);
+      }
     }
     for (const auto& entry : first.metrics) {
       const std::string& metric = entry.first;  // captured below: not a structured binding (clang < 16)

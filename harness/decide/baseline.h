@@ -38,9 +38,11 @@ struct BaselineCase {
   std::vector<double> samples_s;  // seconds per iteration, all sources and devices merged
   Work work;
   int sources = 0;  // number of (run, device) cases merged
-  // The replicates compare judges on (change_decision.h): every source case's round medians
-  // (CaseResult::ReplicateMediansS: one per round of --repetitions, else the run's median), in
-  // seconds per iteration. Baselines written before this field read their merged median as one.
+  // The replicates compare judges on (change_decision.h), in seconds per iteration: per source
+  // run, one per round of --repetitions (else one), the median over the run's devices of their
+  // round medians (CaseResult::ReplicateMediansS; run_replicates.h): the GPUs of a run are not
+  // runs. Baselines written before this field read their merged median as one; those written
+  // before 2026-11-30 hold one per (run, device).
   std::vector<double> replicate_medians_s;
   bool noisy = false;  // some source case was noisy: compare calls such a case inconclusive
   const MetricResult* FindMetric(const std::string& name) const;

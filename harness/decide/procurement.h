@@ -4,10 +4,11 @@
 // and `qualify` writes the cost figures of one machine into its results file.
 //
 // Machines: runs grouped by their "machine" label, else their instance type, else their host.
-// A machine's figure for a case (measured: ok or noisy) is, for the primary metric, the median
-// over the devices of each run (every GPU, or tp group, runs the case), then the geometric mean
-// over runs; its replicates are every (run, device, round) value (round medians in the metric's
-// units), whose log-spread s_i over n_i values gives the uncertainty.
+// A machine's figure for a case (measured: ok or noisy) is, for the primary metric, the mean
+// over the devices of each run (every GPU, or tp group, runs the case: the instance's throughput
+// per GPU, so one slow GPU lowers it), then the geometric mean over runs; its replicates are one
+// per (run, round): the mean over the run's devices of their round values (round medians in the
+// metric's units; run_replicates.h), whose log-spread s_i over n_i values gives the uncertainty.
 // Score, per case: value / reference in the better direction; the reference is the baseline's
 // median when a baseline is given, else the best machine's value. Per workload and overall: the
 // geometric mean over the cases every qualifying machine measured ("common cases"; a machine set

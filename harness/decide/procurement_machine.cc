@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "harness/case_figure.h"
+#include "harness/decide/run_replicates.h"
 #include "harness/decide/two_sample.h"
 #include "harness/stats.h"
 
@@ -106,6 +107,7 @@ void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
                                                          : "cut off (complete: false), the process ended mid-run"));
     }
     std::map<std::string, std::vector<double>> device_values;
+    std::map<std::string, std::vector<std::vector<double>>> device_replicates;
     for (const CaseResult& c : run.cases) {
       const std::string metric = FigureMetric(c);  // algbw on one rank (case_figure.h)
       const MetricResult* pm = c.FindMetric(metric);
@@ -121,9 +123,16 @@ void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
       d.higher_is_better = pm->higher_is_better;
       d.workload = c.workload;
       device_values[c.id].push_back(pm->median);
-      for (double v : Replicates(c, *pm)) d.replicates.push_back(v);
+      device_replicates[c.id].push_back(Replicates(c, *pm));
     }
-    for (auto& [id, values] : device_values) m.cases[id].run_values[r] = Median(values);
+    // The run's figure and replicates over its devices: their mean, the instance's throughput
+    // per GPU (a slow GPU lowers it; run_replicates.h), one replicate per round of the run.
+    for (auto& [id, values] : device_values) m.cases[id].run_values[r] = Mean(values);
+    for (auto& [id, devices] : device_replicates) {
+      for (double v : CombineDevices(devices, [](const std::vector<double>& x) { return Mean(x); })) {
+        m.cases[id].replicates.push_back(v);
+      }
+    }
   }
   const std::string type = InstanceTypeOf(*m.runs.front());
   if (prices == nullptr) {
