@@ -15,7 +15,8 @@
 // apart by FAIL or INCOMPLETE does not shrink them and is scored over those it has), with a 95% CI
 //   exp(log score +- 1.96 sqrt(sum_i s_i^2 / n_i) / K)      (K common cases; s_i = 0 with one value)
 // Performance per dollar: score x GPUs / instance $/h (whole-instance performance over the
-// whole instance's price). TFLOP/s per $/h: geometric mean of the figures the workloads declare
+// whole instance's price). An MPI job is its ranks' GPUs (world.ranks) over nodes x the
+// instance's $/h, and an MPI case's tokens are its replica's figure x ranks / tp. TFLOP/s per $/h: geometric mean of the figures the workloads declare
 // as compute rate (CostMetrics) x GPUs / $/h.
 // $/Mtok of the named scenario (procurement_scenario.h): instance $/h / (instance tok/s x 3600) x
 // 1e6, the instance's tok/s being the sum over the replicas that ran that exact case (a GPU, or a

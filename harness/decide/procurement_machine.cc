@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "harness/case_figure.h"
 #include "harness/decide/run_replicates.h"
@@ -13,6 +15,18 @@ namespace gq {
 namespace {
 
 bool Measured(const CaseResult& c) { return c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy; }
+
+// The ranks that each ran a case of an MPI run ("16xcuda" -> 16; RankSync::DeviceLabel), else 1.
+int RanksOf(const CaseResult& c) {
+  const std::size_t x = c.device.find('x');
+  if (x == std::string::npos || x == 0) return 1;
+  try {
+    const int n = std::stoi(c.device.substr(0, x));
+    return n > 0 ? n : 1;
+  } catch (const std::exception&) {
+    return 1;
+  }
+}
 
 // The replicate values of a case in its primary metric's units: the metric's median scaled by
 // each round's time against the median round time (rates go as 1/t, times as t).
@@ -49,8 +63,10 @@ void TokenCost(ProcurementMachine& m, const ProcurementOptions& o) {
     for (const CaseResult& c : run->cases) {
       const MetricResult* mr = Measured(c) && o.scenario.Matches(c) ? c.FindMetric(*metric) : nullptr;
       if (mr == nullptr || !(mr->median > 0)) continue;
-      tok_s += mr->median;
-      ++n;
+      // An MPI case's figure is one replica's (a rank, or a tp group of ranks): it ran on all.
+      const int copies = std::max(1, RanksOf(c) / std::max(1, o.scenario.tp));
+      tok_s += mr->median * copies;
+      n += copies;
     }
     if (n == 0) continue;
     const int full = std::max(1, m.f.gpus / std::max(1, o.scenario.tp));
@@ -88,9 +104,16 @@ int VerdictSeverity(const std::string& verdict) {
 }
 
 void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
+  int nodes = 1;  // an MPI job on several nodes costs as many instances
   for (std::size_t r = 0; r < m.runs.size(); ++r) {
     const ResultsDoc& run = *m.runs[r];
     m.f.gpus = std::max(m.f.gpus, static_cast<int>(run.system.devices.size()));
+    if (run.system.world.backend == "mpi") {  // every rank drives a GPU of its own (or the cpu)
+      const bool gpus = std::any_of(run.cases.begin(), run.cases.end(),
+                                    [](const CaseResult& c) { return c.device.find("xcuda") != std::string::npos; });
+      if (gpus) m.f.gpus = std::max(m.f.gpus, run.system.world.ranks);
+      nodes = std::max(nodes, run.system.world.nodes);
+    }
     if (!run.system.devices.empty() && m.f.sku.empty()) m.f.sku = run.system.devices.front().sku;
     if (run.verdict) {
       const std::string v = QualifyStatusName(run.verdict->overall);
@@ -138,9 +161,9 @@ void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
   if (prices == nullptr) {
     m.f.no_price = "no price: give --prices FILE";
   } else if (const InstancePrice* p = prices->Match(*m.runs.front())) {
-    m.f.usd_per_hour = p->usd_per_hour;
+    m.f.usd_per_hour = p->usd_per_hour * nodes;
     if (!p->region.empty()) m.f.region = p->region;
-    if (p->gpus > 0) m.f.gpus = p->gpus;
+    if (p->gpus > 0) m.f.gpus = p->gpus * nodes;
   } else if (type.empty()) {
     m.f.no_price = "no price: its runs name no instance type to look up in " + prices->origin +
                    " (GQ_INSTANCE_TYPE or --label instance_type=T when running)";

@@ -377,6 +377,20 @@ TEST(ProcurementTest, TokenCostIsWholeInstancePriceOverWholeInstanceThroughputOf
             "no Llama-3-8B offline, batch 64, 1024 in / 128 out, tp 1 case in its runs");
 }
 
+// An MPI job of 16 ranks on 2 nodes: 16 GPUs at twice the instance's price, and its case's figure
+// (one rank's) counts once per rank.
+TEST(ProcurementTest, AnMpiJobIsItsRanksGpusAtItsNodesPrice) {
+  ResultsDoc mpi = MachineRun("p5", "aws", 8, {ScenarioCase(1000, "16xcuda")});
+  mpi.system.world = WorldInfo{16, 2, "mpi", {"h100-sxm-80gb"}};
+  const PriceList prices = Prices({{"p5", 36}});
+  const ProcurementReport r = BuildProcurement({mpi}, &prices, nullptr, nullptr, Options());
+  const MachineFigures& m = *r.Find("p5");
+  EXPECT_EQ(m.gpus, 16);
+  EXPECT_DOUBLE_EQ(*m.usd_per_hour, 72);
+  EXPECT_NEAR(*m.usd_per_mtok, 72 / (16000.0 * 3600) * 1e6, 1e-12);
+  EXPECT_EQ(m.usd_per_mtok_note.find("scaled"), std::string::npos) << m.usd_per_mtok_note;
+}
+
 // A prefill scenario's tokens are prompt tokens: $/Mtok over prefill_tok_s, not over its one
 // output token per sequence.
 TEST(ProcurementTest, APrefillScenarioIsPricedPerMillionPromptTokens) {
