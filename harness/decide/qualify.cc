@@ -10,6 +10,7 @@
 #include "harness/clock.h"
 #include "harness/decide/procurement.h"
 #include "harness/decide/qualify_health.h"
+#include "harness/decide/qualify_siblings.h"
 #include "harness/decide/two_sample.h"
 
 namespace gq {
@@ -191,6 +192,9 @@ QualifyVerdict Qualify(const ResultsDoc& doc, const Baseline* baseline, const In
   v.instance_type = !options.instance_type.empty() ? options.instance_type : doc.system.cloud.instance_type;
   CompletenessCheck(doc, v.checks);
   PerformanceChecks(doc, baseline, options, v.checks);
+  const QualifyThreshold among = options.default_threshold.value_or(QualifyThreshold{});
+  SiblingChecks(doc, among, v.checks);
+  StragglerChecks(doc, among, v.checks);
   HealthChecks(doc, v.checks);
   const InstanceEntry* entry = catalog != nullptr && !v.instance_type.empty() ? catalog->Find(v.instance_type) : nullptr;
   InventoryChecks(doc, entry, v.instance_type, v.checks);

@@ -14,6 +14,9 @@
 //   not judged (one WARN says no case matched); baseline cases the run lacks are not judged
 //   either (one WARN, "baseline coverage", counts and names them).
 //   The figure is harness/case_figure.h's: algbw for a collective on one rank (busbw undefined).
+// Siblings and stragglers, with or without a baseline (qualify_siblings.h): a GPU behind the
+//   median of the run's GPUs in a case (3 or more GPUs, beyond its own 95% CI), and an MPI rank
+//   named as the straggler, each one check, at the spec's default thresholds (else 0.95 / 0.90).
 // Health, per GPU (snapshot after the run, else before; counters compared with before):
 //   FAIL: uncorrectable ECC errors (volatile, or aggregate grown during the run), a page
 //   retirement or row remap pending, a row-remap failure, a PCIe link narrower than its maximum,
