@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <tuple>
 
 #include "harness/case_id.h"
 #include "harness/clock.h"
@@ -40,6 +41,7 @@ TrendSeries MakeSeries(const std::string& case_id, std::vector<HistoryPoint> poi
   TrendSeries s;
   s.case_id = case_id;
   s.device = points.front().device;
+  s.machine = points.front().machine;
   s.sku = points.back().sku;
   s.points = std::move(points);
   std::vector<double> values;
@@ -98,11 +100,11 @@ std::vector<TrendSeries> BuildTrend(const HistoryStore& store, const HistoryFilt
       throw UsageError(id + ": no run in " + store.path() +
                        " that matches the filters has this case (gpuqual history list shows the runs)");
     }
-    // One series per device and SKU: runs of another GPU model under the same device name
-    // (another machine, cuda:0 both) are not a change of this one.
-    using SeriesKey = std::pair<std::string, std::string>;  // device, sku
+    // One series per machine, device and SKU: runs of another machine (cuda:0 both, even of the
+    // same GPU model: another cloud's instance) are not a change of this one.
+    using SeriesKey = std::tuple<std::string, std::string, std::string>;  // device, sku, machine
     std::map<SeriesKey, std::vector<HistoryPoint>> by_series;
-    for (HistoryPoint& p : points) by_series[{p.device, p.sku}].push_back(std::move(p));
+    for (HistoryPoint& p : points) by_series[{p.device, p.sku, p.machine}].push_back(std::move(p));
     std::size_t with_metric = 0;
     for (auto& [key, series_points] : by_series) {
       out.push_back(MakeSeries(id, std::move(series_points), options));
@@ -168,7 +170,7 @@ json TrendToJson(const std::vector<TrendSeries>& series, const HistoryFilter& fi
     for (const TrendSegment& g : s.segments) {
       segments.push_back({{"begin", g.begin}, {"end", g.end}, {"level", g.level}});
     }
-    all.push_back({{"case_id", s.case_id}, {"device", s.device}, {"sku", s.sku},
+    all.push_back({{"case_id", s.case_id}, {"device", s.device}, {"sku", s.sku}, {"machine", s.machine},
                    {"metric", s.metric}, {"unit", s.unit}, {"higher_is_better", s.higher_is_better},
                    {"points", points}, {"change_points", changes}, {"segments", segments}});
   }

@@ -37,6 +37,7 @@ struct TrendOptions {
 
 struct TrendSeries {
   std::string case_id, device, sku, metric, unit;
+  std::string machine;  // HistoryPoint::machine: one series per machine, device and SKU
   bool higher_is_better = true;
   std::vector<HistoryPoint> points;
   std::vector<bool> used;           // per point: seen by the change-point rule
@@ -45,7 +46,7 @@ struct TrendSeries {
 };
 
 // The series of each case id (every case of the filtered runs when `case_ids` is empty), one per
-// device and SKU, in case id, device, then SKU order. Throws UsageError for a case id no matching run has.
+// device, SKU and machine, in case id, device, SKU, then machine order. Throws UsageError for a case id no matching run has.
 std::vector<TrendSeries> BuildTrend(const HistoryStore& store, const HistoryFilter& filter,
                                     const std::vector<std::string>& case_ids,
                                     const TrendOptions& options);

@@ -181,7 +181,7 @@ std::vector<HistoryPoint> HistoryStore::Series(const HistoryFilter& f, const std
                     "SELECT r.run_pk, r.run_id, r.started_at, r.tool_git, r.interrupted, "
                     "r.complete, c.case_pk, c.device, c.sku, c.status, COALESCE(c.reason, ''), "
                     "c.rounds_done, c.rounds_planned, m.name, m.unit, m.higher_is_better, "
-                    "m.median, m.ci95_low, m.ci95_high "
+                    "m.median, m.ci95_low, m.ci95_high, COALESCE(r.instance_type, ''), r.hostname "
                     "FROM cases c JOIN runs r USING (run_pk) LEFT JOIN metrics m ON "
                     "m.case_pk = c.case_pk AND m.name = COALESCE(?, c.primary_metric) "
                     "WHERE c.case_id = ? AND " + w.sql +
@@ -213,6 +213,13 @@ std::vector<HistoryPoint> HistoryStore::Series(const HistoryFilter& f, const std
       p.ci95_high = s.Real(18);
     }
     p.labels = LabelsOf(labels, s.Int(0));
+    auto label = [&](const char* key) {
+      const auto it = p.labels.find(key);
+      return it != p.labels.end() ? it->second : std::string();
+    };
+    for (const std::string& source : {label("machine"), label("instance_type"), s.Text(19), s.Text(20)}) {
+      if (p.machine.empty()) p.machine = source;
+    }
     reps.Reset();
     reps.Bind(1, s.Int(6));
     while (reps.Step()) p.replicate_medians_s.push_back(reps.Real(0));

@@ -44,6 +44,9 @@ struct HistoryRun {
 // One case of one run: a point of a case's series over runs.
 struct HistoryPoint {
   std::string run_id, started_at, tool_git, device, sku, status, reason;
+  // The run's machine, as rank groups runs (procurement.h MachineOf): its "machine" label, else
+  // its instance type (label or cloud), else its hostname.
+  std::string machine;
   std::map<std::string, std::string> labels;
   bool run_finished = true;
   bool has_metric = false;  // the metric is in the case (not for failed or skipped cases)

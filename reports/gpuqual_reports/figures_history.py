@@ -104,6 +104,8 @@ def _draw_series(ax, s, x_of, i, factor):
     used = [(x_of[p.run_id], p) for p in s.points if p.used]
     label = (f"{s.sku or s.device} runs" if s.device in ("", s.sku) or not s.sku
              else f"{s.sku} ({s.device}) runs")
+    if s.machine:
+        label = f"{s.machine}: {label}"
     if used:
         style.errorbar(ax, [x for x, _ in used], [(p.median * factor, p.ci95_low * factor,
                                                    p.ci95_high * factor) for _, p in used], label, i)

@@ -65,6 +65,7 @@ class Series:
     points: list
     change_points: list
     segments: list  # (begin, end, level): points [begin, end) at that level
+    machine: str = ""  # the runs' machine (label, instance type or host): one series per machine
 
 
 @dataclass
@@ -124,7 +125,7 @@ def _series(s):
                   metric=s.str("metric", ""), unit=s.str("unit", ""),
                   higher_is_better=s.bool("higher_is_better", True), points=points,
                   change_points=[_change_point(c, n) for c in s.objs("change_points")],
-                  segments=segments)
+                  segments=segments, machine=s.str("machine", ""))
 
 
 def load_trend(path):

@@ -65,10 +65,11 @@ def series_table(trend):
         last = used[-1] if used else None
         factor, unit = series_scale([s])
         levels = " → ".join(fmt.num(level * factor) for _, _, level in s.segments)
-        rows.append([s.case_id, s.device, s.sku, f"{metric_label(s.metric)} ({unit})", str(len(s.points)),
+        rows.append([s.case_id, s.machine or fmt.UNKNOWN, s.device, s.sku, f"{metric_label(s.metric)} ({unit})",
+                     str(len(s.points)),
                      str(len(used)), levels or f"none: {unused_reason(s)}",
                      fmt.num(last.median * factor) if last else fmt.UNKNOWN, str(len(s.change_points))])
-    return Table("Series", ["case", "device", "sku", "metric", "runs", "used",
+    return Table("Series", ["case", "machine", "device", "sku", "metric", "runs", "used",
                             "level medians between change points", "latest", "change points"], rows,
                  note="Levels: the median of the runs between change points (one level without a "
                       "change point). A series no run measured has no level and no figure; the "

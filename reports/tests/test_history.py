@@ -72,7 +72,7 @@ def test_tables_list_the_change_points_from_the_file(tmp_path):
     rows = change_table(trend).rows
     assert len(rows) == 1
     assert rows[0][2] == "c06" and rows[0][4] == "regressed" and rows[0][5] == "-20.0%"
-    levels = {r[0]: r[6] for r in series_table(trend).rows}
+    levels = {r[0]: r[7] for r in series_table(trend).rows}
     assert "→" in levels["gemm/dtype=fp32/m=256"]
 
 

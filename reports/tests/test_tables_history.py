@@ -107,6 +107,7 @@ def _small_trend(tmp_path, change=True):
     change point and failed run."""
     doc = copy.deepcopy(_trend())
     gemm = doc["series"][0]
+    gemm["machine"] = "host-a"
     for p in gemm["points"]:
         for k in ("median", "ci95_low", "ci95_high"):
             p[k] = None if p[k] is None else p[k] / 20
@@ -126,8 +127,9 @@ def test_history_tables_use_readable_units_and_name_the_statistic(tmp_path):
     assert "geometric mean" in changes.note and "window" in changes.headers[8]
     series = series_table(trend)
     gemm = series.rows[0]
-    assert gemm[3] == "Throughput (GFLOP/s)" and re.fullmatch(r"50(\.0)? → 40(\.0)?", gemm[6])
-    assert "median" in series.headers[6] and "median" in series.note
+    assert gemm[1] == "host-a" and series.headers[1] == "machine"
+    assert gemm[4] == "Throughput (GFLOP/s)" and re.fullmatch(r"50(\.0)? → 40(\.0)?", gemm[7])
+    assert "median" in series.headers[7] and "median" in series.note
 
 
 def _legend(spec):
@@ -137,7 +139,7 @@ def _legend(spec):
 def test_history_figure_draws_and_names_only_what_is_there(tmp_path):
     spec = trend_figures(_small_trend(tmp_path, change=False))[0]
     legend = _legend(spec)
-    assert "cpu runs" in legend and not any("between change points" in x for x in legend)
+    assert "host-a: cpu runs" in legend and not any("between change points" in x for x in legend)
     assert "red ×" not in spec.caption and "dotted" not in spec.caption
     ax = spec.fig.axes[0]
     assert "GFLOP/s" in ax.get_ylabel() and "tflops" not in ax.get_ylabel()
@@ -151,7 +153,7 @@ def test_history_figure_draws_and_names_only_what_is_there(tmp_path):
 def test_series_without_a_figure_say_why(tmp_path):
     trend = _small_trend(tmp_path)
     row = next(r for r in series_table(trend).rows if r[0].startswith("allreduce"))
-    assert "no run measured busbw" in row[6] and "3 run(s) skipped" in row[6]
+    assert "no run measured busbw" in row[7] and "3 run(s) skipped" in row[7]
     page = render_html(trend, [], "t", "now", str(tmp_path))
     assert "No figure for" in page and "no run measured busbw" in page
     assert "No figure for `allreduce/size=4096` (cpu): no run measured busbw" in render_markdown(trend, "t", "now")

@@ -82,6 +82,26 @@ TEST_F(HistorySkuTest, OneDeviceNameOfTwoSkusIsTwoSeries) {
   }
 }
 
+// Runs of one GPU model on two machines (another cloud's instance type; a "machine" label over
+// both) are series of their own: moving to the slower machine is no change point of the faster.
+TEST_F(HistorySkuTest, TwoMachinesOfOneSkuAreTwoSeries) {
+  HistoryStore store(Db(), HistoryStore::Open::kCreate);
+  for (int i = 0; i < 10; ++i) {
+    ResultsDoc run = MakeRun("m" + std::to_string(i), StartedAt(i), {}, {GemmCase("cuda:0", i < 5 ? 1e-3 : 1.1e-3)});
+    run.system.cloud.instance_type = i < 5 ? "p5.48xlarge" : "a3-highgpu-8g";
+    if (i == 9) run.run.labels = {{"machine", "rack-7"}};
+    AddRun(store, run);
+  }
+  const auto series = BuildTrend(store, {}, {}, {});
+  ASSERT_EQ(series.size(), 3u);
+  EXPECT_EQ(series[0].machine, "a3-highgpu-8g");
+  EXPECT_EQ(series[0].points.size(), 4u);
+  EXPECT_EQ(series[1].machine, "p5.48xlarge");
+  EXPECT_EQ(series[2].machine, "rack-7");
+  for (const TrendSeries& s : series) EXPECT_TRUE(s.changes.empty()) << s.machine;
+  EXPECT_EQ(TrendToJson(series, {}, {}, "h.db")["series"][1]["machine"], "p5.48xlarge");
+}
+
 TEST_F(HistoryTrendTest, FailedRunsAreListedButNotUsed) {
   CaseResult failed = GemmCase("cpu", 1e-3);
   failed.status = CaseStatus::kFailed;
