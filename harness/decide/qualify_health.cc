@@ -62,8 +62,11 @@ void ThrottleChecks(const ResultsDoc& doc, std::vector<QualifyCheck>& out) {
   for (const CaseResult& c : doc.cases) {
     if (!c.telemetry || !c.telemetry->available) continue;
     if (c.telemetry->gpus.empty()) {
-      sampled.insert(c.device);
-      for (const std::string& r : c.telemetry->throttle_reasons) seen[c.device][r].insert(c.id);
+      // An MPI case ("16xcuda") is sampled on rank 0's GPU alone (app/cmd_run.cc).
+      const bool ranks = c.device.find("xcuda") != std::string::npos;
+      const std::string dev = ranks ? c.device + " (rank 0's GPU)" : c.device;
+      sampled.insert(dev);
+      for (const std::string& r : c.telemetry->throttle_reasons) seen[dev][r].insert(c.id);
     }
     for (const GpuTelemetry& g : c.telemetry->gpus) {  // a group: each GPU is judged on its own
       const std::string dev = "cuda:" + std::to_string(g.index);
@@ -96,8 +99,30 @@ void ThrottleChecks(const ResultsDoc& doc, std::vector<QualifyCheck>& out) {
 }  // namespace
 
 void HealthChecks(const ResultsDoc& doc, std::vector<QualifyCheck>& out) {
+  // An MPI run reads the health of rank 0's GPU alone (app/cmd_run.cc): the other GPUs rank 0's
+  // host lists belong to other ranks, unread, and other nodes' GPUs are not listed. One WARN says
+  // so, instead of a false "unavailable" per GPU.
+  const bool mpi = doc.system.world.backend == "mpi" && doc.system.world.ranks > 1;
+  auto listed = [&](int index) {
+    for (const auto* snap : {&doc.health.before, &doc.health.after}) {
+      if (!*snap) continue;
+      for (const DeviceHealth& d : (*snap)->devices) {
+        if (d.index == index) return true;
+      }
+    }
+    return false;
+  };
+  if (mpi) {
+    out.push_back({"health of the ranks' GPUs", "health", kWarn,
+                   "an MPI run reads rank 0's GPU only: the GPUs of the other " +
+                       std::to_string(doc.system.world.ranks - 1) + " rank(s), on " +
+                       std::to_string(doc.system.world.nodes) +
+                       " node(s), were not read; qualify each node's own single-process run for their health",
+                   0, 0, ""});
+  }
   for (const GpuInfo& g : doc.system.devices) {
     const std::string dev = "cuda:" + std::to_string(g.index);
+    if (mpi && !listed(g.index)) continue;  // another rank's GPU (the WARN above)
     const DeviceHealth* after = Find(doc.health.after, g.index);
     const DeviceHealth* before = Find(doc.health.before, g.index);
     const DeviceHealth* h = after != nullptr ? after : before;

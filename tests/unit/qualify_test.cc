@@ -165,6 +165,30 @@ TEST(QualifyTest, ThrottlingInAGroupNamesTheGpu) {
   EXPECT_NE(Check(v, "cuda:4 throttling")->status, QualifyStatus::kFail);
 }
 
+// An MPI run reads rank 0's GPU alone: the other GPUs rank 0's host lists are not called
+// "unavailable" one by one; one WARN says which GPUs were not read, and the throttling check names
+// rank 0's GPU as what was sampled.
+TEST(QualifyTest, AnMpiRunSaysItReadRankZerosGpuOnly) {
+  ResultsDoc d = Machine();
+  d.system.world = WorldInfo{16, 2, "mpi", {"h100-sxm-80gb"}};
+  d.health.before->devices.resize(1);
+  d.health.after->devices.resize(1);
+  for (CaseResult& c : d.cases) c.device = "16xcuda";
+  const QualifyVerdict v = Qualify(d, nullptr, nullptr, {});
+  ASSERT_NE(Check(v, "cuda:0 health"), nullptr);
+  EXPECT_EQ(Check(v, "cuda:0 health")->status, QualifyStatus::kPass);
+  EXPECT_EQ(Check(v, "cuda:1 health"), nullptr);
+  const QualifyCheck* ranks = Check(v, "health of the ranks' GPUs");
+  ASSERT_NE(ranks, nullptr);
+  EXPECT_EQ(ranks->status, QualifyStatus::kWarn);
+  EXPECT_EQ(ranks->reason, "an MPI run reads rank 0's GPU only: the GPUs of the other 15 rank(s), on 2 node(s), were not "
+                           "read; qualify each node's own single-process run for their health");
+  ASSERT_NE(Check(v, "16xcuda (rank 0's GPU) throttling"), nullptr);
+  // A single process with the same snapshot still calls the missing GPUs unavailable.
+  d.system.world = WorldInfo{};
+  EXPECT_EQ(Check(Qualify(d, nullptr, nullptr, {}), "cuda:1 health")->status, QualifyStatus::kWarn);
+}
+
 TEST(QualifyTest, InventoryAgainstTheCatalog) {
   ResultsDoc d = Machine();
   d.system.devices.pop_back();  // 7 GPUs visible on an 8-GPU instance
