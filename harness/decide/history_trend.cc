@@ -100,8 +100,9 @@ std::vector<TrendSeries> BuildTrend(const HistoryStore& store, const HistoryFilt
       throw UsageError(id + ": no run in " + store.path() +
                        " that matches the filters has this case (gpuqual history list shows the runs)");
     }
-    // One series per machine, device and SKU: runs of another machine (cuda:0 both, even of the
-    // same GPU model: another cloud's instance) are not a change of this one.
+    // One series per machine (label or instance type; HistoryPoint::machine), device and SKU: runs
+    // of another machine (cuda:0 both, even of the same GPU model: another cloud's instance) are
+    // not a change of this one.
     using SeriesKey = std::tuple<std::string, std::string, std::string>;  // device, sku, machine
     std::map<SeriesKey, std::vector<HistoryPoint>> by_series;
     for (HistoryPoint& p : points) by_series[{p.device, p.sku, p.machine}].push_back(std::move(p));

@@ -35,7 +35,7 @@ const ChangePoint* ChangeAt(const TrendSeries& s, std::size_t i) {
 }
 
 std::string Heading(const TrendSeries& s) {
-  return s.case_id + " on " + s.device + " of " + s.machine + " (sku " + s.sku + "): " +
+  return s.case_id + " on " + s.device + (s.machine.empty() ? "" : " of " + s.machine) + " (sku " + s.sku + "): " +
          (s.metric.empty() ? "no metric" : s.metric + " in " + s.unit) +
          (s.higher_is_better ? ", higher is better" : ", lower is better");
 }

@@ -175,9 +175,14 @@ ProcurementReport BuildProcurement(const std::vector<ResultsDoc>& runs, const Pr
   std::erase_if(report.common_cases, [&](const std::string& id) { return !reference.count(id); });
   for (ProcurementMachine& m : machines) {
     // A machine set apart that lacks some common cases is scored over the ones it has.
+    // Nor over a case it measured in a setup the reference's does not compare with (a set-apart
+    // machine was not among those the not-comparable rule looked at).
     std::vector<std::string> own;
     for (const std::string& id : report.common_cases) {
-      if (m.cases.count(id)) own.push_back(id);
+      const auto it = m.cases.find(id);
+      if (it == m.cases.end() || !it->second.mixed_setup.empty()) continue;
+      if (!RankSetupMismatch(it->second.work, "", judges.front()->cases.at(id).work, "").empty()) continue;
+      own.push_back(id);
     }
     if (!own.empty()) {
       m.f.score = ScoreOver(m, own, reference);

@@ -1,5 +1,6 @@
 #include "harness/decide/qualify_health.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -102,7 +103,9 @@ void HealthChecks(const ResultsDoc& doc, std::vector<QualifyCheck>& out) {
   // An MPI run reads the health of rank 0's GPU alone (app/cmd_run.cc): the other GPUs rank 0's
   // host lists belong to other ranks, unread, and other nodes' GPUs are not listed. One WARN says
   // so, instead of a false "unavailable" per GPU.
-  const bool mpi = doc.system.world.backend == "mpi" && doc.system.world.ranks > 1;
+  const bool mpi = doc.system.world.backend == "mpi" && doc.system.world.ranks > 1 &&
+                   std::any_of(doc.cases.begin(), doc.cases.end(),
+                               [](const CaseResult& c) { return c.device.find("xcuda") != std::string::npos; });
   auto listed = [&](int index) {
     for (const auto* snap : {&doc.health.before, &doc.health.after}) {
       if (!*snap) continue;

@@ -19,6 +19,17 @@ bool SingleGpu(const std::string& device) {
   return device.rfind("cuda:", 0) == 0 && device.find('-') == std::string::npos;
 }
 
+// A copy over a link (membw h2d/d2h/bidir: the host link, d2d: a peer) whose rate differs between
+// healthy GPUs by where each sits (NUMA node, PCIe switch): not a figure of the GPU itself.
+bool OverALink(const CaseResult& c) {
+  if (c.workload != "membw") return false;
+  for (const auto& [axis, value] : c.params) {
+    if (axis == "op") return value.rfind("h2d", 0) == 0 || value.rfind("d2h", 0) == 0 || value.rfind("bidir", 0) == 0 ||
+                             value.rfind("d2d", 0) == 0;
+  }
+  return false;
+}
+
 std::string Percent(double fraction) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", 100 * fraction);
@@ -39,7 +50,7 @@ struct Behind {
 void SiblingChecks(const ResultsDoc& doc, const QualifyThreshold& t, std::vector<QualifyCheck>& out) {
   std::map<std::string, std::vector<const CaseResult*>> by_id;
   for (const CaseResult& c : doc.cases) {
-    if (Measured(c) && SingleGpu(c.device)) by_id[c.id].push_back(&c);
+    if (Measured(c) && SingleGpu(c.device) && !OverALink(c)) by_id[c.id].push_back(&c);
   }
   std::map<std::string, Behind> behind;  // by device
   int judged_cases = 0;
@@ -107,7 +118,8 @@ void StragglerChecks(const ResultsDoc& doc, const QualifyThreshold& t, std::vect
   };
   std::map<int, Lag> by_rank;
   for (const CaseResult& c : doc.cases) {
-    if (!Measured(c) || !c.straggler) continue;
+    // An ok case's median is within --max-noise: its ranks' gap is not its noise (a noisy one's may be).
+    if (c.status != CaseStatus::kOk || !c.straggler) continue;
     Lag& l = by_rank[c.straggler->rank];
     l.where = c.straggler->host + " " + c.straggler->device;
     ++l.cases;

@@ -181,7 +181,7 @@ std::vector<HistoryPoint> HistoryStore::Series(const HistoryFilter& f, const std
                     "SELECT r.run_pk, r.run_id, r.started_at, r.tool_git, r.interrupted, "
                     "r.complete, c.case_pk, c.device, c.sku, c.status, COALESCE(c.reason, ''), "
                     "c.rounds_done, c.rounds_planned, m.name, m.unit, m.higher_is_better, "
-                    "m.median, m.ci95_low, m.ci95_high, COALESCE(r.instance_type, ''), r.hostname "
+                    "m.median, m.ci95_low, m.ci95_high, COALESCE(r.instance_type, '') "
                     "FROM cases c JOIN runs r USING (run_pk) LEFT JOIN metrics m ON "
                     "m.case_pk = c.case_pk AND m.name = COALESCE(?, c.primary_metric) "
                     "WHERE c.case_id = ? AND " + w.sql +
@@ -217,7 +217,7 @@ std::vector<HistoryPoint> HistoryStore::Series(const HistoryFilter& f, const std
       const auto it = p.labels.find(key);
       return it != p.labels.end() ? it->second : std::string();
     };
-    for (const std::string& source : {label("machine"), label("instance_type"), s.Text(19), s.Text(20)}) {
+    for (const std::string& source : {label("machine"), label("instance_type"), s.Text(19)}) {
       if (p.machine.empty()) p.machine = source;
     }
     reps.Reset();

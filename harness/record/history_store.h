@@ -44,8 +44,9 @@ struct HistoryRun {
 // One case of one run: a point of a case's series over runs.
 struct HistoryPoint {
   std::string run_id, started_at, tool_git, device, sku, status, reason;
-  // The run's machine, as rank groups runs (procurement.h MachineOf): its "machine" label, else
-  // its instance type (label or cloud), else its hostname.
+  // The run's machine: its "machine" label, else its instance type (label or cloud), else ""
+  // (not the hostname: CI runners in containers get a new one every job, and their runs are one
+  // series).
   std::string machine;
   std::map<std::string, std::string> labels;
   bool run_finished = true;

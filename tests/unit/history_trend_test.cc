@@ -102,6 +102,22 @@ TEST_F(HistorySkuTest, TwoMachinesOfOneSkuAreTwoSeries) {
   EXPECT_EQ(TrendToJson(series, {}, {}, "h.db")["series"][1]["machine"], "p5.48xlarge");
 }
 
+// CI runners in containers: a new hostname every job, no instance type: one series, and the step
+// is found.
+TEST_F(HistorySkuTest, RunsOnHostsThatChangeEveryJobAreOneSeries) {
+  HistoryStore store(Db(), HistoryStore::Open::kCreate);
+  for (int i = 0; i < 10; ++i) {
+    ResultsDoc run = MakeRun("m" + std::to_string(i), StartedAt(i), {}, {GemmCase("cuda:0", i < 5 ? 1e-3 : 1.25e-3)});
+    run.system.host.hostname = "runner-" + std::to_string(i);
+    AddRun(store, run);
+  }
+  const auto series = BuildTrend(store, {}, {}, {});
+  ASSERT_EQ(series.size(), 1u);
+  EXPECT_EQ(series[0].machine, "");
+  ASSERT_EQ(series[0].changes.size(), 1u);
+  EXPECT_EQ(series[0].changes[0].index, 5u);
+}
+
 TEST_F(HistoryTrendTest, FailedRunsAreListedButNotUsed) {
   CaseResult failed = GemmCase("cpu", 1e-3);
   failed.status = CaseStatus::kFailed;

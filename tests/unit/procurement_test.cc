@@ -218,6 +218,14 @@ TEST(ProcurementTest, CollectivesAtOtherRankCountsAreLeftOutAndNamed) {
             std::string::npos)
       << text.str();
   EXPECT_EQ(ProcurementJson(r)["not_comparable"], json(r.not_comparable));
+  // A machine set apart (FAIL) that ran the collective on one GPU is not scored on it either.
+  const std::vector<ResultsDoc> apart = {
+      MachineRun("h100x8", "aws", 8, {RateCase("a", "gemm", 100), eight}, "PASS"),
+      MachineRun("h100x8b", "aws", 8, {RateCase("a", "gemm", 100), eight}, "PASS"),
+      MachineRun("h200", "aws", 1, {RateCase("a", "gemm", 200), one}, "FAIL")};
+  const ProcurementReport s = BuildProcurement(apart, nullptr, nullptr, nullptr, Options(Objective::kPerformance));
+  EXPECT_EQ(s.common_cases, (std::vector<std::string>{"a", "allreduce/size=1G"}));
+  EXPECT_NEAR(s.Find("h200")->score->value, 2.0, 1e-12);  // the GEMM alone, not 1800 / 360
 }
 
 // TFLOP/s per $/h is over the cases every ranked machine shares: a machine that also ran a slower

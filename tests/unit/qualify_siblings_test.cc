@@ -72,6 +72,31 @@ TEST(SiblingChecksTest, FewerThanThreeGpusOrGroupDevicesAreNotJudged) {
   EXPECT_TRUE(out.empty());
 }
 
+// Host-link copies differ between healthy GPUs by their place (NUMA node, PCIe switch): not judged.
+TEST(SiblingChecksTest, CopiesOverALinkAreNotJudged) {
+  ResultsDoc doc = Node(510);
+  for (CaseResult& c : doc.cases) {
+    c.workload = "membw";
+    c.params = {{"op", "h2d_ce"}};
+  }
+  std::vector<QualifyCheck> out;
+  SiblingChecks(doc, QualifyThreshold{}, out);
+  EXPECT_TRUE(out.empty());
+}
+
+// A noisy case's gap between ranks may be its noise: only ok cases name a straggler.
+TEST(StragglerChecksTest, ANoisyCaseNamesNoStraggler) {
+  ResultsDoc doc;
+  CaseResult c = Gemm("allreduce/a", 0, 100);
+  c.device = "2xcpu";
+  c.status = CaseStatus::kNoisy;
+  c.straggler = Straggler{0, "node-a", "cpu", 0.012, 0.124};
+  doc.cases = {c};
+  std::vector<QualifyCheck> out;
+  StragglerChecks(doc, QualifyThreshold{}, out);
+  EXPECT_TRUE(out.empty());
+}
+
 TEST(StragglerChecksTest, TheSlowRankIsNamedWithItsHostAndGpu) {
   ResultsDoc doc;
   for (const char* id : {"allreduce/a", "allreduce/b", "gemm/a"}) {

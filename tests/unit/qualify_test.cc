@@ -184,6 +184,11 @@ TEST(QualifyTest, AnMpiRunSaysItReadRankZerosGpuOnly) {
   EXPECT_EQ(ranks->reason, "an MPI run reads rank 0's GPU only: the GPUs of the other 15 rank(s), on 2 node(s), were not "
                            "read; qualify each node's own single-process run for their health");
   ASSERT_NE(Check(v, "16xcuda (rank 0's GPU) throttling"), nullptr);
+  // A cpu MPI run has no GPU to read: no such WARN.
+  ResultsDoc cpu;
+  cpu.system.world = WorldInfo{2, 1, "mpi", {"cpu"}};
+  cpu.cases = {GemmCase("gemm/bf16", 1, "2xcpu")};
+  EXPECT_EQ(Check(Qualify(cpu, nullptr, nullptr, {}), "health of the ranks' GPUs"), nullptr);
   // A single process with the same snapshot still calls the missing GPUs unavailable.
   d.system.world = WorldInfo{};
   EXPECT_EQ(Check(Qualify(d, nullptr, nullptr, {}), "cuda:1 health")->status, QualifyStatus::kWarn);
