@@ -246,7 +246,7 @@ step_baseline() {
     [ "$dry_run" = 1 ] || { row "baseline: quick runs" skipped "" "no CUDA device visible"; return 0; }
     device=cpu
   fi
-  local dir="$work/baseline" reserve=45 i finished=()
+  local dir="$work/baseline" reserve=100 i finished=()  # reserve: the closing commands' caps, 20+25+25+30
   mkdir -p "$dir"
   if [ "$(left)" -lt $(( reserve + 30 * quick_runs )) ]; then
     row "baseline: quick runs" skipped "" "out of time ($(left) s left): run again with --steps setup,info,baseline"
@@ -283,28 +283,40 @@ d = json.load(open(sys.argv[1]))
 skus = sorted({x.get("sku") for x in (d.get("system") or {}).get("devices") or [] if x.get("sku")})
 print(skus[0] if skus else "cpu")' "$candidate" 2>/dev/null)
   local baseline="$dir/${sku:-cpu}.json"
-  run baseline-create 30 "$gq" baseline create "${sources[@]}" --name "${sku:-cpu}" -o "$baseline"
+  if ! run baseline-create 20 "$gq" baseline create "${sources[@]}" --name "${sku:-cpu}" -o "$baseline"; then
+    row "baseline: create" skipped "" "out of time"; pack_baseline "$dir"; return 0
+  fi
   row "baseline: create" "$(outcome)" "$(tail -1 "$logs/baseline-create.log" | sed 's/ -> .*//')" \
     "from ${#sources[@]} run(s); ${sku:-cpu}.json in baseline.tar.gz"
   [ "$RC" -eq 0 ] || { pack_baseline "$dir"; return 0; }
   # qualify and compare exit 1 for FAIL / regressed: a verdict, not a failure of the kit.
-  run qualify 30 "$gq" qualify "$candidate" --baseline "$baseline" -o "$dir/qualify.json"
-  row "baseline: qualify last run" "$( [ "$RC" -le 1 ] && echo ok || outcome)" \
-    "$(grep -o '^qualify: .*' "$logs/qualify.log" | tail -1)" "rc $RC; every check in qualify.log"
-  run compare 30 "$gq" compare "$candidate" --baseline "$baseline" --markdown "$dir/compare.md" --json "$dir/compare.json"
-  row "baseline: compare last run" "$( [ "$RC" -le 1 ] && echo ok || outcome)" \
-    "rc $RC: $(python3 -c 'import json, sys
+  if run qualify 25 "$gq" qualify "$candidate" --baseline "$baseline" -o "$dir/qualify.json"; then
+    row "baseline: qualify last run" "$(verdict_outcome)" \
+      "$(grep -o '^qualify: .*' "$logs/qualify.log" | tail -1)" "rc $RC; every check in qualify.log"
+  else
+    row "baseline: qualify last run" skipped "" "out of time"
+  fi
+  if run compare 25 "$gq" compare "$candidate" --baseline "$baseline" --markdown "$dir/compare.md" --json "$dir/compare.json"; then
+    row "baseline: compare last run" "$(verdict_outcome)" \
+      "rc $RC: $(python3 -c 'import json, sys
 c = json.load(open(sys.argv[1])).get("counts") or {}
 print(", ".join(f"{n} {v}" for v, n in sorted(c.items())) or "no case compared")' "$dir/compare.json" 2>/dev/null)" \
-    "compare.md in baseline.tar.gz"
-  if "${GQ_PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}" -c 'import matplotlib' 2>/dev/null; then
-    run report 40 "$gq" report "${finished[@]}" --baseline "$baseline" -o "$dir/report"
-    row "baseline: report" "$(outcome)" "$(grep -o '^report: .*' "$logs/report.log" | tail -1 | sed "s|$dir/||")" ""
+      "compare.md in baseline.tar.gz"
   else
+    row "baseline: compare last run" skipped "" "out of time"
+  fi
+  if ! "${GQ_PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}" -c 'import matplotlib' 2>/dev/null; then
     row "baseline: report" skipped "" "no python3 with matplotlib here: draw it from baseline.tar.gz with gpuqual report"
+  elif run report 30 "$gq" report "${finished[@]}" --baseline "$baseline" -o "$dir/report"; then
+    row "baseline: report" "$(outcome)" "$(grep -o '^report: .*' "$logs/report.log" 2>/dev/null | tail -1 | sed "s|$dir/||")" ""
+  else
+    row "baseline: report" skipped "" "out of time"
   fi
   pack_baseline "$dir"
 }
+
+# The result word of a command whose exit 1 is a verdict (FAIL, regressed), not a failure.
+verdict_outcome() { if [ "$RC" -eq 0 ] || [ "$RC" -eq 1 ]; then echo ok; else outcome; fi; }
 
 # $out/baseline.tar.gz: the quick runs' results files, the baseline, qualify and compare outputs, the report.
 pack_baseline() {

@@ -77,15 +77,18 @@ held=0
 left() { echo $((deadline - held - $(date +%s))); }
 # step NAME: runs step_NAME when wanted, holding back the least time of the wanted steps after it:
 # sanitize 60 s, perf 120 s (the anchors and torch's figures side by side: issue 13's ratios).
+# setup (which may build the binaries) and info hold nothing: no later step runs without them.
 step() {
   wants "$1" || return 0
   local later=0 after=0 s
-  for s in setup info tests sanitize perf cudnn baseline; do
-    if [ "$after" = 1 ] && wants "$s"; then
-      case "$s" in sanitize) later=$((later + 60)) ;; perf) later=$((later + 120)) ;; esac
-    fi
-    [ "$s" = "$1" ] && after=1
-  done
+  if [ "$1" != setup ] && [ "$1" != info ]; then
+    for s in setup info tests sanitize perf cudnn baseline; do
+      if [ "$after" = 1 ] && wants "$s"; then
+        case "$s" in sanitize) later=$((later + 60)) ;; perf) later=$((later + 120)) ;; esac
+      fi
+      [ "$s" = "$1" ] && after=1
+    done
+  fi
   held=$later
   "step_$1"
   held=0

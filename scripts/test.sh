@@ -29,7 +29,7 @@ sys.exit(f"tests without a TIMEOUT: {bare}" if bare else 0)'
 # baseline flow on the cpu (quick runs, baseline create, qualify, compare), the summary.
 kit_out="$build_dir/gpu-check-dry-run"
 rm -rf "$kit_out"
-GQ_OUT="$kit_out" scripts/gpu-check.sh --dry-run --build-dir "$build_dir" --budget 240
+GQ_OUT="$kit_out" scripts/gpu-check.sh --dry-run --build-dir "$build_dir" --budget 300
 for expect in "setup: dry run | ok" "tests: gpu GoogleTests" "tests: WatchdogSelfTest.HangsWhenAsked | timed out" \
               "sanitize" "perf: gpuqual anchors | skipped" "cudnn: debug rerun | skipped" \
               "baseline: quick run 4 | ok" "baseline: create | ok" "baseline: qualify last run | ok" \

@@ -30,7 +30,7 @@ case "$1" in
     [ "$what" = fail ] && exit 1
     exit 0 ;;
   baseline) echo '{}' > "$out"; echo "baseline 'x' (sku $FAKE_SKU): 2 case(s) from N run(s) -> $out" ;;
-  qualify) echo "qualify: PASS (baseline: x, instance: unknown)" ;;
+  qualify) sleep "${FAKE_QUALIFY_S:-0}"; echo "qualify: PASS (baseline: x, instance: unknown)" ;;
   compare)
     for a in "$@"; do [ "$prev" = --json ] && printf '{"counts": {"same": 2}}\n' > "$a"; prev=$a; done
     exit 0 ;;
@@ -39,7 +39,7 @@ esac
 """
 
 
-def _kit(tmp_path, plan, sku="cpu", budget=240, extra=()):
+def _kit(tmp_path, plan, sku="cpu", budget=240, extra=(), env_extra=None):
     build = tmp_path / "build"
     (build / "app").mkdir(parents=True)
     (build / "tests").mkdir()
@@ -54,7 +54,8 @@ def _kit(tmp_path, plan, sku="cpu", budget=240, extra=()):
     calls = tmp_path / "calls.txt"
     calls.write_text("", encoding="utf-8")
     out = tmp_path / "out"
-    env = dict(os.environ, GQ_OUT=str(out), FAKE_RUN_PLAN=str(plan_file), FAKE_CALLS=str(calls), FAKE_SKU=sku)
+    env = dict(os.environ, GQ_OUT=str(out), FAKE_RUN_PLAN=str(plan_file), FAKE_CALLS=str(calls), FAKE_SKU=sku,
+               **(env_extra or {}))
     proc = subprocess.run(["bash", KIT, "--dry-run", "--steps", "setup,baseline", "--budget", str(budget),
                            "--quick-runs", str(len(plan)), "--build-dir", os.path.relpath(build, ROOT), *extra],
                           capture_output=True, text=True, timeout=budget + 60, env=env)
@@ -114,6 +115,13 @@ def test_too_little_time_skips_the_step_and_says_how_to_run_it(tmp_path):
     assert rows["baseline: quick runs"][1] == "skipped", text
     assert "--steps setup,info,baseline" in rows["baseline: quick runs"][5], text
     assert not _call(calls, "run"), calls
+
+
+def test_a_closing_command_that_times_out_says_so(tmp_path):
+    """qualify past its cap: its row says it timed out (never "ok"), and compare still runs."""
+    rows, calls, out, text = _kit(tmp_path, ["ok", "ok"], env_extra={"FAKE_QUALIFY_S": "40"})
+    assert rows["baseline: qualify last run"][1].startswith("timed out after"), text
+    assert rows["baseline: compare last run"][1] == "ok", text
 
 
 def test_bad_options_exit_2():
