@@ -26,6 +26,7 @@ class Cell:
     unit: str
     higher_is_better: bool
     point: tuple
+    setup: tuple = ()  # what must match for two cells to compare: (metric, collective bus factor)
 
 
 @dataclass
@@ -39,6 +40,12 @@ class Comparison:
     scores: dict = field(default_factory=dict)  # (machine, case_id) -> score (1.0 = reference)
 
 
+def _setup(r):
+    """(primary metric, bus factor): a collective's factor follows its rank count (0 on one rank),
+    and runs at other counts do not compare (harness/case_figure.h RankSetupMismatch)."""
+    return (r.primary, round(float((r.work or {}).get("busbw_factor") or 0), 9))
+
+
 def machine_cells(rows):
     """{(machine, case_id): Cell} over measured rows, combining GPUs and runs."""
     out = {}
@@ -47,7 +54,7 @@ def machine_cells(rows):
         r0 = rs[0]
         point = table.combine(table.primary_point(r) for r in rs)
         out[(machine, case_id)] = Cell(machine, case_id, r0.workload, r0.primary, r0.unit,
-                                       r0.higher_is_better, point)
+                                       r0.higher_is_better, point, _setup(r0))
     return out
 
 
@@ -63,7 +70,7 @@ def compare(rows, baseline=None):
     A cell is scored only against a reference in its own metric: a collective on one GPU has the
     figure algbw (a copy), on several busbw, and the two do not compare (C++ leaves such a case
     out of the ranking, harness/case_figure.h RankSetupMismatch); without a baseline, a case whose
-    machines measured it in different metrics gets no scores at all."""
+    machines measured it in different metrics or at other rank counts gets no scores at all."""
     cells = machine_cells(rows)
     machines = list(dict.fromkeys(r.run.machine for r in rows))
     case_ids = list(dict.fromkeys(c for (_, c) in cells))
@@ -76,7 +83,7 @@ def compare(rows, baseline=None):
                 continue
             here = [c for c in here if c.metric == ref.metric]
             ref_value = ref.median
-        elif len({c.metric for c in here}) > 1:
+        elif len({c.setup for c in here}) > 1:
             continue
         else:
             values = [c.point[0] for c in here]
@@ -101,6 +108,8 @@ def run_spread(rows):
             continue
         points, worst = [], None
         for case_id, crows in table.group(srows, lambda r: r.case_id).items():
+            if len({_setup(r) for r in crows}) > 1:  # runs at other rank counts: no spread of one setup
+                continue
             per_run = {label: table.combine(table.primary_point(r) for r in rs)[0]
                        for label, rs in table.group(crows, lambda r: r.run.label).items()}
             if len(per_run) < 2 or min(per_run.values()) <= 0:

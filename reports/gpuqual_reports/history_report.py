@@ -36,6 +36,11 @@ def _pct(x):
     return f"{x:+.1%}"
 
 
+def _where(s):
+    """A series' device, with its machine when the runs name one (one series per machine)."""
+    return f"{s.device} ({s.machine})" if s.machine else s.device
+
+
 def change_table(trend):
     """Every change point of every series, in case order; before/after are the geometric means of
     the rule's windows either side (ChangePoint.before/after, harness/decide/change_points.h)."""
@@ -43,7 +48,7 @@ def change_table(trend):
     for s in trend.series:
         factor, unit = series_scale([s])
         for c in s.change_points:
-            rows.append([s.case_id, s.device, c.commit or fmt.UNKNOWN, c.started_at[:16].replace("T", " "),
+            rows.append([s.case_id, _where(s), c.commit or fmt.UNKNOWN, c.started_at[:16].replace("T", " "),
                          c.call, _pct(c.change), f"{_pct(c.ratio_low - 1)} .. {_pct(c.ratio_high - 1)}"
                          if s.higher_is_better else f"{_pct(1 / c.ratio_high - 1)} .. {_pct(1 / c.ratio_low - 1)}",
                          f"{c.p_value:.2g}", f"{fmt.num(c.before * factor)} → {fmt.num(c.after * factor)} {unit}",
@@ -91,7 +96,7 @@ def points_table(trend, case_id):
             ci = (f"{fmt.num(p.ci95_low * factor)} .. {fmt.num(p.ci95_high * factor)}"
                   if p.median is not None else fmt.UNKNOWN)
             rows.append([p.started_at[:16].replace("T", " "), p.commit or fmt.UNKNOWN, p.tool_git,
-                         s.device, fmt.num(None if p.median is None else p.median * factor), ci,
+                         _where(s), fmt.num(None if p.median is None else p.median * factor), ci,
                          p.status, f"{p.rounds_done}/{p.rounds_planned}", p.run_id])
     return Table(f"Runs of {case_id}", ["date (UTC)", "commit", "tool git", "device",
                                         f"median ({unit})", "95% CI", "status", "rounds", "run"],

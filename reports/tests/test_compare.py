@@ -111,3 +111,20 @@ def test_a_collective_in_other_metrics_is_not_scored():
     comp = compare.compare(rows, Baseline(name="b", cases=refs))
     assert all(comp.scores.get((one_gpu, c)) is None for c in ids)
     assert all(comp.scores.get(("p5.48xlarge", c)) is not None for c in ids)
+
+
+def test_a_collective_at_another_rank_count_is_not_scored_nor_spread():
+    """busbw on 2 ranks against busbw on 8 (bus factors 1.0 and 1.75) is no comparison, and two
+    runs of one SKU at those counts have no run-to-run spread of one setup."""
+    import dataclasses
+    rows = table.tidy(load_all([fixture(f) for f in ("aws_p5_run1.json", "aws_p5_run2.json", "azure_nd_h100_v5.json")]))
+    other = "Standard_ND96isr_H100_v5"
+    assert all((r.work or {}).get("busbw_factor") for r in rows if r.workload == "allreduce")
+    rows = [dataclasses.replace(r, work=dict(r.work, busbw_factor=1.0))
+            if r.workload == "allreduce" and (r.run.machine == other or r.run.label.endswith("2")) else r
+            for r in rows]
+    ids = {r.case_id for r in rows if r.workload == "allreduce" and r.measured}
+    comp = compare.compare(rows)
+    assert not any(comp.scores.get((m, c)) for m in comp.machines for c in ids)
+    spread = compare.run_spread(rows)
+    assert not any(c in ids for s in spread.values() for c, _, _ in s["points"])

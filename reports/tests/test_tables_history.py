@@ -157,3 +157,13 @@ def test_series_without_a_figure_say_why(tmp_path):
     page = render_html(trend, [], "t", "now", str(tmp_path))
     assert "No figure for" in page and "no run measured busbw" in page
     assert "No figure for `allreduce/size=4096` (cpu): no run measured busbw" in render_markdown(trend, "t", "now")
+
+
+def test_change_points_and_runs_name_the_machine(tmp_path):
+    """Two machines' series of one case on cpu: their change points and runs say which machine."""
+    from gpuqual_reports.history_report import points_table
+    trend = _small_trend(tmp_path)
+    rows = change_table(trend).rows
+    assert rows and rows[0][1] == "cpu (host-a)"
+    gemm = trend.series[0].case_id
+    assert all(r[3] == "cpu (host-a)" for r in points_table(trend, gemm).rows)
