@@ -1,5 +1,7 @@
 #include "harness/system/system_info.h"
 
+#include <exception>
+
 #include "harness/system/cloud_detect.h"
 #include "harness/system/cuda_devices.h"
 #include "harness/system/host_info.h"
@@ -20,10 +22,13 @@ SystemInfo DiscoverSystem() {
 
 std::string DeviceSku(const DeviceRef& device) {
   if (!device.IsCuda()) return "cpu";
-  for (const GpuInfo& g : DiscoverCudaDevices()) {
-    if (g.index != device.index) continue;
-    const DeviceSpec* spec = MatchSku(g.name, g.memory_bytes);
-    return spec != nullptr ? spec->sku : "unknown";
+  try {  // called by every rank before a collective: it must return, whatever CUDA says
+    for (const GpuInfo& g : DiscoverCudaDevices()) {
+      if (g.index != device.index) continue;
+      const DeviceSpec* spec = MatchSku(g.name, g.memory_bytes);
+      return spec != nullptr ? spec->sku : "unknown";
+    }
+  } catch (const std::exception&) {
   }
   return "unknown";
 }

@@ -14,7 +14,7 @@ namespace gq {
 SystemInfo DiscoverSystem();
 
 // The SKU of one device of this process: "cpu", or the GPU's matched SKU ("unknown" when its name
-// matches none, or it is not visible).
+// matches none, it is not visible, or CUDA fails to list it). Never throws.
 std::string DeviceSku(const DeviceRef& device);
 
 // results.system.world of a run in `world`: ranks, nodes (distinct hostnames) and backend.
