@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <optional>
 #include <stdexcept>
-#include <utility>
 
 #include "harness/stats.h"
 
@@ -67,39 +65,37 @@ std::vector<double> CaseResult::ReplicateMediansS() const {
   return {Median(PerIterationSeconds())};
 }
 
-namespace {
-
-// "cuda:I" or "cuda:I-J" -> [I, J]; nullopt for any other label.
-std::optional<std::pair<int, int>> CudaIndexRange(const std::string& device) {
-  int first = 0, last = 0;
-  char dash = 0;
-  char tail = 0;
-  if (std::sscanf(device.c_str(), "cuda:%d%c%d%c", &first, &dash, &last, &tail) == 3 && dash == '-' &&
-      first >= 0 && last >= first) {
-    return std::make_pair(first, last);
+CaseDevice ParseCaseDevice(const std::string& label) {
+  CaseDevice d;
+  if (label == "cpu") {
+    d.valid = true;
+    return d;
   }
-  if (std::sscanf(device.c_str(), "cuda:%d%c", &first, &tail) == 1 && first >= 0) {
-    return std::make_pair(first, first);
+  int a = 0, b = 0;
+  char c1 = 0, c2 = 0;
+  char kind[8] = {0};
+  if (std::sscanf(label.c_str(), "cuda:%d%c%d%c", &a, &c1, &b, &c2) == 3 && c1 == '-' && a >= 0 && b >= a) {
+    d = {true, true, 1, a, b};
+  } else if (std::sscanf(label.c_str(), "cuda:%d%c", &a, &c1) == 1 && a >= 0) {
+    d = {true, true, 1, a, a};
+  } else if (std::sscanf(label.c_str(), "%dx%7[a-z]%c", &a, kind, &c1) == 2 && a > 0 &&
+             (std::string(kind) == "cuda" || std::string(kind) == "cpu") &&
+             label == std::to_string(a) + "x" + kind) {
+    d = {true, std::string(kind) == "cuda", a, -1, -1};
   }
-  return std::nullopt;
+  return d;
 }
-
-bool EndsWith(const std::string& s, const std::string& tail) {
-  return s.size() > tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
-}  // namespace
 
 std::string CaseSku(const ResultsDoc& doc, const CaseResult& c) {
-  if (c.device == "cpu" || EndsWith(c.device, "xcpu")) return "cpu";
-  if (EndsWith(c.device, "xcuda")) {
+  const CaseDevice d = ParseCaseDevice(c.device);
+  if (!d.valid) return "unknown";
+  if (!d.cuda) return "cpu";
+  if (d.ranks > 1) {
     const std::vector<std::string>& skus = doc.system.world.skus;
     return skus.size() == 1 && !skus.front().empty() ? skus.front() : "unknown";
   }
-  const auto range = CudaIndexRange(c.device);
-  if (!range) return "unknown";
   std::string sku;
-  for (int i = range->first; i <= range->second; ++i) {
+  for (int i = d.first; i <= d.last; ++i) {
     const auto g = std::find_if(doc.system.devices.begin(), doc.system.devices.end(),
                                 [&](const GpuInfo& d) { return d.index == i; });
     if (g == doc.system.devices.end() || g->sku.empty() || (!sku.empty() && g->sku != sku)) return "unknown";

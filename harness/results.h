@@ -264,6 +264,22 @@ struct ResultsDoc {
   std::optional<QualifyVerdict> verdict;
 };
 
+// A case's device label (RankSync::DeviceLabel) in parts:
+//   "cpu"                          -> cpu, 1 rank;
+//   "cuda:I", "cuda:I-J"           -> GPUs I..J of one process, 1 rank;
+//   "<N>xcpu", "<N>xcuda"          -> N ranks of an MPI run (first = last = -1: their GPUs are
+//                                     the ranks' own, not listed by index);
+// valid = false for any other label.
+struct CaseDevice {
+  bool valid = false;
+  bool cuda = false;
+  int ranks = 1;
+  int first = -1, last = -1;  // GPU indices of a single process; -1 otherwise
+  bool SingleGpu() const { return cuda && ranks == 1 && first >= 0 && first == last; }
+  bool RanksOfGpus() const { return cuda && ranks > 1; }
+};
+CaseDevice ParseCaseDevice(const std::string& label);
+
 // The SKU a case ran on, from its device label (RankSync::DeviceLabel):
 //   "cpu", "<N>xcpu"  -> "cpu";
 //   "cuda:I"          -> device I's sku in system.devices;

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
 #include <string>
 
 #include "harness/case_figure.h"
@@ -16,17 +15,6 @@ namespace {
 
 bool Measured(const CaseResult& c) { return c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy; }
 
-// The ranks that each ran a case of an MPI run ("16xcuda" -> 16; RankSync::DeviceLabel), else 1.
-int RanksOf(const CaseResult& c) {
-  const std::size_t x = c.device.find('x');
-  if (x == std::string::npos || x == 0) return 1;
-  try {
-    const int n = std::stoi(c.device.substr(0, x));
-    return n > 0 ? n : 1;
-  } catch (const std::exception&) {
-    return 1;
-  }
-}
 
 // The replicate values of a case in its primary metric's units: the metric's median scaled by
 // each round's time against the median round time (rates go as 1/t, times as t).
@@ -64,7 +52,7 @@ void TokenCost(ProcurementMachine& m, const ProcurementOptions& o) {
       const MetricResult* mr = Measured(c) && o.scenario.Matches(c) ? c.FindMetric(*metric) : nullptr;
       if (mr == nullptr || !(mr->median > 0)) continue;
       // An MPI case's figure is one replica's (a rank, or a tp group of ranks): it ran on all.
-      const int copies = std::max(1, RanksOf(c) / std::max(1, o.scenario.tp));
+      const int copies = std::max(1, ParseCaseDevice(c.device).ranks / std::max(1, o.scenario.tp));
       tok_s += mr->median * copies;
       n += copies;
     }
@@ -110,7 +98,7 @@ void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
     m.f.gpus = std::max(m.f.gpus, static_cast<int>(run.system.devices.size()));
     if (run.system.world.backend == "mpi") {  // every rank drives a GPU of its own (or the cpu)
       const bool gpus = std::any_of(run.cases.begin(), run.cases.end(),
-                                    [](const CaseResult& c) { return c.device.find("xcuda") != std::string::npos; });
+                                    [](const CaseResult& c) { return ParseCaseDevice(c.device).RanksOfGpus(); });
       if (gpus) m.f.gpus = std::max(m.f.gpus, run.system.world.ranks);
       nodes = std::max(nodes, run.system.world.nodes);
     }

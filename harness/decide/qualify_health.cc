@@ -64,7 +64,7 @@ void ThrottleChecks(const ResultsDoc& doc, std::vector<QualifyCheck>& out) {
     if (!c.telemetry || !c.telemetry->available) continue;
     if (c.telemetry->gpus.empty()) {
       // An MPI case ("16xcuda") is sampled on rank 0's GPU alone (app/cmd_run.cc).
-      const bool ranks = c.device.find("xcuda") != std::string::npos;
+      const bool ranks = ParseCaseDevice(c.device).RanksOfGpus();
       const std::string dev = ranks ? c.device + " (rank 0's GPU)" : c.device;
       sampled.insert(dev);
       for (const std::string& r : c.telemetry->throttle_reasons) seen[dev][r].insert(c.id);
@@ -105,7 +105,7 @@ void HealthChecks(const ResultsDoc& doc, std::vector<QualifyCheck>& out) {
   // so, instead of a false "unavailable" per GPU.
   const bool mpi = doc.system.world.backend == "mpi" && doc.system.world.ranks > 1 &&
                    std::any_of(doc.cases.begin(), doc.cases.end(),
-                               [](const CaseResult& c) { return c.device.find("xcuda") != std::string::npos; });
+                               [](const CaseResult& c) { return ParseCaseDevice(c.device).RanksOfGpus(); });
   auto listed = [&](int index) {
     for (const auto* snap : {&doc.health.before, &doc.health.after}) {
       if (!*snap) continue;

@@ -27,6 +27,26 @@ std::string SkuOf(const ResultsDoc& doc, const std::string& device) {
   return CaseSku(doc, c);
 }
 
+// The one reading of a case's device label (RankSync::DeviceLabel) every reader uses.
+TEST(ParseCaseDeviceTest, EveryLabelTheRunnerWrites) {
+  const CaseDevice one = ParseCaseDevice("cuda:3");
+  EXPECT_TRUE(one.valid && one.cuda && one.SingleGpu());
+  EXPECT_EQ(one.first, 3);
+  const CaseDevice group = ParseCaseDevice("cuda:0-7");
+  EXPECT_TRUE(group.valid && !group.SingleGpu() && !group.RanksOfGpus());
+  EXPECT_EQ(group.last, 7);
+  const CaseDevice ranks = ParseCaseDevice("16xcuda");
+  EXPECT_TRUE(ranks.valid && ranks.RanksOfGpus());
+  EXPECT_EQ(ranks.ranks, 16);
+  const CaseDevice cpus = ParseCaseDevice("2xcpu");
+  EXPECT_TRUE(cpus.valid && !cpus.cuda);
+  EXPECT_EQ(cpus.ranks, 2);
+  EXPECT_TRUE(ParseCaseDevice("cpu").valid);
+  for (const char* bad : {"", "gpu0", "cuda:", "0xcuda", "16xcudax", "16xgpu", "x16cuda", "16xcuda ", "cuda:3-1"}) {
+    EXPECT_FALSE(ParseCaseDevice(bad).valid) << bad;
+  }
+}
+
 TEST(CaseSkuTest, OneGpuAndTheCpu) {
   const ResultsDoc doc = EightGpus("h100-sxm-80gb");
   EXPECT_EQ(SkuOf(doc, "cuda:3"), "h100-sxm-80gb");
