@@ -1,6 +1,6 @@
 // `gpuqual baseline create RESULTS... --name NAME [-o FILE] [--warn-below F] [--fail-below F]
 //  [--threshold WORKLOAD=WARN:FAIL]...`: merges real results files into a gpuqual.baseline/1 file.
-// `gpuqual baseline create --from-history --sku S --last N [--label K=V]... [--since DATE]
+// `gpuqual baseline create --from-history --sku S --last N [--machine M] [--label K=V]... [--since DATE]
 //  [--db FILE] [--name NAME] ...`: the same from the newest N finished runs of the results
 // history that match (harness/decide/history_baseline.h); the name defaults to "<sku>-history".
 #include <filesystem>

@@ -2,10 +2,10 @@
 //  [--alpha A] [--allow-missing] [--fail-on-inconclusive] [--junit FILE] [--markdown FILE]
 //  [--json FILE] [--export-github-benchmark FILE] [--export-bencher FILE]`
 // FILE may be a baseline or a results file (merged into a baseline on the fly). Instead of
-// --baseline, `--history --last N [--sku S] [--label K=V]... [--since DATE] [--db FILE]` makes the
-// baseline from the newest N finished runs of the results history that match (the candidate's
-// own run left out; the SKU defaults to the candidate's), so compare uses their between-run
-// spread (harness/decide/history_baseline.h). Every output FILE
+// --baseline, `--history --last N [--sku S] [--machine M] [--label K=V]... [--since DATE]
+// [--db FILE]` makes the baseline from the newest N finished runs of the results history that
+// match (the candidate's own run left out; the SKU and the machine default to the candidate's),
+// so compare uses their between-run spread (harness/decide/history_baseline.h). Every output FILE
 // may be "-" (standard output; the table then goes to standard error, so the output stays
 // clean). The exports write the candidate's figures for github-action-benchmark and Bencher
 // (harness/record/benchmark_export.h). Exit 1 on any regressed or failed case (or missing
@@ -42,7 +42,8 @@ struct CompareArgs {
 };
 
 // --history: the baseline of the newest --last matching runs of the history, on the candidate's
-// SKU unless --sku says otherwise; names it "DATABASE (last N runs)" in the outputs.
+// SKU and of its machine (MachineTypeOf) unless --sku and --machine say otherwise; names it
+// "DATABASE (newest N run(s); FILTERS)" in the outputs.
 Baseline BaselineFromHistoryFlags(const CompareArgs& a, const ResultsDoc& candidate, std::string& name) {
   if (a.last < 1) throw UsageError("--history needs --last N, N >= 1 (the newest N matching runs)");
   HistoryFilter filter = a.history_flags.Filter();
@@ -52,6 +53,7 @@ Baseline BaselineFromHistoryFlags(const CompareArgs& a, const ResultsDoc& candid
     if (skus.size() != 1) throw UsageError(a.candidate + ": its cases are not on one SKU; give --sku with --history");
     filter.sku = *skus.begin();
   }
+  if (!filter.machine) filter.machine = MachineTypeOf(candidate);
   auto store = OpenHistory(a.history_flags, HistoryStore::Open::kExisting);
   HistoryBaseline hb = BaselineFromHistory(*store, filter, a.last, "history", false, candidate.run.id);
   name = store->path() + " (newest " + std::to_string(hb.run_ids.size()) + " run(s); " + HistoryFilterText(filter) + ")";

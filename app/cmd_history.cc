@@ -85,19 +85,21 @@ int List(const HistoryArgs& a) {
     for (const HistoryRun& r : runs) {
       all.push_back({{"run_id", r.run_id}, {"started_at", r.started_at}, {"finished_at", r.finished_at},
                      {"tool_version", r.tool_version}, {"tool_git", r.tool_git}, {"suite", r.suite},
-                     {"hostname", r.hostname}, {"instance_type", r.instance_type}, {"skus", r.skus},
+                     {"hostname", r.hostname}, {"instance_type", r.instance_type}, {"machine", r.machine},
+                     {"skus", r.skus},
                      {"labels", r.labels}, {"state", RunState(r)}, {"cases", r.cases},
                      {"cases_ok", r.cases_ok}, {"verdict", r.verdict}});
     }
     WriteFileSafely(a.json_out, json{{"database", store->path()}, {"runs", all}}.dump(1) + "\n");
     if (a.json_out == "-") return 0;
   }
-  std::printf("%-20s  %-34s  %-6s  %-12s  %-6s  %-8s  %-11s  %-7s  %s\n", "started", "run id", "sku", "host",
-              "suite", "ok/cases", "state", "verdict", "labels");
+  std::printf("%-20s  %-34s  %-6s  %-14s  %-12s  %-6s  %-8s  %-11s  %-7s  %s\n", "started", "run id", "sku",
+              "machine", "host", "suite", "ok/cases", "state", "verdict", "labels");
   for (const HistoryRun& r : runs) {
     const std::string cases = std::to_string(r.cases_ok) + "/" + std::to_string(r.cases);
-    std::printf("%-20s  %-34s  %-6s  %-12s  %-6s  %-8s  %-11s  %-7s  %s\n", r.started_at.c_str(),
-                r.run_id.c_str(), r.skus.empty() ? "-" : r.skus.c_str(), r.hostname.c_str(),
+    std::printf("%-20s  %-34s  %-6s  %-14s  %-12s  %-6s  %-8s  %-11s  %-7s  %s\n", r.started_at.c_str(),
+                r.run_id.c_str(), r.skus.empty() ? "-" : r.skus.c_str(),
+                r.machine.empty() ? "-" : r.machine.c_str(), r.hostname.c_str(),
                 r.suite.empty() ? "-" : r.suite.c_str(), cases.c_str(), RunState(r).c_str(),
                 r.verdict.empty() ? "-" : r.verdict.c_str(), Labels(r.labels).c_str());
   }

@@ -27,6 +27,7 @@ HistoryFilter HistoryFlags::Filter() const {
   HistoryFilter f;
   f.sku = sku;
   for (const std::string& l : labels) ParseLabel("--label", l, f.labels);
+  f.machine = machine;
   if (!since.empty()) {
     // Groups: year, month, day, hour, minute, second (the last three optional).
     static const std::regex kDate(R"((\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?Z?)?)");
@@ -64,6 +65,9 @@ void AddFilterFlags(CLI::App* cmd, HistoryFlags& f) {
   cmd->add_option("--sku", f.sku, "Only runs on this SKU (cpu, h100-sxm-80gb, ...) and their cases on it");
   cmd->add_option("--label", f.labels, "Only runs with this label KEY=VALUE (repeatable; all must match)");
   cmd->add_option("--since", f.since, "Only runs started at or after this UTC date (YYYY-MM-DD[THH:MM[:SS]])");
+  cmd->add_option_function<std::string>(
+      "--machine", [&f](const std::string& m) { f.machine = m; },
+      "Only runs of this machine: its \"machine\" label, else its instance type (\"\" = runs that name none)");
 }
 
 void AddTrendFlags(CLI::App* cmd, HistoryFlags& f) {

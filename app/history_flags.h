@@ -8,9 +8,12 @@
 //   --sku S           runs with cases on this SKU ("cpu", "h100-sxm-80gb"), and only those cases
 //   --label K=V       runs with this label (repeatable; all must match)
 //   --since DATE      runs started at or after DATE: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z], UTC
+//   --machine M       runs of machine M (MachineTypeOf: the "machine" label, else the instance
+//                     type); --machine "" the runs that name none
 //   --window K, --min-effect PCT, --alpha A, --metric NAME
 //                     the change-point rule (harness/decide/change_points.h) and its metric
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,7 @@ struct HistoryFlags {
   std::string db;
   std::string sku, since;
   std::vector<std::string> labels;
+  std::optional<std::string> machine;  // set only when --machine is given
   // The rule's flags (AddTrendFlags).
   std::string metric;
   int window = ChangePointOptions{}.window;

@@ -104,4 +104,14 @@ std::string CaseSku(const ResultsDoc& doc, const CaseResult& c) {
   return sku;
 }
 
+std::string InstanceTypeOf(const ResultsDoc& run) {
+  const auto it = run.run.labels.find("instance_type");
+  return it != run.run.labels.end() && !it->second.empty() ? it->second : run.system.cloud.instance_type;
+}
+
+std::string MachineTypeOf(const ResultsDoc& run) {
+  const auto it = run.run.labels.find("machine");
+  return it != run.run.labels.end() && !it->second.empty() ? it->second : InstanceTypeOf(run);
+}
+
 }  // namespace gq

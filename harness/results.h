@@ -288,4 +288,12 @@ CaseDevice ParseCaseDevice(const std::string& label);
 // "unknown" when the devices are not listed, their SKU is unknown, or they differ.
 std::string CaseSku(const ResultsDoc& doc, const CaseResult& c);
 
+// The run's instance type: its "instance_type" label when set, else system.cloud.instance_type.
+std::string InstanceTypeOf(const ResultsDoc& run);
+
+// The kind of machine a run is of: its "machine" label when set, else InstanceTypeOf, else "".
+// Never the hostname: CI runners in containers get a new one every job, and their runs are of one
+// machine. The history keeps series and baselines per machine (harness/record/history_store.h).
+std::string MachineTypeOf(const ResultsDoc& run);
+
 }  // namespace gq

@@ -25,6 +25,8 @@ inline constexpr const char* kSignConvention =
 // "PASS", "FAIL", or "PASS (nothing judged: ...)" when no case was decided either way.
 std::string CompareHeadline(const CompareReport& report);
 
+// The console table: "candidate C against baseline B" (when the report names them), the sign
+// convention, a row per case with its reason under it, the counts and notes.
 void PrintCompareTable(std::ostream& out, const CompareReport& report);
 std::string CompareMarkdown(const CompareReport& report);
 std::string CompareJunit(const CompareReport& report);

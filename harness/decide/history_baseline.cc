@@ -1,6 +1,7 @@
 #include "harness/decide/history_baseline.h"
 
 #include <algorithm>
+#include <map>
 
 #include "harness/errors.h"
 #include "harness/record/file_io.h"
@@ -8,14 +9,25 @@
 
 namespace gq {
 
-std::string HistoryFilterText(const HistoryFilter& filter) {
-  std::string out;
-  auto add = [&](const std::string& part) { out += (out.empty() ? "" : ", ") + part; };
-  if (!filter.sku.empty()) add("sku " + filter.sku);
-  for (const auto& [k, v] : filter.labels) add("label " + k + "=" + v);
-  if (!filter.since.empty()) add("since " + filter.since);
-  return out.empty() ? "none" : out;
+namespace {
+
+// A baseline is of one machine: the spread between runs of two clouds' instances (even of one GPU
+// model) is not the spread of a run, and would hide a regression or invent one.
+void RefuseMixedMachines(const HistoryStore& store, const HistoryFilter& filter, const std::vector<StoredRun>& runs) {
+  std::map<std::string, int> count;
+  for (const StoredRun& r : runs) ++count[r.machine];
+  if (count.size() < 2) return;
+  std::string listed;
+  for (const auto& [machine, n] : count) {
+    listed += (listed.empty() ? "" : ", ") + (machine.empty() ? std::string("(none)") : machine) + ": " +
+              std::to_string(n) + " run(s)";
+  }
+  throw UsageError(store.path() + ": the runs that match (filters: " + HistoryFilterText(filter) + ") are of " +
+                   std::to_string(count.size()) + " machines (" + listed +
+                   "); a baseline is of one: give --machine M (the run's \"machine\" label, else its instance type)");
 }
+
+}  // namespace
 
 HistoryBaseline BaselineFromHistory(const HistoryStore& store, const HistoryFilter& filter, int last,
                                     const std::string& name, bool allow_incomplete,
@@ -25,6 +37,7 @@ HistoryBaseline BaselineFromHistory(const HistoryStore& store, const HistoryFilt
     throw UsageError(store.path() + ": no " + (allow_incomplete ? "" : "finished ") +
                      "run matches (filters: " + HistoryFilterText(filter) + ")");
   }
+  RefuseMixedMachines(store, filter, runs);
   HistoryBaseline out;
   std::vector<ResultsDoc> docs;
   std::vector<std::string> files;

@@ -5,7 +5,9 @@
 // had been given, so compare judges on the spread between those runs.
 //
 // Only finished runs (complete, not interrupted) are taken unless `allow_incomplete`. With
-// filter.sku set, each run contributes only its cases on that SKU. Each source is named
+// filter.sku set, each run contributes only its cases on that SKU. The runs must be of one machine
+// (HistoryRun::machine): newest runs of several are a UsageError listing them, so the caller
+// narrows with filter.machine. Each source is named
 // "DATABASE#RUN_ID" in the baseline's provenance. Throws UsageError naming the database and
 // filters when no run matches, or as CreateBaseline does (mixed SKUs: give --sku).
 #include <string>
@@ -24,8 +26,5 @@ struct HistoryBaseline {
 HistoryBaseline BaselineFromHistory(const HistoryStore& store, const HistoryFilter& filter, int last,
                                     const std::string& name, bool allow_incomplete,
                                     const std::string& exclude_run_id = "");
-
-// The filters in words, for messages: "sku cpu, label branch=main, since 2026-03-01" or "none".
-std::string HistoryFilterText(const HistoryFilter& filter);
 
 }  // namespace gq

@@ -135,7 +135,11 @@ json TrendToJson(const std::vector<TrendSeries>& series, const HistoryFilter& fi
   j["database"] = database;
   json labels = json::object();
   for (const auto& [k, v] : filter.labels) labels[k] = v;
-  j["filters"] = {{"sku", filter.sku}, {"labels", labels}, {"since", filter.since}};
+  j["filters"] = {{"sku", filter.sku},
+                  {"labels", labels},
+                  {"since", filter.since},
+                  {"machine", filter.machine ? json(*filter.machine) : json(nullptr)},
+                  {"text", HistoryFilterText(filter)}};
   j["metric"] = options.metric.empty() ? json(nullptr) : json(options.metric);
   j["rule"] = {{"window", options.rule.window},
                {"min_effect", options.rule.min_effect},

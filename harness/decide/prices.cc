@@ -7,11 +7,6 @@
 
 namespace gq {
 
-std::string InstanceTypeOf(const ResultsDoc& run) {
-  auto it = run.run.labels.find("instance_type");
-  return it != run.run.labels.end() && !it->second.empty() ? it->second : run.system.cloud.instance_type;
-}
-
 const InstancePrice* PriceList::Match(const ResultsDoc& run) const {
   const std::string type = InstanceTypeOf(run);
   if (type.empty()) return nullptr;

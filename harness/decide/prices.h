@@ -38,7 +38,4 @@ struct PriceList {
 PriceList ReadPriceList(const std::string& path);
 PriceList PriceListFromJson(const nlohmann::ordered_json& j, const std::string& origin);
 
-// The run's instance type: its "instance_type" label when set, else system.cloud.instance_type.
-std::string InstanceTypeOf(const ResultsDoc& run);
-
 }  // namespace gq

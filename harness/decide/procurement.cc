@@ -70,9 +70,7 @@ Objective ParseObjective(const std::string& text) {
 }
 
 std::string MachineOf(const ResultsDoc& run) {
-  auto it = run.run.labels.find("machine");
-  if (it != run.run.labels.end() && !it->second.empty()) return it->second;
-  const std::string type = InstanceTypeOf(run);
+  const std::string type = MachineTypeOf(run);
   return !type.empty() ? type : run.system.host.hostname;
 }
 

@@ -106,7 +106,8 @@ ProcurementReport BuildProcurement(const std::vector<ResultsDoc>& runs, const Pr
                                    const Baseline* baseline, const InstanceCatalog* catalog,
                                    const ProcurementOptions& options);
 
-// The grouping key of a run: its "machine" label, else its instance type, else its hostname.
+// The grouping key of a run: MachineTypeOf (its "machine" label, else its instance type), else its
+// hostname.
 std::string MachineOf(const ResultsDoc& run);
 
 }  // namespace gq

@@ -126,10 +126,16 @@ void InsertRunRowsV2(SqliteDb& db, int64_t run_pk, const ResultsDoc& doc) {
   }
 }
 
+void SetRunMachine(SqliteDb& db, int64_t run_pk, const ResultsDoc& doc) {
+  SqliteStatement st(db, "UPDATE runs SET machine = ? WHERE run_pk = ?");
+  st.Bind(1, MachineTypeOf(doc)).Bind(2, run_pk).Run();
+}
+
 int64_t InsertRunRows(SqliteDb& db, const ResultsDoc& doc, const std::string& raw_json,
                       const std::string& source) {
   const int64_t run_pk = InsertRunRowsV1(db, doc, raw_json, source);
   InsertRunRowsV2(db, run_pk, doc);
+  SetRunMachine(db, run_pk, doc);
   return run_pk;
 }
 

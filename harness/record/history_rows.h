@@ -10,7 +10,7 @@
 
 namespace gq {
 
-// Every row of the run (schema v2): runs, run_json (`raw_json`, the results file's text),
+// Every row of the run (schema v4): runs, run_json (`raw_json`, the results file's text),
 // labels, devices, cases, metrics, replicates, params, verdicts and checks. `source` says where
 // the run came from (a file path, or "gpuqual run"). Returns the run's run_pk.
 int64_t InsertRunRows(SqliteDb& db, const ResultsDoc& doc, const std::string& raw_json,
@@ -25,5 +25,9 @@ int64_t InsertRunRowsV1(SqliteDb& db, const ResultsDoc& doc, const std::string& 
 // case id and device) and the verdict with its checks. The v2 migration calls it for every
 // stored run, from its run_json.
 void InsertRunRowsV2(SqliteDb& db, int64_t run_pk, const ResultsDoc& doc);
+
+// The column schema v4 added: runs.machine = MachineTypeOf(doc). The v4 migration calls it for
+// every stored run, from its run_json.
+void SetRunMachine(SqliteDb& db, int64_t run_pk, const ResultsDoc& doc);
 
 }  // namespace gq

@@ -116,12 +116,27 @@ WHERE primary_metric = 'busbw'
   AND EXISTS (SELECT 1 FROM metrics m WHERE m.case_pk = cases.case_pk AND m.name = 'algbw');
 )sql";
 
+// v4: the run's machine (MachineTypeOf, harness/results.h), the key of its series and of the
+// baselines made from the history; filled for runs already stored from their run_json.
+constexpr const char* kSchemaV4 = R"sql(
+ALTER TABLE runs ADD COLUMN machine TEXT NOT NULL DEFAULT '';
+CREATE INDEX runs_by_machine ON runs (machine);
+)sql";
+
 // Fills the v2 tables of every stored run from its raw JSON (kept for exactly this).
 void BackfillV2(SqliteDb& db) {
   SqliteStatement runs(db, "SELECT r.run_pk, j.json FROM runs r JOIN run_json j USING (run_pk)");
   while (runs.Step()) {
     const std::string origin = db.path() + ": run_json of run " + std::to_string(runs.Int(0));
     InsertRunRowsV2(db, runs.Int(0), ResultsFromJson(ParseJsonText(runs.Text(1), origin), origin));
+  }
+}
+
+void BackfillV4(SqliteDb& db) {
+  SqliteStatement runs(db, "SELECT r.run_pk, j.json FROM runs r JOIN run_json j USING (run_pk)");
+  while (runs.Step()) {
+    const std::string origin = db.path() + ": run_json of run " + std::to_string(runs.Int(0));
+    SetRunMachine(db, runs.Int(0), ResultsFromJson(ParseJsonText(runs.Text(1), origin), origin));
   }
 }
 
@@ -143,6 +158,11 @@ const std::vector<HistoryMigration>& HistoryMigrations() {
          BackfillV2(db);
        }},
       {3, "single-rank collectives followed by algbw", [](SqliteDb& db) { db.Exec(kSchemaV3); }},
+      {4, "runs.machine (filled from run_json)",
+       [](SqliteDb& db) {
+         db.Exec(kSchemaV4);
+         BackfillV4(db);
+       }},
   };
   return steps;
 }

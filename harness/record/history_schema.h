@@ -18,6 +18,9 @@
 //       SKU, rounds), metrics (every summary figure), replicates (the round medians).
 //   v2  params (the case's axis values), verdicts and checks (`gpuqual qualify`'s verdict),
 //       filled for runs already stored from their run_json.
+//   v3  single-rank collectives stored with busbw (0 there) as their metric follow algbw.
+//   v4  runs.machine: the kind of machine the run is of (MachineTypeOf, harness/results.h), the
+//       key of its series and of the baselines made from the history; filled from run_json.
 #include <functional>
 #include <string>
 #include <vector>
@@ -34,7 +37,7 @@ struct HistoryMigration {
 
 // gpuqual's own steps, v1 first.
 const std::vector<HistoryMigration>& HistoryMigrations();
-inline constexpr int kHistorySchemaVersion = 3;
+inline constexpr int kHistorySchemaVersion = 4;
 
 // The database's version (0 for an empty file); throws UsageError for a foreign database.
 int HistorySchemaVersion(SqliteDb& db);

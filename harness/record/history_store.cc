@@ -34,6 +34,10 @@ Where RunFilter(const HistoryFilter& f, const char* case_alias = nullptr) {
              "l.value = ?)";
     w.args.insert(w.args.end(), {key, value});
   }
+  if (f.machine) {
+    w.sql += " AND r.machine = ?";
+    w.args.push_back(*f.machine);
+  }
   if (!f.sku.empty()) {
     w.sql += case_alias != nullptr
                  ? std::string(" AND ") + case_alias + ".sku = ?"
@@ -58,6 +62,16 @@ std::map<std::string, std::string> LabelsOf(SqliteStatement& labels, int64_t run
 }
 
 }  // namespace
+
+std::string HistoryFilterText(const HistoryFilter& filter) {
+  std::string out;
+  auto add = [&](const std::string& part) { out += (out.empty() ? "" : ", ") + part; };
+  if (!filter.sku.empty()) add("sku " + filter.sku);
+  for (const auto& [k, v] : filter.labels) add("label " + k + "=" + v);
+  if (!filter.since.empty()) add("since " + filter.since);
+  if (filter.machine) add("machine " + (filter.machine->empty() ? std::string("(none)") : *filter.machine));
+  return out.empty() ? "none" : out;
+}
 
 std::string DefaultHistoryPath() {
   const char* xdg = std::getenv("XDG_DATA_HOME");
@@ -135,8 +149,8 @@ std::vector<HistoryRun> HistoryStore::Runs(const HistoryFilter& f, int last) con
                     "(SELECT COUNT(*) FROM cases c WHERE c.run_pk = r.run_pk AND "
                     "c.status IN ('ok', 'noisy')), "
                     "(SELECT GROUP_CONCAT(DISTINCT c.sku) FROM cases c WHERE c.run_pk = r.run_pk), "
-                    "COALESCE((SELECT v.overall FROM verdicts v WHERE v.run_pk = r.run_pk), '') "
-                    "FROM runs r WHERE " + w.sql +
+                    "COALESCE((SELECT v.overall FROM verdicts v WHERE v.run_pk = r.run_pk), ''), "
+                    "r.machine FROM runs r WHERE " + w.sql +
                     " ORDER BY r.started_at DESC, r.run_pk DESC LIMIT ?");
   s.Bind(BindWhere(s, w, 1), int64_t{last > 0 ? last : -1});
   SqliteStatement labels(*db_, "SELECT key, value FROM labels WHERE run_pk = ? ORDER BY key");
@@ -157,6 +171,7 @@ std::vector<HistoryRun> HistoryStore::Runs(const HistoryFilter& f, int last) con
     r.cases_ok = static_cast<int>(s.Int(12));
     r.skus = s.Text(13);
     r.verdict = s.Text(14);
+    r.machine = s.Text(15);
     r.labels = LabelsOf(labels, s.Int(0));
     out.push_back(std::move(r));
   }
@@ -181,7 +196,7 @@ std::vector<HistoryPoint> HistoryStore::Series(const HistoryFilter& f, const std
                     "SELECT r.run_pk, r.run_id, r.started_at, r.tool_git, r.interrupted, "
                     "r.complete, c.case_pk, c.device, c.sku, c.status, COALESCE(c.reason, ''), "
                     "c.rounds_done, c.rounds_planned, m.name, m.unit, m.higher_is_better, "
-                    "m.median, m.ci95_low, m.ci95_high, COALESCE(r.instance_type, '') "
+                    "m.median, m.ci95_low, m.ci95_high, r.machine "
                     "FROM cases c JOIN runs r USING (run_pk) LEFT JOIN metrics m ON "
                     "m.case_pk = c.case_pk AND m.name = COALESCE(?, c.primary_metric) "
                     "WHERE c.case_id = ? AND " + w.sql +
@@ -213,13 +228,7 @@ std::vector<HistoryPoint> HistoryStore::Series(const HistoryFilter& f, const std
       p.ci95_high = s.Real(18);
     }
     p.labels = LabelsOf(labels, s.Int(0));
-    auto label = [&](const char* key) {
-      const auto it = p.labels.find(key);
-      return it != p.labels.end() ? it->second : std::string();
-    };
-    for (const std::string& source : {label("machine"), label("instance_type"), s.Text(19)}) {
-      if (p.machine.empty()) p.machine = source;
-    }
+    p.machine = s.Text(19);
     reps.Reset();
     reps.Bind(1, s.Int(6));
     while (reps.Step()) p.replicate_medians_s.push_back(reps.Real(0));
@@ -232,14 +241,14 @@ std::vector<StoredRun> HistoryStore::RecentRuns(const HistoryFilter& f, int last
                                                 const std::string& exclude_run_id) const {
   const Where w = RunFilter(f);
   SqliteStatement s(*db_,
-                    "SELECT r.run_id, r.started_at, j.json FROM runs r JOIN run_json j "
+                    "SELECT r.run_id, r.started_at, r.machine, j.json FROM runs r JOIN run_json j "
                     "USING (run_pk) WHERE " + w.sql +
                     (finished_only ? " AND r.complete = 1 AND r.interrupted = 0" : "") +
                     " AND r.run_id <> ? ORDER BY r.started_at DESC, r.run_pk DESC LIMIT ?");
   const int next = BindWhere(s, w, 1);
   s.Bind(next, exclude_run_id).Bind(next + 1, int64_t{last > 0 ? last : -1});
   std::vector<StoredRun> out;
-  while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2)});
+  while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3)});
   return out;
 }
 

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,12 +30,19 @@ struct HistoryFilter {
   std::string sku;                             // runs with a case on this SKU ("cpu", "h100-..."); "" any
   std::map<std::string, std::string> labels;   // every KEY=VALUE must be a label of the run
   std::string since;                           // started_at >= this (ISO 8601 text); "" any
+  std::optional<std::string> machine;          // runs of this machine (MachineTypeOf; "" = runs of
+                                               // no named machine); nullopt any
 };
+
+// The filters in words, for messages and reports: "sku cpu, label branch=main, since 2026-03-01,
+// machine p5.48xlarge" ("machine (none)" for ""), or "none".
+std::string HistoryFilterText(const HistoryFilter& filter);
 
 // A row of `gpuqual history list`.
 struct HistoryRun {
   std::string run_id, started_at, finished_at, tool_version, tool_git, suite, hostname;
   std::string instance_type, skus;  // skus: the run's case SKUs, comma-separated
+  std::string machine;              // MachineTypeOf the run ("" when it names none)
   std::map<std::string, std::string> labels;
   bool interrupted = false, complete = true;
   int cases = 0, cases_ok = 0;  // ok or noisy
@@ -44,10 +52,7 @@ struct HistoryRun {
 // One case of one run: a point of a case's series over runs.
 struct HistoryPoint {
   std::string run_id, started_at, tool_git, device, sku, status, reason;
-  // The run's machine: its "machine" label, else its instance type (label or cloud), else ""
-  // (not the hostname: CI runners in containers get a new one every job, and their runs are one
-  // series).
-  std::string machine;
+  std::string machine;  // the run's machine (MachineTypeOf, harness/results.h): one series each
   std::map<std::string, std::string> labels;
   bool run_finished = true;
   bool has_metric = false;  // the metric is in the case (not for failed or skipped cases)
@@ -60,7 +65,7 @@ struct HistoryPoint {
 
 // A stored run's results JSON as given.
 struct StoredRun {
-  std::string run_id, started_at, json;
+  std::string run_id, started_at, machine, json;
 };
 
 enum class AddOutcome { kAdded, kUnchanged, kKept, kReplaced };

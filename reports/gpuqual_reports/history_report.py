@@ -141,6 +141,8 @@ confidence interval of each run's median.</footer>
 
 def _filters(trend):
     f = trend.filters or {}
+    if f.get("text"):  # gpuqual's own words (trend files since schema text was added)
+        return f["text"]
     parts = [f"sku {f['sku']}"] if f.get("sku") else []
     parts += [f"label {k}={v}" for k, v in (f.get("labels") or {}).items()]
     parts += [f"since {f['since']}"] if f.get("since") else []

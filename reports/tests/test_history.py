@@ -89,6 +89,15 @@ def test_report_writes_png_html_and_summary(tmp_path):
     assert "trend_01.png" in html or "data:image/png" in html
 
 
+def test_report_shows_the_filters_in_gpuqual_words(tmp_path):
+    doc = _trend()
+    doc["filters"].update({"machine": "rack-7", "text": "sku cpu, label branch=main, machine rack-7"})
+    out = tmp_path / "out"
+    cli.run(["--history-trend", _write(tmp_path, doc), "-o", str(out)])
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "(filters: sku cpu, label branch=main, machine rack-7)" in summary
+
+
 def _bad(doc, path_keys, value):
     bad = copy.deepcopy(doc)
     node = bad

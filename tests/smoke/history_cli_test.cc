@@ -206,6 +206,52 @@ TEST_F(HistoryCliTest, ShowTrendBaselineCompareAndReport) {
   EXPECT_NE(text.find("c06"), std::string::npos) << text;
 }
 
+// Runs of another machine (a "machine" label, else another instance type) are not replicates of
+// this one's: a baseline from the history refuses to mix them, --machine picks one, and compare
+// --history takes the candidate's machine unless told otherwise.
+TEST_F(HistoryCliTest, BaselinesFromTheHistoryAreOfOneMachine) {
+  ASSERT_EQ(run_.code, 0) << run_.output;
+  const auto on_rack = [&](const std::string& file) {
+    auto j = ReadJsonFile(file);
+    j["run"]["labels"]["machine"] = "rack-9";
+    std::ofstream(file) << j.dump(1);
+    return file;
+  };
+  std::string files;
+  for (int i = 0; i < 3; ++i) files += " " + Variant(Path("base.json"), Path("m" + std::to_string(i) + ".json"), i, 1.0);
+  for (int i = 3; i < 5; ++i) {
+    files += " " + on_rack(Variant(Path("base.json"), Path("m" + std::to_string(i) + ".json"), i, 1.5 * (1 + 0.004 * i)));
+  }
+  const std::string db = " --db " + Path("machines.db");
+  ASSERT_EQ(Gpuqual("history add" + db + files).code, 0);
+
+  Outcome mixed = Gpuqual("baseline create --from-history --sku cpu --last 4" + db + " -o " + Path("mixed.json"));
+  EXPECT_EQ(mixed.code, 2) << mixed.output;
+  EXPECT_NE(mixed.output.find("are of 2 machines ((none): 2 run(s), rack-9: 2 run(s)); a baseline is of one: "
+                              "give --machine M"), std::string::npos) << mixed.output;
+  EXPECT_FALSE(fs::exists(Path("mixed.json")));
+  Outcome rack = Gpuqual("baseline create --from-history --sku cpu --last 4 --machine rack-9" + db + " -o " +
+                         Path("rack.json"));
+  ASSERT_EQ(rack.code, 0) << rack.output;
+  EXPECT_EQ(ReadJsonFile(Path("rack.json"))["sources"].size(), 2u);
+  EXPECT_EQ(Gpuqual("baseline create --from-history --sku cpu --last 4 --machine ''" + db + " -o " +
+                    Path("none.json")).code, 0);
+  Outcome listed = Gpuqual("history list --machine rack-9" + db);
+  EXPECT_EQ(listed.code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("2 run(s) in"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("machine rack-9"), std::string::npos) << listed.output;
+
+  // A candidate on rack-9 as slow as rack-9's runs: unchanged against them (its machine), a
+  // regression against the unnamed machine's when --machine '' says so.
+  on_rack(Variant(Path("base.json"), Path("cand.json"), 90, 1.5));
+  Outcome own = Gpuqual("compare " + Path("cand.json") + " --history --last 4" + db);
+  EXPECT_EQ(own.code, 0) << own.output;
+  EXPECT_NE(own.output.find("machine rack-9"), std::string::npos) << own.output;
+  Outcome other = Gpuqual("compare " + Path("cand.json") + " --history --last 4 --machine ''" + db);
+  EXPECT_EQ(other.code, 1) << other.output;
+  EXPECT_NE(other.output.find("regressed"), std::string::npos) << other.output;
+}
+
 TEST_F(HistoryCliTest, BadDatabasesAndFlagsExitTwoWithOneLine) {
   std::ofstream(Path("garbage.db")) << std::string(4096, 'g');
   Outcome g = Gpuqual("history list --db " + Path("garbage.db"));

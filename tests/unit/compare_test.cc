@@ -415,6 +415,13 @@ TEST(CompareTest, ABaselineOfAnotherSkuIsNoted) {
   std::ostringstream table;
   PrintCompareTable(table, r);
   EXPECT_NE(table.str().find("note: " + r.sku_note), std::string::npos) << table.str();
+  EXPECT_EQ(table.str().find("against baseline"), std::string::npos) << table.str();  // not named: no line
+  CompareReport named = r;
+  named.candidate = "run.json";
+  named.baseline = "h100.json";
+  std::ostringstream titled;
+  PrintCompareTable(titled, named);
+  EXPECT_EQ(titled.str().rfind("candidate run.json against baseline h100.json\n", 0), 0u) << titled.str();
 }
 
 TEST(CompareFormatTest, MarkdownMatchesGolden) { EXPECT_EQ(CompareMarkdown(GoldenReport()), Golden("compare_golden.md")); }

@@ -1,7 +1,7 @@
 // harness/decide/history_baseline: a baseline from the newest N matching runs carries each run's
 // median as a replicate (so compare decides on the spread between those runs), leaves out the
-// candidate's own run and unfinished runs, keeps only the SKU asked for, and says when no run
-// matches.
+// candidate's own run and unfinished runs, keeps only the SKU asked for, refuses runs of two
+// machines, and says when no run matches.
 #include "harness/decide/history_baseline.h"
 
 #include <gtest/gtest.h>
@@ -66,6 +66,33 @@ TEST_F(HistoryBaselineTest, LeavesOutTheCandidateUnfinishedRunsAndOtherSkus) {
     EXPECT_NE(std::string(e.what()).find("no finished run matches (filters: sku cpu, label branch=dev)"),
               std::string::npos) << e.what();
   }
+}
+
+// Runs of two machines (one GPU model on two clouds' instances) make no baseline together: the
+// error lists them, and --machine (filter.machine) picks one.
+TEST_F(HistoryBaselineTest, RunsOfTwoMachinesMakeNoBaselineUntilOneIsNamed) {
+  for (int i = 0; i < 4; ++i) {
+    ResultsDoc run = MakeRun("g" + std::to_string(i), StartedAt(40 + i), {}, {GemmCase("cuda:0", i % 2 ? 1e-5 : 1.2e-5)});
+    run.system.cloud.instance_type = i % 2 ? "p5.48xlarge" : "a3-highgpu-8g";
+    AddRun(*store_, run);
+  }
+  HistoryFilter f{"h100-sxm-80gb", {}, ""};
+  try {
+    BaselineFromHistory(*store_, f, 4, "h", false);
+    FAIL() << "made a baseline of two machines";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("are of 2 machines (a3-highgpu-8g: 2 run(s), p5.48xlarge: 2 run(s)); "
+                                         "a baseline is of one: give --machine M"),
+              std::string::npos) << e.what();
+  }
+  f.machine = "p5.48xlarge";
+  const HistoryBaseline hb = BaselineFromHistory(*store_, f, 4, "h", false);
+  EXPECT_EQ(hb.run_ids, (std::vector<std::string>{"g3", "g1"}));
+  EXPECT_EQ(HistoryFilterText(f), "sku h100-sxm-80gb, machine p5.48xlarge");
+  // The cpu runs name no machine: "" picks them, and they are one machine already.
+  f = {"cpu", {}, "", std::string()};
+  EXPECT_EQ(BaselineFromHistory(*store_, f, 2, "h", false).run_ids, (std::vector<std::string>{"r07", "r06"}));
+  EXPECT_EQ(HistoryFilterText(f), "sku cpu, machine (none)");
 }
 
 }  // namespace

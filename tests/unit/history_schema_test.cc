@@ -121,5 +121,33 @@ TEST_F(HistorySchemaTest, VersionThreeFollowsSingleRankCollectivesByAlgbw) {
   EXPECT_EQ(*db.QueryText("SELECT COUNT(*) FROM cases WHERE primary_metric = 'tflops'"), "1");
 }
 
+// Runs stored before v4 get their machine from their run_json: the "machine" label, else the
+// instance type; runs added after get it at once.
+TEST_F(HistorySchemaTest, VersionFourGivesStoredRunsTheirMachine) {
+  ResultsDoc labelled = MakeRun("labelled", StartedAt(1), {{"machine", "rack-7"}}, {GemmCase("cpu", 1e-3)});
+  ResultsDoc typed = MakeRun("typed", StartedAt(2), {}, {GemmCase("cpu", 1e-3)});
+  typed.system.cloud.instance_type = "p5.48xlarge";
+  ResultsDoc bare = MakeRun("bare", StartedAt(3), {}, {GemmCase("cpu", 1e-3)});
+  {  // as gpuqual with schema v3 stored them
+    SqliteDb db(Db(), SqliteDb::Mode::kReadWriteCreate, 1000);
+    MigrateHistory(db, {HistoryMigrations()[0], HistoryMigrations()[1], HistoryMigrations()[2]});
+    SqliteTransaction t(db);
+    for (const ResultsDoc* d : {&labelled, &typed, &bare}) {
+      const int64_t pk = InsertRunRowsV1(db, *d, ResultsToJson(*d).dump(1) + "\n", "test");
+      InsertRunRowsV2(db, pk, *d);
+    }
+    t.Commit();
+  }
+  HistoryStore store(Db(), HistoryStore::Open::kExisting);  // migrates on open
+  std::string machines;
+  for (const HistoryRun& r : store.Runs({})) machines += r.run_id + "=" + r.machine + " ";
+  EXPECT_EQ(machines, "labelled=rack-7 typed=p5.48xlarge bare= ");
+  ResultsDoc later = typed;
+  later.run.id = "later";
+  later.run.started_at = StartedAt(4);
+  testing::AddRun(store, later);
+  EXPECT_EQ(store.Runs({}).back().machine, "p5.48xlarge");
+}
+
 }  // namespace
 }  // namespace gq

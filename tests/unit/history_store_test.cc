@@ -95,6 +95,38 @@ TEST_F(HistoryStoreTest, FiltersBySkuLabelsAndStartTime) {
   EXPECT_EQ(store.Runs({"h100-sxm-80gb", {}, ""})[0].skus, "h100-sxm-80gb");
 }
 
+// A run's machine is its "machine" label, else its instance type (label, else cloud), else none;
+// --machine picks the runs of one, "" those of none.
+TEST_F(HistoryStoreTest, FiltersByMachine) {
+  HistoryStore store(Db(), HistoryStore::Open::kCreate);
+  ResultsDoc p5 = MakeRun("a", StartedAt(1), {}, {GemmCase("cpu", 1e-3)});
+  p5.system.cloud.instance_type = "p5.48xlarge";
+  AddRun(store, p5);
+  ResultsDoc labelled = p5;
+  labelled.run.id = "b";
+  labelled.run.labels = {{"machine", "rack-7"}, {"instance_type", "p5e.48xlarge"}};
+  AddRun(store, labelled);
+  ResultsDoc typed = MakeRun("c", StartedAt(3), {{"instance_type", "p5e.48xlarge"}}, {GemmCase("cpu", 1e-3)});
+  AddRun(store, typed);
+  AddRun(store, MakeRun("d", StartedAt(4), {{"machine", ""}}, {GemmCase("cpu", 1e-3)}));
+  auto ids = [&](const std::optional<std::string>& machine) {
+    std::string out;
+    HistoryFilter f;
+    f.machine = machine;
+    for (const HistoryRun& r : store.Runs(f)) out += r.run_id + "=" + r.machine + " ";
+    return out;
+  };
+  EXPECT_EQ(ids(std::nullopt), "a=p5.48xlarge b=rack-7 c=p5e.48xlarge d= ");
+  EXPECT_EQ(ids("p5.48xlarge"), "a=p5.48xlarge ");
+  EXPECT_EQ(ids("p5e.48xlarge"), "c=p5e.48xlarge ");
+  EXPECT_EQ(ids(""), "d= ");
+  EXPECT_EQ(store.Series({}, "gemm/dtype=fp32/m=256")[1].machine, "rack-7");
+  HistoryFilter rack;
+  rack.machine = "rack-7";
+  ASSERT_EQ(store.RecentRuns(rack, 0, true).size(), 1u);
+  EXPECT_EQ(store.RecentRuns(rack, 0, true)[0].machine, "rack-7");
+}
+
 TEST_F(HistoryStoreTest, SeriesInStartOrderWithReplicates) {
   HistoryStore store(Db(), HistoryStore::Open::kCreate);
   // Added out of order: the series follows started_at.

@@ -153,6 +153,11 @@ TEST_F(HistoryTrendTest, TrendJsonCarriesWhatTheReportDraws) {
   EXPECT_EQ(j["schema"], kTrendSchema);
   EXPECT_EQ(j["database"], "/x/h.db");
   EXPECT_EQ(j["filters"]["labels"]["branch"], "main");
+  EXPECT_TRUE(j["filters"]["machine"].is_null());
+  EXPECT_EQ(j["filters"]["text"], "sku cpu, label branch=main");
+  HistoryFilter rack{"cpu", {}, "", "rack-7"};
+  EXPECT_EQ(TrendToJson({}, rack, {}, "/x/h.db")["filters"]["machine"], "rack-7");
+  EXPECT_EQ(TrendToJson({}, rack, {}, "/x/h.db")["filters"]["text"], "sku cpu, machine rack-7");
   EXPECT_EQ(j["rule"]["window"], 4);
   EXPECT_NE(j["rule"]["text"].get<std::string>().find("Welch t"), std::string::npos);
   const auto& s = j["series"][0];
