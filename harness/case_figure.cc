@@ -24,15 +24,21 @@ std::string FigureMetric(const CaseResult& r) {
 }
 
 std::string RankSetupMismatch(const Work& a, const std::string& a_name, const Work& b, const std::string& b_name) {
-  if (std::fabs(a.busbw_factor - b.busbw_factor) <= 1e-9 * std::max(a.busbw_factor, b.busbw_factor)) return "";
-  auto setup = [](const Work& w) {
+  const bool same_factor = std::fabs(a.busbw_factor - b.busbw_factor) <= 1e-9 * std::max(a.busbw_factor, b.busbw_factor);
+  const bool nodes_known = a.nodes > 0 && b.nodes > 0 && a.busbw_factor > 0 && b.busbw_factor > 0;
+  if (same_factor && (!nodes_known || a.nodes == b.nodes)) return "";
+  auto setup = [&](const Work& w) {
     char factor[32];
     std::snprintf(factor, sizeof factor, "%.4g", w.busbw_factor);
-    return w.busbw_factor == 0 ? std::string("on one rank (a copy; figure algbw)")
-                               : "on several ranks (bus factor " + std::string(factor) + ")";
+    if (w.busbw_factor == 0) return std::string("on one rank (a copy; figure algbw)");
+    std::string text = "on several ranks (bus factor " + std::string(factor) + ")";
+    if (nodes_known) text += " over " + std::to_string(w.nodes) + (w.nodes == 1 ? " node" : " nodes");
+    return text;
   };
   return "not comparable: " + a_name + " ran this collective " + setup(a) + ", " + b_name + " " + setup(b) +
-         ": the same number of GPUs on both sides is needed";
+         (same_factor ? ": the same number of nodes on both sides is needed (links within a node and the "
+                        "network between nodes are different paths)"
+                      : ": the same number of GPUs on both sides is needed");
 }
 
 std::size_t SpreadValues(const CaseResult& r) {

@@ -38,7 +38,9 @@ inline constexpr std::size_t kFewestForAnInterval = 6;
 // Whether two results of one case id (`a` of "<a_name>", `b` of "<b_name>") timed the same thing:
 // a collective's bus factor follows its rank count (allreduce 2(n-1)/n; 0 on one rank, where the
 // "collective" is a copy and its figure algbw), so its times at different factors are neither
-// replicates of each other nor a change. "" when the factors agree, else why not, in words.
+// replicates of each other nor a change; nor are times of the same ranks spread over another
+// number of nodes (Work::nodes, when both state it). "" when the setups agree, else why not, in
+// words.
 std::string RankSetupMismatch(const Work& a, const std::string& a_name, const Work& b, const std::string& b_name);
 
 }  // namespace gq

@@ -45,6 +45,7 @@ struct Work {
   std::string link_peak_source;  // how link_peak_gbs was derived (shown as the roofline's source)
   double prefill_tokens = 0;     // prompt tokens processed per iteration (e2e: batch x input_len)
   double gpus = 0;               // devices one iteration uses (e2e: tp); 0 means 1
+  int nodes = 0;                 // collectives: the nodes their ranks ran on (1: one node); 0 not stated
   // Stages of the iteration, for the token-rate roofline (harness/measure/roofline.h); may be empty.
   std::vector<WorkPhase> phases;
 };

@@ -17,6 +17,7 @@ json WorkToJson(const Work& w) {
           {"compute_dtype", w.compute_dtype},
           {"prefill_tokens", w.prefill_tokens},
           {"gpus", w.gpus},
+          {"nodes", w.nodes},
           {"phases", phases}};
 }
 
@@ -29,6 +30,7 @@ Work WorkFromJson(const JsonFields& work) {
   w.compute_dtype = work.StrOr("compute_dtype", "");
   w.prefill_tokens = work.NumOr("prefill_tokens", 0);
   w.gpus = work.NumOr("gpus", 0);
+  w.nodes = work.Has("nodes") ? static_cast<int>(work.IntIn("nodes", 0, 1 << 20)) : 0;
   if (work.Has("phases")) {
     JsonFields phases = work.Arr("phases");
     for (std::size_t i = 0; i < phases.value().size(); ++i) {

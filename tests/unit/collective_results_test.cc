@@ -166,6 +166,33 @@ TEST(CollectiveResultsTest, SingleRankCasesCompareOnAlgbw) {
   EXPECT_NE(report.rows[0].reason.find("the candidate ran this collective on one rank"), std::string::npos);
 }
 
+// 16 ranks on 2 nodes of 8 GPUs against 16 ranks on 4 nodes of 4: one bus factor, but the traffic
+// crosses the network on both and between a different number of nodes: not comparable. A file
+// that does not state its nodes (written before they were recorded) is judged on the factor.
+TEST(CollectiveResultsTest, TheSameRanksOnAnotherNumberOfNodesAreNotComparable) {
+  ResultsDoc d;
+  d.cases = {CollectiveCase(350, false)};
+  d.cases[0].work.nodes = 2;
+  Baseline b;
+  b.name = "base";
+  b.cases = {{d.cases[0].id, "allreduce", {}, "busbw", {{"busbw", MetricResult{"GB/s", true, 350}}}, {}, {}, 1}};
+  b.cases[0].work.busbw_factor = d.cases[0].work.busbw_factor;
+  b.cases[0].work.nodes = 4;
+  CompareReport report = Compare(d, b, {});
+  EXPECT_EQ(report.rows.at(0).verdict, Verdict::kFailed);
+  EXPECT_EQ(report.rows[0].reason,
+            "not comparable: the candidate ran this collective on several ranks (bus factor 1.75) over 2 nodes, the "
+            "baseline on several ranks (bus factor 1.75) over 4 nodes: the same number of nodes on both sides is "
+            "needed (links within a node and the network between nodes are different paths)");
+  b.cases[0].work.nodes = 0;  // not stated
+  EXPECT_NE(Compare(d, b, {}).rows.at(0).verdict, Verdict::kFailed);
+  b.cases[0].work.nodes = 2;
+  EXPECT_NE(Compare(d, b, {}).rows.at(0).verdict, Verdict::kFailed);
+  // The nodes survive the results file.
+  const ResultsDoc back = ResultsFromJson(ResultsToJson(d), "t");
+  EXPECT_EQ(back.cases.at(0).work.nodes, 2);
+}
+
 TEST(CollectiveResultsTest, AdHocPlansUseSmallerSizesOnTheCpu) {
   const WorkloadRegistry registry = BuildRegistry();
   RunOptions o;

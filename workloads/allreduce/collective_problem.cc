@@ -74,6 +74,7 @@ Work CollectiveWork(const CollectiveProblem& p, const CollectiveLayout& layout, 
   work.bytes = static_cast<double>(layout.bytes);
   work.busbw_factor = BusBandwidthFactor(p.kind, layout.ranks);
   work.bandwidth_domain = nodes > 1 ? "network" : "interconnect";
+  work.nodes = nodes;
   return work;
 }
 

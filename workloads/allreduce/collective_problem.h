@@ -62,7 +62,8 @@ CollectiveLayout CollectiveLayoutFor(const CollectiveProblem& p, int64_t ranks);
 double BusBandwidthFactor(CollectiveKind kind, int64_t ranks);
 
 // bytes = S, busbw_factor as above, no flops; bandwidth_domain "interconnect" when every rank is
-// on one node, "network" across `nodes` > 1 (harness/measure/roofline.h places busbw accordingly).
+// on one node, "network" across `nodes` > 1 (harness/measure/roofline.h places busbw accordingly);
+// nodes = `nodes` (RankSetupMismatch tells runs on different node counts apart).
 Work CollectiveWork(const CollectiveProblem& p, const CollectiveLayout& layout, int nodes);
 
 // Facts every backend records: "ranks", "count", "bytes", and when they apply "size_note" (the
