@@ -187,6 +187,8 @@ struct CaseResult {
   std::vector<double> round_medians_s;
 
   const MetricResult* FindMetric(const std::string& name) const;
+  // ok or noisy: the case was measured and its figures stand (a noisy one's with a wide interval).
+  bool Measured() const { return status == CaseStatus::kOk || status == CaseStatus::kNoisy; }
   // samples_s divided by iterations_per_sample: seconds per iteration, one per sample.
   std::vector<double> PerIterationSeconds() const;
   // The replicate medians (seconds per iteration): round_medians_s, or for a file written before

@@ -142,7 +142,7 @@ Baseline CreateBaseline(const std::vector<ResultsDoc>& docs, const std::vector<s
       if (!seen.insert({c.id, c.device}).second) {
         throw UsageError(files[d] + ": case '" + c.id + "' appears twice on " + c.device);
       }
-      if (c.status != CaseStatus::kOk && c.status != CaseStatus::kNoisy) continue;
+      if (!c.Measured()) continue;
       if (c.samples_s.empty() || c.FindMetric(c.primary_metric) == nullptr) continue;
       skus.insert(CaseSku(doc, c));
       if (by_id[c.id].empty()) order.push_back(c.id);

@@ -13,9 +13,6 @@
 namespace gq {
 namespace {
 
-bool Measured(const CaseResult& c) { return c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy; }
-
-
 // The replicate values of a case in its primary metric's units: the metric's median scaled by
 // each round's time against the median round time (rates go as 1/t, times as t).
 std::vector<double> Replicates(const CaseResult& c, const MetricResult& m) {
@@ -49,7 +46,7 @@ void TokenCost(ProcurementMachine& m, const ProcurementOptions& o) {
     double tok_s = 0;
     int n = 0;
     for (const CaseResult& c : run->cases) {
-      const MetricResult* mr = Measured(c) && o.scenario.Matches(c) ? c.FindMetric(*metric) : nullptr;
+      const MetricResult* mr = c.Measured() && o.scenario.Matches(c) ? c.FindMetric(*metric) : nullptr;
       if (mr == nullptr || !(mr->median > 0)) continue;
       // An MPI case's figure is one replica's (a rank, or a tp group of ranks): it ran on all.
       const int copies = std::max(1, ParseCaseDevice(c.device).ranks / std::max(1, o.scenario.tp));
@@ -122,7 +119,7 @@ void CollectMachine(ProcurementMachine& m, const PriceList* prices) {
     for (const CaseResult& c : run.cases) {
       const std::string metric = FigureMetric(c);  // algbw on one rank (case_figure.h)
       const MetricResult* pm = c.FindMetric(metric);
-      if (!Measured(c) || pm == nullptr || !(pm->median > 0)) continue;
+      if (!c.Measured() || pm == nullptr || !(pm->median > 0)) continue;
       const bool first_run = m.cases.count(c.id) == 0;
       ProcurementCase& d = m.cases[c.id];
       if (first_run) {
@@ -171,7 +168,7 @@ void MachineCostFigures(ProcurementMachine& m, const std::vector<std::string>& o
     if (role == nullptr) continue;
     for (const ResultsDoc* run : m.runs) {
       for (const CaseResult& c : run->cases) {
-        if (c.id != id || !Measured(c)) continue;
+        if (c.id != id || !c.Measured()) continue;
         if (const MetricResult* mr = c.FindMetric(*role); mr != nullptr && mr->median > 0) tflops.push_back(mr->median);
       }
     }

@@ -141,7 +141,7 @@ void InventoryChecks(const ResultsDoc& doc, const InstanceEntry* entry, const st
 // Whether the run finished: a machine is qualified only on a whole run.
 void CompletenessCheck(const ResultsDoc& doc, std::vector<QualifyCheck>& out) {
   std::size_t measured = 0;
-  for (const CaseResult& c : doc.cases) measured += c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy;
+  for (const CaseResult& c : doc.cases) measured += c.Measured();
   const std::string done = std::to_string(doc.cases.size()) + " case(s) finished, " + std::to_string(measured) + " measured";
   if (doc.run.interrupted) {
     out.push_back({"run complete", "run", QualifyStatus::kIncomplete, "the run was interrupted (" + done + "): run it again to qualify", 0, 0, ""});

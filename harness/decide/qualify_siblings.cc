@@ -13,8 +13,6 @@ namespace {
 
 using enum QualifyStatus;
 
-bool Measured(const CaseResult& c) { return c.status == CaseStatus::kOk || c.status == CaseStatus::kNoisy; }
-
 // A copy over a link (membw h2d/d2h/bidir: the host link, d2d: a peer) whose rate differs between
 // healthy GPUs by where each sits (NUMA node, PCIe switch): not a figure of the GPU itself.
 bool OverALink(const CaseResult& c) {
@@ -46,7 +44,7 @@ struct Behind {
 void SiblingChecks(const ResultsDoc& doc, const QualifyThreshold& t, std::vector<QualifyCheck>& out) {
   std::map<std::string, std::vector<const CaseResult*>> by_id;
   for (const CaseResult& c : doc.cases) {
-    if (Measured(c) && ParseCaseDevice(c.device).SingleGpu() && !OverALink(c)) by_id[c.id].push_back(&c);
+    if (c.Measured() && ParseCaseDevice(c.device).SingleGpu() && !OverALink(c)) by_id[c.id].push_back(&c);
   }
   std::map<std::string, Behind> behind;  // by device
   int judged_cases = 0;

@@ -13,7 +13,7 @@ using json = nlohmann::ordered_json;
 
 // The figure metric of a measured case (case_figure.h: algbw on one rank), or null.
 const MetricResult* Primary(const CaseResult& c) {
-  if (c.status != CaseStatus::kOk && c.status != CaseStatus::kNoisy) return nullptr;
+  if (!c.Measured()) return nullptr;
   return c.FindMetric(FigureMetric(c));
 }
 

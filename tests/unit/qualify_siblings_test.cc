@@ -61,6 +61,45 @@ TEST(SiblingChecksTest, AGpuWithinItsOwnSpreadOfTheThresholdIsNotBehind) {
   EXPECT_EQ(out[0].status, QualifyStatus::kPass) << out[0].reason;
 }
 
+// A figure where lower is better (a time): the slow GPU is the one whose time is above the others',
+// judged as others / its own, and its CI's low end is the end nearest them.
+TEST(SiblingChecksTest, ALowerIsBetterFigureIsJudgedByItsInverse) {
+  ResultsDoc doc;
+  const auto timed = [](int d, double ms, double ci) {
+    CaseResult c = Gemm("e2e/latency", d, 0);
+    c.primary_metric = "ttft_ms";
+    MetricResult m{"ms", false, ms};
+    m.ci95_low = ms * (1 - ci);
+    m.ci95_high = ms * (1 + ci);
+    c.metrics = {{"ttft_ms", m}};
+    return c;
+  };
+  for (int d = 0; d < 4; ++d) doc.cases.push_back(timed(d, d == 2 ? 12.0 : 10.0, 0.01));
+  std::vector<QualifyCheck> out;
+  SiblingChecks(doc, QualifyThreshold{}, out);  // cuda:2 at 10/12 = 83% of the others' speed
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].name, "cuda:2 vs its siblings");
+  EXPECT_EQ(out[0].status, QualifyStatus::kFail);
+  EXPECT_NEAR(out[0].value, 10.0 / 12.0, 1e-12);
+  EXPECT_NE(out[0].reason.find("worst 83.3% in e2e/latency"), std::string::npos) << out[0].reason;
+  doc.cases[2] = timed(2, 10.6, 0.01);  // 94.3%, its CI's low end 10.49 ms: 95.3%, within
+  out.clear();
+  SiblingChecks(doc, QualifyThreshold{}, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].status, QualifyStatus::kPass) << out[0].reason;
+  doc.cases[2] = timed(2, 10.6, 0.001);  // the same median, a tight CI: WARN
+  out.clear();
+  SiblingChecks(doc, QualifyThreshold{}, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].status, QualifyStatus::kWarn) << out[0].reason;
+  doc.cases[0] = timed(0, 9.0, 0.01);  // a faster GPU is not behind
+  doc.cases[2] = timed(2, 10.0, 0.01);
+  out.clear();
+  SiblingChecks(doc, QualifyThreshold{}, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].status, QualifyStatus::kPass) << out[0].reason;
+}
+
 TEST(SiblingChecksTest, FewerThanThreeGpusOrGroupDevicesAreNotJudged) {
   ResultsDoc doc;
   doc.cases = {Gemm("gemm/a", 0, 600), Gemm("gemm/a", 1, 300)};
