@@ -18,6 +18,7 @@ json WorkToJson(const Work& w) {
           {"prefill_tokens", w.prefill_tokens},
           {"gpus", w.gpus},
           {"nodes", w.nodes},
+          {"bandwidth_domain", w.bandwidth_domain},
           {"phases", phases}};
 }
 
@@ -30,6 +31,7 @@ Work WorkFromJson(const JsonFields& work) {
   w.compute_dtype = work.StrOr("compute_dtype", "");
   w.prefill_tokens = work.NumOr("prefill_tokens", 0);
   w.gpus = work.NumOr("gpus", 0);
+  w.bandwidth_domain = work.StrOr("bandwidth_domain", "");
   w.nodes = work.Has("nodes") ? static_cast<int>(work.IntIn("nodes", 0, 1 << 20)) : 0;
   if (work.Has("phases")) {
     JsonFields phases = work.Arr("phases");

@@ -23,7 +23,6 @@ _OPS = {
     "h2d_sm": "Host → device, mapped (SM kernel)", "d2h_sm": "Device → host, mapped (SM kernel)",
     "bidir_sm": "Host ↔ device both ways (SM kernel)", "d2d_sm": "GPU → next GPU (SM kernel)",
 }
-_HOST_LINK = ("h2d", "d2h", "bidir")
 
 
 def _sized(rows):
@@ -151,7 +150,7 @@ def membw_figure(rows, colors=None):
     for ax, (title, prows) in zip(axes, panels.items()):
         peaks = _lines(ax, prows, "bandwidth", colors, "Transfer size (bytes)")
         any_peak |= bool(peaks)
-        if not peaks and str(prows[0].params.get("op", "")).startswith(_HOST_LINK):
+        if not peaks and table.bandwidth_domain(prows[0]) == "pcie":
             unlinked.append(title)
         ax.set_title(title)
         ax.set_ylabel("Bandwidth (GB/s)")

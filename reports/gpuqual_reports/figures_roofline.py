@@ -37,8 +37,8 @@ def intensity(row):
 
 def _device_memory(r):
     """A membw case of the device's own memory (copy, read, write, triad, copy_ce), not of a link
-    (h2d/d2h/bidir: the host link; d2d: a peer), whose rates are no memory roof."""
-    return r.workload == "membw" and not str(r.params.get("op", "")).startswith(("h2d", "d2h", "bidir", "d2d"))
+    (the host link, a peer), whose rates are no memory roof."""
+    return r.workload == "membw" and table.bandwidth_domain(r) == "device"
 
 
 def _roofs(rows):

@@ -120,6 +120,24 @@ def measured(rows, family=None, workload=None):
             and (workload is None or r.workload == workload)]
 
 
+# membw ops over a link (workloads/membw/membw_problem.h), for files written before C++ recorded
+# work.bandwidth_domain: host<->device copies are bounded by PCIe, GPU->GPU copies by a peer path.
+_PCIE_OPS, _PEER_OPS = ("h2d", "d2h", "bidir"), ("d2d",)
+
+
+def bandwidth_domain(row):
+    """The path a bandwidth case's bytes are bounded by, as C++ named it (work.bandwidth_domain:
+    "device", "pcie", "peer", "interconnect", "network"); for a membw case of an older file, from
+    its op; "" when none applies."""
+    named = row.work.get("bandwidth_domain")
+    if named:
+        return named
+    if row.workload != "membw":
+        return ""
+    op = str(row.params.get("op", ""))
+    return "pcie" if op.startswith(_PCIE_OPS) else "peer" if op.startswith(_PEER_OPS) else "device"
+
+
 def not_measured(rows):
     """Rows that are listed with their reason instead of drawn (failed, skipped, invalid)."""
     return [r for r in rows if not r.measured]

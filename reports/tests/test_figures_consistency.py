@@ -258,6 +258,25 @@ def test_attention_x_is_seq_q_where_seq_kv_is_automatic(rows):
     assert all(ax.get_xlim()[0] > 0 for ax in spec.fig.axes if ax.containers)
 
 
+def test_bandwidth_domain_is_the_one_cpp_recorded_else_read_from_the_membw_op(rows, cpu_results):
+    """C++ names each bandwidth case's path (work.bandwidth_domain); a membw case of a file
+    written before it did (the hand-made fixtures) is classified by its op; other workloads name
+    none."""
+    fresh = table.tidy(load_all([cpu_results]))
+    assert {r.work.get("bandwidth_domain") for r in fresh if r.workload == "membw"} == {"device"}
+    assert {r.work.get("bandwidth_domain") for r in fresh if r.workload == "allreduce"} == {"interconnect"}
+    membw = next(r for r in rows if r.workload == "membw" and r.measured)
+    assert "bandwidth_domain" not in membw.work
+    older = membw
+    for op, domain in (("copy", "device"), ("copy_ce", "device"), ("triad", "device"), ("h2d_ce", "pcie"),
+                       ("d2h_sm", "pcie"), ("bidir_ce", "pcie"), ("d2d_ce", "peer"), ("d2d_sm", "peer")):
+        assert table.bandwidth_domain(dataclasses.replace(older, params=dict(older.params, op=op))) == domain, op
+    named = dataclasses.replace(older, work=dict(older.work, bandwidth_domain="peer"))
+    assert table.bandwidth_domain(named) == "peer"
+    gemm = next(r for r in rows if r.workload == "gemm")
+    assert table.bandwidth_domain(gemm) == ""
+
+
 def test_roofline_memory_roof_is_device_memory_not_the_host_link(rows):
     """A machine whose membw cases include host-link copies (h2d_ce at ~55 GB/s against a PCIe
     peak of 63) keeps the memory roofs of its device-memory cases; with host-link cases alone it
@@ -265,7 +284,8 @@ def test_roofline_memory_roof_is_device_memory_not_the_host_link(rows):
     from gpuqual_reports.figures_roofline import _roofs
     membw = [r for r in rows if r.workload == "membw" and r.measured]
     assert membw
-    link = [dataclasses.replace(r, params=dict(r.params, op="h2d_ce"), roofline=dict(r.roofline or {}, peak=63.0))
+    link = [dataclasses.replace(r, params=dict(r.params, op="h2d_ce"), roofline=dict(r.roofline or {}, peak=63.0),
+                                work=dict(r.work, bandwidth_domain="pcie"))
             for r in membw]
     other = [r for r in rows if r.workload != "membw"]
     _, bw, measured = _roofs(other + membw)
