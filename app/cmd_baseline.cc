@@ -52,11 +52,14 @@ Baseline FromHistory(BaselineArgs& a) {
 }
 
 int Create(BaselineArgs& a) {
-  if (a.from_history && a.name.empty()) a.name = a.history.sku + "-history";
-  if (a.name.empty() || a.name.find('/') != std::string::npos) throw UsageError("--name must be a plain name, e.g. h100-sxm-80gb");
   if (a.from_history != a.results.empty()) {
     throw UsageError(a.from_history ? "--from-history takes no results files (got " + a.results.front() + ")"
                                     : "baseline create needs RESULTS files or --from-history");
+  }
+  if (a.from_history && a.name.empty()) a.name = a.history.sku + "-history";
+  if (a.name.empty()) throw UsageError("baseline create needs --name NAME (e.g. h100-sxm-80gb: the SKU it is for)");
+  if (a.name.find('/') != std::string::npos) {
+    throw UsageError("--name '" + a.name + "' must be a plain name, e.g. h100-sxm-80gb (no '/')");
   }
   // The output is checked before any work: never one of the inputs, and the default one
   // (baselines/NAME.json, not named by the user) never written over.
@@ -116,7 +119,13 @@ Action AddBaselineCommand(CLI::App& root) {
   create->add_option("--last", args->last, "--from-history: how many of the newest matching runs");
   AddDbFlag(create, args->history);
   AddFilterFlags(create, args->history);
-  return [args](const std::string&) { return Create(*args); };
+  std::vector<std::string> history_only = kHistoryFilterFlags;
+  history_only.push_back("--last");
+  MarkHistoryOnly(create, "--from-history", kHistoryFilterFlags);
+  return [args, create, history_only](const std::string&) {
+    if (!args->from_history) RefuseHistoryOnly(create, "baseline create --from-history", history_only);
+    return Create(*args);
+  };
 }
 
 }  // namespace gq::cli

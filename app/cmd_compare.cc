@@ -56,7 +56,10 @@ Baseline BaselineFromHistoryFlags(const CompareArgs& a, const ResultsDoc& candid
   if (!filter.machine) filter.machine = MachineTypeOf(candidate);
   auto store = OpenHistory(a.history_flags, HistoryStore::Open::kExisting);
   HistoryBaseline hb = BaselineFromHistory(*store, filter, a.last, "history", false, candidate.run.id);
-  name = store->path() + " (newest " + std::to_string(hb.run_ids.size()) + " run(s); " + HistoryFilterText(filter) + ")";
+  const std::size_t found = hb.run_ids.size();
+  name = store->path() + " (newest " + std::to_string(found) + " run(s)" +
+         (found < static_cast<std::size_t>(a.last) ? ", of " + std::to_string(a.last) + " asked" : "") + "; " +
+         HistoryFilterText(filter) + ")";
   return std::move(hb.baseline);
 }
 
@@ -85,7 +88,8 @@ int Run(const CompareArgs& a) {
     opt.tolerance_for[t.substr(0, eq)] = ParseNumber("--tolerance-for " + t, t.substr(eq + 1), kTolerancePct) / 100.0;
   }
   const ResultsDoc candidate = ReadResultsFile(a.candidate);
-  if (a.history == !a.baseline.empty()) throw UsageError("give one of --baseline FILE and --history");
+  if (a.history && !a.baseline.empty()) throw UsageError("--baseline and --history exclude each other: give one");
+  if (!a.history && a.baseline.empty()) throw UsageError("compare needs --baseline FILE or --history");
   std::string baseline_name = a.baseline;
   const Baseline baseline =
       a.history ? BaselineFromHistoryFlags(a, candidate, baseline_name) : LoadBaselineOrResults(a.baseline);
@@ -134,7 +138,13 @@ Action AddCompareCommand(CLI::App& root) {
   cmd->add_option("--export-github-benchmark", a->github_benchmark,
                   "Write the candidate's figures for github-action-benchmark (customBiggerIsBetter)");
   cmd->add_option("--export-bencher", a->bencher, "Write the candidate's figures in Bencher Metric Format (BMF)");
-  return [a](const std::string&) { return Run(*a); };
+  std::vector<std::string> history_only = kHistoryFilterFlags;
+  history_only.push_back("--last");
+  MarkHistoryOnly(cmd, "--history", kHistoryFilterFlags);
+  return [a, cmd, history_only](const std::string&) {
+    if (!a->history) RefuseHistoryOnly(cmd, "compare --history", history_only);
+    return Run(*a);
+  };
 }
 
 }  // namespace gq::cli

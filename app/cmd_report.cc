@@ -166,16 +166,12 @@ Action AddReportCommand(CLI::App& root) {
   AddDbFlag(cmd, args->history_flags);
   AddFilterFlags(cmd, args->history_flags);
   AddTrendFlags(cmd, args->history_flags);
-  for (const char* name : {"--case", "--db", "--sku", "--label", "--since", "--metric", "--window", "--min-effect",
-                           "--alpha"}) {
-    cmd->get_option(name)->description("--history: " + cmd->get_option(name)->get_description());
-  }
-  return [args, cmd](const std::string&) {
+  std::vector<std::string> history_only = kHistoryFilterFlags;
+  history_only.insert(history_only.end(), {"--case", "--metric", "--window", "--min-effect", "--alpha"});
+  MarkHistoryOnly(cmd, "--history", history_only);
+  return [args, cmd, history_only](const std::string&) {
     if (args->history) return RunPython(HistoryArgv(*args), FindReportsDir());
-    for (const char* name : {"--case", "--db", "--sku", "--label", "--since", "--metric", "--window", "--min-effect",
-                             "--alpha"}) {
-      if (cmd->count(name) > 0) throw UsageError(std::string(name) + " applies to report --history only");
-    }
+    RefuseHistoryOnly(cmd, "report --history", history_only);
     const ProcurementInputs& in = args->inputs;
     if (in.results.empty()) throw UsageError("report needs RESULTS files (or --history)");
     for (const std::string& path : in.results) RequireFile(path, "results file");

@@ -80,6 +80,19 @@ void AddTrendFlags(CLI::App* cmd, HistoryFlags& f) {
       ->capture_default_str();
 }
 
+void MarkHistoryOnly(CLI::App* cmd, const std::string& mode, const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    CLI::Option* o = cmd->get_option(name);
+    o->description(mode + ": " + o->get_description());
+  }
+}
+
+void RefuseHistoryOnly(const CLI::App* cmd, const std::string& usage, const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    if (cmd->count(name) > 0) throw UsageError(name + " applies to " + usage + " only");
+  }
+}
+
 std::unique_ptr<HistoryStore> OpenHistory(const HistoryFlags& f, HistoryStore::Open how) {
   const std::string path = f.DbPath();
   if (f.db.empty() && how == HistoryStore::Open::kCreate) {

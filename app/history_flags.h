@@ -44,6 +44,14 @@ void AddDbFlag(CLI::App* cmd, HistoryFlags& f);
 void AddFilterFlags(CLI::App* cmd, HistoryFlags& f);
 void AddTrendFlags(CLI::App* cmd, HistoryFlags& f);
 
+// Commands with a history mode (`compare --history`, `baseline create --from-history`, `report
+// --history`): `names` are the flags that mode alone reads. MarkHistoryOnly starts their help with
+// "MODE: "; RefuseHistoryOnly throws UsageError "FLAG applies to USAGE only" for any of them given
+// without the mode (a filter silently ignored would answer another question than the one asked).
+inline const std::vector<std::string> kHistoryFilterFlags = {"--db", "--sku", "--label", "--since", "--machine"};
+void MarkHistoryOnly(CLI::App* cmd, const std::string& mode, const std::vector<std::string>& names);
+void RefuseHistoryOnly(const CLI::App* cmd, const std::string& usage, const std::vector<std::string>& names);
+
 // Opens the database of `f` (kCreate makes the default database's directory first).
 std::unique_ptr<HistoryStore> OpenHistory(const HistoryFlags& f, HistoryStore::Open how);
 

@@ -95,8 +95,9 @@ void PrintSingleRankNote(const ResultsDoc& doc, std::ostream& out) {
   }
   if (single == 0) return;
   out << "note: " << single << " collective case(s) ran on a single rank: bus bandwidth "
-      << "undefined (busbw 0), so the table shows algbw (compare judges it too), left out of "
-      << "qualification; run one rank per GPU with mpirun / srun, or several GPUs in one process\n";
+      << "undefined (busbw 0), so the table shows algbw, and compare and qualify judge that (against "
+      << "a baseline of one rank too); run one rank per GPU with mpirun / srun, or several GPUs in one "
+      << "process, to measure the collective\n";
 }
 
 }  // namespace gq::cli

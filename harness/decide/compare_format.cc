@@ -94,13 +94,25 @@ void PrintCompareTable(std::ostream& out, const CompareReport& report) {
 }
 
 std::string CompareHeadline(const CompareReport& report) {
-  if (report.ExitCode() != 0) return "FAIL";
-  int judged = 0;
-  for (const CompareRow& r : report.rows) {
-    judged += r.verdict == Verdict::kRegressed || r.verdict == Verdict::kImproved || r.verdict == Verdict::kUnchanged;
+  auto count = [&](Verdict v) {
+    const auto it = report.counts.find(v);
+    return it == report.counts.end() ? 0 : it->second;
+  };
+  if (report.ExitCode() != 0) {  // what failed the gate, in ExitCode's order
+    std::string why;
+    auto add = [&](Verdict v, const std::string& note = "") {
+      if (count(v) > 0) why += (why.empty() ? "" : ", ") + std::to_string(count(v)) + " " + VerdictName(v) + note;
+    };
+    add(Verdict::kRegressed);
+    add(Verdict::kFailed);
+    if (!report.allow_missing) add(Verdict::kMissing);
+    if (report.fail_on_inconclusive) add(Verdict::kInconclusive, " (--fail-on-inconclusive)");
+    return "FAIL (" + why + ")";
   }
+  const int judged = count(Verdict::kRegressed) + count(Verdict::kImproved) + count(Verdict::kUnchanged);
   if (judged > 0 || report.rows.empty()) return "PASS";
-  return "PASS (nothing judged: " + Counts(report) + ")";
+  return "NO DECISION (" + Counts(report) +
+         ": no case was decided either way; exit 0, --fail-on-inconclusive fails on it)";
 }
 
 std::string CompareMarkdown(const CompareReport& report) {

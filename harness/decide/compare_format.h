@@ -22,7 +22,9 @@ inline constexpr const char* kSignConvention =
     "CI: the change's 1 - alpha interval from the between-replicate spread; noise: between-replicate CV "
     "(baseline / candidate); reps: replicates (baseline / candidate)";
 
-// "PASS", "FAIL", or "PASS (nothing judged: ...)" when no case was decided either way.
+// "PASS"; "FAIL (2 regressed, 1 missing)": what failed the gate (ExitCode 1); or "NO DECISION
+// (6 inconclusive: ...)" when it passes but no case was decided either way (every one too noisy,
+// new or missing-but-allowed): a pull-request comment must not read PASS when nothing was checked.
 std::string CompareHeadline(const CompareReport& report);
 
 // The console table: "candidate C against baseline B" (when the report names them), the sign

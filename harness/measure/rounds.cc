@@ -53,10 +53,11 @@ void WorstStatus(const std::vector<const CaseResult*>& measured, const std::vect
   }
 }
 
-// An ok case whose rounds' medians spread more than max_noise about their median is noisy: each
-// round met the target within itself, but the figure moved between rounds by more than it.
+// A case whose rounds' medians spread more than max_noise about their median is noisy: the figure
+// moved between rounds by more than the target. Said first, before a noisy round's own reason
+// (its noise is within the round, and usually the smaller figure); an invalid case keeps its own.
 void JudgeRoundSpread(double max_noise, CaseResult& out) {
-  if (out.status != CaseStatus::kOk || out.round_medians_s.size() < 2) return;
+  if (out.status == CaseStatus::kInvalid || out.round_medians_s.size() < 2) return;
   const double spread = RelativeSpread(out);  // over the rounds' medians, as the console shows it
   if (spread <= max_noise) return;
   const std::size_t n = SpreadValues(out);

@@ -126,8 +126,26 @@ TEST_F(CompareCliTest, BadInputsExitTwo) {
   EXPECT_EQ(Gpuqual("compare /nonexistent.json --baseline " + Path("base.json")).code, 2);
   EXPECT_EQ(Gpuqual("compare " + Path("base.json") + " --baseline " + Path("base.json") + " --tolerance 150").code, 2);
   EXPECT_EQ(Gpuqual("compare " + Path("base.json") + " --baseline " + Path("base.json") + " --tolerance-for gemm").code, 2);
-  EXPECT_EQ(Gpuqual("compare " + Path("base.json")).code, 2);  // --baseline is required
+  Outcome neither = Gpuqual("compare " + Path("base.json"));
+  EXPECT_EQ(neither.code, 2) << neither.output;
+  EXPECT_NE(neither.output.find("compare needs --baseline FILE or --history"), std::string::npos) << neither.output;
+  Outcome both = Gpuqual("compare " + Path("base.json") + " --baseline " + Path("base.json") + " --history --last 2");
+  EXPECT_NE(both.output.find("--baseline and --history exclude each other"), std::string::npos) << both.output;
   EXPECT_EQ(Gpuqual("baseline create " + Path("base.json") + " --name a/b").code, 2);
+  // A history filter without the history mode would be ignored: refused, naming the flag.
+  Outcome filter = Gpuqual("compare " + Path("base.json") + " --baseline " + Path("base.json") + " --label branch=main");
+  EXPECT_EQ(filter.code, 2) << filter.output;
+  EXPECT_NE(filter.output.find("--label applies to compare --history only"), std::string::npos) << filter.output;
+  Outcome sku = Gpuqual("baseline create " + Path("base.json") + " --name x -o " + Path("x.json") + " --sku h100-sxm-80gb");
+  EXPECT_EQ(sku.code, 2) << sku.output;
+  EXPECT_NE(sku.output.find("--sku applies to baseline create --from-history only"), std::string::npos) << sku.output;
+  EXPECT_FALSE(fs::exists(Path("x.json")));
+  Outcome unnamed = Gpuqual("baseline create " + Path("base.json"));
+  EXPECT_EQ(unnamed.code, 2) << unnamed.output;
+  EXPECT_NE(unnamed.output.find("baseline create needs --name NAME"), std::string::npos) << unnamed.output;
+  Outcome nothing = Gpuqual("baseline create");
+  EXPECT_NE(nothing.output.find("baseline create needs RESULTS files or --from-history"), std::string::npos)
+      << nothing.output;
   EXPECT_EQ(Gpuqual("baseline create " + Path("base.json") + " --name x --threshold gemm=0.8").code, 2);
   // A setting for a workload that does not exist would apply to nothing: refused, naming it.
   Outcome tol = Gpuqual("compare " + Path("base.json") + " --baseline " + Path("base.json") + " --tolerance-for gem=5");

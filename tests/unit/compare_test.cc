@@ -426,6 +426,30 @@ TEST(CompareTest, ABaselineOfAnotherSkuIsNoted) {
 
 TEST(CompareFormatTest, MarkdownMatchesGolden) { EXPECT_EQ(CompareMarkdown(GoldenReport()), Golden("compare_golden.md")); }
 
+// The headline says what failed the gate, and never PASS when no case was decided either way.
+TEST(CompareFormatTest, TheHeadlineSaysWhatFailedOrThatNothingWasDecided) {
+  CompareReport r = GoldenReport();
+  EXPECT_EQ(CompareHeadline(r), "FAIL (1 regressed, 1 missing)");
+  r.allow_missing = true;
+  r.fail_on_inconclusive = true;
+  EXPECT_EQ(CompareHeadline(r), "FAIL (1 regressed, 1 inconclusive (--fail-on-inconclusive))");
+  CompareReport noisy;
+  CompareRow row;
+  row.verdict = Verdict::kInconclusive;
+  noisy.rows = {row, row};
+  noisy.counts[Verdict::kInconclusive] = 2;
+  EXPECT_EQ(CompareHeadline(noisy),
+            "NO DECISION (2 inconclusive: no case was decided either way; exit 0, --fail-on-inconclusive fails on it)");
+  EXPECT_EQ(noisy.ExitCode(), 0);
+  noisy.fail_on_inconclusive = true;
+  EXPECT_EQ(CompareHeadline(noisy), "FAIL (2 inconclusive (--fail-on-inconclusive))");
+  row.verdict = Verdict::kUnchanged;
+  noisy.rows.push_back(row);
+  noisy.counts[Verdict::kUnchanged] = 1;
+  noisy.fail_on_inconclusive = false;
+  EXPECT_EQ(CompareHeadline(noisy), "PASS");
+}
+
 TEST(CompareFormatTest, JunitMatchesGolden) { EXPECT_EQ(CompareJunit(GoldenReport()), Golden("compare_golden.xml")); }
 
 TEST(CompareFormatTest, JsonCarriesVerdictsAndPass) {

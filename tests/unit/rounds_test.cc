@@ -91,6 +91,20 @@ TEST(MergeRoundsTest, ANoisyOrInvalidRoundNamesItselfAndInvalidComesFirst) {
   EXPECT_EQ(invalid.reason, "round 2: above peak");
 }
 
+// A noisy round does not hide a larger disagreement between the rounds: the reason says that
+// first, then the round's own noise; an invalid case keeps its reason alone.
+TEST(MergeRoundsTest, RoundsThatDisagreeAreSaidSoEvenWhenARoundWasNoisy) {
+  const CaseResult merged =
+      MergeRounds({Round(1.0), Round(0.9), Round(2.0, CaseStatus::kNoisy, "95% CI +-1.99%")}, kMaxNoise);
+  EXPECT_EQ(merged.status, CaseStatus::kNoisy);
+  EXPECT_EQ(merged.reason.rfind("the rounds disagree: their 3 medians lie within +-100.00% of their median", 0), 0u)
+      << merged.reason;
+  EXPECT_NE(merged.reason.find("; round 3: 95% CI +-1.99%"), std::string::npos) << merged.reason;
+  const CaseResult invalid =
+      MergeRounds({Round(1.0), Round(0.9), Round(2.0, CaseStatus::kInvalid, "above peak")}, kMaxNoise);
+  EXPECT_EQ(invalid.reason, "round 3: above peak");
+}
+
 TEST(MergeRoundsTest, AFailedRoundFailsTheCaseAndKeepsTheMeasuredRoundsMedians) {
   CaseResult failed = Round(0, CaseStatus::kFailed, "hung in warm-up");
   failed.round_medians_s.clear();
