@@ -1,7 +1,8 @@
 #pragma once
 // The flags the history commands share (`gpuqual history ...`, `baseline create --from-history`,
-// `compare --history`, `report --history`, `run --db`) and their checks: the database, the run
-// filters and the change-point rule. Bad values are UsageError naming the flag (exit 2).
+// `compare --history`, `report --history`; `run --db FILE` takes its own, with no default) and their
+// checks: the database, the run filters and the change-point rule. Bad values are UsageError
+// naming the flag (exit 2).
 //
 //   --db FILE         the history database (default: DefaultHistoryPath(), whose directory is
 //                     made when a command creates the database)

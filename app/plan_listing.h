@@ -5,7 +5,7 @@
 // To `out`, one line per case in run order (the devices one after another, as RunAll takes them):
 //   DEVICE  CASE-ID
 // To `summary`, one line:
-//   N case(s) on TARGETS x R round(s): sampling takes about H:MM:SS at most (N x R x (warm-up W s
+//   N case(s) on TARGETS x R round(s): sampling takes about M:SS (H:MM:SS from an hour) at most (N x R x (warm-up W s
 //   + max-time T s), each limit overrun by at most one batch); preparation and verification come
 //   on top
 // TARGETS names the devices and GPU groups the cases run on ("cuda:0, cuda:1, cuda:0-1"); in a

@@ -11,7 +11,8 @@ namespace gq {
 
 // Measurement and stopping rule (DESIGN.md §5, nvbench-style). A case takes samples until it has
 // at least min_samples and min_time_s of sampled time, then stops as soon as the 95% CI of the
-// median is within max_noise of the median; at max_time_s it stops anyway and is marked noisy.
+// median is within max_noise of the median; at max_time_s it stops anyway, and is noisy unless the
+// samples it has meet max_noise (then ok, even below min_samples: harness/measure/stopping_rule.h).
 struct MeasureOptions {
   int min_samples = 10;
   double min_time_s = 0.5;

@@ -8,9 +8,9 @@
 // measured the metric: status ok or noisy and a median > 0 ("used").
 //
 // gpuqual.trend/1:
-//   {schema, generated_at, database, filters{sku, labels{}, since}, metric (or null: primary),
-//    rule{window, min_effect, alpha, text},
-//    series[{case_id, device, sku (of the newest point), metric, unit, higher_is_better,
+//   {schema, generated_at, database, filters{sku, labels{}, since, machine (null: any), text},
+//    metric (or null: primary), rule{window, min_effect, alpha, text},
+//    series[{case_id, device, sku (of the newest point), machine, metric, unit, higher_is_better,
 //            points[{run_id, started_at, commit, tool_git, labels{}, status, reason, used,
 //                    run_finished, median, ci95_low, ci95_high, rounds_done, rounds_planned}],
 //            change_points[{index (into points: the first point of the new level), run_id,

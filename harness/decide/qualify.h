@@ -10,7 +10,8 @@
 //   fraction = candidate median / baseline median of the primary metric, in the better direction;
 //   FAIL below fail_below, WARN below warn_below (thresholds: the spec's for the workload, else
 //   the spec's default, else the baseline file's for the workload, else its default). Failed or
-//   invalid cases FAIL; noisy and skipped cases WARN; cases without a baseline counterpart are
+//   invalid cases FAIL; skipped cases WARN; a noisy case is judged on its median like an ok one
+//   and is at least WARN, with its reason; cases without a baseline counterpart are
 //   not judged (one WARN says no case matched); baseline cases the run lacks are not judged
 //   either (one WARN, "baseline coverage", counts and names them).
 //   The figure is harness/case_figure.h's: algbw for a collective on one rank (busbw undefined).

@@ -8,7 +8,7 @@
 // W and F are fractions of the baseline median with 0 < F <= W <= 1.5. No other keys are allowed
 // (a misspelt key would otherwise be a silent default); NAME must be one of the known workloads
 // when the caller lists them. Which threshold applies to a case (qualify.cc): the spec's for its
-// workload, else the baseline file's for its workload, else the spec's default, else the
+// workload, else the spec's default, else the baseline file's for its workload, else the
 // baseline file's default.
 //
 // The flags: --instance TYPE (empty: the run's own instance type) and --price-per-hour USD

@@ -9,7 +9,7 @@ import argparse
 import datetime
 import os
 
-from . import fmt, html, markdown, style
+from . import fmt, html, markdown, outfile, style
 from .errors import ReportInputError
 from .figures_history import metric_label, run_order, series_scale, trend_figures, unused_reason
 from .history_load import load_trend
@@ -180,8 +180,7 @@ def run(argv):
         for name, text in (("index.html", render_html(trend, figures, title, generated_at, args.output)),
                            ("summary.md", render_markdown(trend, title, generated_at))):
             path = os.path.join(args.output, name)
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
+            outfile.write_text(path, text)
             paths.append(path)
     except OSError as e:
         raise ReportInputError(f"{e.filename or args.output}: cannot write ({e.strerror or e})") from None

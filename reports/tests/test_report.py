@@ -219,3 +219,25 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
     assert cli.main([fixture("gcp_a2_ultragpu.json")]) == 130
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "interrupted" in err and "Traceback" not in err
+
+
+def test_every_file_the_package_writes_goes_through_outfile():
+    """DESIGN.md §9: no report file is written in place. Every open() for writing in the package is
+    of a temporary that outfile.replacing handed out (style.save), or is outfile's own."""
+    import ast
+    import pathlib
+    package = pathlib.Path(__file__).resolve().parent.parent / "gpuqual_reports"
+    offenders = []
+    for source in sorted(package.glob("*.py")):
+        if source.name == "outfile.py":
+            continue
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "open"):
+                continue
+            mode = node.args[1] if len(node.args) > 1 else next(
+                (k.value for k in node.keywords if k.arg == "mode"), None)
+            text = mode.value if isinstance(mode, ast.Constant) else "r"
+            first = node.args[0] if node.args else None
+            if any(c in text for c in "wax+") and getattr(first, "id", None) != "tmp":
+                offenders.append(f"{source.name}:{node.lineno}")
+    assert not offenders, offenders
