@@ -160,7 +160,7 @@ Action AddHistoryCommand(CLI::App& root) {
   AddDbFlag(show, a->flags);
   AddFilterFlags(show, a->flags);
   AddTrendFlags(show, a->flags);
-  show->footer("Example:\n  gpuqual history show 'gemm/dtype=bf16/m=8192/n=8192/k=8192' --sku h100-sxm-80gb --db h.db");
+  show->footer("Example:\n  gpuqual history show 'gemm/dtype=bf16/m=8192/n=8192/k=8192/layout=TN/algo=autotune' --sku h100-sxm-80gb --db h.db\n  (gpuqual history trend --db h.db lists the case ids stored)");
 
   CLI::App* trend = cmd->add_subcommand("trend", "Series and change points of cases (all when none is named)");
   trend->add_option("cases", a->case_ids, "Case ids");

@@ -4,6 +4,7 @@
 // "gpuqual could not do its job" (an internal error or a failure of the machine, never to be read
 // as 1, "a check failed"; under MPI the whole job is aborted, as other ranks may be waiting for
 // this one). Only main() exits.
+#include <cctype>
 #include <iostream>
 #include <memory>
 #include <regex>
@@ -38,11 +39,59 @@ std::string OneLine(const std::string& text) {
 
 // CLI11's parse errors in the words the rest of gpuqual uses: "--max-time: At Most 1 required but
 // received 2" (an option given twice) becomes "--max-time: given 2 times, takes one value".
+// Likewise "Could not convert: --repetitions = abc" -> "--repetitions 'abc' is not a number",
+// "results is required" -> "RESULTS is required", "The following argument was not expected: X"
+// -> "unexpected argument X", "--sku: 1 required TEXT missing" -> "--sku needs a value".
 std::string ParseErrorText(const std::string& what) {
   static const std::regex kRepeated(R"(^(\S+): At Most 1 required but received (\d+)$)");
+  static const std::regex kConvert(R"(^Could not convert: (\S+) = (.*)$)");
+  static const std::regex kPositional(R"(^([a-z_]+) is required$)");
+  static const std::regex kUnexpected(R"(^The following arguments? (?:was|were) not expected: (.*)$)");
+  static const std::regex kNoValue(R"(^(-\S+): \d+ required \S+ missing$)");
   std::smatch m;
   if (std::regex_match(what, m, kRepeated)) return m[1].str() + ": given " + m[2].str() + " times, takes one value";
+  if (std::regex_match(what, m, kConvert)) return m[1].str() + " '" + m[2].str() + "' is not a number";
+  if (std::regex_match(what, m, kPositional)) {
+    std::string name = m[1].str();
+    for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return name + " is required";
+  }
+  if (std::regex_match(what, m, kUnexpected)) return "unexpected argument " + m[1].str();
+  if (std::regex_match(what, m, kNoValue)) return m[1].str() + " needs a value";
   return what;
+}
+
+// The command being parsed when the error came: "gpuqual history list".
+const CLI::App* DeepestParsed(const CLI::App& app, std::string& command) {
+  command = app.get_name();
+  const CLI::App* at = &app;
+  for (;;) {
+    const std::vector<CLI::App*> parsed = at->get_subcommands();  // the ones parsed
+    if (parsed.empty()) return at;
+    at = parsed.front();
+    command += " " + at->get_name();
+  }
+}
+
+// A parse error in gpuqual's words, ending with the help that explains the command: "unexpected
+// argument --bogus (see gpuqual run --help)"; a word where a command was required is named
+// ("unknown command 'bogus' of gpuqual (one of: info, list, ...) (see gpuqual --help)").
+std::string ParseErrorLine(const CLI::App& app, const CLI::ParseError& e) {
+  std::string command;
+  const CLI::App* at = DeepestParsed(app, command);
+  std::string text = ParseErrorText(e.what());
+  const std::vector<std::string> left = at->remaining();
+  if (text == "A subcommand is required") {
+    std::string known;
+    for (const CLI::App* sub : at->get_subcommands([](const CLI::App*) { return true; })) {
+      known += (known.empty() ? "" : ", ") + sub->get_name();
+    }
+    text = (!left.empty() && !left.front().empty() && left.front()[0] != '-'
+                ? "unknown command '" + left.front() + "' of " + command
+                : command + " needs a command") +
+           " (one of: " + known + ")";
+  }
+  return text + " (see " + command + " --help)";
 }
 
 }  // namespace
@@ -88,7 +137,7 @@ int main(int argc, char** argv) {
       parse_exit = root ? app.exit(e) : 0;  // --help, --version
     } else {
       parse_exit = 2;
-      parse_error = ParseErrorText(e.what()) + " (see gpuqual --help)";
+      parse_error = ParseErrorLine(app, e);
     }
   }
   if (world->size() > 1) {

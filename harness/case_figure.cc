@@ -38,7 +38,7 @@ std::string RankSetupMismatch(const Work& a, const std::string& a_name, const Wo
   return "not comparable: " + a_name + " ran this collective " + setup(a) + ", " + b_name + " " + setup(b) +
          (same_factor ? ": the same number of nodes on both sides is needed (links within a node and the "
                         "network between nodes are different paths)"
-                      : ": the same number of GPUs on both sides is needed");
+                      : ": the same number of ranks (GPUs) on both sides is needed");
 }
 
 std::size_t SpreadValues(const CaseResult& r) {

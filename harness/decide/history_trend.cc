@@ -43,6 +43,7 @@ TrendSeries MakeSeries(const std::string& case_id, std::vector<HistoryPoint> poi
   s.device = points.front().device;
   s.machine = points.front().machine;
   s.sku = points.back().sku;
+  s.window = options.rule.window;
   s.points = std::move(points);
   std::vector<double> values;
   std::vector<std::size_t> at;  // point index of each value
@@ -83,6 +84,32 @@ json NumberOrNull(bool has, double v) { return has && std::isfinite(v) ? json(v)
 
 }  // namespace
 
+namespace {
+
+// "; stored: ID, ..." for the stored case ids that extend `id` (a case id with its later axes left
+// out), else those of its workload, at most 3; else how to list the runs.
+std::string StoredLike(const HistoryStore& store, const HistoryFilter& filter, const std::string& id) {
+  const std::vector<std::string> stored = store.CaseIds(filter);
+  const std::string workload = id.substr(0, id.find('/'));
+  std::vector<std::string> like;
+  for (const std::string& prefix : {id + "/", workload + "/"}) {
+    for (const std::string& s : stored) {
+      if (s.rfind(prefix, 0) == 0) like.push_back(s);
+    }
+    if (!like.empty()) break;
+  }
+  if (like.empty()) return " (gpuqual history list shows the runs)";
+  std::string out = "; stored: ";
+  for (std::size_t i = 0; i < like.size() && i < 3; ++i) out += (i ? ", " : "") + like[i];
+  return out + (like.size() > 3 ? ", ... (" + std::to_string(like.size()) + " in all)" : "");
+}
+
+}  // namespace
+
+bool TrendSeries::Searched() const {
+  return std::count(used.begin(), used.end(), true) >= 2 * static_cast<std::ptrdiff_t>(window);
+}
+
 std::vector<TrendSeries> BuildTrend(const HistoryStore& store, const HistoryFilter& filter,
                                     const std::vector<std::string>& case_ids,
                                     const TrendOptions& options) {
@@ -97,8 +124,8 @@ std::vector<TrendSeries> BuildTrend(const HistoryStore& store, const HistoryFilt
     std::vector<HistoryPoint> points = store.Series(filter, id, options.metric);
     if (points.empty()) {
       if (!named) continue;
-      throw UsageError(id + ": no run in " + store.path() +
-                       " that matches the filters has this case (gpuqual history list shows the runs)");
+      throw UsageError(id + ": no run in " + store.path() + " that matches the filters has this case" +
+                       StoredLike(store, filter, id));
     }
     // One series per machine (label or instance type; HistoryPoint::machine), device and SKU: runs
     // of another machine (cuda:0 both, even of the same GPU model: another cloud's instance) are

@@ -43,6 +43,9 @@ struct TrendSeries {
   std::vector<bool> used;           // per point: seen by the change-point rule
   std::vector<ChangePoint> changes;  // index: into points
   std::vector<TrendSegment> segments;  // begin/end: into points
+  int window = 0;  // the rule's k: change points need 2k used points to be looked for
+  // Whether the rule could look for a change point at all (2 * window used points or more).
+  bool Searched() const;
 };
 
 // The series of each case id (every case of the filtered runs when `case_ids` is empty), one per

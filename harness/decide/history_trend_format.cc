@@ -11,6 +11,14 @@ namespace {
 
 std::string Number(double v) { return NumberText(v >= 100 ? "%.1f" : v >= 1 ? "%.2f" : "%.4g", v); }
 
+// Why a series shows no change point: none found, or too few runs for the rule to look.
+std::string NoChangeText(const TrendSeries& s) {
+  const auto used = std::count(s.used.begin(), s.used.end(), true);
+  if (s.Searched()) return "no change point (" + std::to_string(used) + " run(s) with the metric)";
+  return "too few runs to look for change points (" + std::to_string(used) + " with the metric; " +
+         std::to_string(2 * s.window) + " needed at --window " + std::to_string(s.window) + ")";
+}
+
 std::string Commit(const HistoryPoint& p) {
   auto it = p.labels.find("commit");
   return it == p.labels.end() || it->second.empty() ? "-" : it->second;
@@ -80,10 +88,7 @@ void PrintTrendTable(std::ostream& out, const std::vector<TrendSeries>& series) 
                     p.run_id.c_str());
       out << line;
     }
-    if (s.changes.empty()) {
-      out << "  no change point (" << std::count(s.used.begin(), s.used.end(), true)
-          << " run(s) with the metric)\n";
-    }
+    if (s.changes.empty()) out << "  " << NoChangeText(s) << "\n";
     PrintChanges(out, s);
     out << "\n";
   }
@@ -99,6 +104,7 @@ void PrintTrendSummary(std::ostream& out, const std::vector<TrendSeries>& series
       for (const TrendSegment& g : s.segments) out << " " << Number(g.level);
       out << " " << s.unit;
     }
+    if (!s.Searched()) out << "; " << NoChangeText(s);
     out << "\n";
     PrintChanges(out, s);
     changes += s.changes.size();

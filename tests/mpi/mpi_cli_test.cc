@@ -143,7 +143,7 @@ TEST(MpiCliTest, ABadCommandLineOnOneRankEndsEveryRank) {
                           " : -np 1 " + run + " --bogus");
   EXPECT_EQ(o.code, 2) << o.output;
   EXPECT_EQ(Count(o.output, "gpuqual: error:"), 1) << o.output;
-  EXPECT_NE(o.output.find("gpuqual: error: rank 1: The following argument was not expected: --bogus"), std::string::npos)
+  EXPECT_NE(o.output.find("gpuqual: error: rank 1: unexpected argument --bogus (see gpuqual run --help)"), std::string::npos)
       << o.output;
   const Outcome q = Shell(std::string(GQ_MPIEXEC) + " -np 2 " + GQ_MPIEXEC_FLAGS + " " + GQ_BINARY + " qualify --device cpu");
   EXPECT_EQ(q.code, 2) << q.output;

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/smoke/run_gpuqual.h"
 
@@ -27,6 +29,25 @@ TEST(HelpListCliTest, EveryCommandsHelpUsesTheProgramNameAndHasAnExample) {
   const Outcome main_help = Gpuqual("--help");
   for (const char* var : {"GQ_SUITES_DIR", "GQ_BASELINES_DIR", "GQ_REPORTS_DIR", "GQ_PYTHON", "GQ_INSTANCE_TYPE"}) {
     EXPECT_NE(main_help.output.find(var), std::string::npos) << var;
+  }
+}
+
+// A command-line mistake is one line in gpuqual's words, pointing at the help of the command that
+// was being parsed, with exit 2.
+TEST(HelpListCliTest, CommandLineMistakesPointAtTheirCommandsHelp) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"run gemm --bogus", "unexpected argument --bogus (see gpuqual run --help)"},
+      {"run gemm --repetitions abc", "--repetitions 'abc' is not a number (see gpuqual run --help)"},
+      {"history list --sku", "--sku needs a value (see gpuqual history list --help)"},
+      {"history add", "RESULTS is required (see gpuqual history add --help)"},
+      {"bogus", "unknown command 'bogus' of gpuqual (one of: info, list, run, baseline, compare, qualify, report, "
+                "rank, history) (see gpuqual --help)"},
+      {"baseline", "gpuqual baseline needs a command (one of: create) (see gpuqual baseline --help)"},
+  };
+  for (const auto& [args, line] : cases) {
+    const Outcome o = Gpuqual(args);
+    EXPECT_EQ(o.code, 2) << args << ": " << o.output;
+    EXPECT_EQ(o.output, "gpuqual: error: " + line + "\n") << args;
   }
 }
 

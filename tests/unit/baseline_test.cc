@@ -142,7 +142,7 @@ TEST(BaselineTest, CollectivesAtOtherRankCountsDoNotMerge) {
   } catch (const UsageError& e) {
     EXPECT_EQ(std::string(e.what()),
               "case 'allreduce/size=1G': not comparable: b.json ran this collective on one rank (a copy; figure "
-              "algbw), a.json on several ranks (bus factor 1): the same number of GPUs on both sides is needed (a "
+              "algbw), a.json on several ranks (bus factor 1): the same number of ranks (GPUs) on both sides is needed (a "
               "baseline merges runs of one setup)");
   }
 }

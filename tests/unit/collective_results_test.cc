@@ -151,7 +151,7 @@ TEST(CollectiveResultsTest, SingleRankCasesCompareOnAlgbw) {
   EXPECT_EQ(report.rows.at(0).verdict, Verdict::kFailed);
   EXPECT_EQ(report.rows[0].reason,
             "not comparable: the candidate ran this collective on several ranks (bus factor 1.75), the baseline on "
-            "one rank (a copy; figure algbw): the same number of GPUs on both sides is needed");
+            "one rank (a copy; figure algbw): the same number of ranks (GPUs) on both sides is needed");
   EXPECT_EQ(report.ExitCode(), 1);
   // With several ranks on both sides busbw is the figure.
   b.cases[0].work.busbw_factor = 1.75;

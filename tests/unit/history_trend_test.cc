@@ -142,6 +142,20 @@ TEST_F(HistoryTrendTest, FiltersAndUnknownCases) {
   EXPECT_TRUE(BuildTrend(*store_, {"", {{"branch", "dev"}}, ""}, {}, {}).empty());
   EXPECT_EQ(BuildTrend(*store_, {"", {}, StartedAt(8)}, {}, {})[0].points.size(), 4u);
   EXPECT_THROW(BuildTrend(*store_, {}, {"gemm/none"}, {}), UsageError);
+  // An id with its later axes left out is answered with the stored ids it could mean.
+  try {
+    BuildTrend(*store_, {}, {"gemm/dtype=fp32"}, {});
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("has this case; stored: gemm/dtype=fp32/m=256"), std::string::npos)
+        << e.what();
+  }
+  try {
+    BuildTrend(*store_, {}, {"attention/x=1"}, {});
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("(gpuqual history list shows the runs)"), std::string::npos) << e.what();
+  }
   TrendOptions bad;
   bad.metric = "no_such_metric";
   EXPECT_THROW(BuildTrend(*store_, {}, {kCase}, bad), UsageError);
@@ -180,6 +194,24 @@ TEST_F(HistoryTrendTest, ConsoleTextMarksTheChangePoint) {
   EXPECT_NE(table.str().find("<< -19.9%"), std::string::npos) << table.str();
   EXPECT_NE(table.str().find("change point at c06"), std::string::npos) << table.str();
   EXPECT_NE(summary.str().find("1 series, 1 change point(s)"), std::string::npos) << summary.str();
+}
+
+// A series too short for the rule is not called free of change points: it was not looked at.
+TEST_F(HistoryTrendTest, ASeriesTooShortForTheRuleSaysSo) {
+  TrendOptions wide;
+  wide.rule.window = 7;  // 14 runs needed, 12 stored
+  const auto series = BuildTrend(*store_, {}, {}, wide);
+  ASSERT_EQ(series.size(), 1u);
+  EXPECT_FALSE(series[0].Searched());
+  std::ostringstream table, summary;
+  PrintTrendTable(table, series);
+  PrintTrendSummary(summary, series);
+  const std::string why = "too few runs to look for change points (12 with the metric; 14 needed at --window 7)";
+  EXPECT_NE(table.str().find(why), std::string::npos) << table.str();
+  EXPECT_EQ(table.str().find("no change point"), std::string::npos) << table.str();
+  EXPECT_NE(summary.str().find(why), std::string::npos) << summary.str();
+  TrendOptions flat;  // the default window looks, and finds the step
+  EXPECT_TRUE(BuildTrend(*store_, {}, {}, flat)[0].Searched());
 }
 
 }  // namespace

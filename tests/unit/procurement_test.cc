@@ -210,7 +210,7 @@ TEST(ProcurementTest, CollectivesAtOtherRankCountsAreLeftOutAndNamed) {
   ASSERT_EQ(r.not_comparable.size(), 1u);
   EXPECT_EQ(r.not_comparable[0],
             "allreduce/size=1G: not comparable: h100x8 ran this collective on several ranks (bus factor 1.75), h200 on "
-            "one rank (a copy; figure algbw): the same number of GPUs on both sides is needed");
+            "one rank (a copy; figure algbw): the same number of ranks (GPUs) on both sides is needed");
   EXPECT_NEAR(r.Find("h100x8")->score->value, 0.5, 1e-12);  // over the GEMM alone
   std::ostringstream text;
   PrintProcurement(text, r);
