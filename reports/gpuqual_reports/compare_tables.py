@@ -162,9 +162,11 @@ def providers_table(report):
         headers.pop(2)
         for row in out:
             row.pop(2)
-    note = ("Prices from the prices file (per instance hour); interconnect and network from the "
-            "instance catalog. TFLOP/s per $/h: geometric mean of the GEMM TFLOP/s over the "
-            "common cases × GPUs ÷ instance $/h.")
+    priced = any(m.usd_per_hour is not None for m in p.machines)
+    note = (("Prices from the prices file (per instance hour); " if priced else
+             "No prices were given (--prices FILE): no $/h or cost figures; ") +
+            "interconnect and network from the instance catalog. TFLOP/s per $/h: geometric mean "
+            "of the GEMM TFLOP/s over the common cases × GPUs ÷ instance $/h.")
     if same_instance:
         typed = [bool(m.instance_type) for m in p.machines]
         note += (" Each machine is named by its instance type." if all(typed) else

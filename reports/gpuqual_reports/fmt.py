@@ -74,10 +74,13 @@ def decimals(x, digits=3):
 
 def interval(value, low, high, digits=3, fixed=None):
     """ "value [low, high]" with one number of decimals for all three: `fixed` when given (scores:
-    3), else what gives `value` `digits` significant digits ("0.0806 [0.0803, 0.0809]")."""
+    3), else what gives `value` `digits` significant digits ("0.0806 [0.0803, 0.0809]"); "value
+    (no spread)" when low == high, as `gpuqual rank` prints it."""
     if value is None:
         return UNKNOWN
     d = decimals(value, digits) if fixed is None else fixed
+    if low == high:  # no spread known (C++ writes low = high = value): no interval to claim
+        return f"{value:,.{d}f} (no spread)"
     return f"{value:,.{d}f} [{low:,.{d}f}, {high:,.{d}f}]"
 
 

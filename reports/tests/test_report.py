@@ -87,7 +87,8 @@ def test_markdown_summary(multi_report):
     assert "- **FAIL** — a2-ultragpu-8g (a100-sxm-80gb)" in md
     assert "| **FAIL** | health | ecc_uncorrected |" in md
     assert "### Run-to-run spread" in md
-    assert "## Cases not measured" in md and "batch 256" in md
+    assert "### Cases not measured (and noisy ones)" in md and "batch 256" in md
+    assert md.count("Cases not measured") == 1  # one heading, not a section and a table both
     assert len(md) < 64_000  # fits a PR comment
 
 
@@ -241,3 +242,11 @@ def test_every_file_the_package_writes_goes_through_outfile():
             if any(c in text for c in "wax+") and getattr(first, "id", None) != "tmp":
                 offenders.append(f"{source.name}:{node.lineno}")
     assert not offenders, offenders
+
+
+def test_providers_note_says_when_no_prices_were_given(baseline_report, multi_report):
+    """The Providers table names the prices file only when one was given."""
+    from gpuqual_reports import compare_tables
+    unpriced = compare_tables.providers_table(baseline_report[0]).note
+    assert unpriced.startswith("No prices were given (--prices FILE)") and "prices file (per" not in unpriced
+    assert compare_tables.providers_table(multi_report[0]).note.startswith("Prices from the prices file")

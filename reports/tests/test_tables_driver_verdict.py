@@ -70,3 +70,12 @@ def test_verdict_without_a_token_cost_or_figures_shows_none():
     assert complete == ["–", "–", ""]
     ecc = [_cell(checks, h, 1) for h in ("value", "threshold", "unit")]
     assert ecc == ["0", "0", "errors"]  # a count of 0 with its unit is a figure
+
+
+def test_an_interval_without_spread_is_shown_as_rank_shows_it():
+    """A figure whose interval is one point (one value per case: no spread known) reads
+    "value (no spread)", as `gpuqual rank` prints it, never "[x, x]"."""
+    from gpuqual_reports import fmt
+    assert fmt.interval(0.898, 0.898, 0.898, fixed=3) == "0.898 (no spread)"
+    assert fmt.interval(0.898, 0.89, 0.91, fixed=3) == "0.898 [0.890, 0.910]"
+    assert fmt.interval(0.0806, 0.0803, 0.0809) == "0.0806 [0.0803, 0.0809]"
