@@ -34,7 +34,7 @@ namespace {
 struct CompareArgs {
   std::string candidate, baseline, junit, markdown, json, github_benchmark, bencher;
   std::vector<std::string> tolerance_for;
-  double tolerance_pct = 5.0, alpha = 0.05;
+  double tolerance_pct = 100 * kDefaultTolerance, alpha = 0.05;
   bool allow_missing = false, fail_on_inconclusive = false;
   bool history = false;
   int last = 0;

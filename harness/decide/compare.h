@@ -36,8 +36,11 @@ namespace gq {
 enum class Verdict { kImproved, kUnchanged, kRegressed, kInconclusive, kFailed, kMissing, kNew };
 const char* VerdictName(Verdict v);
 
+// The smallest change compare counts unless told otherwise (--tolerance 5).
+inline constexpr double kDefaultTolerance = 0.05;
+
 struct CompareOptions {
-  double tolerance = 0.05;
+  double tolerance = kDefaultTolerance;
   std::map<std::string, double> tolerance_for;  // workload -> tolerance
   double alpha = 0.05;
   bool allow_missing = false;

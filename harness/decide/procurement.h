@@ -28,7 +28,8 @@
 // interrupted or cut off, as qualify would say) is FAIL or INCOMPLETE are listed apart with the
 // reasons, and machines without a price when ranking per dollar; adjacent machines are tied when
 // their objective CIs overlap or they differ by less than the spread between one machine's runs
-// ("indistinguishable on this data"); a machine measured in one run is flagged. One machine
+// ("indistinguishable on this data"), and, when neither has any spread known (one run, one value
+// per case), by less than kLeadWithoutSpread; a machine measured in one run is flagged. One machine
 // without a baseline is not ranked (it could only be scored against itself): it is set apart
 // with that reason and the recommendation says so, with its verdict. The recommendation is a
 // paragraph written from these figures.
@@ -38,6 +39,7 @@
 #include <vector>
 
 #include "harness/decide/baseline.h"
+#include "harness/decide/compare.h"
 #include "harness/decide/cost_metrics.h"
 #include "harness/decide/instance_catalog.h"
 #include "harness/decide/prices.h"
@@ -53,6 +55,10 @@ Objective ParseObjective(const std::string& text);  // UsageError naming --objec
 struct Figure {
   double value = 0, low = 0, high = 0;  // value with its 95% CI
 };
+
+// Below this lead two machines of which no spread at all is known are tied: the smallest change
+// `compare` counts by default (its --tolerance), as no measured spread can say more here.
+inline constexpr double kLeadWithoutSpread = kDefaultTolerance;
 
 struct MachineFigures {
   std::string machine, provider, instance_type, region, sku;

@@ -33,6 +33,29 @@ std::string Cell(const std::optional<Figure>& f, const char* format) {
   return NumberText(format, f->value) + " [" + NumberText(format, f->low) + ", " + NumberText(format, f->high) + "]";
 }
 
+// Why a cost column shows "-": one line per column and reason, naming the machines unless all
+// share it. $/Mtok left out for want of a price says nothing the $/h line does not.
+void PrintMissingCosts(std::ostream& out, const ProcurementReport& r) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> lines;  // "column: why", machines
+  auto add = [&](const std::string& key, const std::string& machine) {
+    auto it = std::find_if(lines.begin(), lines.end(), [&](const auto& l) { return l.first == key; });
+    if (it == lines.end()) it = lines.insert(lines.end(), {key, {}});
+    it->second.push_back(machine);
+  };
+  for (const MachineFigures& m : r.machines) {
+    if (!m.usd_per_hour && !m.no_price.empty()) add("$/h -: " + m.no_price, m.machine);
+    if (!m.usd_per_mtok && !m.usd_per_mtok_note.empty() && m.usd_per_mtok_note != m.no_price) {
+      add("$/Mtok -: " + m.usd_per_mtok_note, m.machine);
+    }
+  }
+  for (const auto& [why, machines] : lines) {
+    std::string who;
+    for (const std::string& m : machines) who += (who.empty() ? "" : ", ") + m;
+    out << why << (machines.size() == r.machines.size() && machines.size() > 1 ? " (every machine)" : " (" + who + ")")
+        << "\n";
+  }
+}
+
 }  // namespace
 
 void PrintProcurement(std::ostream& out, const ProcurementReport& r) {
@@ -73,6 +96,7 @@ void PrintProcurement(std::ostream& out, const ProcurementReport& r) {
     out << "left out of the scores, " << ids.size() << " case(s) (" << ids.front()
         << (ids.size() > 1 ? ", ..." : "") << "): " << why << "\n";
   }
+  PrintMissingCosts(out, r);
   out << "\n" << r.recommendation << "\n";
 }
 

@@ -43,6 +43,12 @@ std::string Tie(const MachineFigures& a, const Figure& fa, const MachineFigures&
     return a.machine + " and " + b.machine + " differ by " + Pct(diff) + ", less than the " + Pct(spread_of.run_spread) +
            " between " + spread_of.machine + "'s own runs: indistinguishable on this data";
   }
+  const bool no_spread = a.run_spread < 0 && b.run_spread < 0 && fa.low == fa.high && fb.low == fb.high;
+  if (no_spread && diff < kLeadWithoutSpread) {
+    return a.machine + " and " + b.machine + " differ by " + Pct(diff) + ", less than " + Pct(kLeadWithoutSpread) +
+           " with no spread known on either (one run each, one value per case; repeat the runs, or run with "
+           "--repetitions 3): indistinguishable on this data";
+  }
   if (fb.high >= fa.low) {
     return a.machine + " and " + b.machine + " differ by " + Pct(diff) +
            ", within their 95% intervals: indistinguishable on this data";

@@ -96,6 +96,7 @@ _SEPARATORS = "/_-.=,:"
 
 
 def _numeric(text):
+    text = text.replace(" (no spread)", "")  # fmt.interval's figure without an interval
     return any(c.isdigit() for c in text) and set(text) <= _NUMERIC_HINT
 
 

@@ -16,7 +16,7 @@ from gpuqual_reports.history_report import change_table, render_html, render_mar
 from gpuqual_reports.load import load_all
 from gpuqual_reports.procurement import Figure
 
-SCORE = re.compile(r"^\d+\.\d{3} \[\d+\.\d{3}, \d+\.\d{3}\]$")
+SCORE = re.compile(r"^\d+\.\d{3} (\[\d+\.\d{3}, \d+\.\d{3}\]|\(no spread\))$")
 
 
 def _build(files, out, *extra):

@@ -274,6 +274,25 @@ TEST(ProcurementTest, MachinesWithinTheirOwnRunSpreadAreTied) {
   EXPECT_NE(r.recommendation.find("ties with it"), std::string::npos);
 }
 
+// One run each, one value per case: no spread is known on either side, so a lead below compare's
+// default tolerance is no ranking; a larger one is.
+TEST(ProcurementTest, ASmallLeadWithNoSpreadKnownIsATie) {
+  std::vector<ResultsDoc> runs = {MachineRun("alpha", "aws", 8, {RateCase("a", "gemm", 100)}, "PASS"),
+                                  MachineRun("beta", "azure", 8, {RateCase("a", "gemm", 102.5)}, "PASS")};
+  ProcurementReport r = BuildProcurement(runs, nullptr, nullptr, nullptr, Options(Objective::kPerformance));
+  ASSERT_EQ(r.ranking.size(), 2u);
+  ASSERT_TRUE(r.Find("beta")->score);
+  EXPECT_EQ(r.Find("beta")->score->low, r.Find("beta")->score->high);  // the premise: no spread
+  EXPECT_EQ(r.ranking[1].rank, 1) << r.ranking[1].tie;
+  EXPECT_NE(r.ranking[1].tie.find("differ by 2.5%, less than 5.0% with no spread known on either"), std::string::npos)
+      << r.ranking[1].tie;
+  EXPECT_NE(r.recommendation.find("ties with it"), std::string::npos) << r.recommendation;
+  runs[1] = MachineRun("beta", "azure", 8, {RateCase("a", "gemm", 110)}, "PASS");
+  r = BuildProcurement(runs, nullptr, nullptr, nullptr, Options(Objective::kPerformance));
+  EXPECT_EQ(r.ranking[1].rank, 2) << r.ranking[1].tie;
+  EXPECT_NE(r.recommendation.find("It leads alpha by 10.0%"), std::string::npos) << r.recommendation;
+}
+
 TEST(ProcurementTest, RunSpreadSkipsRunsThatLackACase) {
   // Run 1 of "m" lacks case b; its spread is still run 0 vs run 1 on what each measured.
   const std::vector<ResultsDoc> runs = {
@@ -457,6 +476,13 @@ TEST(ProcurementFormatTest, JsonCarriesEveryFigureAndTheTextTableNamesTheScenari
   PrintProcurement(text, r);
   EXPECT_NE(text.str().find("$/Mtok: Llama-3-8B offline, batch 64, 1024 in / 128 out, tp 1"), std::string::npos);
   EXPECT_NE(text.str().find("-> set apart: qualification FAIL"), std::string::npos);
+  // Each "-" of a cost column has its reason under the table, naming the machines it applies to.
+  EXPECT_NE(text.str().find("$/h -: no price: instance type"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find(" (bad)\n"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("$/Mtok -: no Llama-3-8B offline, batch 64, 1024 in / 128 out, tp 1 case in its runs "
+                            "(every machine)"),
+            std::string::npos)
+      << text.str();
 }
 
 }  // namespace
