@@ -19,6 +19,7 @@
 // --help prints gpuqual's flags and examples before Google Benchmark's own.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -169,6 +170,24 @@ void AddContext(const std::string& suite, const DeviceRef& device) {
   }
 }
 
+// What benchmark::Initialize left in argv: a --benchmark_ flag whose value it refused (it printed
+// why), or a flag nobody knows. One line each on stderr; false when there was any.
+bool RefuseLeftoverArguments(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    std::cerr << "gpuqual_microbench: error: " << arg
+              << (arg.rfind("--benchmark_min_time=", 0) == 0
+                      ? ": Google Benchmark refused its value (this libbenchmark takes seconds as a plain number, "
+                        "e.g. --benchmark_min_time=0.2)"
+                  : arg.rfind("--benchmark_", 0) == 0
+                      ? ": Google Benchmark refused its value (its message is above)"
+                      : ": unrecognized flag (gpuqual's: --gq_suite, --gq_device; Google Benchmark's: "
+                        "--benchmark_*; see --help)")
+              << "\n";
+  }
+  return argc <= 1;
+}
+
 }  // namespace
 }  // namespace gq
 
@@ -209,9 +228,16 @@ int main(int argc, char** argv) {
     std::cerr << "gpuqual_microbench: error: " << e.what() << "\n";
     return 2;
   }
+  const bool filtered = std::any_of(argv + 1, argv + argc, [](const char* a) {  // before Initialize takes it
+    return std::strncmp(a, "--benchmark_filter=", 19) == 0;
+  });
   benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-  benchmark::RunSpecifiedBenchmarks();
+  if (!RefuseLeftoverArguments(argc, argv)) return 2;
+  if (benchmark::RunSpecifiedBenchmarks() == 0 && filtered) {
+    std::cerr << "gpuqual_microbench: error: --benchmark_filter matches no case of this suite on this device "
+                 "(--benchmark_list_tests lists them)\n";
+    return 2;
+  }
   benchmark::Shutdown();
   held.prepared.reset();
   held.ctx.reset();
