@@ -56,7 +56,13 @@ std::string FormatCaseRow(const CaseResult& r, std::size_t id_width) {
   // The roofline is of the primary metric: not shown beside another figure.
   const bool peak = measured && r.roofline && metric == r.primary_metric;
   row += Pad(peak ? NumberText("%.1f", 100 * r.roofline->efficiency) : "-", kPeakWidth);
-  row += r.verification ? NumberText("%.1e", r.verification->max_rel_err) + (r.verification->passed ? "" : " FAIL") : "-";
+  if (!r.verification) {
+    row += "-";
+  } else if (r.verification->tolerance == 0 && r.verification->max_rel_err == 0) {
+    row += r.verification->passed ? "exact" : "exact FAIL";  // a bitwise check (copies, sums of integers)
+  } else {
+    row += NumberText("%.1e", r.verification->max_rel_err) + (r.verification->passed ? "" : " FAIL");
+  }
   return row;
 }
 
@@ -84,8 +90,9 @@ void ConsoleReporter::PrintSummary(const ResultsDoc& doc, const std::string& res
             "       samples, or over the rounds' medians (the spread between rounds) with --repetitions;\n"
             "       * fewer than 6 values: the farther of min and max from the median (no 95% interval of a\n"
             "         median exists for so few).\n"
-            "peak:  the median in % of the roofline's attainable rate; verify: the largest relative\n"
-            "       error against the reference. Collectives on one rank show algbw, as compare judges them.\n";
+            "peak:  the median in % of the roofline's attainable rate (-: no peak known for the device,\n"
+            "       as on the cpu); verify: the largest relative error against the reference (exact: a\n"
+            "       check with no tolerance, passed). Collectives on one rank show algbw, as compare judges them.\n";
   }
   std::map<std::string, int> counts;
   for (const CaseResult& c : doc.cases) counts[CaseStatusName(c.status)]++;

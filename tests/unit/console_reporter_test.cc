@@ -32,6 +32,14 @@ TEST(ConsoleReporterTest, RowShowsStatusMedianSpreadEfficiencyAndErrorUnderUnits
   EXPECT_EQ(row.find(" 2.00 "), header.find("+-95% (%)") - 1) << row;  // from the samples, in its column
   EXPECT_NE(row.find(" 79.0 "), std::string::npos) << row;
   EXPECT_NE(row.find("4.1e-03"), std::string::npos) << row;
+  // A check with no tolerance that found no difference reads "exact"; one that found any, its error.
+  CaseResult copy = Ok();
+  copy.verification = VerificationResult{true, 0, 0, ""};
+  EXPECT_EQ(FormatCaseRow(copy, 16).substr(header.find("verify")), "exact");
+  copy.verification = VerificationResult{false, 0.5, 0, ""};
+  EXPECT_EQ(FormatCaseRow(copy, 16).substr(header.find("verify")), "5.0e-01 FAIL");
+  copy.verification = VerificationResult{true, 0, 1e-2, ""};  // a tolerance: the figure, 0
+  EXPECT_EQ(FormatCaseRow(copy, 16).substr(header.find("verify")), "0.0e+00");
 }
 
 // The spread column and a noisy case's reason quote one figure: the relative half-width of the
