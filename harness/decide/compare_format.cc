@@ -57,6 +57,20 @@ std::string Cell(const std::string& s) {
   return out;
 }
 
+// `text` broken at spaces into lines of at most `width` characters (a longer word stands alone).
+std::string Wrapped(const std::string& text, std::size_t width) {
+  std::string out, line, word;
+  std::istringstream words(text);
+  while (words >> word) {
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  return out + line;
+}
+
 std::string Counts(const CompareReport& r) {
   std::string out;
   for (Verdict v : {Verdict::kRegressed, Verdict::kFailed, Verdict::kMissing, Verdict::kInconclusive,
@@ -73,7 +87,7 @@ void PrintCompareTable(std::ostream& out, const CompareReport& report) {
   std::size_t w = 4;
   for (const CompareRow& r : report.rows) w = std::max(w, r.id.size());
   if (!report.candidate.empty()) out << "candidate " << report.candidate << " against baseline " << report.baseline << "\n";
-  out << kSignConvention << "\n\n";
+  out << Wrapped(kSignConvention, 100) << "\n\n";
   char line[640];
   std::snprintf(line, sizeof line, "%-12s %-7s %-*s %16s %16s %8s %18s %15s %9s\n", "verdict", "device",
                 static_cast<int>(w), "case", "baseline", "candidate", "change", "change CI", "noise b / c",

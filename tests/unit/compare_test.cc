@@ -422,6 +422,14 @@ TEST(CompareTest, ABaselineOfAnotherSkuIsNoted) {
   std::ostringstream titled;
   PrintCompareTable(titled, named);
   EXPECT_EQ(titled.str().rfind("candidate run.json against baseline h100.json\n", 0), 0u) << titled.str();
+  // The sign convention is folded to terminal lines, whole words kept.
+  std::istringstream lines(titled.str());
+  std::string line, legend;
+  while (std::getline(lines, line) && !line.empty()) {
+    EXPECT_LE(line.size(), 100u) << line;
+    legend += (legend.empty() || line.rfind("candidate ", 0) == 0 ? "" : " ") + line;
+  }
+  EXPECT_NE(legend.find(kSignConvention), std::string::npos) << legend;
 }
 
 TEST(CompareFormatTest, MarkdownMatchesGolden) { EXPECT_EQ(CompareMarkdown(GoldenReport()), Golden("compare_golden.md")); }
