@@ -9,18 +9,20 @@
 namespace gq {
 namespace {
 
-// Case `id` on cuda:d with TFLOP/s `rate` and a 95% CI of +-`ci` (relative).
-CaseResult Gemm(const std::string& id, int d, double rate, double ci = 0.005) {
+// Case `id` on cuda:d with `metric` (TFLOP/s by default) at `value` and a 95% CI of +-`ci`
+// (relative).
+CaseResult Gemm(const std::string& id, int d, double value, double ci = 0.005, const std::string& metric = "tflops",
+                const std::string& unit = "TFLOP/s", bool higher_is_better = true) {
   CaseResult c;
   c.id = id;
   c.workload = "gemm";
   c.device = "cuda:" + std::to_string(d);
   c.status = CaseStatus::kOk;
-  c.primary_metric = "tflops";
-  MetricResult m{"TFLOP/s", true, rate};
-  m.ci95_low = rate * (1 - ci);
-  m.ci95_high = rate * (1 + ci);
-  c.metrics = {{"tflops", m}};
+  c.primary_metric = metric;
+  MetricResult m{unit, higher_is_better, value};
+  m.ci95_low = value * (1 - ci);
+  m.ci95_high = value * (1 + ci);
+  c.metrics = {{metric, m}};
   return c;
 }
 
@@ -65,15 +67,7 @@ TEST(SiblingChecksTest, AGpuWithinItsOwnSpreadOfTheThresholdIsNotBehind) {
 // judged as others / its own, and its CI's low end is the end nearest them.
 TEST(SiblingChecksTest, ALowerIsBetterFigureIsJudgedByItsInverse) {
   ResultsDoc doc;
-  const auto timed = [](int d, double ms, double ci) {
-    CaseResult c = Gemm("e2e/latency", d, 0);
-    c.primary_metric = "ttft_ms";
-    MetricResult m{"ms", false, ms};
-    m.ci95_low = ms * (1 - ci);
-    m.ci95_high = ms * (1 + ci);
-    c.metrics = {{"ttft_ms", m}};
-    return c;
-  };
+  const auto timed = [](int d, double ms, double ci) { return Gemm("e2e/latency", d, ms, ci, "ttft_ms", "ms", false); };
   for (int d = 0; d < 4; ++d) doc.cases.push_back(timed(d, d == 2 ? 12.0 : 10.0, 0.01));
   std::vector<QualifyCheck> out;
   SiblingChecks(doc, QualifyThreshold{}, out);  // cuda:2 at 10/12 = 83% of the others' speed
