@@ -14,6 +14,7 @@ import os
 import sys
 
 from . import history_report
+from . import outfile
 from . import pdf
 from . import report as report_mod
 from .baseline import load_baseline
@@ -85,8 +86,9 @@ def run(argv):
     if args.pdf:
         paths.append(pdf.write_pdf(os.path.join(args.output, "index.html"),
                                    os.path.join(args.output, "report.pdf")))
-    for note in rep.notes:  # figures left out: their values cannot be drawn
-        print(f"{PROG}: warning: {_one_line(note)}", file=sys.stderr)
+    for note in rep.notes + [outfile.others_note(args.output, paths)]:  # figures left out; stale PNGs
+        if note:
+            print(f"{PROG}: warning: {_one_line(note)}", file=sys.stderr)
     print(f"report: {os.path.join(args.output, 'index.html')} ({len(rep.figures)} figure(s), "
           f"{len(rep.rows)} case(s) from {len(runs)} run(s)); summary.md and data.csv beside it"
           + ("; report.pdf" if args.pdf else ""))

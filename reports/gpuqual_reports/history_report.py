@@ -8,6 +8,7 @@ points, their calls and figures are read from the file.
 import argparse
 import datetime
 import os
+import sys
 
 from . import fmt, html, markdown, outfile, style
 from .errors import ReportInputError
@@ -184,6 +185,9 @@ def run(argv):
             paths.append(path)
     except OSError as e:
         raise ReportInputError(f"{e.filename or args.output}: cannot write ({e.strerror or e})") from None
+    stale = outfile.others_note(args.output, paths)
+    if stale:
+        print(f"gpuqual report: warning: {stale}", file=sys.stderr)
     changes = sum(len(s.change_points) for s in trend.series)
     print(f"report: {os.path.join(args.output, 'index.html')} ({len(figures)} trend figure(s), "
           f"{len(trend.series)} series, {changes} change point(s), {len(run_order(trend.series))} run(s))")

@@ -41,3 +41,17 @@ def write_text(path, text):
     with replacing(path) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="") as f:
             f.write(text)
+
+
+def others_note(out_dir, written):
+    """A warning naming the PNGs in `out_dir` that `written` (this report's paths) does not hold,
+    an earlier report's figures that index.html does not show; None when there are none. They are
+    named, never removed: the user named the directory, not those files."""
+    mine = {os.path.abspath(p) for p in written}
+    others = sorted(n for n in os.listdir(out_dir)
+                    if n.endswith(".png") and os.path.abspath(os.path.join(out_dir, n)) not in mine)
+    if not others:
+        return None
+    shown = ", ".join(others[:5]) + (f", ... ({len(others)} in all)" if len(others) > 5 else "")
+    return (f"{out_dir} also holds {len(others)} PNG(s) this report did not write (an earlier "
+            f"report's; index.html does not show them): {shown}")

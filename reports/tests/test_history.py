@@ -140,3 +140,17 @@ def test_long_case_ids_wrap_after_a_slash():
     assert all(len(line) <= 40 for line in lines)
     assert "".join(lines) == text
     assert all(line.endswith("/") for line in lines[:-1])
+
+
+def test_an_earlier_reports_figures_in_the_directory_are_named_not_removed(tmp_path, capsys):
+    """A PNG in the output directory that this report did not write (an earlier report's) is named
+    in a warning, and left where it is."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "trend_09.png").write_bytes(b"old")
+    cli.run(["--history-trend", _write(tmp_path, _trend()), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert "also holds 1 PNG(s) this report did not write" in err and "trend_09.png" in err
+    assert (out / "trend_09.png").read_bytes() == b"old"
+    cli.run(["--history-trend", _write(tmp_path, _trend()), "-o", str(tmp_path / "fresh")])
+    assert "did not write" not in capsys.readouterr().err

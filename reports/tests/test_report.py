@@ -250,3 +250,14 @@ def test_providers_note_says_when_no_prices_were_given(baseline_report, multi_re
     unpriced = compare_tables.providers_table(baseline_report[0]).note
     assert unpriced.startswith("No prices were given (--prices FILE)") and "prices file (per" not in unpriced
     assert compare_tables.providers_table(multi_report[0]).note.startswith("Prices from the prices file")
+
+
+def test_a_stale_figure_in_the_output_directory_is_named(tmp_path, capsys):
+    """The results report, like the history one, names a PNG it did not write and keeps it."""
+    out = tmp_path / "r"
+    out.mkdir()
+    (out / "old_figure.png").write_bytes(b"old")
+    assert cli.main([fixture("azure_nd_h100_v5.json"), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "also holds 1 PNG(s) this report did not write" in err and "old_figure.png" in err
+    assert (out / "old_figure.png").read_bytes() == b"old"
