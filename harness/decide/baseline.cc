@@ -42,7 +42,7 @@ MetricResult SummaryMetric(const std::string& unit, bool higher_is_better, const
 
 BaselineSource SourceOf(const ResultsDoc& doc, const std::string& file) {
   BaselineSource s{file, doc.run.id, doc.run.started_at, doc.system.host.hostname, doc.system.cloud.provider,
-                   doc.system.cloud.instance_type, doc.run.tool_version, doc.run.tool_git, {}};
+                   InstanceTypeOf(doc), doc.run.tool_version, doc.run.tool_git, {}};
   for (const GpuInfo& g : doc.system.devices) {
     std::string driver;
     if (doc.health.before) {

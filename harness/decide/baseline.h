@@ -23,7 +23,9 @@ namespace gq {
 inline constexpr const char* kBaselineSchema = "gpuqual.baseline/1";
 
 struct BaselineSource {
-  std::string file, run_id, started_at, hostname, provider, instance_type, tool_version, tool_git;
+  std::string file, run_id, started_at, hostname, provider;
+  std::string instance_type;  // InstanceTypeOf the run (its instance_type label, else the cloud's)
+  std::string tool_version, tool_git;
   std::vector<std::string> devices;  // "NVIDIA H100 80GB HBM3 [h100-sxm-80gb] cuda 13.0/13.0 driver 580.159.04"
 };
 

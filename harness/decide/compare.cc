@@ -164,6 +164,20 @@ int Severity(Verdict v) {
   return 7;
 }
 
+// CompareReport::machine_note (compare.h), from the instance types of the baseline's sources.
+std::string MachineNote(const ResultsDoc& candidate, const Baseline& baseline) {
+  const std::string type = InstanceTypeOf(candidate);
+  std::set<std::string> made_on;
+  for (const BaselineSource& s : baseline.sources) {
+    if (!s.instance_type.empty()) made_on.insert(s.instance_type);
+  }
+  if (type.empty() || made_on.empty() || made_on.count(type) > 0) return "";
+  std::string listed;
+  for (const std::string& t : made_on) listed += (listed.empty() ? "" : ", ") + t;
+  return "the baseline was made on " + listed + ", the candidate ran on " + type +
+         ": the changes include the difference between the machines";
+}
+
 }  // namespace
 
 const char* VerdictName(Verdict v) {
@@ -194,6 +208,7 @@ CompareReport Compare(const ResultsDoc& candidate, const Baseline& baseline, con
   CompareReport report;
   report.allow_missing = opt.allow_missing;
   report.fail_on_inconclusive = opt.fail_on_inconclusive;
+  report.machine_note = MachineNote(candidate, baseline);
   std::set<std::string> present;  // baseline ids the candidate ran (not skipped)
   std::vector<double> factors;
   for (const CaseResult& c : candidate.cases) {

@@ -72,6 +72,9 @@ struct CompareReport {
   // Set when the baseline is of another GPU model than a candidate case ran on (a CI runner
   // moved to other hardware): every change then compares two models. Shown, not decided on.
   std::string sku_note;
+  // Set when the candidate's instance type is none of the instance types the baseline's runs were
+  // made on (both known): the changes then include the difference between two machines.
+  std::string machine_note;
   int ExitCode() const;
 };
 

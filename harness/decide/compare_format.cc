@@ -105,6 +105,7 @@ void PrintCompareTable(std::ostream& out, const CompareReport& report) {
   }
   out << "\n" << Counts(report) << "; geometric-mean change " << Geomean(report) << "\n";
   if (!report.sku_note.empty()) out << "note: " << report.sku_note << "\n";
+  if (!report.machine_note.empty()) out << "note: " << report.machine_note << "\n";
 }
 
 std::string CompareHeadline(const CompareReport& report) {
@@ -135,6 +136,7 @@ std::string CompareMarkdown(const CompareReport& report) {
   md << "Candidate `" << report.candidate << "` against baseline `" << report.baseline << "`: " << Counts(report)
      << "; geometric-mean change " << Geomean(report) << ".\n\n";
   if (!report.sku_note.empty()) md << "**Note:** " << report.sku_note << ".\n\n";
+  if (!report.machine_note.empty()) md << "**Note:** " << report.machine_note << ".\n\n";
   md << "_" << kSignConvention << "_\n\n";
   md << "| verdict | case | device | baseline | candidate | change | change CI | noise b / c | reps b / c | note |\n";
   md << "| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |\n";
@@ -213,6 +215,8 @@ nlohmann::ordered_json CompareJson(const CompareReport& report) {
           {"counts", counts},
           {"sku_note", report.sku_note.empty() ? nlohmann::ordered_json(nullptr)
                                                : nlohmann::ordered_json(report.sku_note)},
+          {"machine_note", report.machine_note.empty() ? nlohmann::ordered_json(nullptr)
+                                                       : nlohmann::ordered_json(report.machine_note)},
           {"rows", rows}};
 }
 

@@ -432,6 +432,28 @@ TEST(CompareTest, ABaselineOfAnotherSkuIsNoted) {
   EXPECT_NE(legend.find(kSignConvention), std::string::npos) << legend;
 }
 
+// A candidate on an instance type none of the baseline's runs were made on: noted (the changes
+// include the machines' difference), never decided on; the same type, or an unknown one, no note.
+TEST(CompareTest, ABaselineOfAnotherInstanceTypeIsNoted) {
+  ResultsDoc run = Doc({MakeCase("g/a", 1e-3, 0.01, 1)});
+  ResultsDoc base_run = Doc({MakeCase("g/a", 1e-3, 0.01, 2)});
+  base_run.system.cloud.instance_type = "p5.48xlarge";
+  const Baseline base = CreateBaseline({base_run}, {"b"}, "b");
+  EXPECT_TRUE(Compare(run, base, {}).machine_note.empty());  // the candidate's type unknown
+  run.system.cloud.instance_type = "p5.48xlarge";
+  EXPECT_TRUE(Compare(run, base, {}).machine_note.empty());
+  run.run.labels["instance_type"] = "a3-highgpu-8g";  // the label wins over the cloud's, as everywhere
+  const CompareReport r = Compare(run, base, {});
+  EXPECT_EQ(r.machine_note, "the baseline was made on p5.48xlarge, the candidate ran on a3-highgpu-8g: the changes "
+                            "include the difference between the machines");
+  EXPECT_EQ(CompareJson(r)["machine_note"], r.machine_note);
+  EXPECT_NE(CompareMarkdown(r).find("**Note:** " + r.machine_note), std::string::npos);
+  std::ostringstream table;
+  PrintCompareTable(table, r);
+  EXPECT_NE(table.str().find("note: " + r.machine_note), std::string::npos) << table.str();
+  EXPECT_EQ(r.ExitCode(), Compare(base_run, base, {}).ExitCode());  // a note, not a verdict
+}
+
 TEST(CompareFormatTest, MarkdownMatchesGolden) { EXPECT_EQ(CompareMarkdown(GoldenReport()), Golden("compare_golden.md")); }
 
 // The headline says what failed the gate, and never PASS when no case was decided either way.
