@@ -24,7 +24,8 @@ std::string FigureMetric(const CaseResult& r) {
 }
 
 std::string RankSetupMismatch(const Work& a, const std::string& a_name, const Work& b, const std::string& b_name) {
-  const bool same_factor = std::fabs(a.busbw_factor - b.busbw_factor) <= 1e-9 * std::max(a.busbw_factor, b.busbw_factor);
+  const bool same_factor =
+      std::fabs(a.busbw_factor - b.busbw_factor) <= 1e-9 * std::max(a.busbw_factor, b.busbw_factor);
   const bool nodes_known = a.nodes > 0 && b.nodes > 0 && a.busbw_factor > 0 && b.busbw_factor > 0;
   if (same_factor && (!nodes_known || a.nodes == b.nodes)) return "";
   auto setup = [&](const Work& w) {

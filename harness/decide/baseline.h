@@ -4,11 +4,12 @@
 // per iteration) with summaries recomputed from them, plus provenance and qualify thresholds.
 //
 // Merging: only cases with status ok or noisy contribute; every source case's replicate medians
-// (one per round, or per run) are kept, so the between-run spread is known to compare. Metrics whose unit ties them to the
-// iteration time (TFLOP/s, GB/s, tok/s, ms, us; see MetricFromIterationTime) are recomputed from
-// each source's round medians (a run with --repetitions) or its samples, and the case's work; other metrics (e.g. J/TFLOP, and the e2e metrics
-// measured from a phase such as ttft_ms) take the median of the source medians, with n = the
-// number of sources. All sources must share one SKU ("cpu" for the cpu backend).
+// (one per round, or per run) are kept, so the between-run spread is known to compare. Metrics
+// whose unit ties them to the iteration time (TFLOP/s, GB/s, tok/s, ms, us; see
+// MetricFromIterationTime) are recomputed from each source's round medians (a run with
+// --repetitions) or its samples, and the case's work; other metrics (e.g. J/TFLOP, and the e2e
+// metrics measured from a phase such as ttft_ms) take the median of the source medians, with n =
+// the number of sources. All sources must share one SKU ("cpu" for the cpu backend).
 #include <map>
 #include <optional>
 #include <string>

@@ -86,7 +86,9 @@ std::string Counts(const CompareReport& r) {
 void PrintCompareTable(std::ostream& out, const CompareReport& report) {
   std::size_t w = 4;
   for (const CompareRow& r : report.rows) w = std::max(w, r.id.size());
-  if (!report.candidate.empty()) out << "candidate " << report.candidate << " against baseline " << report.baseline << "\n";
+  if (!report.candidate.empty()) {
+    out << "candidate " << report.candidate << " against baseline " << report.baseline << "\n";
+  }
   out << Wrapped(kSignConvention, 100) << "\n\n";
   char line[640];
   std::snprintf(line, sizeof line, "%-12s %-7s %-*s %16s %16s %8s %18s %15s %9s\n", "verdict", "device",
