@@ -193,14 +193,23 @@ const char* VerdictName(Verdict v) {
   return "failed";
 }
 
+int CompareReport::Count(Verdict v) const {
+  const auto it = counts.find(v);
+  return it == counts.end() ? 0 : it->second;
+}
+
+std::vector<std::string> CompareReport::Notes() const {
+  std::vector<std::string> out;
+  for (const std::string* note : {&sku_note, &machine_note}) {
+    if (!note->empty()) out.push_back(*note);
+  }
+  return out;
+}
+
 int CompareReport::ExitCode() const {
-  auto count = [&](Verdict v) {
-    auto it = counts.find(v);
-    return it == counts.end() ? 0 : it->second;
-  };
-  if (count(Verdict::kRegressed) > 0 || count(Verdict::kFailed) > 0) return 1;
-  if (!allow_missing && count(Verdict::kMissing) > 0) return 1;
-  if (fail_on_inconclusive && count(Verdict::kInconclusive) > 0) return 1;
+  if (Count(Verdict::kRegressed) > 0 || Count(Verdict::kFailed) > 0) return 1;
+  if (!allow_missing && Count(Verdict::kMissing) > 0) return 1;
+  if (fail_on_inconclusive && Count(Verdict::kInconclusive) > 0) return 1;
   return 0;
 }
 

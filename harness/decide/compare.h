@@ -75,6 +75,8 @@ struct CompareReport {
   // Set when the candidate's instance type is none of the instance types the baseline's runs were
   // made on (both known): the changes then include the difference between two machines.
   std::string machine_note;
+  int Count(Verdict v) const;  // rows with this verdict
+  std::vector<std::string> Notes() const;  // the notes that are set, sku first
   int ExitCode() const;
 };
 

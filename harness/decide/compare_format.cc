@@ -106,19 +106,14 @@ void PrintCompareTable(std::ostream& out, const CompareReport& report) {
     if (r.verdict != Verdict::kUnchanged || r.p_value < 0) out << "             -> " << r.reason << "\n";
   }
   out << "\n" << Counts(report) << "; geometric-mean change " << Geomean(report) << "\n";
-  if (!report.sku_note.empty()) out << "note: " << report.sku_note << "\n";
-  if (!report.machine_note.empty()) out << "note: " << report.machine_note << "\n";
+  for (const std::string& note : report.Notes()) out << "note: " << note << "\n";
 }
 
 std::string CompareHeadline(const CompareReport& report) {
-  auto count = [&](Verdict v) {
-    const auto it = report.counts.find(v);
-    return it == report.counts.end() ? 0 : it->second;
-  };
   if (report.ExitCode() != 0) {  // what failed the gate, in ExitCode's order
     std::string why;
     auto add = [&](Verdict v, const std::string& note = "") {
-      if (count(v) > 0) why += (why.empty() ? "" : ", ") + std::to_string(count(v)) + " " + VerdictName(v) + note;
+      if (report.Count(v) > 0) why += (why.empty() ? "" : ", ") + std::to_string(report.Count(v)) + " " + VerdictName(v) + note;
     };
     add(Verdict::kRegressed);
     add(Verdict::kFailed);
@@ -126,7 +121,8 @@ std::string CompareHeadline(const CompareReport& report) {
     if (report.fail_on_inconclusive) add(Verdict::kInconclusive, " (--fail-on-inconclusive)");
     return "FAIL (" + why + ")";
   }
-  const int judged = count(Verdict::kRegressed) + count(Verdict::kImproved) + count(Verdict::kUnchanged);
+  const int judged =
+      report.Count(Verdict::kRegressed) + report.Count(Verdict::kImproved) + report.Count(Verdict::kUnchanged);
   if (judged > 0 || report.rows.empty()) return "PASS";
   return "NO DECISION (" + Counts(report) +
          ": no case was decided either way; exit 0, --fail-on-inconclusive fails on it)";
@@ -137,8 +133,7 @@ std::string CompareMarkdown(const CompareReport& report) {
   md << "## gpuqual compare: " << CompareHeadline(report) << "\n\n";
   md << "Candidate `" << report.candidate << "` against baseline `" << report.baseline << "`: " << Counts(report)
      << "; geometric-mean change " << Geomean(report) << ".\n\n";
-  if (!report.sku_note.empty()) md << "**Note:** " << report.sku_note << ".\n\n";
-  if (!report.machine_note.empty()) md << "**Note:** " << report.machine_note << ".\n\n";
+  for (const std::string& note : report.Notes()) md << "**Note:** " << note << ".\n\n";
   md << "_" << kSignConvention << "_\n\n";
   md << "| verdict | case | device | baseline | candidate | change | change CI | noise b / c | reps b / c | note |\n";
   md << "| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |\n";

@@ -12,7 +12,8 @@
 namespace gq {
 namespace {
 
-bool Measured(const CaseResult& r) {
+// A round that took samples (ok, noisy or invalid): its medians exist, whatever its status.
+bool TookSamples(const CaseResult& r) {
   return r.status == CaseStatus::kOk || r.status == CaseStatus::kNoisy || r.status == CaseStatus::kInvalid;
 }
 
@@ -82,7 +83,7 @@ CaseResult MergeRounds(const std::vector<CaseResult>& rounds, double max_noise) 
       failed.rounds_done = done;
       failed.round_medians_s.clear();
       for (const CaseResult& r : rounds) {
-        if (Measured(r)) failed.round_medians_s.insert(failed.round_medians_s.end(), r.round_medians_s.begin(), r.round_medians_s.end());
+        if (TookSamples(r)) failed.round_medians_s.insert(failed.round_medians_s.end(), r.round_medians_s.begin(), r.round_medians_s.end());
       }
       return failed;
     }
@@ -90,7 +91,7 @@ CaseResult MergeRounds(const std::vector<CaseResult>& rounds, double max_noise) 
   std::vector<const CaseResult*> measured;
   std::string skipped;
   for (std::size_t i = 0; i < rounds.size(); ++i) {
-    if (Measured(rounds[i])) {
+    if (TookSamples(rounds[i])) {
       measured.push_back(&rounds[i]);
     } else if (skipped.empty()) {
       skipped = "round " + std::to_string(i + 1) + " skipped: " + rounds[i].reason;

@@ -124,19 +124,13 @@ CREATE INDEX runs_by_machine ON runs (machine);
 )sql";
 
 // Fills the v2 tables of every stored run from its raw JSON (kept for exactly this).
-void BackfillV2(SqliteDb& db) {
+// Calls `fill` with every stored run's run_pk and its results, read back from its raw JSON (kept
+// for exactly this): how a migration fills what it adds for the runs already stored.
+void BackfillFromJson(SqliteDb& db, void (*fill)(SqliteDb&, int64_t, const ResultsDoc&)) {
   SqliteStatement runs(db, "SELECT r.run_pk, j.json FROM runs r JOIN run_json j USING (run_pk)");
   while (runs.Step()) {
     const std::string origin = db.path() + ": run_json of run " + std::to_string(runs.Int(0));
-    InsertRunRowsV2(db, runs.Int(0), ResultsFromJson(ParseJsonText(runs.Text(1), origin), origin));
-  }
-}
-
-void BackfillV4(SqliteDb& db) {
-  SqliteStatement runs(db, "SELECT r.run_pk, j.json FROM runs r JOIN run_json j USING (run_pk)");
-  while (runs.Step()) {
-    const std::string origin = db.path() + ": run_json of run " + std::to_string(runs.Int(0));
-    SetRunMachine(db, runs.Int(0), ResultsFromJson(ParseJsonText(runs.Text(1), origin), origin));
+    fill(db, runs.Int(0), ResultsFromJson(ParseJsonText(runs.Text(1), origin), origin));
   }
 }
 
@@ -155,13 +149,13 @@ const std::vector<HistoryMigration>& HistoryMigrations() {
       {2, "params, verdicts, checks (filled from run_json)",
        [](SqliteDb& db) {
          db.Exec(kSchemaV2);
-         BackfillV2(db);
+         BackfillFromJson(db, InsertRunRowsV2);
        }},
       {3, "single-rank collectives followed by algbw", [](SqliteDb& db) { db.Exec(kSchemaV3); }},
       {4, "runs.machine (filled from run_json)",
        [](SqliteDb& db) {
          db.Exec(kSchemaV4);
-         BackfillV4(db);
+         BackfillFromJson(db, SetRunMachine);
        }},
   };
   return steps;

@@ -400,6 +400,15 @@ std::string Golden(const std::string& name) {
   return s.str();
 }
 
+// `note` is in the JSON under `key`, in the Markdown and in the console table.
+void ExpectNoteInEveryFormat(const CompareReport& r, const char* key, const std::string& note) {
+  EXPECT_EQ(CompareJson(r)[key], note);
+  EXPECT_NE(CompareMarkdown(r).find("**Note:** " + note), std::string::npos);
+  std::ostringstream table;
+  PrintCompareTable(table, r);
+  EXPECT_NE(table.str().find("note: " + note), std::string::npos) << table.str();
+}
+
 // A baseline of another GPU model (a CI runner moved to other hardware) is named in every format;
 // the verdicts are decided as ever.
 TEST(CompareTest, ABaselineOfAnotherSkuIsNoted) {
@@ -410,11 +419,9 @@ TEST(CompareTest, ABaselineOfAnotherSkuIsNoted) {
   const CompareReport r = Compare(run, base, {});
   EXPECT_EQ(r.sku_note, "the baseline is of SKU h100-sxm-80gb, but case g/a ran on cpu: the changes compare two GPU "
                         "models");
-  EXPECT_EQ(CompareJson(r)["sku_note"], r.sku_note);
-  EXPECT_NE(CompareMarkdown(r).find("**Note:** " + r.sku_note), std::string::npos);
+  ExpectNoteInEveryFormat(r, "sku_note", r.sku_note);
   std::ostringstream table;
   PrintCompareTable(table, r);
-  EXPECT_NE(table.str().find("note: " + r.sku_note), std::string::npos) << table.str();
   EXPECT_EQ(table.str().find("against baseline"), std::string::npos) << table.str();  // not named: no line
   CompareReport named = r;
   named.candidate = "run.json";
@@ -446,11 +453,7 @@ TEST(CompareTest, ABaselineOfAnotherInstanceTypeIsNoted) {
   const CompareReport r = Compare(run, base, {});
   EXPECT_EQ(r.machine_note, "the baseline was made on p5.48xlarge, the candidate ran on a3-highgpu-8g: the changes "
                             "include the difference between the machines");
-  EXPECT_EQ(CompareJson(r)["machine_note"], r.machine_note);
-  EXPECT_NE(CompareMarkdown(r).find("**Note:** " + r.machine_note), std::string::npos);
-  std::ostringstream table;
-  PrintCompareTable(table, r);
-  EXPECT_NE(table.str().find("note: " + r.machine_note), std::string::npos) << table.str();
+  ExpectNoteInEveryFormat(r, "machine_note", r.machine_note);
   EXPECT_EQ(r.ExitCode(), Compare(base_run, base, {}).ExitCode());  // a note, not a verdict
 }
 
