@@ -3,6 +3,8 @@
 #include <sstream>
 #include <utility>
 
+#include "harness/stats.h"
+
 namespace gq {
 namespace {
 
@@ -50,11 +52,26 @@ RooflineJudgement JudgeRoofline(const Work& work, const MetricSpec& primary, dou
   return out;
 }
 
-Judgement JudgeNoise(const StopVerdict& verdict, std::size_t samples, double max_noise) {
+Judgement JudgeNoise(const StopVerdict& verdict, const std::vector<double>& samples_s,
+                     double max_noise, double max_time_s) {
   if (verdict.converged) return {};
+  const std::size_t n = samples_s.size();
+  const std::string target = " (target +-" + Percent(max_noise) + ")";
+  if (n < 2) {
+    std::ostringstream os;
+    os.precision(3);
+    os << "one sample only";
+    if (n == 1) os << " (" << samples_s[0] << " s, against a max time of " << max_time_s << " s)";
+    return {CaseStatus::kNoisy, os.str() + ": no spread to measure" + target +
+                                    "; a larger --max-time takes more samples"};
+  }
+  if (MedianCiLowerRank(n) == 0) {  // no 95% interval of a median exists for so few samples
+    return {CaseStatus::kNoisy, "the " + std::to_string(n) + " samples reach +-" +
+                                    Percent(verdict.noise) + " from their median" + target +
+                                    "; fewer than 6 give no 95% interval"};
+  }
   return {CaseStatus::kNoisy, "95% CI of the median is +-" + Percent(verdict.noise) + " after " +
-                                  std::to_string(samples) + " samples (target +-" +
-                                  Percent(max_noise) + ")"};
+                                  std::to_string(n) + " samples" + target};
 }
 
 Judgement JudgeCase(CaseResult& r, const CaseEvidence& e) {
@@ -69,7 +86,7 @@ Judgement JudgeCase(CaseResult& r, const CaseEvidence& e) {
     r.roofline = std::move(roof.roofline);
     if (!roof.judgement.ok()) return roof.judgement;
   }
-  return JudgeNoise(e.stopping, r.samples_s.size(), e.max_noise);
+  return JudgeNoise(e.stopping, r.samples_s, e.max_noise, e.max_time_s);
 }
 
 }  // namespace gq

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "harness/measure/rank_sync.h"
 #include "harness/measure/roofline.h"
@@ -51,8 +52,11 @@ struct RooflineJudgement {
 RooflineJudgement JudgeRoofline(const Work& work, const MetricSpec& primary, double achieved,
                                 const DeviceSpec* sku, const MeasuredBandwidth& measured);
 
-// Step 3. `samples` is the number of samples taken.
-Judgement JudgeNoise(const StopVerdict& verdict, std::size_t samples, double max_noise);
+// Step 3: noisy unless the stopping rule converged. The reason says what the spread is: a 95% CI
+// of the median from 6 samples on, the samples' reach from the median for 2-5, none for one sample
+// (one that took `max_time_s` or more: the case's max time allowed no second).
+Judgement JudgeNoise(const StopVerdict& verdict, const std::vector<double>& samples_s,
+                     double max_noise, double max_time_s);
 
 // What a case's judgement rests on besides its CaseResult.
 struct CaseEvidence {
@@ -64,6 +68,7 @@ struct CaseEvidence {
   MeasuredBandwidth measured;           // the device's bandwidth measured earlier in the run
   StopVerdict stopping;
   double max_noise = 0;
+  double max_time_s = 0;  // the case's sampling budget (MeasureOptions::max_time_s)
 };
 
 // Steps 1-4 on `r` (its work, metrics with the primary first, samples). Sets r.verification

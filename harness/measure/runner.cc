@@ -203,6 +203,7 @@ CaseResult CaseRun::Judge() {
   evidence_.sku = SkuOf(env_, ctx_->device());
   evidence_.measured = MeasuredOn(env_, r_.device);
   evidence_.max_noise = env_.measure.max_noise;
+  evidence_.max_time_s = env_.measure.max_time_s;
   const Judgement judgement = JudgeCase(r_, evidence_);
   CaseResult done = Finish(judgement.status, judgement.reason);
   if (judgement.ok() && env_.measured_bandwidth) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace gq {
 namespace {
@@ -94,10 +95,30 @@ TEST(CaseStatusTest, MeasuredBandwidthIsTheMemoryRoof) {
 }
 
 TEST(CaseStatusTest, NoiseAboveTheTargetIsNoisy) {
-  EXPECT_TRUE(JudgeNoise({true, 0.004}, 10, 0.01).ok());
-  const Judgement noisy = JudgeNoise({false, 0.025}, 12, 0.01);
+  EXPECT_TRUE(JudgeNoise({true, 0.004}, std::vector<double>(10, 1e-3), 0.01, 15).ok());
+  const Judgement noisy = JudgeNoise({false, 0.025}, std::vector<double>(12, 1e-3), 0.01, 15);
   EXPECT_EQ(noisy.status, CaseStatus::kNoisy);
   EXPECT_EQ(noisy.reason, "95% CI of the median is +-2.50% after 12 samples (target +-1.00%)");
+}
+
+// On the H200, e2e offline batch 64 took one 2.9 s sample at --max-time 1: the reason said
+// "95% CI of the median is +-100.00% after 1 samples", an interval no sample measured.
+TEST(CaseStatusTest, OneSampleSaysNoSpreadWasMeasuredAndWhy) {
+  const Judgement one = JudgeNoise({false, 1.0}, {2.87}, 0.01, 1);
+  EXPECT_EQ(one.status, CaseStatus::kNoisy);
+  EXPECT_EQ(one.reason,
+            "one sample only (2.87 s, against a max time of 1 s): no spread to measure (target "
+            "+-1.00%); a larger --max-time takes more samples");
+}
+
+TEST(CaseStatusTest, FewerThanSixSamplesGiveTheirReachNotAnInterval) {
+  const Judgement few = JudgeNoise({false, 0.04}, {1.0, 1.02, 0.96, 1.01, 1.0}, 0.01, 5);
+  EXPECT_EQ(few.status, CaseStatus::kNoisy);
+  EXPECT_EQ(few.reason,
+            "the 5 samples reach +-4.00% from their median (target +-1.00%); fewer than 6 give no "
+            "95% interval");
+  EXPECT_EQ(JudgeNoise({false, 0.04}, std::vector<double>(6, 1.0), 0.01, 5).reason,
+            "95% CI of the median is +-4.00% after 6 samples (target +-1.00%)");
 }
 
 TEST(CaseStatusTest, VerificationThenRooflineThenNoiseDecide) {
