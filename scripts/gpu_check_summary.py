@@ -115,8 +115,36 @@ def anchor_rows(cases, torch_rows):
             note += f"; engine {details['engine']}"
         if "timed out" in str(details.get("timer", "")):
             note += "; stream hold timed out (later samples include launch gaps)"
+        note += clock_note(case)
+        note += autotune_note(case, value, unit)
         rows.append([label, status, figure, f"{fmt(torch_value)} {unit}" if torch_value else "", ratio, note])
     return rows
+
+
+def clock_note(case):
+    """The SM clock NVML saw while the case ran, and why it was held down (telemetry, written by
+    harness/telemetry): a sustained figure under a power cap is below a short burst's, such as
+    torch_anchors.py's, at the same kernel."""
+    tel = case.get("telemetry") or {}
+    if not tel.get("available") or tel.get("sm_mhz_median") is None:
+        return ""
+    note = f"; SM {tel['sm_mhz_median']:.0f} MHz median"
+    if tel.get("sm_mhz_min") is not None and tel["sm_mhz_min"] < tel["sm_mhz_median"]:
+        note += f" (min {tel['sm_mhz_min']:.0f})"
+    reasons = tel.get("throttle_reasons") or []
+    return note + (", throttled: " + ", ".join(reasons) if reasons else "")
+
+
+def autotune_note(case, value, unit):
+    """GEMM autotuning times each candidate algorithm once, before the sustained samples
+    (details.candidate_us, microseconds per call, written by workloads/gemm): the best of them as
+    a rate, work.flops / time, is the burst figure of the algorithm the case then kept."""
+    times = [float(t) for t in str((case.get("details") or {}).get("candidate_us", "")).split(",") if t.strip()]
+    flops = (case.get("work") or {}).get("flops")
+    if not times or not flops or not value or unit != "TFLOP/s" or min(times) <= 0:
+        return ""
+    best = flops / (min(times) * 1e-6) / 1e12
+    return f"; best autotune candidate {fmt(best)} {unit} ({best / value:.2f}x the sustained median)"
 
 
 def timer_row(cases):

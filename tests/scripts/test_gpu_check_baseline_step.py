@@ -24,9 +24,12 @@ case "$1" in
     n=$(( $(grep -c '^run ' "$FAKE_CALLS") ))
     what=$(sed -n "${n}p" "$FAKE_RUN_PLAN")
     complete=true; [ "$what" = cut ] && complete=false
-    printf '{"run": {"complete": %s}, "system": {"devices": [{"sku": "%s"}]}, "cases": [{"status": "ok"}, {"status": "noisy"}]}\n' \
-      "$complete" "$FAKE_SKU" > "$out"
+    interrupted=false; [ "$what" = interrupted ] && interrupted=true
+    printf '{"run": {"complete": %s, "interrupted": %s}, "system": {"devices": [{"sku": "%s"}]}, "cases": [{"status": "ok"}, {"status": "noisy"}]}\n' \
+      "$complete" "$interrupted" "$FAKE_SKU" > "$out"
     [ "$what" = cut ] && exit 130
+    [ "$what" = interrupted ] && exit 130
+    [ "$what" = slow-exit ] && exec sleep 1000  # every case written, then killed at the cap
     [ "$what" = fail ] && exit 1
     exit 0 ;;
   baseline) echo '{}' > "$out"; echo "baseline 'x' (sku $FAKE_SKU): 2 case(s) from N run(s) -> $out" ;;
@@ -96,10 +99,22 @@ def test_finished_runs_make_the_baseline_and_the_last_is_judged(tmp_path):
 
 def test_a_cut_off_run_is_left_out(tmp_path):
     rows, calls, out, text = _kit(tmp_path, ["ok", "cut", "ok"])
-    assert rows["baseline: quick run 2"][1] != "ok" and "no complete results file" in rows["baseline: quick run 2"][5], text
+    assert rows["baseline: quick run 2"][1] != "ok" and "cut off or interrupted" in rows["baseline: quick run 2"][5], text
     create = _call(calls, "baseline")[0]
     assert [os.path.basename(a) for a in create if "quick-" in a] == ["quick-1.json"], create
     assert rows["baseline: create"][5].startswith("from 1 run(s)"), text
+    assert os.path.basename(_call(calls, "qualify")[0][1]) == "quick-3.json", calls
+
+
+def test_a_run_killed_after_writing_every_case_is_finished(tmp_path):
+    """On the H200 a quick run wrote its whole file at 96 s of a 97 s cap and was killed while it
+    exited; a run stopped part-way (interrupted: true, complete file) is left out."""
+    rows, calls, out, text = _kit(tmp_path, ["slow-exit", "interrupted", "ok"], budget=170)
+    first = rows["baseline: quick run 1"]
+    assert first[1] == "ok" and "killed at the" in first[5] and "after writing every case" in first[5], text
+    assert rows["baseline: quick run 2"][1] != "ok" and "interrupted" in rows["baseline: quick run 2"][5], text
+    create = _call(calls, "baseline")[0]
+    assert [os.path.basename(a) for a in create if "quick-" in a] == ["quick-1.json"], create
     assert os.path.basename(_call(calls, "qualify")[0][1]) == "quick-3.json", calls
 
 

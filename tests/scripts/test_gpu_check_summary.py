@@ -73,3 +73,37 @@ def test_no_results_file_leaves_only_the_steps(tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")
     assert "| perf: gpuqual anchors | skipped |" in text and "timer:" not in text and "perf: gemm" not in text
+
+
+def test_real_h200_rows_say_why_a_sustained_figure_trails_a_burst(tmp_path):
+    """The first light's own files (reports/tests/fixtures/h200/anchors.json, torch's log beside
+    the measurement notes): GEMM bf16 8192^3 ran at 0.897x torch under the 700 W power cap (SM
+    clock median 1515 MHz); its best autotune candidate, timed before the sustained samples, ran
+    at 817.7 TFLOP/s, above torch's 782.8."""
+    out = tmp_path / "summary.md"
+    rows = tmp_path / "rows.tsv"
+    rows.write_text("", encoding="utf-8")
+    proc = subprocess.run([sys.executable, SCRIPT, "--rows", str(rows),
+                           "--results", os.path.join(ROOT, "reports", "tests", "fixtures", "h200", "anchors.json"),
+                           "--torch", os.path.join(ROOT, "docs", "measurements", "h200", "torch-anchors.log"),
+                           "--elapsed", "281", "--budget", "380", "--out", str(out)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    found = {line.split(" | ")[0].lstrip("| "): line.split(" | ")
+             for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("| perf:")}
+    gemm = found["perf: gemm dtype=bf16 m=8192"]
+    assert gemm[2:5] == ["702.2 TFLOP/s", "782.8 TFLOP/s", "0.897x"]
+    assert "SM 1515 MHz median (min 1260), throttled: sw_power_cap" in gemm[5]
+    assert "best autotune candidate 817.7 TFLOP/s (1.16x the sustained median)" in gemm[5]
+    copy = found["perf: membw op=copy"]
+    assert "SM 1980 MHz median" in copy[5] and "throttled" not in copy[5]
+    assert "autotune" not in found["perf: attention backend=cudnn seq_q=16384"][5]
+
+
+def test_no_telemetry_no_clock_note(tmp_path):
+    cases = [_case("gemm", {"dtype": "bf16", "m": 8192, "n": 8192, "k": 8192}, "tflops", 700.0, "TFLOP/s",
+                   details={"candidate_us": ""})]
+    cases[0]["telemetry"] = {"available": False, "reason": "NVML not found"}
+    rows = _run(tmp_path, cases, [])
+    note = rows["perf: gemm dtype=bf16 m=8192"][5]
+    assert "MHz" not in note and "autotune" not in note
