@@ -5,6 +5,8 @@
 
 #include "app/commands.h"
 #include "harness/record/results_json.h"
+#include "harness/system/gpu_monitor.h"
+#include "harness/system/health.h"
 #include "harness/system/system_info.h"
 
 namespace gq::cli {
@@ -30,7 +32,12 @@ void PrintSystem(const SystemInfo& s) {
   for (const GpuInfo& g : s.devices) {
     std::cout << "cuda:" << g.index << " " << g.name << " [sku " << g.sku << "] cc " << g.compute_capability
               << ", " << g.sm_count << " SMs, " << GiB(g.memory_bytes) << " GiB, bus " << g.pci_bus_id
-              << ", CUDA driver API " << g.driver << ", runtime " << g.cuda_runtime << "\n";
+              << ", CUDA driver API " << g.driver << ", runtime " << g.cuda_runtime;
+    if (g.pcie.gen >= 0) {
+      std::cout << ", PCIe gen " << g.pcie.gen << " x" << g.pcie.width << " (max gen " << g.pcie.gen_max
+                << " x" << g.pcie.width_max << ")";
+    }
+    std::cout << "\n";
   }
 }
 
@@ -42,7 +49,10 @@ Action AddInfoCommand(CLI::App& root) {
   cmd->add_flag("--json", *json, "Print the results-file 'system' object as JSON");
   cmd->footer("Examples:\n  gpuqual info\n  gpuqual info --json > system.json");
   return [json](const std::string&) {
-    const SystemInfo system = DiscoverSystem();
+    SystemInfo system = DiscoverSystem();
+    if (!system.devices.empty()) {  // NVML, as `gpuqual run` records it (-1 where it is missing)
+      CopyPcieLinks(*MakeNvmlMonitor(system.devices), system.devices);
+    }
     if (*json) {
       ResultsDoc doc;
       doc.system = system;

@@ -161,11 +161,7 @@ GpuWatch WatchGpus(const std::vector<DeviceRef>& devices, double period_ms, Resu
   if (w.cuda_indices.empty()) return w;
   w.monitor = MakeNvmlMonitor(doc.system.devices);
   doc.health.before = TakeHealthSnapshot(*w.monitor, w.cuda_indices);
-  for (GpuInfo& g : doc.system.devices) {
-    if (g.pcie.gen >= 0) continue;  // already known
-    DeviceHealth h = w.monitor->Health(g.index);
-    if (h.available) g.pcie = h.pcie;
-  }
+  CopyPcieLinks(*w.monitor, doc.system.devices);
   if (period_ms > 0) w.sampler = std::make_unique<TelemetrySampler>(*w.monitor, period_ms / 1000.0);
   return w;
 }

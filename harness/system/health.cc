@@ -16,4 +16,12 @@ HealthSnapshot TakeHealthSnapshot(GpuMonitor& monitor, const std::vector<int>& c
   return snapshot;
 }
 
+void CopyPcieLinks(GpuMonitor& monitor, std::vector<GpuInfo>& devices) {
+  for (GpuInfo& g : devices) {
+    if (g.pcie.gen >= 0) continue;  // already known
+    const DeviceHealth h = monitor.Health(g.index);
+    if (h.available) g.pcie = h.pcie;
+  }
+}
+
 }  // namespace gq

@@ -14,4 +14,9 @@ namespace gq {
 // UTC time in ISO 8601 ("2026-11-22T17:03:04Z").
 HealthSnapshot TakeHealthSnapshot(GpuMonitor& monitor, const std::vector<int>& cuda_indices);
 
+// Fills the PCIe link (current and maximum generation and width) of each GPU in `devices` that
+// does not know it yet (gen < 0) from the monitor's health record; left as is where the monitor
+// cannot read it. `gpuqual run` and `gpuqual info` both record it in the system object.
+void CopyPcieLinks(GpuMonitor& monitor, std::vector<GpuInfo>& devices);
+
 }  // namespace gq

@@ -47,5 +47,25 @@ TEST(HealthSnapshotTest, UnavailableMonitorListsDevicesWithTheReason) {
   EXPECT_TRUE(TakeHealthSnapshot(monitor, {}).devices.empty());
 }
 
+// `gpuqual info` on the H200 printed PCIe gen -1 while `gpuqual run` recorded gen 5 x16: only the
+// run copied NVML's link into the system object. Both use this now.
+TEST(HealthSnapshotTest, CopyPcieLinksFillsOnlyUnknownLinksTheMonitorCanRead) {
+  testing::FakeGpuMonitor monitor;
+  DeviceHealth h;
+  h.available = true;
+  h.pcie = PcieLink{5, 16, 5, 16};
+  monitor.SetHealth(0, h);
+  std::vector<GpuInfo> devices(3);
+  devices[0].index = 0;
+  devices[1].index = 1;  // no health record: unavailable, stays unknown
+  devices[2].index = 0;
+  devices[2].pcie = PcieLink{4, 8, 4, 8};  // already known: kept
+  CopyPcieLinks(monitor, devices);
+  EXPECT_EQ(devices[0].pcie.gen, 5);
+  EXPECT_EQ(devices[0].pcie.width_max, 16);
+  EXPECT_EQ(devices[1].pcie.gen, -1);
+  EXPECT_EQ(devices[2].pcie.gen, 4);
+}
+
 }  // namespace
 }  // namespace gq
