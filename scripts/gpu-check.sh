@@ -10,7 +10,8 @@
 #             that hangs is recorded and the rest rerun without it
 #   sanitize  compute-sanitizer memcheck and racecheck on small cases of every kernel family,
 #             synccheck on one flash case (through the GPU tests)
-#   perf      the anchors suite (suites/anchors.json) and shared/anchors/torch_anchors.py, in turn
+#   perf      the anchors suite (suites/anchors.json), its GEMM and attention cases again timed as
+#             briefly as torch times them (bursts), and shared/anchors/torch_anchors.py, in turn
 #   cudnn     one rerun, with cuDNN's debug log, of an anchors cuDNN case that was skipped or failed
 #   baseline  in the time left: --quick-runs runs of the quick suite (separate processes), a baseline
 #             of the SKU from all but the last, qualify and compare of the last against it, a report
@@ -121,6 +122,6 @@ for name in setup info tests sanitize perf cudnn baseline; do step "$name"; done
 elapsed=$(( $(date +%s) - start ))
 tar -C "$work" -czf "$out/logs.tar.gz" logs rows.tsv 2>/dev/null
 python3 "$root/scripts/gpu_check_summary.py" --rows "$rows" --results "$out/anchors.json" \
-  --torch "$logs/torch.log" --elapsed "$elapsed" --budget "$budget" --out "$out/summary.md" \
+  --torch "$logs/torch.log" --burst "$logs/burst-gemm.json" --burst "$logs/burst-attention.json" --elapsed "$elapsed" --budget "$budget" --out "$out/summary.md" \
   || { echo "gpu-check: summary failed"; cat "$rows"; }
 rm -rf "$work"

@@ -2,7 +2,8 @@
 gpuqual's anchor cases beside PyTorch's figures from the same call, and prints the table.
 
 Inputs: the steps' rows (TSV: check, result, figure, note), the anchors results file
-(gpuqual.results/1, optional) and torch_anchors.py's output (one JSON object per line, optional).
+(gpuqual.results/1, optional), the burst runs' results files (the same anchors timed as briefly as
+torch times them, optional) and torch_anchors.py's output (one JSON object per line, optional).
 Ratios are gpuqual / torch of the same quantity; the floors are the first-light targets of the
 H200 issue, shown for reading, not judged here. Standard library only (runs under any python3).
 """
@@ -20,9 +21,11 @@ ANCHORS = [
      ({"kind": "gemm", "dtype": "bf16", "m": 8192, "n": 8192, "k": 8192}, "tflops", 1.0, "floor 1.00x torch")),
     ("gemm", {"dtype": "fp8_e4m3", "m": 8192}, "tflops",
      ({"kind": "gemm", "dtype": "fp8_e4m3", "m": 8192}, "tflops", 1.0, "floor 1.00x torch")),
-    ("membw", {"op": "copy"}, "bandwidth",
-     ({"kind": "d2d_copy"}, "tbs", 1000.0, "floor 0.98x torch (bytes read + written)")),
-    ("membw", {"op": "read"}, "bandwidth", (None, None, None, "floor 85% of the 4.8 TB/s datasheet")),
+    ("membw", {"op": "copy", "size": 1 << 30}, "bandwidth",
+     ({"kind": "d2d_copy"}, "tbs", 1000.0, "floor 0.98x torch's 4 GiB copy (bytes read + written)")),
+    ("membw", {"op": "copy", "size": 4 << 30}, "bandwidth",
+     ({"kind": "d2d_copy"}, "tbs", 1000.0, "the size torch copies (bytes read + written)")),
+    ("membw", {"op": "read", "size": 1 << 30}, "bandwidth", (None, None, None, "floor 85% of the 4.8 TB/s datasheet")),
     ("attention", {"backend": "native", "seq_q": 16384}, "tflops",
      ({"kind": "attn_fwd", "backend": "flash", "hd": 128, "seq": 16384, "causal": False}, "tflops", 1.0,
       "floor 0.75x torch flash")),
@@ -87,38 +90,57 @@ def fmt(x):
     return f"{x:.4g}" if abs(x) < 1e4 else f"{x:,.0f}"
 
 
-def anchor_rows(cases, torch_rows):
+def axis_text(key, value):
+    return f"{key}={value >> 30}G" if key == "size" else f"{key}={value}"
+
+
+def anchor_rows(cases, torch_rows, bursts=()):
+    """One row per ANCHORS entry: gpuqual's sustained case beside torch's figure; then, where the
+    kit's burst runs measured the same case, a "(burst)" row of it beside the same torch figure."""
     rows = []
     for workload, want, name, (torch_want, field, scale, note) in ANCHORS:
-        case = next((c for c in cases if c.get("workload") == workload and matches(c.get("params") or {}, want)), None)
-        label = f"perf: {workload} " + " ".join(f"{k}={v}" for k, v in want.items())
+        label = f"perf: {workload} " + " ".join(axis_text(k, v) for k, v in want.items())
+        case = find_case(cases, workload, want)
         if case is None:
             rows.append([label, "not run", "", "", "", note])
             continue
-        status = case.get("status", "?")
-        ver = case.get("verification") or {}
-        if ver:
-            status += ", verified" if ver.get("passed") else ", verification FAILED"
-        value, unit = metric(case, name)
-        figure = f"{fmt(value)} {unit}" if value is not None else case.get("reason", "")[:120]
-        torch_value = None
-        if torch_want is not None:
-            hit = next((t for t in torch_rows if matches(t, torch_want) and t.get(field) is not None), None)
-            if hit is not None:
-                torch_value = float(hit[field]) * scale
-        ratio = f"{value / torch_value:.3f}x" if value and torch_value else ""
-        roof = case.get("roofline") or {}
-        if roof.get("efficiency") is not None:
-            note += f"; {100 * roof['efficiency']:.1f}% of {fmt(roof.get('peak'))} ({roof.get('bound', '')})"
-        details = case.get("details") or {}
-        if details.get("engine"):
-            note += f"; engine {details['engine']}"
-        if "timed out" in str(details.get("timer", "")):
-            note += "; stream hold timed out (later samples include launch gaps)"
-        note += clock_note(case)
-        note += autotune_note(case, value, unit)
-        rows.append([label, status, figure, f"{fmt(torch_value)} {unit}" if torch_value else "", ratio, note])
+        rows.append(anchor_row(label, case, name, torch_rows, torch_want, field, scale, note))
+        burst = find_case(bursts, workload, want)
+        if burst is not None:
+            rows.append(anchor_row(label + " (burst)", burst, name, torch_rows, torch_want, field, scale,
+                                   f"timed as briefly as torch: {len(burst.get('samples_s') or [])} samples"))
     return rows
+
+
+def find_case(cases, workload, want):
+    return next((c for c in cases if c.get("workload") == workload and matches(c.get("params") or {}, want)), None)
+
+
+def anchor_row(label, case, name, torch_rows, torch_want, field, scale, note):
+    """check | result | figure | torch figure | ratio | note of one gpuqual case."""
+    status = case.get("status", "?")
+    ver = case.get("verification") or {}
+    if ver:
+        status += ", verified" if ver.get("passed") else ", verification FAILED"
+    value, unit = metric(case, name)
+    figure = f"{fmt(value)} {unit}" if value is not None else case.get("reason", "")[:120]
+    torch_value = None
+    if torch_want is not None:
+        hit = next((t for t in torch_rows if matches(t, torch_want) and t.get(field) is not None), None)
+        if hit is not None:
+            torch_value = float(hit[field]) * scale
+    ratio = f"{value / torch_value:.3f}x" if value and torch_value else ""
+    roof = case.get("roofline") or {}
+    if roof.get("efficiency") is not None:
+        note += f"; {100 * roof['efficiency']:.1f}% of {fmt(roof.get('peak'))} ({roof.get('bound', '')})"
+    details = case.get("details") or {}
+    if details.get("engine"):
+        note += f"; engine {details['engine']}"
+    if "timed out" in str(details.get("timer", "")):
+        note += "; stream hold timed out (later samples include launch gaps)"
+    note += clock_note(case)
+    note += autotune_note(case, value, unit)
+    return [label, status, figure, f"{fmt(torch_value)} {unit}" if torch_value else "", ratio, note]
 
 
 def clock_note(case):
@@ -172,13 +194,16 @@ def main():
     ap.add_argument("--rows", required=True)
     ap.add_argument("--results")
     ap.add_argument("--torch")
+    ap.add_argument("--burst", action="append", default=[],
+                    help="a results file of anchor cases timed as briefly as torch (repeatable)")
     ap.add_argument("--elapsed", type=int, default=0)
     ap.add_argument("--budget", type=int, default=0)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     steps = [[c, r, f, "", "", n] for c, r, f, n in read_rows(a.rows)]
     cases = read_cases(a.results)
-    perf = (anchor_rows(cases, read_torch(a.torch)) + timer_row(cases)) if cases else []
+    bursts = [c for path in a.burst for c in read_cases(path)]
+    perf = (anchor_rows(cases, read_torch(a.torch), bursts) + timer_row(cases)) if cases else []
     text = (f"# gpuqual GPU check\n\n{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}; "
             f"{a.elapsed} s of a {a.budget} s budget.\n\n{table(steps + perf)}\n")
     tmp = a.out + ".tmp"
