@@ -8,10 +8,13 @@
 //                                       the series and their change points (gpuqual.trend/1)
 // Filters: --sku, --label K=V..., --since DATE; rule: --metric, --window, --min-effect, --alpha
 // (app/history_flags.h). Exit 0, or 2 for bad input (a results file, the database, a flag).
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "app/commands.h"
 #include "app/history_flags.h"
@@ -75,6 +78,24 @@ std::string RunState(const HistoryRun& r) {
   return r.interrupted ? "interrupted" : r.complete ? "finished" : "cut off";
 }
 
+// Rows of cells, each column as wide as its widest cell (a SKU such as h200-sxm-141gb or a long
+// machine label no longer shifts the columns after it), two spaces apart; the last unpadded.
+void PrintColumns(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows) {
+    width.resize(std::max(width.size(), row.size()), 0);
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      line += row[c];
+      if (c + 1 < row.size()) line += std::string(width[c] - row[c].size() + 2, ' ');
+    }
+    std::printf("%s\n", line.c_str());
+  }
+}
+
 int List(const HistoryArgs& a) {
   if (a.last < 0) throw UsageError("--last must be >= 0 (0 = all)");
   RefuseOutputOverInput(a.json_out, {a.flags.DbPath()}, "--json");
@@ -93,16 +114,15 @@ int List(const HistoryArgs& a) {
     WriteFileSafely(a.json_out, json{{"database", store->path()}, {"runs", all}}.dump(1) + "\n");
     if (a.json_out == "-") return 0;
   }
-  std::printf("%-20s  %-34s  %-6s  %-14s  %-12s  %-6s  %-8s  %-11s  %-7s  %s\n", "started", "run id", "sku",
-              "machine", "host", "suite", "ok/cases", "state", "verdict", "labels");
+  std::vector<std::vector<std::string>> table = {
+      {"started", "run id", "sku", "machine", "host", "suite", "ok/cases", "state", "verdict", "labels"}};
+  const auto or_dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
   for (const HistoryRun& r : runs) {
-    const std::string cases = std::to_string(r.cases_ok) + "/" + std::to_string(r.cases);
-    std::printf("%-20s  %-34s  %-6s  %-14s  %-12s  %-6s  %-8s  %-11s  %-7s  %s\n", r.started_at.c_str(),
-                r.run_id.c_str(), r.skus.empty() ? "-" : r.skus.c_str(),
-                r.machine.empty() ? "-" : r.machine.c_str(), r.hostname.c_str(),
-                r.suite.empty() ? "-" : r.suite.c_str(), cases.c_str(), RunState(r).c_str(),
-                r.verdict.empty() ? "-" : r.verdict.c_str(), Labels(r.labels).c_str());
+    table.push_back({r.started_at, r.run_id, or_dash(r.skus), or_dash(r.machine), r.hostname,
+                     or_dash(r.suite), std::to_string(r.cases_ok) + "/" + std::to_string(r.cases),
+                     RunState(r), or_dash(r.verdict), Labels(r.labels)});
   }
+  PrintColumns(table);
   std::printf("%zu run(s) in %s (filters: %s)\n", runs.size(), store->path().c_str(),
               HistoryFilterText(a.flags.Filter()).c_str());
   return 0;

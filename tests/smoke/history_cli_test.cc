@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "harness/record/file_io.h"
@@ -91,6 +92,30 @@ TEST_F(HistoryCliTest, RunAddsItselfAndAddIsIdempotent) {
   Outcome json = Gpuqual("history list --db " + Path("run.db") + " --json -");
   EXPECT_EQ(json.code, 0) << json.output;
   EXPECT_NE(json.output.find("\"state\": \"finished\""), std::string::npos) << json.output;
+}
+
+// The H200's first-light runs: a SKU longer than the old fixed 6-character column shifted every
+// column after it; each column is now as wide as its widest cell.
+TEST_F(HistoryCliTest, ListColumnsLineUpWithTheH200Runs) {
+  const std::string db = Path("h200.db");
+  for (int i = 1; i <= 2; ++i) {
+    const std::string run = std::string(GQ_SOURCE_DIR) + "/reports/tests/fixtures/h200/quick-" +
+                            std::to_string(i) + ".json";
+    ASSERT_EQ(Gpuqual("history add --db " + db + " " + run).code, 0);
+  }
+  Outcome list = Gpuqual("history list --db " + db);
+  ASSERT_EQ(list.code, 0) << list.output;
+  std::istringstream lines(list.output);
+  std::string header, row;
+  std::getline(lines, header);
+  int rows = 0;
+  while (std::getline(lines, row) && row.rfind("2026-", 0) == 0) {
+    ++rows;
+    EXPECT_EQ(row.find("h200-sxm-141gb"), header.find("sku")) << list.output;
+    EXPECT_EQ(row.find("quick"), header.find("suite")) << list.output;
+    EXPECT_EQ(row.find("35/35"), header.find("ok/cases")) << list.output;
+  }
+  EXPECT_EQ(rows, 2) << list.output;
 }
 
 TEST_F(HistoryCliTest, ConcurrentAddsFromSeveralProcessesAllLand) {
