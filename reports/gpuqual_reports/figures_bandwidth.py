@@ -85,8 +85,11 @@ def _lines(ax, rows, metric, colors, xlabel="Message size (bytes)"):
     for peak, (skus, sources) in sorted(peaks.items(), reverse=True):
         style.peak_line(ax, peak, _peak_text(peak, skus, sources))
     style.log2_bytes_axis(ax, [r.params["size"] for r in rows])
-    # Room above the highest peak for its label, so it stays inside the panel, under its title.
-    ax.set_ylim(0, max([ax.get_ylim()[1]] + [1.15 * p for p in peaks]))
+    # Room above the highest point (its marker and error bar stay inside the panel: a series far
+    # from 0 and flat, like a one-rank all_gather's 2.1 TB/s at every size, would else touch the
+    # top edge) and above the highest peak for its label, under the panel's title.
+    highest = max((p[2] for pts in series.values() for _, p in pts), default=0.0)
+    ax.set_ylim(0, max([ax.get_ylim()[1], 1.1 * highest] + [1.15 * p for p in peaks]))
     ax.set_xlabel(xlabel)
     return peaks
 
@@ -114,7 +117,10 @@ def collective_figure(rows, colors=None):
         _lines(ax, [r for r in prows if r.primary == metric], metric, colors)
         ax.set_title(workload if metric == "busbw" else f"{workload} (one rank)")
         ax.set_ylabel("Bus bandwidth (GB/s)" if metric == "busbw" else "Algorithm bandwidth (GB/s)")
-        style.legend(ax, loc="upper left")
+        # Lower right, as for membw: bandwidth grows with the message size, so the lines leave
+        # that corner free; upper left (free in a sweep from small messages) is not in a panel
+        # of large messages only, whose flat line runs along the top (one-rank all_gather).
+        style.legend(ax, loc="lower right")
     style.finish(fig, "Collective bandwidth vs message size")
     caption = ("Median bus bandwidth (busbw = algbw × the collective's factor, e.g. 2(n−1)/n for "
                "allreduce over n ranks, as in nccl-tests PERFORMANCE.md) vs message size on a "

@@ -2,8 +2,9 @@
 
 Left: output tokens/s vs batch (log2 axis). Right: time per output token vs output tokens/s per
 GPU, one point per batch size joined in batch order (the serving latency-throughput trade-off).
-One line per machine and varying axis (model, input_len, output_len, tp, dtype), in the
-machine's colour (style.machine_colors); the axes that do not vary are named in the title.
+One line per machine and varying axis (model, scenario, input_len, output_len, tp, dtype), in
+the machine's colour (style.machine_colors) when several machines are drawn, else one colour per
+line; the axes that do not vary are named in the title.
 A case's output_tok_s is one model instance's (tp GPUs of one process), not the machine's total.
 """
 
@@ -36,8 +37,11 @@ def setup_text(rows):
 
 
 def _styles(groups, colors):
-    """Per line label its colour (the machine's) and marker (the i-th)."""
-    return ({label: colors.get(rs[0].run.machine, style.color(i))
+    """Per line label its colour and marker (the i-th). The colour is the machine's when
+    several machines are drawn; of one machine, each line has its own (as in the bandwidth
+    figures): its offline and decode lines cross, and a marker alone did not tell them apart."""
+    multi = len({r.run.machine for rs in groups.values() for r in rs}) > 1
+    return ({label: colors.get(rs[0].run.machine, style.color(i)) if multi else style.color(i)
              for i, (label, rs) in enumerate(groups.items())},
             {label: style.marker(i) for i, label in enumerate(groups)})
 

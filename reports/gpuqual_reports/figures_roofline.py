@@ -7,6 +7,8 @@ the dtype's datasheet peak; memory-bound ones give the bandwidth (peak / intensi
 cases give the measured bandwidth (dotted). Roofline model: Williams et al., CACM 2009.
 """
 
+import math
+
 from . import style, table
 from .style import FigureSpec
 
@@ -115,9 +117,15 @@ def roofline_figure(rows):
     if not pts_rows:
         return None
     machines = table.group(pts_rows, lambda r: r.run.machine)
-    fig, axes = style.new_figure(len(machines), ncols=2, panel_w=6.0, panel_h=4.2)
     workloads = list(dict.fromkeys(r.workload for r in pts_rows))
     dtypes = list(dict.fromkeys(_dtype(r) for r in pts_rows))
+    # The legend goes under each panel: inside, no corner is sure to be free of points (an
+    # H200's fp32 GEMM at 51 TFLOP/s sat under a lower-right legend). Its rows: workloads,
+    # dtypes and the two roof lines, two to a row; the panel grows by them.
+    ncols = 2 if len(dtypes) > 1 else 1
+    entries = len(workloads) + (len(dtypes) if len(dtypes) > 1 else 0) + 2
+    fig, axes = style.new_figure(len(machines), ncols=2, panel_w=6.0,
+                                 panel_h=3.8 + 0.17 * math.ceil(entries / ncols))
     for ax, (machine, mrows) in zip(axes, machines.items()):
         all_machine_rows = [r for r in rows if r.run.machine == machine]
         _points(ax, mrows, workloads, dtypes)
@@ -141,7 +149,7 @@ def roofline_figure(rows):
         ax.set_title(machine if sku in machine else f"{machine} ({sku})")
         ax.set_xlabel("Arithmetic intensity (FLOP/byte)")
         ax.set_ylabel("Achieved rate (TFLOP/s)")
-        style.legend(ax, loc="lower right", ncols=2 if len(dtypes) > 1 else 1)
+        style.legend_below(ax, ncols)
     style.finish(fig, "Roofline: achieved rate vs arithmetic intensity")
     caption = ("Each point is a case: FLOPs / bytes moved (fewest bytes) vs achieved TFLOP/s, "
                "log–log; colour: workload, marker shape: dtype. Dashed: the SKU's datasheet "

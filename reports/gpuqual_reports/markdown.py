@@ -7,7 +7,7 @@ data.csv), and the cases that were not measured with their reasons. No images: i
 index.html and the PNGs next to it.
 """
 
-from . import compare_tables, outfile, summaries
+from . import compare_tables, fmt, outfile, summaries
 
 MAX_CASE_ROWS = 40
 
@@ -35,7 +35,10 @@ def table_md(t, limit=None, kv=False):
     out = [f"### {_esc(t.title)}", "", "| " + " | ".join(_esc(h) for h in headers) + " |",
            "|" + "|".join("---" for _ in headers) + "|"]
     for row in rows:
-        cells = [f"**{_esc(c)}**" if (i in status and c) else _esc(c) for i, c in enumerate(row)]
+        # A status in bold, as index.html badges it; "–" (no verdict: a run never qualified) is
+        # no status and stays plain.
+        cells = [f"**{_esc(c)}**" if (i in status and c not in ("", fmt.UNKNOWN)) else _esc(c)
+                 for i, c in enumerate(row)]
         out.append("| " + " | ".join(cells) + " |")
     if not rows:
         out.append("| " + " | ".join(["none"] + [""] * (len(headers) - 1)) + " |")

@@ -1,6 +1,6 @@
-"""Shared test fixtures: paths of the hand-made result files and reports built from them, with
-the procurement figures made by the built binary (`gpuqual rank --json`; binary() says
-which: $GQ_BINARY, else build/app/gpuqual), as `gpuqual report` makes them."""
+"""Shared test fixtures: paths of the hand-made result files, of the real H200 ones, and reports
+built from them, with the procurement figures made by the built binary (`gpuqual rank --json`;
+binary() says which: $GQ_BINARY, else build/app/gpuqual), as `gpuqual report` makes them."""
 
 import os
 import subprocess
@@ -20,6 +20,12 @@ RUN_FILES = ["aws_p5_run1.json", "aws_p5_run2.json", "azure_nd_h100_v5.json",
              "gcp_a2_ultragpu.json"]
 FOUR_CLOUDS = RUN_FILES + ["gcp_a3_highgpu.json", "oci_bm_h100.json"]
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Real results of one NVIDIA H200 (cuda:0, NVML telemetry; gpuqual 829c643): four runs of the
+# quick suite and one of the anchors suite, and the baseline `gpuqual baseline create` made from
+# quick-1..3. Not hand-made: they stand wherever a test needs a real single-GPU run.
+H200_QUICK = [f"h200/quick-{i}.json" for i in (1, 2, 3, 4)]
+H200_FILES = H200_QUICK + ["h200/anchors.json"]
+H200_BASELINE = os.path.join(REPO, "baselines", "h200-sxm-141gb.json")
 
 
 def binary():
@@ -82,3 +88,14 @@ def baseline_report(tmp_path_factory):
                        baseline=load_baseline(fixture("baseline_h100.json")), procurement=figures)
     report.write(rep, str(out))
     return rep, str(out)
+
+
+@pytest.fixture(scope="session")
+def h200_report(tmp_path_factory):
+    """`gpuqual report` of the five H200 files against the H200 baseline: the output dir."""
+    out = tmp_path_factory.mktemp("h200")
+    proc = subprocess.run([binary(), "report", *[fixture(f) for f in H200_FILES], "--baseline",
+                           H200_BASELINE, "-o", str(out)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0 and not proc.stderr, proc.stdout + proc.stderr
+    return str(out)

@@ -1,5 +1,6 @@
-"""index.html in headless Chromium (from disk, no network): a non-blank page, no element wider
-than the page at 1400 and 800 px, and `--pdf` whose first page is the summary with the figures C++
+"""index.html in headless Chromium (from disk, no network), of the hand-made clouds and of the real
+H200 runs: a non-blank page, no element wider than the page at 1400 and 800 px, every figure
+decoded and no error raised, and `--pdf` whose first page is the summary with the figures C++
 computed."""
 
 import os
@@ -27,10 +28,17 @@ def screenshot(html_path, png_path, profile_dir):
         capture_output=True, text=True, timeout=120)
 
 
+def _out_dir(request, report):
+    """The output directory of a report fixture (multi_report's is its second item)."""
+    value = request.getfixturevalue(report)
+    return str(value[1] if isinstance(value, tuple) else value)
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/install-deps.sh "
                                               "installs it); cannot render index.html")
-def test_index_html_renders_in_chromium(multi_report, tmp_path):
-    _, out = multi_report
+@pytest.mark.parametrize("report", ["multi_report", "h200_report"])
+def test_index_html_renders_in_chromium(request, report, tmp_path):
+    out = _out_dir(request, report)
     png = tmp_path / "shot.png"
     proc = screenshot(os.path.join(out, "index.html"), png, tmp_path / "profile")
     assert png.exists(), proc.stdout + proc.stderr
@@ -60,10 +68,14 @@ def four_clouds(tmp_path_factory):
 
 
 @needs_chromium
+@pytest.mark.parametrize("report", ["four_clouds", "h200_report"])
 @pytest.mark.parametrize("width", [1400, 800])
-def test_no_element_is_wider_than_the_page(four_clouds, width, tmp_path):
-    m = layout.measure(os.path.join(four_clouds, "index.html"), width, tmp_path)
+def test_no_element_is_wider_than_the_page(request, report, width, tmp_path):
+    out = _out_dir(request, report)
+    m = layout.measure(os.path.join(out, "index.html"), width, tmp_path)
     assert m["count"] == 0 and m["scroll_width"] <= m["width"], m
+    figures = [n for n in os.listdir(out) if n.endswith(".png")]
+    assert m["images"] == len(figures) and m["broken"] == 0 and m["errors"] == [], m
 
 
 @needs_chromium
@@ -73,6 +85,16 @@ def test_the_width_probe_sees_a_table_that_does_not_fit(tmp_path):
                     + "</td></tr></table></body></html>")
     m = layout.measure(str(page), 800, tmp_path)
     assert m["count"] > 0 and m["scroll_width"] > m["width"], m
+
+
+@needs_chromium
+def test_the_probe_sees_a_broken_figure_and_an_error(tmp_path):
+    page = tmp_path / "broken.html"
+    page.write_text("<html><head></head><body><img src='data:image/png;base64,AAAA'>"
+                    "<script>undefinedFunction();</script></body></html>")
+    m = layout.measure(str(page), 800, tmp_path)
+    assert m["images"] == 1 and m["broken"] == 1, m
+    assert "IMG" in m["errors"] and any("undefinedFunction" in e for e in m["errors"]), m
 
 
 @needs_chromium

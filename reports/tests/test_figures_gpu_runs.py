@@ -1,13 +1,15 @@
-"""Figures of 8-GPU and real-suite runs (shaped as `gpuqual run` writes them on GPUs) fit their
-panels and draw with matplotlib warnings as errors: one short host-link label however many GPUs
-name it, attention lines joining the sequence lengths of a sweep, a bounded telemetry title,
-quantities NVML did not report left undrawn, GEMM shape labels that do not overlap."""
+"""Figures of 8-GPU and real-suite runs fit their panels and draw with matplotlib warnings as
+errors: one short host-link label however many GPUs name it, attention lines joining the
+sequence lengths of a sweep, a bounded telemetry title, quantities NVML did not report left
+undrawn, GEMM shape labels that do not overlap. A real run is the H200's quick-1 (as `gpuqual
+run` wrote it on the GPU); an 8-GPU one is the hand-made aws_p5_run1, or real rows copied onto
+eight GPUs."""
 
 import dataclasses
 import warnings
 
 import pytest
-from conftest import fixture
+from conftest import H200_QUICK, fixture
 from matplotlib.container import ErrorbarContainer
 
 from gpuqual_reports import style, table
@@ -22,6 +24,12 @@ from gpuqual_reports.load import load_all
 def p5_rows():
     """Fresh rows of one hand-made 8-GPU run (aws_p5_run1: its cases ran on cuda:0)."""
     return table.tidy(load_all([fixture("aws_p5_run1.json")]))
+
+
+@pytest.fixture(scope="module")
+def h200_rows():
+    """Fresh rows of a real run of the quick suite on one H200 (cuda:0, NVML telemetry)."""
+    return table.tidy(load_all([fixture(H200_QUICK[0])]))
 
 
 def _on_eight_gpus(rows, **changes):
@@ -50,15 +58,18 @@ def _inside(inner, outer):
             and inner.y0 >= outer.y0 - 1 and inner.y1 <= outer.y1 + 1)
 
 
-def test_host_link_peak_is_one_short_label_inside_its_panel(p5_rows):
-    """C++ names the link of each GPU with its own PCI address; the label names the link once."""
+def test_host_link_peak_is_one_short_label_inside_its_panel(h200_rows):
+    """C++ names the link of each GPU with its own PCI address (the H200's, on eight GPUs of
+    their own addresses here); the label names the link once."""
+    real = "PCIe Gen5 x16 (32 GT/s) x 1 direction(s), sysfs max_link_* of 0000:00:06.0"
+    membw = [r for r in h200_rows if r.workload == "membw"]
+    assert {r.roofline["peak_source"] for r in membw if r.params["op"] == "h2d_ce"} == {real}
+
     def link(r, i):
         if r.params.get("op") != "h2d_ce":
             return r.roofline
-        return {"bound": "memory", "peak": 63.0153846, "efficiency": 0.8,
-                "peak_source": "PCIe Gen5 x16 (32 GT/s) x 1 direction(s), sysfs max_link_* of "
-                               f"0000:{0x18 + 0x11 * i:02x}:00.0"}
-    spec = membw_figure(_on_eight_gpus([r for r in p5_rows if r.workload == "membw"], roofline=link))
+        return dict(r.roofline, peak_source=real.replace("00:06.0", f"{0x18 + 0x11 * i:02x}:00.0"))
+    spec = membw_figure(_on_eight_gpus(membw, roofline=link))
     _render_strict(spec)
     h2d = next(ax for ax in spec.fig.axes if ax.get_title().startswith("Host → device"))
     labels = [t for t in h2d.texts if "PCIe" in t.get_text()]
@@ -84,13 +95,6 @@ def _attention_rows(template, shapes):
     return out
 
 
-def _quick_shapes():
-    """suites/quick.json's cuda attention entries: batch shrinks as seq_q grows (constant tokens)."""
-    return ([{"backend": b, "batch": 8, "seq_q": 2048} for b in ("native", "cudnn")]
-            + [{"backend": b, "batch": 2, "seq_q": 8192, "causal": c}
-               for b in ("native", "cudnn") for c in (False, True)])
-
-
 def _full_shapes():
     """suites/full.json's cuda attention entries: batch × seq_q = 16384 and heads × head_dim =
     2048 per sweep point, plus a decode sweep (seq_q = 1, seq_kv set, batch 1/8/64, GQA)."""
@@ -110,8 +114,8 @@ def _attention_lines(spec):
 
 
 @pytest.fixture(scope="module")
-def attention_template(p5_rows):
-    return next(r for r in p5_rows if r.workload == "attention")
+def attention_template(h200_rows):
+    return next(r for r in h200_rows if r.workload == "attention")
 
 
 def test_attention_keeps_cases_of_another_seq_q_apart(attention_template):
@@ -128,8 +132,10 @@ def test_attention_keeps_cases_of_another_seq_q_apart(attention_template):
     assert lines["kv_heads=heads non-causal"] == [64.0, 128.0]  # self-attention: x is seq_q
 
 
-def test_attention_lines_join_the_quick_suite_sweep(attention_template):
-    spec = attention_figure(_attention_rows(attention_template, _quick_shapes()))
+def test_attention_lines_join_the_quick_suite_sweep(h200_rows):
+    """suites/quick.json's cuda attention cases as the H200 ran them: batch shrinks as seq_q
+    grows (8 × 2048, 2 × 8192 tokens)."""
+    spec = attention_figure([r for r in h200_rows if r.workload == "attention"])
     _render_strict(spec)
     assert _attention_lines(spec) == {"backend=cudnn non-causal": [2048.0, 8192.0],
                                       "backend=cudnn causal": [8192.0],
@@ -185,7 +191,7 @@ def test_telemetry_title_of_eight_gpus_stays_short(p5_rows):
     assert {line.get_label() for line in spec.fig.axes[0].get_lines()} == {f"cuda:{i}" for i in range(8)}
 
 
-def test_telemetry_leaves_out_what_nvml_did_not_report(p5_rows):
+def test_telemetry_leaves_out_what_nvml_did_not_report(h200_rows):
     """The GPU monitor writes 0 for power, memory clock and temperature NVML cannot read: a
     series of zeros is "not reported", not a flat 0 W line; a real series (even with a 0 in it)
     is drawn."""
@@ -193,7 +199,7 @@ def test_telemetry_leaves_out_what_nvml_did_not_report(p5_rows):
         for s in series:
             s["power_w"] = 0.0
         return series
-    spec = telemetry_figure(p5_rows[0].run, _telemetry_rows(p5_rows, unsupported))
+    spec = telemetry_figure(h200_rows[0].run, _telemetry_rows(h200_rows, unsupported))
     _render_strict(spec)
     power = next(ax for ax in spec.fig.axes if ax.get_ylabel() == "Board power (W)")
     assert not [y for line in power.get_lines() for y in line.get_ydata() if y == y]
@@ -209,19 +215,16 @@ def test_telemetry_leaves_out_what_nvml_did_not_report(p5_rows):
                 s["power_w"] = 0.0
         series[0]["power_w"] = 0.0  # one reading of 0 in a real series stays
         return series
-    first = _telemetry_rows(p5_rows)[0].case_id
-    spec = telemetry_figure(p5_rows[0].run, _telemetry_rows(p5_rows, first_case_only))
+    first = _telemetry_rows(h200_rows)[0].case_id
+    spec = telemetry_figure(h200_rows[0].run, _telemetry_rows(h200_rows, first_case_only))
     power = next(ax for ax in spec.fig.axes if ax.get_ylabel() == "Board power (W)")
     ys = [y for line in power.get_lines() for y in line.get_ydata() if y == y]
     assert 0.0 in ys and max(ys) > 100 and "not reported" not in _texts(power)
 
 
-def test_gemm_shape_labels_of_the_quick_suite_do_not_overlap(p5_rows):
-    """suites/quick.json's bf16 shapes: three 15-character labels on one panel."""
-    template = next(r for r in p5_rows if r.workload == "gemm" and r.measured and r.params["dtype"] == "bf16")
-    rows = [dataclasses.replace(template, params=dict(template.params, m=m, n=n, k=k))
-            for m, n, k in ((4096, 14336, 4096), (4096, 4096, 14336), (8192, 8192, 8192))]
-    spec = gemm_figure(rows)
+def test_gemm_shape_labels_of_the_quick_suite_do_not_overlap(h200_rows):
+    """suites/quick.json's bf16 shapes as the H200 ran them: three 15-character labels on one panel."""
+    spec = gemm_figure([r for r in h200_rows if r.workload == "gemm"])
     _render_strict(spec)
     renderer = spec.fig.canvas.get_renderer()
     (ax,) = [a for a in spec.fig.axes if a.get_title() == "dtype bf16"]
