@@ -69,8 +69,12 @@ void JudgeNoisySide(CompareRow& row, const ChangeDecision& d, const std::vector<
     }
   }
   if (!holds) {
+    // Ends() knows no CI below two samples: one sample shows no spread at all (on the H200, e2e
+    // offline batch 64 took one 2.9 s sample at --max-time 1).
+    const bool no_ci = cands.empty() || bases.empty();
     row.verdict = Verdict::kInconclusive;
-    row.reason = text + ", so its figure may be anywhere in its CI, where the call changes: not judged (" +
+    row.reason = text + (no_ci ? " and one sample, so no spread shows where its figure lies: not judged ("
+                               : ", so its figure may be anywhere in its CI, where the call changes: not judged (") +
                  (cand_alone ? "--repetitions 3 would judge it on the spread between rounds"
                              : "a baseline made of several runs or rounds would judge it") +
                  "); the figures say " + row.reason;

@@ -249,6 +249,15 @@ TEST(CompareTest, SpreadBetweenRunsOrANoisyCaseOfOneRoundIsInconclusive) {
   EXPECT_NE(w.reason.find("noisy (95% CI of the median is +-25%) with one replicate, so its figure may be anywhere in "
                           "its CI, where the call changes"), std::string::npos) << w.reason;
   EXPECT_NE(w.reason.find("--repetitions 3"), std::string::npos) << w.reason;
+  // One sample (an H200 e2e offline case at --max-time 1): no CI exists to place its figure in.
+  ResultsDoc one_sample = Doc({MakeCase("g/a", 1.01e-3, 0.0, 9, 1)});
+  one_sample.cases[0].status = CaseStatus::kNoisy;
+  one_sample.cases[0].reason = "one sample only";
+  const CompareRow one = Row(Compare(one_sample, CreateBaseline({tight}, {"b"}, "b"), {}), "g/a");
+  EXPECT_EQ(one.verdict, Verdict::kInconclusive) << one.reason;
+  EXPECT_NE(one.reason.find("noisy (one sample only) with one replicate and one sample, so no spread shows where "
+                            "its figure lies: not judged (--repetitions 3"), std::string::npos) << one.reason;
+  EXPECT_EQ(one.reason.find("anywhere in its CI"), std::string::npos) << one.reason;
   // The side with one replicate is the baseline: the reason names it, not the candidate.
   ResultsDoc noisy_once = Doc({MakeCase("g/a", 1.14e-3, 0.3, 8, 10)});
   noisy_once.cases[0].status = CaseStatus::kNoisy;
