@@ -60,7 +60,7 @@ Judgement JudgeNoise(const StopVerdict& verdict, const std::vector<double>& samp
   if (n < 2) {
     std::ostringstream os;
     os.precision(3);
-    os << "one sample only";
+    os << (n == 0 ? "no sample" : "one sample only");
     if (n == 1) os << " (" << samples_s[0] << " s, against a max time of " << max_time_s << " s)";
     return {CaseStatus::kNoisy, os.str() + ": no spread to measure" + target +
                                     "; a larger --max-time takes more samples"};

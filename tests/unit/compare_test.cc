@@ -50,6 +50,13 @@ CaseResult MakeCase(const std::string& id, double center, double noise, uint64_t
   return c;
 }
 
+// `c` as a noisy case (a round whose median's CI never reached the noise target), with `reason`.
+CaseResult Noisy(CaseResult c, const std::string& reason = "") {
+  c.status = CaseStatus::kNoisy;
+  c.reason = reason;
+  return c;
+}
+
 ResultsDoc Doc(std::vector<CaseResult> cases) {
   ResultsDoc d;
   static int runs = 0;  // each document its own run (a baseline counts a run once)
@@ -217,9 +224,8 @@ TEST(CompareTest, SpreadBetweenRunsOrANoisyCaseOfOneRoundIsInconclusive) {
   EXPECT_EQ(Compare(cand, CreateBaseline({base}, {"b"}, "b"), strict).ExitCode(), 1);
   // A noisy candidate case of three rounds: their spread holds its noise, and a clear regression
   // (20% slower, rounds within 0.1%) is judged so.
-  ResultsDoc noisy = Doc({WithRounds(MakeCase("g/a", 1.2e-3, 0.02, 7), 1.2e-3, {1.0, 1.001, 0.999})});
-  noisy.cases[0].status = CaseStatus::kNoisy;
-  noisy.cases[0].reason = "95% CI of the median is +-3.1%";
+  ResultsDoc noisy = Doc({Noisy(WithRounds(MakeCase("g/a", 1.2e-3, 0.02, 7), 1.2e-3, {1.0, 1.001, 0.999}),
+                                "95% CI of the median is +-3.1%")});
   ResultsDoc tight = Doc({WithRounds(MakeCase("g/a", 1e-3, 0.02, 8), 1e-3, {1.0, 1.001, 0.999})});
   const CompareRow n = Row(Compare(noisy, CreateBaseline({tight}, {"b"}, "b"), {}), "g/a");
   EXPECT_EQ(n.verdict, Verdict::kRegressed) << n.reason;
@@ -227,40 +233,32 @@ TEST(CompareTest, SpreadBetweenRunsOrANoisyCaseOfOneRoundIsInconclusive) {
                           "between replicates"), std::string::npos) << n.reason;
   // The same case measured in one round: its one median may be anywhere in its CI (+-2% here),
   // and 20% slower is regressed wherever in it (a throttled run is both slow and noisy).
-  ResultsDoc once = Doc({MakeCase("g/a", 1.2e-3, 0.02, 7)});
-  once.cases[0].status = CaseStatus::kNoisy;
-  once.cases[0].reason = "95% CI of the median is +-3.1%";
+  ResultsDoc once = Doc({Noisy(MakeCase("g/a", 1.2e-3, 0.02, 7), "95% CI of the median is +-3.1%")});
   const CompareRow o = Row(Compare(once, CreateBaseline({tight}, {"b"}, "b"), {}), "g/a");
   EXPECT_EQ(o.verdict, Verdict::kRegressed) << o.reason;
   EXPECT_NE(o.reason.find("noisy (95% CI of the median is +-3.1%) with one replicate, but the call holds across its "
                           "median's 95% CI ("), std::string::npos) << o.reason;
   // One replicate on each side: no between-run spread, inconclusive whatever the noise.
-  ResultsDoc tight_once = Doc({MakeCase("g/a", 1e-3, 0.02, 10)});
-  tight_once.cases[0].status = CaseStatus::kNoisy;
+  ResultsDoc tight_once = Doc({Noisy(MakeCase("g/a", 1e-3, 0.02, 10))});
   const CompareRow both = Row(Compare(once, CreateBaseline({tight_once}, {"b"}, "b"), {}), "g/a");
   EXPECT_EQ(both.verdict, Verdict::kInconclusive) << both.reason;
   EXPECT_NE(both.reason.find("one run on each side"), std::string::npos) << both.reason;
   // 6% slower with a CI of about +-25%: the call changes inside the CI, so the case is not judged.
-  ResultsDoc wide_once = Doc({MakeCase("g/a", 1.06e-3, 0.3, 9, 10)});
-  wide_once.cases[0].status = CaseStatus::kNoisy;
-  wide_once.cases[0].reason = "95% CI of the median is +-25%";
+  ResultsDoc wide_once = Doc({Noisy(MakeCase("g/a", 1.06e-3, 0.3, 9, 10), "95% CI of the median is +-25%")});
   const CompareRow w = Row(Compare(wide_once, CreateBaseline({tight}, {"b"}, "b"), {}), "g/a");
   EXPECT_EQ(w.verdict, Verdict::kInconclusive) << w.reason;
   EXPECT_NE(w.reason.find("noisy (95% CI of the median is +-25%) with one replicate, so its figure may be anywhere in "
                           "its CI, where the call changes"), std::string::npos) << w.reason;
   EXPECT_NE(w.reason.find("--repetitions 3"), std::string::npos) << w.reason;
   // One sample (an H200 e2e offline case at --max-time 1): no CI exists to place its figure in.
-  ResultsDoc one_sample = Doc({MakeCase("g/a", 1.01e-3, 0.0, 9, 1)});
-  one_sample.cases[0].status = CaseStatus::kNoisy;
-  one_sample.cases[0].reason = "one sample only";
+  ResultsDoc one_sample = Doc({Noisy(MakeCase("g/a", 1.01e-3, 0.0, 9, 1), "one sample only")});
   const CompareRow one = Row(Compare(one_sample, CreateBaseline({tight}, {"b"}, "b"), {}), "g/a");
   EXPECT_EQ(one.verdict, Verdict::kInconclusive) << one.reason;
   EXPECT_NE(one.reason.find("noisy (one sample only) with one replicate and one sample, so no spread shows where "
                             "its figure lies: not judged (--repetitions 3"), std::string::npos) << one.reason;
   EXPECT_EQ(one.reason.find("anywhere in its CI"), std::string::npos) << one.reason;
   // The side with one replicate is the baseline: the reason names it, not the candidate.
-  ResultsDoc noisy_once = Doc({MakeCase("g/a", 1.14e-3, 0.3, 8, 10)});
-  noisy_once.cases[0].status = CaseStatus::kNoisy;
+  ResultsDoc noisy_once = Doc({Noisy(MakeCase("g/a", 1.14e-3, 0.3, 8, 10))});
   const CompareRow b = Row(Compare(noisy, CreateBaseline({noisy_once}, {"b"}, "b"), {}), "g/a");
   EXPECT_EQ(b.verdict, Verdict::kInconclusive) << b.reason;
   EXPECT_EQ(b.reason.rfind("the baseline case was noisy in a source run, its only replicate", 0), 0u) << b.reason;
